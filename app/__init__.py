@@ -1,0 +1,1 @@
+"""Runtime core of the CRM Back-Office gateway: settings, database, auth and domain services."""

@@ -1,0 +1,50 @@
+"""The identity a request runs as, and the checks every operation makes on it."""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from app.errors import Forbidden, Unauthenticated
+
+
+class CredentialKind(StrEnum):
+    """How the caller proved who it is."""
+
+    SECRET_KEY = "SECRET_KEY"
+    PUBLIC_KEY = "PUBLIC_KEY"
+    USER = "USER"
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """An authenticated caller: its organisation (and that organisation's network path) and mode.
+
+    ``organisation_path`` is the ``/root/.../own/`` path of the organisation; the caller may see
+    exactly the organisations whose path starts with it.
+    """
+
+    kind: CredentialKind
+    organisation_id: str
+    organisation_path: str
+    is_test: bool
+    user_id: str | None = None
+
+    @property
+    def may_use_backoffice(self) -> bool:
+        """Secret keys and signed-in users have full Back-Office access; public keys do not."""
+        return self.kind is not CredentialKind.PUBLIC_KEY
+
+
+def require_backoffice(principal: Principal | None) -> Principal:
+    """The principal, if it may use the Back-Office API (401 without one, 403 for public keys)."""
+    if principal is None:
+        raise Unauthenticated()
+    if not principal.may_use_backoffice:
+        raise Forbidden("A public API key may not perform this operation; use a secret key.")
+    return principal
+
+
+def require_any_key(principal: Principal | None) -> Principal:
+    """The principal, for the few operations that public keys may perform too."""
+    if principal is None:
+        raise Unauthenticated()
+    return principal

@@ -1,0 +1,1 @@
+"""Contacts: people and companies, with their phones and addresses."""

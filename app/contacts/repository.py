@@ -1,0 +1,128 @@
+"""SQL for contacts, always narrowed to the caller's network and mode."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Select, delete, exists, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.auth.principal import Principal
+from app.db.models import Account, Contact, ContactAddress, ContactPhone
+from app.errors import NotFound
+from app.pagination import Page, PageRequest, fetch_page
+from app.tenancy import tenant_scoped
+
+SORT_COLUMNS = {
+    "created_on": Contact.created_on,
+    "first_name": Contact.first_name,
+    "last_name": Contact.last_name,
+    "company_name": Contact.company_name,
+    "email_address": Contact.email_address,
+    "code": Contact.code,
+}
+
+
+def visible_contacts(principal: Principal) -> Select[tuple[Contact]]:
+    """All contacts the caller may see."""
+    return tenant_scoped(select(Contact), Contact, principal)
+
+
+async def get_contact(session: AsyncSession, principal: Principal, id_or_code: str) -> Contact:
+    """The contact with this id or code (404 if the caller cannot see one)."""
+    stmt = visible_contacts(principal).where(
+        or_(Contact.id == id_or_code, Contact.code == id_or_code)
+    )
+    contact = (await session.execute(stmt.limit(1))).scalar_one_or_none()
+    if contact is None:
+        raise NotFound("contact", id_or_code)
+    return contact
+
+
+async def code_taken(
+    session: AsyncSession, contact: Contact, code: str, exclude_id: str | None
+) -> bool:
+    """Whether another contact of the same organisation and mode already has ``code``."""
+    stmt = select(Contact.id).where(
+        Contact.organisation_id == contact.organisation_id,
+        Contact.is_test.is_(contact.is_test),
+        Contact.code == code,
+    )
+    if exclude_id:
+        stmt = stmt.where(Contact.id != exclude_id)
+    return (await session.execute(stmt.limit(1))).first() is not None
+
+
+async def search_contacts(
+    session: AsyncSession,
+    principal: Principal,
+    request: PageRequest,
+    *,
+    search_value: str | None = None,
+    contact_type: str | None = None,
+    email_address: str | None = None,
+    code: str | None = None,
+    organisation_id: str | None = None,
+) -> Page[Contact]:
+    """A page of the caller's contacts matching every given filter."""
+    stmt = visible_contacts(principal)
+    if search_value:
+        pattern = f"%{search_value.lower()}%"
+        stmt = stmt.where(
+            or_(
+                Contact.first_name.ilike(pattern),
+                Contact.last_name.ilike(pattern),
+                Contact.company_name.ilike(pattern),
+                Contact.email_address.ilike(pattern),
+                Contact.code.ilike(pattern),
+            )
+        )
+    if contact_type:
+        stmt = stmt.where(Contact.contact_type == contact_type)
+    if email_address:
+        stmt = stmt.where(Contact.email_address == email_address.strip().lower())
+    if code:
+        stmt = stmt.where(Contact.code == code)
+    if organisation_id:
+        stmt = stmt.where(Contact.organisation_id == organisation_id)
+    return await fetch_page(session, stmt, request, SORT_COLUMNS, default_sort="created_on")
+
+
+async def replace_phones(
+    session: AsyncSession, contact_id: str, phones: Sequence[dict[str, Any]]
+) -> None:
+    """Make ``phones`` the contact's complete list of phones."""
+    await session.execute(delete(ContactPhone).where(ContactPhone.contact_id == contact_id))
+    session.add_all(ContactPhone(contact_id=contact_id, **phone) for phone in phones)
+
+
+async def upsert_addresses(
+    session: AsyncSession, contact_id: str, addresses: Sequence[dict[str, Any]]
+) -> None:
+    """Update the addresses that name their id and add the others; none is removed.
+
+    Addresses stay because accounts may use them as billing addresses.
+    """
+    for fields in addresses:
+        address_id = fields.pop("id", None)
+        if address_id is None:
+            session.add(ContactAddress(contact_id=contact_id, **fields))
+            continue
+        address = await session.get(ContactAddress, address_id)
+        if address is None or address.contact_id != contact_id:
+            raise NotFound("address", address_id)
+        for name, value in fields.items():
+            setattr(address, name, value)
+
+
+async def has_accounts(session: AsyncSession, contact_id: str) -> bool:
+    """Whether any account belongs to the contact."""
+    return bool(
+        (await session.execute(select(exists().where(Account.contact_id == contact_id)))).scalar()
+    )
+
+
+async def delete_contact_rows(session: AsyncSession, contact: Contact) -> None:
+    """Remove a contact with its phones and addresses."""
+    await session.execute(delete(ContactPhone).where(ContactPhone.contact_id == contact.id))
+    await session.execute(delete(ContactAddress).where(ContactAddress.contact_id == contact.id))
+    await session.delete(contact)

@@ -1,0 +1,55 @@
+"""Mapped models, one module per domain; importing this package registers them all."""
+
+from app.db.models.accounts import Account, AccountMerchant, AccountRewardScheme
+from app.db.models.contacts import Contact, ContactAddress, ContactPhone
+from app.db.models.identity import ApiKey, InstanceSecret, Membership, User
+from app.db.models.organisations import (
+    Organisation,
+    OrganisationContactInfo,
+    OrganisationLocation,
+    OrganisationTap,
+)
+from app.db.models.reference import (
+    AccountClassification,
+    BusinessActivity,
+    Industry,
+    IndustrySector,
+    OrganisationGroup,
+    PaymentTerms,
+    RewardScheme,
+    RewardTier,
+    SpendCondition,
+)
+from app.db.models.tenancy import TenantOwned
+from app.db.models.wallets import IdempotencyRecord, Journal, Wallet, WalletCommerceBalance
+
+__all__ = [
+    "Account",
+    "AccountClassification",
+    "AccountMerchant",
+    "AccountRewardScheme",
+    "ApiKey",
+    "BusinessActivity",
+    "Contact",
+    "ContactAddress",
+    "ContactPhone",
+    "IdempotencyRecord",
+    "Industry",
+    "IndustrySector",
+    "InstanceSecret",
+    "Journal",
+    "Membership",
+    "Organisation",
+    "OrganisationContactInfo",
+    "OrganisationGroup",
+    "OrganisationLocation",
+    "OrganisationTap",
+    "PaymentTerms",
+    "RewardScheme",
+    "RewardTier",
+    "SpendCondition",
+    "TenantOwned",
+    "User",
+    "Wallet",
+    "WalletCommerceBalance",
+]

@@ -1,0 +1,119 @@
+"""Domain exceptions: each has a stable error code and the HTTP status both doors report."""
+
+from collections.abc import Sequence
+
+
+class GatewayError(Exception):
+    """Base of every expected error; ``parameters`` add detail to ``message``.
+
+    ``error`` is the stable code integrators match on (the spec's ``CRM.EXCEPTIONS.*`` style),
+    ``status`` the HTTP status the REST door answers with.
+    """
+
+    status: int = 400
+    error: str = "CRM.EXCEPTIONS.BADREQUESTEXCEPTION"
+    default_message: str = "The request is not valid."
+
+    def __init__(self, message: str | None = None, parameters: Sequence[str] = ()) -> None:
+        self.message = message or self.default_message
+        self.parameters = [str(p) for p in parameters]
+        super().__init__(self.message)
+
+    @property
+    def code(self) -> str:
+        """A short name of the error for GraphQL ``extensions.code``."""
+        return self.error.rsplit(".", 1)[-1].removesuffix("EXCEPTION")
+
+    @property
+    def extensions(self) -> dict[str, object]:
+        """What GraphQL reports in ``extensions`` (graphql-core reads this attribute)."""
+        return error_extensions(self)
+
+
+class InvalidInput(GatewayError):
+    """A field of the request is missing, malformed or not allowed; ``parameters[0]`` names it."""
+
+    error = "CRM.EXCEPTIONS.INVALIDVALUEEXCEPTION"
+    default_message = "Invalid value."
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}", [field])
+        self.field = field
+
+
+class NotFound(GatewayError):
+    """The resource does not exist, or the caller may not see it."""
+
+    status = 404
+    error = "CRM.EXCEPTIONS.NOTFOUNDEXCEPTION"
+    default_message = "Record not found."
+
+    def __init__(self, entity: str, identifier: str) -> None:
+        super().__init__(self.default_message, [entity, identifier])
+        self.entity = entity
+
+
+class Unauthenticated(GatewayError):
+    """No credentials, or credentials that are not valid."""
+
+    status = 401
+    error = "CRM.EXCEPTIONS.INVALIDTOKENEXCEPTION"
+    default_message = "Missing or invalid credentials: send an api_key or a Bearer token."
+
+
+class Forbidden(GatewayError):
+    """The credentials are valid but may not do this."""
+
+    status = 403
+    error = "CRM.EXCEPTIONS.FORBIDDENEXCEPTION"
+    default_message = "These credentials may not perform this operation."
+
+
+class Conflict(GatewayError):
+    """The request clashes with the current state of a resource."""
+
+    status = 409
+    error = "CRM.EXCEPTIONS.CONFLICTEXCEPTION"
+    default_message = "The request conflicts with the current state of the resource."
+
+
+class BusinessRuleViolation(GatewayError):
+    """A business rule refuses the change; ``parameters`` name what it concerns."""
+
+    status = 400
+    error = "CRM.EXCEPTIONS.BUSINESSRULEEXCEPTION"
+
+
+class WalletBalanceTooLow(BusinessRuleViolation):
+    """A debit would take a wallet below zero or below its minimum balance."""
+
+    error = "CRM.EXCEPTIONS.WALLETBALANCETOOLOWEXCEPTION"
+
+    def __init__(self, wallet_id: str, message: str) -> None:
+        super().__init__(message, ["wallet", wallet_id])
+
+
+class WalletLimitExceeded(BusinessRuleViolation):
+    """A journal would break one of the wallet's limit rules."""
+
+    error = "CRM.EXCEPTIONS.WALLETLIMITEXCEEDEDEXCEPTION"
+
+    def __init__(self, wallet_id: str, message: str) -> None:
+        super().__init__(message, ["wallet", wallet_id])
+
+
+class IdempotencyKeyReused(Conflict):
+    """An ``Idempotency-Key`` was sent again with a different request."""
+
+    error = "CRM.EXCEPTIONS.IDEMPOTENCYKEYREUSEDEXCEPTION"
+    default_message = "This Idempotency-Key was already used with a different request."
+
+
+def error_extensions(error: GatewayError) -> dict[str, object]:
+    """What GraphQL reports in ``extensions`` for a domain error (the REST body's fields)."""
+    return {
+        "code": error.code,
+        "status": error.status,
+        "error": error.error,
+        "parameters": error.parameters,
+    }

@@ -1,0 +1,150 @@
+"""ASGI assembly: the engine's lifespan, the GraphQL door, the REST door, health and readiness."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from strawberry.asgi import GraphQL
+
+from app.auth.authenticate import Authenticator, ensure_jwt_secret
+from app.db.engine import Database, create_engine
+from app.db.migrate import migrations_are_current
+from app.errors import GatewayError
+from app.graphiql import GRAPHIQL_ASSETS_PATH, graphiql_assets_app, offline_graphiql_html
+from app.settings import Settings, get_settings
+from resolvers.context import Context
+from resolvers.loaders import Loaders
+from rest_compat.door import RestDoor, error_response
+from rest_compat.openapi import openapi_document
+from rest_compat.routes import ROUTES
+from rest_compat.table import RouteTable
+from schema.encoding import graphql_json
+from schema.schema import build_schema
+
+REST_PREFIX = "/backoffice/v1"
+
+
+@dataclass
+class Runtime:
+    """What the lifespan creates once per process."""
+
+    db: Database
+    authenticator: Authenticator
+
+
+class Gateway:
+    """Builds request contexts from the process runtime; shared by both doors."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.runtime: Runtime | None = None
+
+    async def start(self) -> None:
+        """Open the engine and load the signing secret."""
+        db = Database(create_engine(self.settings.database_url, self.settings.database_pool_size))
+        secret = await ensure_jwt_secret(db, self.settings.jwt_secret)
+        self.runtime = Runtime(db, Authenticator(db, secret, self.settings.jwt_ttl_seconds))
+
+    async def stop(self) -> None:
+        """Close the engine."""
+        if self.runtime is not None:
+            await self.runtime.db.dispose()
+            self.runtime = None
+
+    async def context_for(self, request: Request) -> Context:
+        """The context of one operation: the caller (401 on bad credentials) and fresh loaders."""
+        runtime = self.runtime
+        assert runtime is not None, "the gateway has not started"
+        principal = await runtime.authenticator.principal_for(
+            request.headers.get("api_key") or request.headers.get("api-key"),
+            request.headers.get("authorization"),
+        )
+        return Context(
+            settings=self.settings,
+            db=runtime.db,
+            authenticator=runtime.authenticator,
+            principal=principal,
+            loaders=Loaders(runtime.db, principal),
+            request_headers={k.lower(): v for k, v in request.headers.items()},
+        )
+
+
+class GraphQLDoor(GraphQL[Context, None]):
+    """Strawberry's ASGI view with the shared context, offline GraphiQL and exact JSON."""
+
+    def __init__(self, gateway: Gateway, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._gateway = gateway
+
+    async def get_context(self, request: Any, response: Any) -> Context:
+        return await self._gateway.context_for(request)
+
+    async def render_graphql_ide(self, request: Any) -> HTMLResponse:
+        return HTMLResponse(offline_graphiql_html())
+
+    def encode_json(self, data: object) -> bytes:
+        return graphql_json(data)
+
+    async def handle_request(self, request: Any) -> Any:
+        try:
+            return await super().handle_request(request)
+        except GatewayError as error:
+            # Credentials that are present but invalid are refused at the door.
+            return error_response(error)
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    """The gateway's ASGI application."""
+    settings = settings or get_settings()
+    gateway = Gateway(settings)
+    schema = build_schema(settings)
+    rest = RestDoor(RouteTable(ROUTES, schema._schema), schema, gateway.context_for)
+    openapi = openapi_document(ROUTES)
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        await gateway.start()
+        try:
+            yield
+        finally:
+            await gateway.stop()
+
+    async def health(_request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def ready(_request: Request) -> Response:
+        assert gateway.runtime is not None
+        try:
+            current = await migrations_are_current(gateway.runtime.db.engine)
+        except Exception as exc:  # the database is unreachable: not ready, whatever the cause
+            return JSONResponse({"status": "unavailable", "detail": str(exc)}, status_code=503)
+        if not current:
+            return JSONResponse({"status": "migrations pending"}, status_code=503)
+        return JSONResponse({"status": "ready"})
+
+    async def openapi_json(_request: Request) -> Response:
+        return JSONResponse(openapi)
+
+    graphql = GraphQLDoor(
+        gateway, schema=schema, graphql_ide="graphiql" if settings.graphiql else None
+    )
+    methods = ["GET", "POST", "PUT", "DELETE", "PATCH"]
+    app = Starlette(
+        routes=[
+            Route("/health", health, methods=["GET"]),
+            Route("/ready", ready, methods=["GET"]),
+            Mount(GRAPHIQL_ASSETS_PATH, app=graphiql_assets_app()),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route(f"{REST_PREFIX}/openapi.json", openapi_json, methods=["GET"]),
+            Route(REST_PREFIX + "/{path:path}", rest.handle, methods=methods),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.gateway = gateway
+    app.state.schema = schema
+    return app

@@ -1,0 +1,1 @@
+"""The organisations network: registration, expansion, reads, updates and removal."""

@@ -1,0 +1,84 @@
+"""Paging and ordering of lists, applied by the database."""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.errors import InvalidInput
+
+T = TypeVar("T")
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 20
+
+
+class SortOrder(StrEnum):
+    """Direction of a sort."""
+
+    ASC = "ASC"
+    DESC = "DESC"
+
+
+@dataclass(frozen=True, slots=True)
+class PageRequest:
+    """Which page of a list to return and how to order it."""
+
+    page: int = 1
+    size: int = DEFAULT_PAGE_SIZE
+    sort: str | None = None
+    order: SortOrder = SortOrder.DESC
+
+    def __post_init__(self) -> None:
+        if self.page < 1:
+            raise InvalidInput("page", "must be 1 or more")
+        if not 1 <= self.size <= MAX_PAGE_SIZE:
+            raise InvalidInput("size", f"must be between 1 and {MAX_PAGE_SIZE}")
+
+    @property
+    def offset(self) -> int:
+        """Rows skipped before this page."""
+        return (self.page - 1) * self.size
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    """One page of a list and the total number of items in the list."""
+
+    items: Sequence[T]
+    page: int
+    size: int
+    total: int
+
+
+async def fetch_page(
+    session: AsyncSession,
+    stmt: Select[Any],
+    request: PageRequest,
+    sort_columns: Mapping[str, Any],
+    default_sort: str,
+) -> Page[Any]:
+    """Run ``stmt`` for one page, ordered by an allowed sort key, with the list's total.
+
+    ``sort_columns`` maps the sort names a caller may use to columns; any other name is a 400.
+    The primary key breaks ties so that pages never overlap.
+    """
+    sort = request.sort or default_sort
+    if sort not in sort_columns:
+        allowed = ", ".join(sorted(sort_columns))
+        raise InvalidInput("sort", f"unknown sort attribute {sort!r}; use one of {allowed}")
+    column = sort_columns[sort]
+    entity = stmt.column_descriptions[0]["entity"]
+    direction = column.asc() if request.order is SortOrder.ASC else column.desc()
+    tie_breaker = entity.id.asc() if request.order is SortOrder.ASC else entity.id.desc()
+    total = (
+        await session.execute(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    ).scalar_one()
+    rows = (
+        await session.execute(
+            stmt.order_by(direction, tie_breaker).limit(request.size).offset(request.offset)
+        )
+    ).scalars()
+    return Page(items=list(rows), page=request.page, size=request.size, total=total)

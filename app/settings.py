@@ -1,0 +1,36 @@
+"""Gateway settings, read from ``CRM_GATEWAY_*`` environment variables and an optional ``.env``."""
+
+from functools import cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SQLITE_URL = "sqlite+aiosqlite:///./var/crm-gateway.sqlite3"
+
+
+class Settings(BaseSettings):
+    """Everything an operator can configure; each field maps to ``CRM_GATEWAY_<NAME>``."""
+
+    model_config = SettingsConfigDict(env_prefix="CRM_GATEWAY_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default=DEFAULT_SQLITE_URL,
+        description="SQLAlchemy URL; postgresql:// URLs use asyncpg, sqlite:// ones aiosqlite.",
+    )
+    database_pool_size: int = Field(default=10, description="Connections kept per process.")
+    jwt_secret: str | None = Field(
+        default=None,
+        description="HMAC secret for user tokens; generated once and kept in the database if unset.",
+    )
+    jwt_ttl_seconds: int = Field(default=3600, description="Lifetime of a user access token.")
+    max_query_depth: int = Field(default=12, description="Deepest GraphQL selection accepted.")
+    max_query_tokens: int = Field(default=5000, description="Most tokens in one GraphQL document.")
+    max_aliases: int = Field(default=30, description="Most aliases in one GraphQL document.")
+    max_page_size: int = Field(default=100, description="Largest page a list returns.")
+    graphiql: bool = Field(default=True, description="Serve GraphiQL at GET /graphql.")
+
+
+@cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

@@ -1,0 +1,88 @@
+"""Resolvers and dataloaders for contacts."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.contacts import repository, service
+from app.db.models import Contact, ContactAddress, ContactPhone
+from app.pagination import Page, PageRequest
+from resolvers.context import Info
+from resolvers.loaders import BatchLoader, row_lists_by_key, rows_by_key
+
+
+class ContactByIdLoader(BatchLoader[str, Contact | None]):
+    """Contacts by id (no tenant filter: used only for relations of rows already visible)."""
+
+    async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
+        stmt = select(Contact).where(Contact.id.in_(keys))
+        return await rows_by_key(session, stmt, keys, lambda row: row.id)
+
+
+class PhonesByContactIdLoader(BatchLoader[str, list[ContactPhone]]):
+    """A contact's phones, primary first."""
+
+    async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
+        stmt = (
+            select(ContactPhone)
+            .where(ContactPhone.contact_id.in_(keys))
+            .order_by(ContactPhone.is_primary.desc(), ContactPhone.id)
+        )
+        return await row_lists_by_key(session, stmt, keys, lambda row: row.contact_id)
+
+
+class AddressesByContactIdLoader(BatchLoader[str, list[ContactAddress]]):
+    """A contact's addresses, primary first."""
+
+    async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
+        stmt = (
+            select(ContactAddress)
+            .where(ContactAddress.contact_id.in_(keys))
+            .order_by(ContactAddress.is_primary.desc(), ContactAddress.id)
+        )
+        return await row_lists_by_key(session, stmt, keys, lambda row: row.contact_id)
+
+
+class AddressByIdLoader(BatchLoader[str, ContactAddress | None]):
+    """Contact addresses by id."""
+
+    async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
+        stmt = select(ContactAddress).where(ContactAddress.id.in_(keys))
+        return await rows_by_key(session, stmt, keys, lambda row: row.id)
+
+
+async def contact(info: Info, id: str) -> Contact:
+    """One contact by id or code."""
+    principal = info.context.backoffice()
+    async with info.context.db.read() as session:
+        return await repository.get_contact(session, principal, id)
+
+
+async def contacts(info: Info, request: PageRequest, filters: dict[str, Any]) -> Page[Contact]:
+    """A page of contacts matching the filters."""
+    principal = info.context.backoffice()
+    async with info.context.db.read() as session:
+        return await repository.search_contacts(session, principal, request, **filters)
+
+
+async def create_contact(info: Info, fields: dict[str, Any]) -> Contact:
+    """Create a contact."""
+    principal = info.context.backoffice()
+    async with info.context.db.write() as session:
+        return await service.create_contact(session, principal, fields)
+
+
+async def update_contact(info: Info, id: str, fields: dict[str, Any]) -> Contact:
+    """Update a contact."""
+    principal = info.context.backoffice()
+    async with info.context.db.write() as session:
+        return await service.update_contact(session, principal, id, fields)
+
+
+async def delete_contact(info: Info, id: str) -> str:
+    """Delete a contact; returns its id."""
+    principal = info.context.backoffice()
+    async with info.context.db.write() as session:
+        return await service.delete_contact(session, principal, id)

@@ -1,0 +1,42 @@
+"""The typed per-request context every resolver receives."""
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+from strawberry.types import Info as StrawberryInfo
+
+from app.auth.authenticate import Authenticator
+from app.auth.principal import Principal, require_any_key, require_backoffice
+from app.db.engine import Database
+from app.settings import Settings
+
+if TYPE_CHECKING:
+    from resolvers.loaders import Loaders
+
+
+@dataclass
+class Context:
+    """Settings, database, the caller and fresh dataloaders for one GraphQL operation.
+
+    ``request_headers`` carries the few headers operations read (``Idempotency-Key``).
+    """
+
+    settings: Settings
+    db: Database
+    authenticator: Authenticator
+    principal: Principal | None
+    loaders: "Loaders"
+    request_headers: dict[str, str] = field(default_factory=dict)
+    # Filled by the REST door so that a 201 can be reported; unused by GraphQL.
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def backoffice(self) -> Principal:
+        """The caller, if it may use the Back-Office API (401 / 403 otherwise)."""
+        return require_backoffice(self.principal)
+
+    def any_key(self) -> Principal:
+        """The caller, for operations public keys may perform too."""
+        return require_any_key(self.principal)
+
+
+Info: TypeAlias = StrawberryInfo[Context, None]

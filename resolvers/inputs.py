@@ -1,0 +1,26 @@
+"""Turning Strawberry input objects into the plain field dictionaries services take."""
+
+import dataclasses
+from enum import Enum
+from typing import Any
+
+from strawberry.types.unset import UnsetType
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, Enum):
+        return value.value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return given_fields(value)
+    return value
+
+
+def given_fields(input_object: Any) -> dict[str, Any]:
+    """The fields the caller set on ``input_object`` (left-out ones are absent), recursively."""
+    return {
+        field.name: _plain(getattr(input_object, field.name))
+        for field in dataclasses.fields(input_object)
+        if not isinstance(getattr(input_object, field.name), UnsetType)
+    }

@@ -1,0 +1,8 @@
+"""Resolvers for user sign-in."""
+
+from resolvers.context import Info
+
+
+async def authenticate_user(info: Info, email: str, password: str) -> tuple[str, int]:
+    """An access token for the user's e-mail and password (401 when they do not match)."""
+    return await info.context.authenticator.sign_in(email, password)

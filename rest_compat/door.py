@@ -1,0 +1,122 @@
+"""The Starlette endpoint of the REST door: request -> variables -> GraphQL -> documented JSON."""
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import orjson
+from graphql import GraphQLError
+from starlette.requests import Request
+from starlette.responses import Response
+from strawberry import Schema
+
+from app.errors import GatewayError, InvalidInput, NotFound
+from resolvers.context import Context
+from rest_compat.coercion import coerce
+from rest_compat.route import API_PREFIX
+from rest_compat.table import CompiledRoute, RouteTable
+from schema.encoding import rest_json
+
+ContextFactory = Callable[[Request], Awaitable[Context]]
+
+
+def error_response(error: GatewayError) -> Response:
+    """The spec's error body for a domain error."""
+    body = {
+        "status": error.status,
+        "message": error.message,
+        "error": error.error,
+        "parameters": error.parameters,
+    }
+    return Response(rest_json(body), status_code=error.status, media_type="application/json")
+
+
+def _method_not_allowed(allowed: set[str]) -> Response:
+    error = GatewayError(f"Method not allowed; use {', '.join(sorted(allowed))}.")
+    error.status = 405
+    error.error = "CRM.EXCEPTIONS.METHODNOTALLOWEDEXCEPTION"
+    response = error_response(error)
+    response.headers["Allow"] = ", ".join(sorted(allowed))
+    return response
+
+
+async def _json_body(request: Request) -> Any:
+    raw = await request.body()
+    if not raw.strip():
+        return {}
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise InvalidInput("body", f"is not valid JSON ({exc})") from None
+
+
+async def _variables(
+    compiled: CompiledRoute, request: Request, path_params: dict[str, str]
+) -> dict[str, Any]:
+    route = compiled.route
+    raw: dict[str, Any] = dict(path_params)
+    for name, value in request.query_params.multi_items():
+        if name not in route.query:
+            allowed = ", ".join(route.query) or "none"
+            raise InvalidInput(name, f"unknown query parameter; this route takes {allowed}")
+        raw[route.query[name]] = value
+    if route.body is not None:
+        body = await _json_body(request)
+        if not isinstance(body, dict):
+            raise InvalidInput("body", "must be a JSON object")
+        raw[route.body] = body
+    for header, variable in route.headers.items():
+        if header in request.headers:
+            raw[variable] = request.headers[header]
+    return {
+        name: coerce(value, compiled.variable_types[name], "" if name == route.body else name)
+        for name, value in raw.items()
+        if name in compiled.variable_types
+    }
+
+
+def _failure(errors: list[GraphQLError]) -> Response:
+    domain = [e.original_error for e in errors if isinstance(e.original_error, GatewayError)]
+    if domain:
+        return error_response(max(domain, key=lambda e: e.status))
+    if all(e.original_error is None or isinstance(e.original_error, GraphQLError) for e in errors):
+        # Variable coercion and validation errors: the request's input is at fault.
+        return error_response(GatewayError(errors[0].message))
+    error = GatewayError("Unexpected error.")
+    error.status = 500
+    error.error = "CRM.EXCEPTIONS.INTERNALSERVEREXCEPTION"
+    return error_response(error)
+
+
+class RestDoor:
+    """Serves every route of the table by executing its GraphQL operation in process."""
+
+    def __init__(self, table: RouteTable, schema: Schema, context_factory: ContextFactory) -> None:
+        self._table = table
+        self._schema = schema
+        self._context_factory = context_factory
+
+    async def handle(self, request: Request) -> Response:
+        """Answer one REST request."""
+        path = request.url.path.removeprefix(API_PREFIX)
+        compiled, path_params, allowed = self._table.match(request.method, path)
+        if compiled is None:
+            if allowed:
+                return _method_not_allowed(allowed)
+            return error_response(NotFound("route", f"{request.method} {path}"))
+        try:
+            context = await self._context_factory(request)
+            variables = await _variables(compiled, request, path_params)
+        except GatewayError as error:
+            return error_response(error)
+        result = await self._schema.execute(
+            compiled.route.document, variable_values=variables, context_value=context
+        )
+        if result.errors:
+            return _failure(result.errors)
+        assert result.data is not None
+        data = result.data[compiled.root_field]
+        if compiled.route.shape is not None:
+            data = compiled.route.shape(data)
+        return Response(
+            rest_json(data), status_code=compiled.route.status, media_type="application/json"
+        )

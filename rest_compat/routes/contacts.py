@@ -1,0 +1,104 @@
+"""Contact routes: not in the spec, designed in its style (DESIGN §3)."""
+
+from rest_compat.route import RestRoute, identifier
+
+SECTION = "Contacts"
+PAGING = "paging { page size total }"
+CONTACT_FIELDS = """
+    id code contact_type first_name last_name company_name email_address organisation_id
+    created_on updated_on
+    phones { id phone_type number country_code is_primary }
+    addresses {
+        id address_type is_primary address_line_1 address_line_2 state_province_county
+        town_city postal_code country_code lat lon google_place_id
+    }
+    custom_fields { key value }
+"""
+LIST_QUERY = {
+    name: name
+    for name in (
+        "search_value",
+        "contact_type",
+        "email_address",
+        "code",
+        "organisation_id",
+        "page",
+        "size",
+        "sort",
+        "order",
+    )
+}
+
+ROUTES = [
+    RestRoute(
+        method="POST",
+        path="/contacts",
+        section=SECTION,
+        summary="Create a new contact (person or company) with its phones and addresses",
+        document="""mutation ($body: CreateContactInput!) {
+            create_contact(input: $body) { id }
+        }""",
+        body="body",
+        shape=identifier,
+        example_body={
+            "contact_type": "PERSON",
+            "first_name": "John",
+            "last_name": "Doe",
+            "email_address": "johndoe@example.com",
+            "code": "C-0001",
+            "phones": [{"phone_type": "MOBILE", "number": "99123456", "is_primary": "true"}],
+            "addresses": [
+                {
+                    "address_line_1": "Elia Papakyriakou 21",
+                    "town_city": "Nicosia",
+                    "postal_code": "2415",
+                    "country_code": "CY",
+                    "is_primary": "true",
+                }
+            ],
+        },
+    ),
+    RestRoute(
+        method="GET",
+        path="/contacts",
+        section=SECTION,
+        summary="Search for contacts",
+        document=f"""query ($search_value: String, $contact_type: ContactType,
+                $email_address: String, $code: String, $organisation_id: ID,
+                $page: Int = 1, $size: Int = 20, $sort: String, $order: SortOrder = DESC) {{
+            contacts(search_value: $search_value, contact_type: $contact_type,
+                email_address: $email_address, code: $code, organisation_id: $organisation_id,
+                page: $page, size: $size, sort: $sort, order: $order) {{
+                content {{ {CONTACT_FIELDS} }} {PAGING}
+            }}
+        }}""",
+        query=LIST_QUERY,
+    ),
+    RestRoute(
+        method="GET",
+        path="/contacts/{id}",
+        section=SECTION,
+        summary="Get a single contact by id or code",
+        document=f"""query ($id: ID!) {{ contact(id: $id) {{ {CONTACT_FIELDS} }} }}""",
+    ),
+    RestRoute(
+        method="PUT",
+        path="/contacts/{id}",
+        section=SECTION,
+        summary="Update a contact; fields left out stay as they are",
+        document="""mutation ($id: ID!, $body: UpdateContactInput!) {
+            update_contact(id: $id, input: $body) { id }
+        }""",
+        body="body",
+        shape=identifier,
+        example_body={"email_address": "john.doe@example.com"},
+    ),
+    RestRoute(
+        method="DELETE",
+        path="/contacts/{id}",
+        section=SECTION,
+        summary="Delete a contact that has no accounts",
+        document="""mutation ($id: ID!) { delete_contact(id: $id) { id } }""",
+        shape=identifier,
+    ),
+]

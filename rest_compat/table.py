@@ -1,0 +1,90 @@
+"""The route table: finding the row for a request, and checking every row against the schema."""
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+from graphql import (
+    GraphQLInputType,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    parse,
+    type_from_ast,
+    validate,
+)
+
+from rest_compat.route import RestRoute
+
+_PARAM = re.compile(r"\{(\w+)\}")
+
+
+@dataclass(frozen=True)
+class CompiledRoute:
+    """A route row with its path pattern and its variables' GraphQL types."""
+
+    route: RestRoute
+    pattern: re.Pattern[str]
+    variable_types: dict[str, GraphQLInputType]
+    root_field: str
+
+    @cached_property
+    def path_params(self) -> list[str]:
+        """The names of the path's ``{param}`` segments."""
+        return _PARAM.findall(self.route.path)
+
+
+def _pattern(path: str) -> re.Pattern[str]:
+    regex = _PARAM.sub(
+        lambda m: f"(?P<{m.group(1)}>[^/]+)",
+        re.escape(path).replace(r"\{", "{").replace(r"\}", "}"),
+    )
+    return re.compile(f"^{regex}/?$")
+
+
+def compile_route(route: RestRoute, schema: GraphQLSchema) -> CompiledRoute:
+    """Parse and validate a row's document; fail loudly if it does not fit the schema."""
+    document = parse(route.document)
+    errors = validate(schema, document)
+    if errors:
+        raise ValueError(f"{route.method} {route.path}: {errors[0].message}")
+    operation = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
+    variable_types: dict[str, GraphQLInputType] = {}
+    for definition in operation.variable_definitions:
+        type_ = type_from_ast(schema, definition.type)
+        assert type_ is not None
+        variable_types[definition.variable.name.value] = type_  # type: ignore[assignment]
+    root = operation.selection_set.selections[0]
+    root_name = getattr(root, "alias", None) or root.name  # type: ignore[attr-defined]
+    return CompiledRoute(route, _pattern(route.path), variable_types, root_name.value)
+
+
+class RouteTable:
+    """All rows, matched by path first and then by method."""
+
+    def __init__(self, routes: Sequence[RestRoute], schema: GraphQLSchema) -> None:
+        self.routes = [compile_route(route, schema) for route in routes]
+
+    def match(
+        self, method: str, path: str
+    ) -> tuple[CompiledRoute | None, dict[str, str], set[str]]:
+        """The row for a request, its path parameters, and the methods the path allows.
+
+        A row whose path has no parameters wins over one that captures the same segment (so
+        ``/approval_requests/my_requests`` is not read as an id).
+        """
+        candidates: list[tuple[int, CompiledRoute, dict[str, str]]] = []
+        allowed: set[str] = set()
+        for compiled in self.routes:
+            found = compiled.pattern.match(path)
+            if found:
+                candidates.append((len(compiled.path_params), compiled, found.groupdict()))
+        if not candidates:
+            return None, {}, allowed
+        fewest = min(count for count, _, _ in candidates)
+        best = [(c, params) for count, c, params in candidates if count == fewest]
+        allowed = {c.route.method for c, _ in best}
+        for compiled, params in best:
+            if compiled.route.method == method:
+                return compiled, params, allowed
+        return None, {}, allowed

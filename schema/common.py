@@ -1,0 +1,67 @@
+"""Types shared by every domain: paging, sort order, custom fields, identifiers of changes."""
+
+from typing import Any, Generic, TypeVar
+
+import strawberry
+
+from app.pagination import MAX_PAGE_SIZE, PageRequest
+from app.pagination import Page as AppPage
+from app.pagination import SortOrder as AppSortOrder
+
+T = TypeVar("T")
+
+SortOrder = strawberry.enum(AppSortOrder, description="Direction of a sort.")
+
+
+@strawberry.type(description="Where a page stands in its list.")
+class Paging:
+    page: int = strawberry.field(description="The page number, from 1.")
+    size: int = strawberry.field(description="The most items a page holds.")
+    total: int = strawberry.field(description="The number of items in the whole list.")
+
+
+@strawberry.type(description="One page of a list with its paging information.")
+class Page(Generic[T]):
+    content: list[T] = strawberry.field(description="The items of this page.")
+    paging: Paging = strawberry.field(description="Page number, page size and list total.")
+
+
+def to_page(page: AppPage[Any]) -> Page[Any]:
+    """The GraphQL page for a page of rows."""
+    return Page(
+        content=list(page.items),
+        paging=Paging(page=page.page, size=page.size, total=page.total),
+    )
+
+
+def page_request(page: int, size: int, sort: str | None, order: AppSortOrder) -> PageRequest:
+    """The page request for the common list arguments (400 when they are out of range)."""
+    return PageRequest(page=page, size=size, sort=sort, order=AppSortOrder(order))
+
+
+PAGE_DESCRIPTION = "The page number, from 1."
+SIZE_DESCRIPTION = f"Items per page, 1 to {MAX_PAGE_SIZE}."
+SORT_DESCRIPTION = "The attribute to sort by."
+ORDER_DESCRIPTION = "ASC or DESC."
+
+
+@strawberry.type(description="A custom field: a key and its value.")
+class CustomField:
+    key: str = strawberry.field(description="The custom field's unique key.")
+    value: str | None = strawberry.field(description="The custom field's value.")
+
+
+@strawberry.input(description="A custom field: a key and its value.")
+class CustomFieldInput:
+    key: str = strawberry.field(description="The custom field's unique key.")
+    value: str | None = strawberry.field(default=None, description="The custom field's value.")
+
+
+def custom_fields(values: list[dict[str, Any]] | None) -> list[CustomField]:
+    """The GraphQL custom fields for a stored JSON list."""
+    return [CustomField(key=item["key"], value=item.get("value")) for item in values or []]
+
+
+@strawberry.type(description="The identifier of the resource a change created or touched.")
+class Identifier:
+    id: strawberry.ID = strawberry.field(description="The resource's identifier.")

@@ -1,0 +1,244 @@
+"""GraphQL types, inputs and root fields for contacts."""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated
+
+import strawberry
+
+from app.pagination import SortOrder as AppSortOrder
+from resolvers import contacts as resolve
+from resolvers.context import Info
+from resolvers.inputs import given_fields
+from schema.common import (
+    ORDER_DESCRIPTION,
+    PAGE_DESCRIPTION,
+    SIZE_DESCRIPTION,
+    SORT_DESCRIPTION,
+    CustomField,
+    CustomFieldInput,
+    Identifier,
+    Page,
+    SortOrder,
+    custom_fields,
+    page_request,
+    to_page,
+)
+
+
+@strawberry.enum(description="Whether a contact is a person or a company.")
+class ContactType(StrEnum):
+    PERSON = "PERSON"
+    COMPANY = "COMPANY"
+
+
+@strawberry.enum(description="The kind of a phone number.")
+class PhoneType(StrEnum):
+    MOBILE = "MOBILE"
+    LANDLINE = "LANDLINE"
+    FAX = "FAX"
+
+
+@strawberry.enum(description="The kind of a postal address.")
+class AddressType(StrEnum):
+    HOME = "HOME"
+    BUSINESS = "BUSINESS"
+
+
+@strawberry.type(description="A phone number of a contact.")
+class ContactPhone:
+    id: strawberry.ID = strawberry.field(description="The phone's identifier.")
+    phone_type: PhoneType = strawberry.field(description="MOBILE, LANDLINE or FAX.")
+    number: str = strawberry.field(description="The phone number.")
+    country_code: str | None = strawberry.field(description="The country code (e.g. CYP).")
+    is_primary: bool = strawberry.field(description="Whether this is the primary phone.")
+
+
+@strawberry.type(description="A postal address of a contact.")
+class ContactAddress:
+    id: strawberry.ID = strawberry.field(description="The address identifier.")
+    address_type: AddressType = strawberry.field(description="HOME or BUSINESS.")
+    is_primary: bool = strawberry.field(description="Whether this is the primary address.")
+    address_line_1: str | None = strawberry.field(description="The address.")
+    address_line_2: str | None = strawberry.field(description="More address information.")
+    state_province_county: str | None = strawberry.field(description="State/province/county.")
+    town_city: str | None = strawberry.field(description="Town or city.")
+    postal_code: str | None = strawberry.field(description="Postal code.")
+    country_code: str | None = strawberry.field(description="Country code.")
+    lat: float | None = strawberry.field(description="Latitude.")
+    lon: float | None = strawberry.field(description="Longitude.")
+    google_place_id: str | None = strawberry.field(description="Google place identifier.")
+
+
+@strawberry.type(description="A customer: a person or a company.")
+class Contact:
+    id: strawberry.ID = strawberry.field(description="The contact identifier (UUID).")
+    code: str | None = strawberry.field(description="The alternative unique identifier.")
+    contact_type: ContactType = strawberry.field(description="PERSON or COMPANY.")
+    first_name: str | None = strawberry.field(description="First name (persons).")
+    last_name: str | None = strawberry.field(description="Last name (persons).")
+    company_name: str | None = strawberry.field(description="Company name (companies).")
+    email_address: str | None = strawberry.field(description="E-mail address.")
+    organisation_id: strawberry.ID = strawberry.field(description="The owning organisation.")
+    created_on: datetime = strawberry.field(description="When the contact was created.")
+    updated_on: datetime = strawberry.field(description="When the contact last changed.")
+
+    @strawberry.field(description="The contact's phone numbers, primary first.")
+    async def phones(self, info: Info) -> list[ContactPhone]:
+        return await info.context.loaders.get(resolve.PhonesByContactIdLoader).load(self.id)
+
+    @strawberry.field(description="The contact's postal addresses, primary first.")
+    async def addresses(self, info: Info) -> list[ContactAddress]:
+        return await info.context.loaders.get(resolve.AddressesByContactIdLoader).load(self.id)
+
+    @strawberry.field(name="custom_fields", description="The contact's custom fields.")
+    def custom_fields_list(self) -> list[CustomField]:
+        return custom_fields(self.custom_fields)  # type: ignore[arg-type]
+
+
+@strawberry.input(description="A phone number of a contact.")
+class ContactPhoneInput:
+    number: str = strawberry.field(description="The phone number.")
+    phone_type: PhoneType = strawberry.field(default=PhoneType.MOBILE, description="The kind.")
+    country_code: str | None = strawberry.field(default=None, description="Country code.")
+    is_primary: bool = strawberry.field(default=False, description="The primary phone?")
+
+
+@strawberry.input(description="A postal address; give `id` to change an existing address.")
+class ContactAddressInput:
+    id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="An existing address to change; leave out to add."
+    )
+    address_type: AddressType = strawberry.field(default=AddressType.HOME, description="Kind.")
+    is_primary: bool = strawberry.field(default=False, description="The primary address?")
+    address_line_1: str | None = strawberry.field(default=None, description="The address.")
+    address_line_2: str | None = strawberry.field(default=None, description="More address.")
+    state_province_county: str | None = strawberry.field(default=None, description="State.")
+    town_city: str | None = strawberry.field(default=None, description="Town or city.")
+    postal_code: str | None = strawberry.field(default=None, description="Postal code.")
+    country_code: str | None = strawberry.field(default=None, description="Country code.")
+    lat: float | None = strawberry.field(default=None, description="Latitude.")
+    lon: float | None = strawberry.field(default=None, description="Longitude.")
+    google_place_id: str | None = strawberry.field(default=None, description="Google place id.")
+
+
+@strawberry.input(description="A new contact.")
+class CreateContactInput:
+    contact_type: ContactType = strawberry.field(description="PERSON or COMPANY.")
+    code: str | None = strawberry.field(default=None, description="Alternative unique id.")
+    first_name: str | None = strawberry.field(default=None, description="First name.")
+    last_name: str | None = strawberry.field(default=None, description="Last name.")
+    company_name: str | None = strawberry.field(default=None, description="Company name.")
+    email_address: str | None = strawberry.field(default=None, description="E-mail address.")
+    phones: list[ContactPhoneInput] | None = strawberry.field(
+        default=None, description="Phone numbers."
+    )
+    addresses: list[ContactAddressInput] | None = strawberry.field(
+        default=None, description="Postal addresses."
+    )
+    custom_fields: list[CustomFieldInput] | None = strawberry.field(
+        default=None, description="Custom fields."
+    )
+
+
+@strawberry.input(description="Changes to a contact; fields left out stay as they are.")
+class UpdateContactInput:
+    contact_type: ContactType | None = strawberry.field(
+        default=strawberry.UNSET, description="PERSON or COMPANY."
+    )
+    code: str | None = strawberry.field(default=strawberry.UNSET, description="Alternative id.")
+    first_name: str | None = strawberry.field(default=strawberry.UNSET, description="First name.")
+    last_name: str | None = strawberry.field(default=strawberry.UNSET, description="Last name.")
+    company_name: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Company name."
+    )
+    email_address: str | None = strawberry.field(
+        default=strawberry.UNSET, description="E-mail address."
+    )
+    phones: list[ContactPhoneInput] | None = strawberry.field(
+        default=strawberry.UNSET, description="The complete new list of phones."
+    )
+    addresses: list[ContactAddressInput] | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Addresses to change (with `id`) or add (without); none is removed.",
+    )
+    custom_fields: list[CustomFieldInput] | None = strawberry.field(
+        default=strawberry.UNSET, description="The complete new list of custom fields."
+    )
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="One contact by id or code.")
+    async def contact(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="Id or code.")],
+    ) -> Contact:
+        return await resolve.contact(info, id)  # type: ignore[return-value]
+
+    @strawberry.field(description="Search the contacts of the caller's network.")
+    async def contacts(
+        self,
+        info: Info,
+        search_value: Annotated[
+            str | None,
+            strawberry.argument(description="Free text matched against names, e-mail and code."),
+        ] = None,
+        contact_type: Annotated[
+            ContactType | None, strawberry.argument(description="Only contacts of this type.")
+        ] = None,
+        email_address: Annotated[
+            str | None, strawberry.argument(description="Only contacts with this e-mail address.")
+        ] = None,
+        code: Annotated[str | None, strawberry.argument(description="Only this code.")] = None,
+        organisation_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Only contacts of this organisation."),
+        ] = None,
+        page: Annotated[int, strawberry.argument(description=PAGE_DESCRIPTION)] = 1,
+        size: Annotated[int, strawberry.argument(description=SIZE_DESCRIPTION)] = 20,
+        sort: Annotated[
+            str | None,
+            strawberry.argument(
+                description=SORT_DESCRIPTION
+                + " created_on (default), first_name, last_name, company_name, email_address, code.",
+            ),
+        ] = None,
+        order: Annotated[
+            SortOrder, strawberry.argument(description=ORDER_DESCRIPTION)
+        ] = AppSortOrder.DESC,
+    ) -> Page[Contact]:
+        filters = {
+            "search_value": search_value,
+            "contact_type": contact_type.value if contact_type else None,
+            "email_address": email_address,
+            "code": code,
+            "organisation_id": organisation_id,
+        }
+        result = await resolve.contacts(info, page_request(page, size, sort, order), filters)
+        return to_page(result)
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Create a contact in the caller's organisation.")
+    async def create_contact(self, info: Info, input: CreateContactInput) -> Contact:
+        return await resolve.create_contact(info, given_fields(input))  # type: ignore[return-value]
+
+    @strawberry.mutation(description="Change a contact; fields left out stay as they are.")
+    async def update_contact(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="Id or code.")],
+        input: Annotated[UpdateContactInput, strawberry.argument(description="The changes.")],
+    ) -> Contact:
+        return await resolve.update_contact(info, id, given_fields(input))  # type: ignore[return-value]
+
+    @strawberry.mutation(description="Delete a contact that has no accounts.")
+    async def delete_contact(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="Id or code.")],
+    ) -> Identifier:
+        return Identifier(id=strawberry.ID(await resolve.delete_contact(info, id)))

@@ -1,0 +1,196 @@
+"""Fixtures: every integration test runs on SQLite and on PostgreSQL, on a freshly migrated database.
+
+The migrations run once per backend and session into a template; each test gets a copy of it
+(a file copy on SQLite, ``CREATE DATABASE ... TEMPLATE`` on PostgreSQL). PostgreSQL comes from
+``CRM_GATEWAY_TEST_POSTGRES_URL`` (``scripts/test`` starts one); without it those tests skip.
+"""
+
+import asyncio
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+from sqlalchemy.engine import make_url
+
+from app.db.engine import Database, create_engine
+from app.db.migrate import migrate
+from app.main import create_app
+from app.onboarding import BootstrapResult, bootstrap
+from app.settings import Settings
+from schema.encoding import graphql_json
+
+POSTGRES_URL = os.environ.get("CRM_GATEWAY_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def _pg_admin_dsn(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def _run_apart(coroutine: Any) -> Any:
+    """Run a coroutine to completion on its own loop in a thread (fixtures may be inside a loop)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+async def _migrate_url(url: str) -> None:
+    engine = create_engine(url, pool_size=1)
+    try:
+        await migrate(engine)
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file at the newest migration."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    _run_apart(_migrate_url(f"sqlite+aiosqlite:///{path}"))
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    """The name of a PostgreSQL database at the newest migration, used as a template."""
+    if not POSTGRES_URL:
+        pytest.skip("CRM_GATEWAY_TEST_POSTGRES_URL is not set (scripts/test sets it)")
+    name = f"crm_template_{uuid.uuid4().hex[:10]}"
+    admin = _pg_admin_dsn(POSTGRES_URL)
+
+    async def create() -> None:
+        conn = await asyncpg.connect(admin)
+        await conn.execute(f'CREATE DATABASE "{name}"')
+        await conn.close()
+        await _migrate_url(str(make_url(POSTGRES_URL).set(database=name)))
+
+    async def drop() -> None:
+        conn = await asyncpg.connect(admin)
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.close()
+
+    _run_apart(create())
+    yield name
+    _run_apart(drop())
+
+
+@pytest.fixture(params=BACKENDS)
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """The URL of a fresh, migrated database of each backend."""
+    if request.param == "sqlite":
+        path = tmp_path / "test.sqlite3"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite+aiosqlite:///{path}"
+        return
+    template = request.getfixturevalue("postgres_template")
+    assert POSTGRES_URL is not None
+    name = f"crm_test_{uuid.uuid4().hex[:12]}"
+    admin = _pg_admin_dsn(POSTGRES_URL)
+    conn = await asyncpg.connect(admin)
+    await conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    await conn.close()
+    yield str(make_url(POSTGRES_URL).set(database=name, drivername="postgresql+asyncpg"))
+    conn = await asyncpg.connect(admin)
+    await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    await conn.close()
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[Database]:
+    """A database handle for arranging data directly."""
+    database = Database(create_engine(database_url, pool_size=2))
+    yield database
+    await database.dispose()
+
+
+class Api:
+    """A client for both doors of a running gateway, with a default API key."""
+
+    def __init__(self, client: httpx.AsyncClient, key: str | None) -> None:
+        self.client = client
+        self.key = key
+
+    def _headers(self, key: str | None, headers: dict[str, str] | None) -> dict[str, str]:
+        out = dict(headers or {})
+        chosen = self.key if key is None else key
+        if chosen:
+            out.setdefault("api_key", chosen)
+        return out
+
+    async def rest(
+        self,
+        method: str,
+        path: str,
+        json: Any = None,
+        *,
+        key: str | None = None,
+        headers: dict[str, str] | None = None,
+        params: dict[str, Any] | None = None,
+    ) -> httpx.Response:
+        """Call a REST route (``path`` without the ``/backoffice/v1`` prefix)."""
+        return await self.client.request(
+            method,
+            "/backoffice/v1" + path,
+            content=None if json is None else graphql_json(json),
+            headers={"content-type": "application/json", **self._headers(key, headers)},
+            params=params,
+        )
+
+    async def graphql(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        key: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """Run a GraphQL operation and return the whole response body."""
+        response = await self.client.post(
+            "/graphql",
+            json={"query": query, "variables": variables or {}},
+            headers=self._headers(key, headers),
+        )
+        assert response.status_code in (200, 401), response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def data(self, query: str, variables: dict[str, Any] | None = None, **kw: Any) -> Any:
+        """Run a GraphQL operation that must succeed and return its ``data``."""
+        body = await self.graphql(query, variables, **kw)
+        assert not body.get("errors"), body["errors"]
+        return body["data"]
+
+    def as_key(self, key: str | None) -> "Api":
+        """The same client with another default key (``""`` for none)."""
+        return Api(self.client, key)
+
+
+@pytest.fixture
+async def gateway(database_url: str) -> AsyncIterator[tuple[Any, httpx.AsyncClient]]:
+    """A running gateway on the fresh database and an HTTP client talking to it in process."""
+    app = create_app(Settings(database_url=database_url, jwt_secret="test-secret"))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
+            yield app, client
+
+
+@pytest.fixture
+async def tenant(database_url: str, gateway: Any) -> BootstrapResult:
+    """The first organisation with its owner and keys."""
+    app, _ = gateway
+    result = await bootstrap(app.state.gateway.runtime.db)
+    assert result is not None
+    return result
+
+
+@pytest.fixture
+async def api(gateway: Any, tenant: BootstrapResult) -> Api:
+    """A client for both doors using the first organisation's live secret key."""
+    return Api(gateway[1], tenant.secret_api_key)
