@@ -9,6 +9,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
+from strawberry import UNSET
 from strawberry.asgi import GraphQL
 
 from app.auth.authenticate import Authenticator, ensure_jwt_secret
@@ -90,9 +91,9 @@ class GraphQLDoor(GraphQL[Context, None]):
     def encode_json(self, data: object) -> bytes:
         return graphql_json(data)
 
-    async def handle_request(self, request: Any) -> Any:
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         try:
-            return await super().handle_request(request)
+            return await super().run(request, context, root_value)
         except GatewayError as error:
             # Credentials that are present but invalid are refused at the door.
             return error_response(error)

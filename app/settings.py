@@ -20,7 +20,9 @@ class Settings(BaseSettings):
     database_pool_size: int = Field(default=10, description="Connections kept per process.")
     jwt_secret: str | None = Field(
         default=None,
-        description="HMAC secret for user tokens; generated once and kept in the database if unset.",
+        description=(
+            "HMAC secret for user tokens; if unset, one is generated once and kept in the database."
+        ),
     )
     jwt_ttl_seconds: int = Field(default=3600, description="Lifetime of a user access token.")
     max_query_depth: int = Field(default=12, description="Deepest GraphQL selection accepted.")

@@ -15,7 +15,7 @@ from app.db.models import Organisation
 SelectT = TypeVar("SelectT", bound=Select[Any])
 
 
-def visible_organisation_ids(principal: Principal) -> Select[tuple[str]]:
+def visible_organisation_ids(principal: Principal) -> Select[Any]:
     """A sub-query of the ids of the organisations the caller may see."""
     return select(Organisation.id).where(Organisation.path.startswith(principal.organisation_path))
 

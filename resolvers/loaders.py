@@ -16,7 +16,7 @@ V = TypeVar("V")
 LoaderT = TypeVar("LoaderT", bound="BatchLoader[Any, Any]")
 
 
-class BatchLoader(DataLoader, Generic[K, V]):  # type: ignore[misc]
+class BatchLoader(DataLoader, Generic[K, V]):
     """A dataloader that runs one query per batch in its own short session.
 
     Subclasses implement :meth:`load_batch`; sibling resolvers run concurrently, so a batch
@@ -67,7 +67,7 @@ class Loaders:
         loader = self._loaders.get(loader_class)
         if loader is None:
             loader = self._loaders[loader_class] = loader_class(self._db, self._principal)
-        return loader  # type: ignore[no-any-return]
+        return loader
 
 
 def unique(keys: Iterable[K]) -> list[K]:

@@ -40,7 +40,7 @@ def _operation(route: RestRoute) -> dict[str, Any]:
         "tags": [route.section],
         "summary": route.summary,
         "description": description,
-        "operationId": f"{route.method.lower()}{route.path.replace('/', '_').replace('{', '').replace('}', '')}",
+        "operationId": route.method.lower() + re.sub(r"[{}]", "", route.path.replace("/", "_")),
         "parameters": parameters,
         "responses": {
             str(route.status): {"description": "Success.", "content": {"application/json": {}}},

@@ -50,7 +50,7 @@ def compile_route(route: RestRoute, schema: GraphQLSchema) -> CompiledRoute:
         raise ValueError(f"{route.method} {route.path}: {errors[0].message}")
     operation = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
     variable_types: dict[str, GraphQLInputType] = {}
-    for definition in operation.variable_definitions:
+    for definition in operation.variable_definitions or ():
         type_ = type_from_ast(schema, definition.type)
         assert type_ is not None
         variable_types[definition.variable.name.value] = type_  # type: ignore[assignment]

@@ -1,5 +1,6 @@
 """Types shared by every domain: paging, sort order, custom fields, identifiers of changes."""
 
+from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
 import strawberry
@@ -10,7 +11,11 @@ from app.pagination import SortOrder as AppSortOrder
 
 T = TypeVar("T")
 
-SortOrder = strawberry.enum(AppSortOrder, description="Direction of a sort.")
+
+@strawberry.enum(description="Direction of a sort.")
+class SortOrder(StrEnum):
+    ASC = "ASC"
+    DESC = "DESC"
 
 
 @strawberry.type(description="Where a page stands in its list.")
@@ -34,9 +39,9 @@ def to_page(page: AppPage[Any]) -> Page[Any]:
     )
 
 
-def page_request(page: int, size: int, sort: str | None, order: AppSortOrder) -> PageRequest:
+def page_request(page: int, size: int, sort: str | None, order: SortOrder) -> PageRequest:
     """The page request for the common list arguments (400 when they are out of range)."""
-    return PageRequest(page=page, size=size, sort=sort, order=AppSortOrder(order))
+    return PageRequest(page=page, size=size, sort=sort, order=AppSortOrder(order.value))
 
 
 PAGE_DESCRIPTION = "The page number, from 1."

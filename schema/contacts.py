@@ -6,7 +6,6 @@ from typing import Annotated
 
 import strawberry
 
-from app.pagination import SortOrder as AppSortOrder
 from resolvers import contacts as resolve
 from resolvers.context import Info
 from resolvers.inputs import given_fields
@@ -93,7 +92,7 @@ class Contact:
 
     @strawberry.field(name="custom_fields", description="The contact's custom fields.")
     def custom_fields_list(self) -> list[CustomField]:
-        return custom_fields(self.custom_fields)  # type: ignore[arg-type]
+        return custom_fields(getattr(self, "custom_fields", None))
 
 
 @strawberry.input(description="A phone number of a contact.")
@@ -201,13 +200,13 @@ class Query:
         sort: Annotated[
             str | None,
             strawberry.argument(
-                description=SORT_DESCRIPTION
-                + " created_on (default), first_name, last_name, company_name, email_address, code.",
+                description=SORT_DESCRIPTION + " created_on (default), first_name, last_name,"
+                " company_name, email_address, code.",
             ),
         ] = None,
         order: Annotated[
             SortOrder, strawberry.argument(description=ORDER_DESCRIPTION)
-        ] = AppSortOrder.DESC,
+        ] = SortOrder.DESC,
     ) -> Page[Contact]:
         filters = {
             "search_value": search_value,

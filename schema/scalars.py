@@ -69,4 +69,4 @@ DateTimeScalar: ScalarDefinition = strawberry.scalar(
     parse_value=parse_datetime,
 )
 
-SCALAR_MAP = {Decimal: MoneyScalar, datetime: DateTimeScalar}
+SCALAR_MAP: dict[object, ScalarDefinition] = {Decimal: MoneyScalar, datetime: DateTimeScalar}

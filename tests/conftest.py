@@ -1,4 +1,4 @@
-"""Fixtures: every integration test runs on SQLite and on PostgreSQL, on a freshly migrated database.
+"""Fixtures: every integration test runs on SQLite and on PostgreSQL, on a fresh migrated database.
 
 The migrations run once per backend and session into a template; each test gets a copy of it
 (a file copy on SQLite, ``CREATE DATABASE ... TEMPLATE`` on PostgreSQL). PostgreSQL comes from

@@ -22,7 +22,7 @@ SORT_COLUMNS = {
 }
 
 
-def visible_contacts(principal: Principal) -> Select[tuple[Contact]]:
+def visible_contacts(principal: Principal) -> Select[Any]:
     """All contacts the caller may see."""
     return tenant_scoped(select(Contact), Contact, principal)
 
