@@ -6,6 +6,7 @@ import dataclasses
 import json
 import sys
 from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 from app.db.engine import Database, create_engine
@@ -89,6 +90,21 @@ def _create_api_key(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_contracts(_args: argparse.Namespace) -> int:
+    import schema
+    from rest_compat import openapi as openapi_module
+    from rest_compat.routes import ROUTES
+    from schema.schema import build_schema
+
+    sdl_path = Path(schema.__file__).parent / "schema.graphql"
+    sdl_path.write_text(build_schema().as_str() + "\n")
+    openapi_path = Path(openapi_module.__file__).parent / "openapi.json"
+    document = openapi_module.openapi_document(ROUTES)
+    openapi_path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    print(f"wrote {sdl_path} and {openapi_path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with one sub-command per task."""
     parser = argparse.ArgumentParser(prog="crm-gateway", description=__doc__)
@@ -111,6 +127,10 @@ def build_parser() -> argparse.ArgumentParser:
     key.add_argument("--public", action="store_true", help="a public key")
     key.add_argument("--json", action="store_true", help="print one JSON object")
     key.set_defaults(run=_create_api_key)
+
+    commands.add_parser(
+        "export-contracts", help="write schema/schema.graphql and rest_compat/openapi.json"
+    ).set_defaults(run=_export_contracts)
     return parser
 
 
