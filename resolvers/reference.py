@@ -1,0 +1,98 @@
+"""Resolvers and dataloaders for reference data.
+
+The by-id loaders apply no tenant filter: they serve relations of rows the caller already sees
+(an account's classification, a tier's scheme, ...).
+"""
+
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import (
+    AccountClassification,
+    BusinessActivity,
+    Industry,
+    IndustrySector,
+    Organisation,
+    OrganisationGroup,
+    PaymentTerms,
+    RewardScheme,
+    RewardTier,
+    SpendCondition,
+)
+from app.db.models.reference import ReferenceColumns
+from resolvers.loaders import BatchLoader, rows_by_key
+
+
+class _ReferenceByIdLoader(BatchLoader[str, Any]):
+    """Rows of ``model`` by id, ``None`` where there is none."""
+
+    model: ClassVar[type[ReferenceColumns]]
+
+    async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
+        stmt = select(self.model).where(self.model.id.in_(keys))
+        return await rows_by_key(session, stmt, keys, lambda row: row.id)
+
+
+class AccountClassificationByIdLoader(_ReferenceByIdLoader):
+    """Account classifications by id."""
+
+    model = AccountClassification
+
+
+class PaymentTermsByIdLoader(_ReferenceByIdLoader):
+    """Payment terms by id."""
+
+    model = PaymentTerms
+
+
+class IndustryByIdLoader(_ReferenceByIdLoader):
+    """Industries by id."""
+
+    model = Industry
+
+
+class IndustrySectorByIdLoader(_ReferenceByIdLoader):
+    """Industry sectors by id."""
+
+    model = IndustrySector
+
+
+class BusinessActivityByIdLoader(_ReferenceByIdLoader):
+    """Business activities by id."""
+
+    model = BusinessActivity
+
+
+class OrganisationGroupByIdLoader(_ReferenceByIdLoader):
+    """Organisation groups by id."""
+
+    model = OrganisationGroup
+
+
+class RewardSchemeByIdLoader(_ReferenceByIdLoader):
+    """Reward schemes by id."""
+
+    model = RewardScheme
+
+
+class RewardTierByIdLoader(_ReferenceByIdLoader):
+    """Reward tiers by id."""
+
+    model = RewardTier
+
+
+class SpendConditionByIdLoader(_ReferenceByIdLoader):
+    """Spend conditions by id."""
+
+    model = SpendCondition
+
+
+class OrganisationByIdLoader(BatchLoader[str, Organisation | None]):
+    """Organisations by id, for the organisations a spend condition names."""
+
+    async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
+        stmt = select(Organisation).where(Organisation.id.in_(keys))
+        return await rows_by_key(session, stmt, keys, lambda row: row.id)
