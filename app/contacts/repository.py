@@ -28,11 +28,21 @@ def visible_contacts(principal: Principal) -> Select[Any]:
 
 
 async def get_contact(session: AsyncSession, principal: Principal, id_or_code: str) -> Contact:
-    """The contact with this id or code (404 if the caller cannot see one)."""
-    stmt = visible_contacts(principal).where(
-        or_(Contact.id == id_or_code, Contact.code == id_or_code)
+    """The contact with this id or code (404 if the caller cannot see one).
+
+    Codes are unique per organisation, so a network may hold one code twice: an id match wins,
+    then the caller's own organisation, then the oldest contact.
+    """
+    stmt = (
+        visible_contacts(principal)
+        .where(or_(Contact.id == id_or_code, Contact.code == id_or_code))
+        .order_by(
+            (Contact.id == id_or_code).desc(),
+            (Contact.organisation_id == principal.organisation_id).desc(),
+            Contact.created_on,
+        )
     )
-    contact = (await session.execute(stmt.limit(1))).scalar_one_or_none()
+    contact = (await session.execute(stmt.limit(1))).scalars().first()
     if contact is None:
         raise NotFound("contact", id_or_code)
     return contact
