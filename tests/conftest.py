@@ -174,7 +174,11 @@ class Api:
 @pytest.fixture
 async def gateway(database_url: str) -> AsyncIterator[tuple[Any, httpx.AsyncClient]]:
     """A running gateway on the fresh database and an HTTP client talking to it in process."""
-    app = create_app(Settings(database_url=database_url, jwt_secret="test-secret-for-the-gateway-suite-0123456789"))
+    app = create_app(
+        Settings(
+            database_url=database_url, jwt_secret="test-secret-for-the-gateway-suite-0123456789"
+        )
+    )
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
