@@ -2,9 +2,13 @@
 
 import json
 import os
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+import httpx
 
 
 def run_cli(*args: str, database: Path) -> subprocess.CompletedProcess[str]:
@@ -61,3 +65,49 @@ def test_migrate_is_repeatable(tmp_path: Path) -> None:
     database = tmp_path / "m.sqlite3"
     assert run_cli("migrate", database=database).returncode == 0
     assert run_cli("migrate", database=database).returncode == 0
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def test_serve_bootstraps_prints_a_key_that_works(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {**os.environ, "CRM_GATEWAY_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    try:
+        assert server.stdout is not None
+        key = None
+        deadline = time.monotonic() + 30
+        while key is None and time.monotonic() < deadline:
+            line = server.stdout.readline()
+            if "secret API key (live):" in line:
+                key = line.split(":", 1)[1].strip()
+        assert key, "serve printed no key"
+        base = f"http://127.0.0.1:{port}"
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/ready", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        created = httpx.post(
+            f"{base}/backoffice/v1/contacts",
+            json={"contact_type": "COMPANY", "company_name": "ACME", "code": "ACME"},
+            headers={"api_key": key},
+        )
+        assert created.status_code == 200, created.text
+        fetched = httpx.get(f"{base}/backoffice/v1/contacts/ACME", headers={"api_key": key})
+        assert fetched.json()["company_name"] == "ACME"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
