@@ -1,6 +1,8 @@
 """Turning a request's credentials (``api_key`` header or Bearer token) into a principal."""
 
 import secrets
+import time
+from collections import OrderedDict
 from datetime import timedelta
 
 import jwt
@@ -31,12 +33,21 @@ async def ensure_jwt_secret(db: Database, configured: str | None) -> str:
 
 
 class Authenticator:
-    """Checks credentials against the database and issues user tokens."""
+    """Checks credentials against the database and issues user tokens.
+
+    Valid API keys are remembered for ``KEY_CACHE_SECONDS`` so that a busy client does not
+    cost a database round trip per request; keys cannot be revoked through the API today, and
+    a revocation made in the database takes effect within that time.
+    """
+
+    KEY_CACHE_SECONDS = 30.0
+    KEY_CACHE_SIZE = 10_000
 
     def __init__(self, db: Database, jwt_secret: str, token_ttl_seconds: int) -> None:
         self._db = db
         self._jwt_secret = jwt_secret
         self._token_ttl = token_ttl_seconds
+        self._known_keys: OrderedDict[str, tuple[float, Principal]] = OrderedDict()
 
     async def principal_for(
         self, api_key: str | None, authorization: str | None
@@ -56,12 +67,24 @@ class Authenticator:
         return None
 
     async def _principal_for_key(self, key: str) -> Principal:
+        digest = api_key_digest(key)
+        known = self._known_keys.get(digest)
+        if known is not None and known[0] > time.monotonic():
+            return known[1]
+        principal = await self._load_key(digest)
+        self._known_keys[digest] = (time.monotonic() + self.KEY_CACHE_SECONDS, principal)
+        self._known_keys.move_to_end(digest)
+        if len(self._known_keys) > self.KEY_CACHE_SIZE:
+            self._known_keys.popitem(last=False)
+        return principal
+
+    async def _load_key(self, digest: str) -> Principal:
         async with self._db.read() as session:
             row = (
                 await session.execute(
                     select(ApiKey.is_public, ApiKey.is_test, Organisation.id, Organisation.path)
                     .join(Organisation, Organisation.id == ApiKey.organisation_id)
-                    .where(ApiKey.key_hash == api_key_digest(key), ApiKey.revoked_on.is_(None))
+                    .where(ApiKey.key_hash == digest, ApiKey.revoked_on.is_(None))
                 )
             ).first()
         if row is None:
