@@ -1,0 +1,1 @@
+"""Wallets: their balances, limit rules and top-up settings, journals and commerce balances."""

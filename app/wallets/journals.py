@@ -1,0 +1,271 @@
+"""Posting journals: the one path by which money enters or leaves a wallet.
+
+Every posting locks the wallet row first (PostgreSQL ``FOR UPDATE``; on SQLite the write
+transaction already holds the database lock), so that the balance it checks is the balance it
+changes. Amounts are ``Decimal`` throughout.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.auth.principal import Principal
+from app.db.base import MONEY_SCALE, new_id, utcnow
+from app.db.models import IdempotencyRecord, Journal, SpendCondition, Wallet, WalletCommerceBalance
+from app.errors import (
+    BusinessRuleViolation,
+    IdempotencyKeyReused,
+    InvalidInput,
+    NotFound,
+    WalletBalanceTooLow,
+)
+from app.reference.lookup import get_visible
+from app.wallets import repository
+from app.wallets.limits import check_limits
+
+JOURNAL_TYPES = ("CREDIT", "DEBIT")
+POST_JOURNAL_OPERATION = "post_journal"
+MAX_IDEMPOTENCY_KEY_LENGTH = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Posting:
+    """What one journal does to a wallet, checked and ready to apply."""
+
+    journal_type: str
+    amount: Decimal
+    spend_condition_id: str | None = None
+    description: str | None = None
+    valid_from: datetime | None = None
+    valid_to: datetime | None = None
+    created_on: datetime | None = None
+    allow_negative_balance: bool = False
+
+
+def check_amount(value: Any, field: str = "amount") -> Decimal:
+    """A positive amount with at most four decimal places (400 naming ``field`` otherwise)."""
+    try:
+        amount = Decimal(value)
+    except (TypeError, ArithmeticError, ValueError):
+        raise InvalidInput(field, "must be a decimal number") from None
+    if not amount.is_finite() or amount <= 0:
+        raise InvalidInput(field, "must be a positive amount")
+    exponent = amount.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -MONEY_SCALE:
+        raise InvalidInput(field, f"has at most {MONEY_SCALE} decimal places")
+    return amount
+
+
+async def apply_posting(
+    session: AsyncSession,
+    wallet: Wallet,
+    posting: Posting,
+    *,
+    journal_id: str | None = None,
+    enforce_rules: bool = True,
+) -> Journal:
+    """Post one journal to a wallet the caller has locked, keeping the balances in step.
+
+    A credit with a spend condition goes to that condition's commerce balance, a debit with
+    one comes from it; without one the open balance moves. Unless the journal allows a
+    negative balance, a debit may not take the balance it draws from below zero nor the
+    wallet's total below its ``minimum_balance``. ``enforce_rules=False`` (balance moves
+    between wallets of the system itself) skips the floors and the limit rules.
+    """
+    if wallet.life_cycle_state != "EFFECTIVE":
+        raise BusinessRuleViolation(
+            f"Wallet {wallet.code} is {wallet.life_cycle_state}; it takes no journals.",
+            ["wallet", wallet.id],
+        )
+    amount = check_amount(posting.amount)
+    created_on = posting.created_on or utcnow()
+    is_debit = posting.journal_type == "DEBIT"
+    if enforce_rules:
+        await check_limits(
+            session,
+            wallet,
+            posting.journal_type,
+            amount,
+            posting.spend_condition_id is not None,
+            created_on,
+        )
+    change = -amount if is_debit else amount
+    drawn_after: Decimal
+    if posting.spend_condition_id is None:
+        wallet.open_balance = wallet.open_balance + change
+        drawn_after = wallet.open_balance
+        drawn_name = "open balance"
+    else:
+        commerce = await repository.get_commerce_balance(
+            session, wallet.id, posting.spend_condition_id
+        )
+        if commerce is None:
+            commerce = WalletCommerceBalance(
+                wallet_id=wallet.id,
+                spend_condition_id=posting.spend_condition_id,
+                amount=Decimal(0),
+            )
+            session.add(commerce)
+        commerce.amount = commerce.amount + change
+        wallet.commerce_balance = wallet.commerce_balance + change
+        drawn_after = commerce.amount
+        drawn_name = "commerce balance of the spend condition"
+    if is_debit and enforce_rules and not posting.allow_negative_balance:
+        if drawn_after < 0:
+            raise WalletBalanceTooLow(
+                wallet.id,
+                f"Wallet {wallet.code}: the {drawn_name} is {drawn_after + amount}, "
+                f"less than the debit of {amount}.",
+            )
+        minimum = wallet.minimum_balance
+        if minimum is not None and wallet.balance < minimum:
+            raise WalletBalanceTooLow(
+                wallet.id,
+                f"Wallet {wallet.code}: the debit of {amount} would leave {wallet.balance}, "
+                f"below the minimum balance of {minimum}.",
+            )
+    journal = Journal(
+        id=journal_id or new_id(),
+        organisation_id=wallet.organisation_id,
+        is_test=wallet.is_test,
+        wallet_id=wallet.id,
+        type=posting.journal_type,
+        amount=amount,
+        currency_code=wallet.currency_code,
+        description=posting.description,
+        spend_condition_id=posting.spend_condition_id,
+        valid_from=posting.valid_from,
+        valid_to=posting.valid_to,
+        allow_negative_balance=posting.allow_negative_balance,
+        balance_after=wallet.balance,
+        created_on=created_on,
+        posted_on=utcnow(),
+    )
+    session.add(journal)
+    await session.flush()
+    return journal
+
+
+def request_hash(fields: dict[str, Any]) -> str:
+    """A digest of a request's fields, the same for the same request however it was spelled."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, Decimal):
+            return format(value.normalize(), "f")
+        if isinstance(value, datetime):
+            return value.isoformat()
+        return value
+
+    canonical = {name: plain(value) for name, value in fields.items() if value is not None}
+    encoded = json.dumps(canonical, sort_keys=True, default=str).encode()
+    return hashlib.sha256(encoded).hexdigest()
+
+
+async def _replay(
+    session: AsyncSession, record: IdempotencyRecord, digest: str, key: str
+) -> Journal:
+    if record.request_hash != digest:
+        raise IdempotencyKeyReused(parameters=["idempotency_key", key])
+    journal = await session.get(Journal, record.resource_id)
+    if journal is None:  # pragma: no cover - the record and the journal commit together
+        raise NotFound("journal", record.resource_id)
+    return journal
+
+
+async def _claim_key(
+    session: AsyncSession, principal: Principal, key: str, digest: str, journal_id: str
+) -> Journal | None:
+    """Record the key for the journal about to be posted; the earlier answer if it is taken.
+
+    The unique constraint decides between concurrent requests: the loser's insert waits for
+    the winner's transaction and then fails, and it answers from the winner's record.
+    """
+    existing = await repository.get_idempotency_record(
+        session, principal, POST_JOURNAL_OPERATION, key
+    )
+    if existing is not None:
+        return await _replay(session, existing, digest, key)
+    record = IdempotencyRecord(
+        organisation_id=principal.organisation_id,
+        is_test=principal.is_test,
+        operation=POST_JOURNAL_OPERATION,
+        key=key,
+        request_hash=digest,
+        resource_id=journal_id,
+    )
+    try:
+        async with session.begin_nested():
+            session.add(record)
+            await session.flush()
+    except IntegrityError:
+        existing = await repository.get_idempotency_record(
+            session, principal, POST_JOURNAL_OPERATION, key
+        )
+        if existing is None:
+            raise
+        return await _replay(session, existing, digest, key)
+    return None
+
+
+async def post_journal(
+    session: AsyncSession,
+    principal: Principal,
+    fields: dict[str, Any],
+    idempotency_key: str | None = None,
+) -> Journal:
+    """Credit or debit a wallet with one journal (route POST /journals).
+
+    ``fields``: wallet_id (id or code), amount, type (CREDIT|DEBIT), and optionally
+    currency_code (must be the wallet's), description, spend_condition_id, valid_from,
+    valid_to, created_on, allow_negative_balance. With an ``idempotency_key`` the same request
+    sent again answers with the first journal and posts nothing; the same key with another
+    request is an IdempotencyKeyReused error.
+    """
+    journal_id = new_id()
+    if idempotency_key is not None:
+        key = idempotency_key.strip()
+        if not key or len(key) > MAX_IDEMPOTENCY_KEY_LENGTH:
+            raise InvalidInput(
+                "idempotency_key", f"must be 1 to {MAX_IDEMPOTENCY_KEY_LENGTH} characters"
+            )
+        earlier = await _claim_key(session, principal, key, request_hash(fields), journal_id)
+        if earlier is not None:
+            return earlier
+    journal_type = fields.get("type")
+    if journal_type not in JOURNAL_TYPES:
+        raise InvalidInput("type", f"must be one of {', '.join(JOURNAL_TYPES)}")
+    if not fields.get("wallet_id"):
+        raise InvalidInput("wallet_id", "is required")
+    amount = check_amount(fields.get("amount"))
+    valid_from, valid_to = fields.get("valid_from"), fields.get("valid_to")
+    if valid_from is not None and valid_to is not None and valid_to < valid_from:
+        raise InvalidInput("valid_to", "is before valid_from")
+    wallet = await repository.get_wallet(session, principal, fields["wallet_id"], for_update=True)
+    currency_code = fields.get("currency_code")
+    if currency_code is not None and currency_code.upper() != wallet.currency_code:
+        raise InvalidInput(
+            "currency_code", f"must be the wallet's currency ({wallet.currency_code})"
+        )
+    spend_condition_id = fields.get("spend_condition_id")
+    if spend_condition_id is not None:
+        condition = await get_visible(
+            session, principal, SpendCondition, "spend_condition", spend_condition_id
+        )
+        spend_condition_id = condition.id
+    posting = Posting(
+        journal_type=journal_type,
+        amount=amount,
+        spend_condition_id=spend_condition_id,
+        description=fields.get("description"),
+        valid_from=valid_from,
+        valid_to=valid_to,
+        created_on=fields.get("created_on"),
+        allow_negative_balance=bool(fields.get("allow_negative_balance")),
+    )
+    return await apply_posting(session, wallet, posting, journal_id=journal_id)

@@ -1,0 +1,322 @@
+"""SQL for wallets, their commerce balances, journals and idempotency records.
+
+Every lookup a caller starts is narrowed to the caller's network and mode; rows reached from a
+row already visible (a wallet's journals, its commerce balances) need no second filter.
+"""
+
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.auth.principal import Principal
+from app.db.models import (
+    Account,
+    IdempotencyRecord,
+    Journal,
+    SpendCondition,
+    Wallet,
+    WalletCommerceBalance,
+)
+from app.errors import InvalidInput, NotFound
+from app.pagination import PageRequest, SortOrder
+from app.tenancy import tenant_scoped
+
+EFFECTIVE = "EFFECTIVE"
+
+COMMERCE_SORT_COLUMNS: dict[str, Any] = {
+    "name": SpendCondition.name,
+    "amount": WalletCommerceBalance.amount,
+    "created_on": SpendCondition.created_on,
+}
+
+
+def visible_wallets(principal: Principal) -> Select[Any]:
+    """All wallets the caller may see."""
+    return tenant_scoped(select(Wallet), Wallet, principal)
+
+
+async def get_wallet(
+    session: AsyncSession, principal: Principal, id_or_code: str, *, for_update: bool = False
+) -> Wallet:
+    """The wallet with this id or code (404 if the caller cannot see one).
+
+    ``for_update`` locks the row until the transaction ends (PostgreSQL; SQLite writers are
+    serialised by ``BEGIN IMMEDIATE`` already) and reloads it, so that balances read after the
+    lock are the committed ones.
+    """
+    stmt = (
+        visible_wallets(principal)
+        .where(or_(Wallet.id == id_or_code, Wallet.code == id_or_code))
+        .order_by(
+            (Wallet.id == id_or_code).desc(),
+            (Wallet.organisation_id == principal.organisation_id).desc(),
+            Wallet.created_on,
+        )
+        .limit(1)
+    )
+    if for_update:
+        stmt = stmt.with_for_update(of=Wallet).execution_options(populate_existing=True)
+    wallet = (await session.execute(stmt)).scalars().first()
+    if wallet is None:
+        raise NotFound("wallet", id_or_code)
+    return wallet
+
+
+async def lock_wallets(session: AsyncSession, wallet_ids: Sequence[str]) -> list[Wallet]:
+    """Lock and reload wallets already known to be visible, in id order (no deadlocks)."""
+    stmt = (
+        select(Wallet)
+        .where(Wallet.id.in_(wallet_ids))
+        .order_by(Wallet.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
+async def get_account(
+    session: AsyncSession, principal: Principal, id_or_number: str, *, for_update: bool = False
+) -> Account:
+    """The account with this id or number (404 if the caller cannot see one)."""
+    stmt = (
+        tenant_scoped(select(Account), Account, principal)
+        .where(or_(Account.id == id_or_number, Account.number == id_or_number))
+        .order_by(
+            (Account.id == id_or_number).desc(),
+            (Account.organisation_id == principal.organisation_id).desc(),
+            Account.created_on,
+        )
+        .limit(1)
+    )
+    if for_update:
+        stmt = stmt.with_for_update(of=Account).execution_options(populate_existing=True)
+    account = (await session.execute(stmt)).scalars().first()
+    if account is None:
+        raise NotFound("account", id_or_number)
+    return account
+
+
+async def effective_wallet_of_account(session: AsyncSession, account_id: str) -> Wallet | None:
+    """The account's EFFECTIVE wallet, if it has one."""
+    stmt = (
+        select(Wallet)
+        .where(Wallet.account_id == account_id, Wallet.life_cycle_state == EFFECTIVE)
+        .order_by(Wallet.created_on.desc(), Wallet.id.desc())
+        .limit(1)
+    )
+    return (await session.execute(stmt)).scalars().first()
+
+
+async def code_taken(session: AsyncSession, organisation_id: str, is_test: bool, code: str) -> bool:
+    """Whether a wallet of this organisation and mode already has ``code``."""
+    stmt = select(Wallet.id).where(
+        Wallet.organisation_id == organisation_id, Wallet.is_test.is_(is_test), Wallet.code == code
+    )
+    return (await session.execute(stmt.limit(1))).first() is not None
+
+
+async def commerce_balance_rows(
+    session: AsyncSession, wallet_id: str
+) -> list[WalletCommerceBalance]:
+    """Every commerce balance of a wallet, one per spend condition that credited it."""
+    stmt = select(WalletCommerceBalance).where(WalletCommerceBalance.wallet_id == wallet_id)
+    return list((await session.execute(stmt)).scalars())
+
+
+async def get_commerce_balance(
+    session: AsyncSession, wallet_id: str, spend_condition_id: str
+) -> WalletCommerceBalance | None:
+    """The wallet's commerce balance for one spend condition, if it was ever credited."""
+    return await session.get(
+        WalletCommerceBalance,
+        (wallet_id, spend_condition_id),
+        populate_existing=True,
+    )
+
+
+async def period_totals(
+    session: AsyncSession,
+    wallet_id: str,
+    journal_type: str,
+    start: datetime,
+    end: datetime,
+    *,
+    open_balance_only: bool = False,
+) -> tuple[Decimal, int]:
+    """The sum and number of the wallet's journals of one type created in ``[start, end)``.
+
+    ``open_balance_only`` counts only journals without a spend condition (top-ups).
+    """
+    stmt = select(func.coalesce(func.sum(Journal.amount), 0), func.count(Journal.id)).where(
+        Journal.wallet_id == wallet_id,
+        Journal.type == journal_type,
+        Journal.created_on >= start,
+        Journal.created_on < end,
+    )
+    if open_balance_only:
+        stmt = stmt.where(Journal.spend_condition_id.is_(None))
+    total, count = (await session.execute(stmt)).one()
+    # SUM of a Money column comes back as the driver's raw value; convert it exactly.
+    return _money(session, total), int(count)
+
+
+def _money(session: AsyncSession, raw: Any) -> Decimal:
+    if session.bind is not None and session.bind.dialect.name == "sqlite":
+        return Decimal(int(raw)) / Decimal(10_000)
+    return Decimal(raw)
+
+
+async def page_commerce_balances(
+    session: AsyncSession,
+    wallet_id: str,
+    request: PageRequest,
+    spend_condition_id: str | None = None,
+) -> list[tuple[WalletCommerceBalance, SpendCondition]]:
+    """One page of a wallet's commerce balances with their spend conditions."""
+    sort = request.sort or "name"
+    if sort not in COMMERCE_SORT_COLUMNS:
+        allowed = ", ".join(sorted(COMMERCE_SORT_COLUMNS))
+        raise InvalidInput("sort", f"unknown sort attribute {sort!r}; use one of {allowed}")
+    column = COMMERCE_SORT_COLUMNS[sort]
+    ascending = request.order is SortOrder.ASC
+    stmt = (
+        select(WalletCommerceBalance, SpendCondition)
+        .join(SpendCondition, SpendCondition.id == WalletCommerceBalance.spend_condition_id)
+        .where(WalletCommerceBalance.wallet_id == wallet_id)
+        .order_by(
+            column.asc() if ascending else column.desc(),
+            SpendCondition.id.asc() if ascending else SpendCondition.id.desc(),
+        )
+        .limit(request.size)
+        .offset(request.offset)
+    )
+    if spend_condition_id is not None:
+        stmt = stmt.where(WalletCommerceBalance.spend_condition_id == spend_condition_id)
+    return [(row[0], row[1]) for row in (await session.execute(stmt)).all()]
+
+
+async def commerce_balances_of_wallets(
+    session: AsyncSession, wallet_ids: Sequence[str]
+) -> list[tuple[WalletCommerceBalance, SpendCondition]]:
+    """The commerce balances of several wallets with their spend conditions, by name."""
+    stmt = (
+        select(WalletCommerceBalance, SpendCondition)
+        .join(SpendCondition, SpendCondition.id == WalletCommerceBalance.spend_condition_id)
+        .where(WalletCommerceBalance.wallet_id.in_(wallet_ids))
+        .order_by(SpendCondition.name, SpendCondition.id)
+    )
+    return [(row[0], row[1]) for row in (await session.execute(stmt)).all()]
+
+
+async def commerce_credits(
+    session: AsyncSession, pairs: Sequence[tuple[str, str]]
+) -> list[Journal]:
+    """The credit journals of these (wallet id, spend condition id) pairs."""
+    if not pairs:
+        return []
+    wallet_ids = {wallet_id for wallet_id, _ in pairs}
+    condition_ids = {condition_id for _, condition_id in pairs}
+    stmt = select(Journal).where(
+        Journal.type == "CREDIT",
+        Journal.wallet_id.in_(wallet_ids),
+        Journal.spend_condition_id.in_(condition_ids),
+    )
+    wanted = set(pairs)
+    return [
+        journal
+        for journal in (await session.execute(stmt)).scalars()
+        if (journal.wallet_id, journal.spend_condition_id) in wanted
+    ]
+
+
+async def get_journal(session: AsyncSession, principal: Principal, journal_id: str) -> Journal:
+    """The journal with this id (404 if the caller cannot see it)."""
+    stmt = tenant_scoped(select(Journal), Journal, principal).where(Journal.id == journal_id)
+    journal = (await session.execute(stmt)).scalars().first()
+    if journal is None:
+        raise NotFound("journal", journal_id)
+    return journal
+
+
+async def get_idempotency_record(
+    session: AsyncSession, principal: Principal, operation: str, key: str
+) -> IdempotencyRecord | None:
+    """The record of an earlier request with this key, in the caller's organisation and mode."""
+    stmt = select(IdempotencyRecord).where(
+        IdempotencyRecord.organisation_id == principal.organisation_id,
+        IdempotencyRecord.is_test.is_(principal.is_test),
+        IdempotencyRecord.operation == operation,
+        IdempotencyRecord.key == key,
+    )
+    return (await session.execute(stmt)).scalars().first()
+
+
+JOURNAL_SORT_COLUMNS: dict[str, Any] = {
+    "created_on": Journal.created_on,
+    "posted_on": Journal.posted_on,
+    "amount": Journal.amount,
+    "type": Journal.type,
+}
+
+
+async def journal_pages(
+    session: AsyncSession,
+    wallet_ids: Sequence[str],
+    request: PageRequest,
+    journal_type: str | None = None,
+) -> dict[str, tuple[list[Journal], int]]:
+    """The same page of journals for each of several wallets, with each wallet's total.
+
+    Two statements whatever the number of wallets: a window function numbers each wallet's
+    journals in the requested order and the page is cut from every wallet's numbering at once.
+    """
+    sort = request.sort or "created_on"
+    if sort not in JOURNAL_SORT_COLUMNS:
+        allowed = ", ".join(sorted(JOURNAL_SORT_COLUMNS))
+        raise InvalidInput("sort", f"unknown sort attribute {sort!r}; use one of {allowed}")
+    column = JOURNAL_SORT_COLUMNS[sort]
+    ascending = request.order is SortOrder.ASC
+    conditions: list[Any] = [Journal.wallet_id.in_(wallet_ids)]
+    if journal_type is not None:
+        conditions.append(Journal.type == journal_type)
+    totals = {
+        wallet_id: int(count)
+        for wallet_id, count in (
+            await session.execute(
+                select(Journal.wallet_id, func.count(Journal.id))
+                .where(*conditions)
+                .group_by(Journal.wallet_id)
+            )
+        ).all()
+    }
+    position = (
+        func.row_number()
+        .over(
+            partition_by=Journal.wallet_id,
+            order_by=(
+                column.asc() if ascending else column.desc(),
+                Journal.id.asc() if ascending else Journal.id.desc(),
+            ),
+        )
+        .label("position")
+    )
+    numbered = select(Journal.id.label("journal_id"), position).where(*conditions).subquery()
+    stmt = (
+        select(Journal)
+        .join(numbered, numbered.c.journal_id == Journal.id)
+        .where(
+            numbered.c.position > request.offset,
+            numbered.c.position <= request.offset + request.size,
+        )
+        .order_by(Journal.wallet_id, numbered.c.position)
+    )
+    pages: dict[str, tuple[list[Journal], int]] = {
+        wallet_id: ([], totals.get(wallet_id, 0)) for wallet_id in wallet_ids
+    }
+    for journal in (await session.execute(stmt)).scalars():
+        pages[journal.wallet_id][0].append(journal)
+    return pages
