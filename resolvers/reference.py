@@ -23,6 +23,10 @@ from app.db.models import (
     SpendCondition,
 )
 from app.db.models.reference import ReferenceColumns
+from app.pagination import Page, PageRequest
+from app.reference import service
+from app.reference.service import ReferenceKind
+from resolvers.context import Info
 from resolvers.loaders import BatchLoader, rows_by_key
 
 
@@ -96,3 +100,46 @@ class OrganisationByIdLoader(BatchLoader[str, Organisation | None]):
     async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
         stmt = select(Organisation).where(Organisation.id.in_(keys))
         return await rows_by_key(session, stmt, keys, lambda row: row.id)
+
+
+async def get(info: Info, kind: ReferenceKind, id: str) -> Any:
+    """One row of reference data by id."""
+    principal = info.context.backoffice()
+    async with info.context.db.read() as session:
+        return await service.get(session, principal, kind, id)
+
+
+async def search(
+    info: Info,
+    kind: ReferenceKind,
+    request: PageRequest,
+    search_value: str | None,
+    equals: dict[str, Any] | None = None,
+) -> Page[Any]:
+    """A page of reference data of one kind."""
+    principal = info.context.backoffice()
+    async with info.context.db.read() as session:
+        return await service.search(
+            session, principal, kind, request, search_value=search_value, equals=equals
+        )
+
+
+async def create(info: Info, kind: ReferenceKind, fields: dict[str, Any]) -> Any:
+    """Create a row of reference data."""
+    principal = info.context.backoffice()
+    async with info.context.db.write() as session:
+        return await service.create(session, principal, kind, fields)
+
+
+async def update(info: Info, kind: ReferenceKind, id: str, fields: dict[str, Any]) -> Any:
+    """Change a row of reference data."""
+    principal = info.context.backoffice()
+    async with info.context.db.write() as session:
+        return await service.update(session, principal, kind, id, fields)
+
+
+async def delete(info: Info, kind: ReferenceKind, id: str) -> str:
+    """Delete a row of reference data; returns its id."""
+    principal = info.context.backoffice()
+    async with info.context.db.write() as session:
+        return await service.delete(session, principal, kind, id)
