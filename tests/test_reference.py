@@ -1,13 +1,14 @@
 """Reference data through GraphQL: the nine kinds' create / read / update / delete, their own
 checks, refusals to delete what is still used, and who may see what."""
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import event, insert
 
 from app.db.engine import Database
 from app.db.models import (
@@ -26,6 +27,7 @@ from app.db.models.organisations import (
 )
 from app.onboarding import BootstrapResult, issue_api_key
 from app.organisations.tree import new_organisation
+from app.reference import repository
 from tests.conftest import Api
 
 REFERENCE_FIELDS = "id name description created_on"
@@ -287,6 +289,10 @@ async def test_lists_page_and_sort_by_own_columns(api: Api) -> None:
     assert_refused(body, 400, ["sort"])
     body = await api.graphql("{ industries(size: 1000) { paging { total } } }")
     assert_refused(body, 400, ["size"])
+    # The search text is matched literally, wildcards included.
+    await create(api, "payment_terms", {"name": "50% now", "days": 0})
+    page = await list_page(api, "payment_terms_list", 'search_value: "%"')
+    assert [row["name"] for row in page["content"]] == ["50% now"]
 
 
 async def test_payment_terms_days_may_not_be_negative(api: Api) -> None:
@@ -568,6 +574,23 @@ async def test_delete_of_a_row_in_use_is_refused(
     assert (await get_raw(api, kind.one, row["id"], "name"))["data"][kind.one] == {"name": "Used"}
 
 
+async def test_a_reference_added_after_the_check_still_refuses_the_delete(
+    api: Api, db: Database, tenant: BootstrapResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    classification = await create(api, "account_classification", {"name": "Used"})
+    await _account(db, tenant, classification_id=classification["id"])
+
+    async def nothing_found(*_args: Any) -> None:
+        return None
+
+    # As if the account had been created between the check and the delete.
+    monkeypatch.setattr(repository, "first_reference", nothing_found)
+    body = await delete_raw(api, "account_classification", classification["id"])
+    assert_refused(body, 409, ["account_classification", classification["id"]])
+    fetched = await get_raw(api, "account_classification", classification["id"], "name")
+    assert fetched["data"]["account_classification"] == {"name": "Used"}
+
+
 async def test_parents_with_children_cannot_be_deleted(api: Api, tenant: BootstrapResult) -> None:
     sector_input = await BY_KIND["industry_sector"].input(api, tenant, "Bar")
     await create(api, "industry_sector", sector_input)
@@ -654,19 +677,58 @@ async def test_a_public_key_is_forbidden(api: Api, tenant: BootstrapResult) -> N
     assert (await list_page(api, "account_classifications"))["paging"]["total"] == 0
 
 
-async def test_tiers_show_their_scheme(api: Api, tenant: BootstrapResult) -> None:
-    scheme = await create(api, "reward_scheme", {"name": "Club"})
-    for n in range(3):
+@contextmanager
+def counting_statements(app: Any) -> Iterator[list[str]]:
+    """Collect every SQL statement the gateway's engine runs inside the block."""
+    statements: list[str] = []
+    engine = app.state.gateway.runtime.db.engine.sync_engine
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+NESTED_TIERS = """
+query ($size: Int!) {
+  reward_tiers(size: $size, sort: "threshold_value_units", order: ASC) {
+    content { name threshold_value_units reward_scheme { name } }
+  }
+  spend_conditions(size: $size) { content { name organisations { id name } } }
+}
+"""
+
+
+async def test_relations_cost_the_same_statements_whatever_the_page_size(
+    api: Api, gateway: Any, db: Database, tenant: BootstrapResult
+) -> None:
+    app, _ = gateway
+    async with db.write() as session:
+        parent = await session.get(Organisation, tenant.organisation_id)
+        venues = [new_organisation(parent, org_type="VENUE", name=f"V{n}") for n in range(10)]
+        session.add_all(venues)
+    for n in range(10):
+        scheme = await create(api, "reward_scheme", {"name": f"Club {n}"})
         await create(
             api,
             "reward_tier",
             {"name": f"T{n}", "reward_scheme_id": scheme["id"], "threshold_value_units": n},
         )
-    data = await api.data(
-        '{ reward_tiers(sort: "threshold_value_units", order: ASC) {'
-        " content { name threshold_value_units reward_scheme { name } } } }"
-    )
-    assert data["reward_tiers"]["content"] == [
-        {"name": f"T{n}", "threshold_value_units": str(n), "reward_scheme": {"name": "Club"}}
-        for n in range(3)
-    ]
+        await create(api, "spend_condition", {"name": f"S{n}", "organisation_ids": [venues[n].id]})
+
+    async def statements_for(size: int) -> int:
+        with counting_statements(app) as statements:
+            data = await api.data(NESTED_TIERS, {"size": size})
+        tiers = data["reward_tiers"]["content"]
+        assert [tier["reward_scheme"]["name"] for tier in tiers] == [
+            f"Club {n}" for n in range(size)
+        ]
+        assert [len(c["organisations"]) for c in data["spend_conditions"]["content"]] == [1] * size
+        return len(statements)
+
+    await statements_for(1)  # warms the caches of the API key
+    assert await statements_for(2) == await statements_for(10)

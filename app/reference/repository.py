@@ -86,7 +86,8 @@ async def search(
     """
     stmt = tenant_scoped(select(model), model, principal)
     if search_value:
-        stmt = stmt.where(model.name.ilike(f"%{search_value}%"))
+        pattern = search_value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(model.name.ilike(f"%{pattern}%", escape="\\"))
     for name, value in (equals or {}).items():
         if value is not None:
             stmt = stmt.where(getattr(model, name) == value)
@@ -117,6 +118,6 @@ async def first_invisible_organisation(
 
 
 async def delete_row(session: AsyncSession, row: ReferenceColumns) -> None:
-    """Remove a reference row."""
-    await session.delete(row)
-    await session.flush()
+    """Remove a reference row in a savepoint: a key still pointing at it fails only the delete."""
+    async with session.begin_nested():
+        await session.delete(row)

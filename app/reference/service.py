@@ -12,6 +12,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Principal
@@ -292,5 +293,9 @@ async def delete(
             f"The {kind.value} is still used by {used_by} and cannot be deleted.",
             [kind.value, row.id],
         )
-    await repository.delete_row(session, row)
+    try:
+        await repository.delete_row(session, row)
+    except IntegrityError as exc:
+        # A reference added by a concurrent request after the check above.
+        raise Conflict(f"The {kind.value} is still in use.", [kind.value, row.id]) from exc
     return row.id
