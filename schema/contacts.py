@@ -2,11 +2,12 @@
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from resolvers import contacts as resolve
+from resolvers.accounts import AccountsByContactIdLoader
 from resolvers.context import Info
 from resolvers.inputs import given_fields
 from schema.common import (
@@ -23,6 +24,9 @@ from schema.common import (
     page_request,
     to_page,
 )
+
+if TYPE_CHECKING:
+    from schema.accounts import Account
 
 
 @strawberry.enum(description="Whether a contact is a person or a company.")
@@ -89,6 +93,12 @@ class Contact:
     @strawberry.field(description="The contact's postal addresses, primary first.")
     async def addresses(self, info: Info) -> list[ContactAddress]:
         return await info.context.loaders.get(resolve.AddressesByContactIdLoader).load(self.id)
+
+    @strawberry.field(description="The contact's accounts, primary first.")
+    async def accounts(
+        self, info: Info
+    ) -> list[Annotated["Account", strawberry.lazy("schema.accounts")]]:
+        return await info.context.loaders.get(AccountsByContactIdLoader).load(self.id)
 
     @strawberry.field(name="custom_fields", description="The contact's custom fields.")
     def custom_fields_list(self) -> list[CustomField]:

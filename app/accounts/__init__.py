@@ -1,0 +1,1 @@
+"""Accounts: a contact's accounts, their life cycle, reward attributes, schemes and merchants."""

@@ -1,0 +1,177 @@
+"""Resolvers and dataloaders for accounts."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.accounts import repository, service
+from app.db.models import Account, AccountMerchant, AccountRewardScheme, RewardTier
+from app.pagination import Page, PageRequest
+from resolvers.context import Info
+from resolvers.loaders import BatchLoader, row_lists_by_key
+from resolvers.reference import RewardTierByIdLoader
+
+
+class AccountsByContactIdLoader(BatchLoader[str, list[Account]]):
+    """A contact's accounts, primary first, then oldest first."""
+
+    async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
+        stmt = (
+            select(Account)
+            .where(Account.contact_id.in_(keys))
+            .order_by(Account.is_primary.desc(), Account.created_on, Account.id)
+        )
+        return await row_lists_by_key(session, stmt, keys, lambda row: row.contact_id)
+
+
+class RewardSchemeSignUpsByAccountIdLoader(BatchLoader[str, list[AccountRewardScheme]]):
+    """An account's reward scheme sign-ups, oldest first."""
+
+    async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
+        stmt = (
+            select(AccountRewardScheme)
+            .where(AccountRewardScheme.account_id.in_(keys))
+            .order_by(AccountRewardScheme.signed_up_on, AccountRewardScheme.reward_scheme_id)
+        )
+        return await row_lists_by_key(session, stmt, keys, lambda row: row.account_id)
+
+
+class MerchantsByAccountIdLoader(BatchLoader[str, list[AccountMerchant]]):
+    """An account's automatic-spend merchants, in the order they were added."""
+
+    async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
+        stmt = (
+            select(AccountMerchant)
+            .where(AccountMerchant.account_id.in_(keys))
+            .order_by(AccountMerchant.created_on, AccountMerchant.merchant_id)
+        )
+        return await row_lists_by_key(session, stmt, keys, lambda row: row.account_id)
+
+
+class RewardTiersBySchemeIdLoader(BatchLoader[str, list[RewardTier]]):
+    """The tiers of a reward scheme, lowest threshold first."""
+
+    async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
+        stmt = (
+            select(RewardTier)
+            .where(RewardTier.reward_scheme_id.in_(keys))
+            .order_by(RewardTier.threshold_value_units, RewardTier.id)
+        )
+        return await row_lists_by_key(session, stmt, keys, lambda row: row.reward_scheme_id)
+
+
+async def account(info: Info, id: str) -> Account:
+    """One account by id or number."""
+    principal = info.context.backoffice()
+    async with info.context.db.read() as session:
+        return await repository.get_account(session, principal, id)
+
+
+async def contact_accounts(
+    info: Info, contact_id: str, request: PageRequest, filters: dict[str, Any]
+) -> Page[Account]:
+    """A page of a contact's accounts (404 if the contact is not visible)."""
+    principal = info.context.backoffice()
+    async with info.context.db.read() as session:
+        return await service.contact_accounts(session, principal, contact_id, request, filters)
+
+
+async def create_account(info: Info, contact_id: str, fields: dict[str, Any]) -> Account:
+    """Add an account to a contact."""
+    principal = info.context.backoffice()
+    async with info.context.db.write() as session:
+        return await service.create_account(session, principal, contact_id, fields)
+
+
+async def update_account(info: Info, id: str, fields: dict[str, Any]) -> Account:
+    """Change an account."""
+    principal = info.context.backoffice()
+    async with info.context.db.write() as session:
+        return await service.update_account(session, principal, id, fields)
+
+
+async def change_life_cycle_state(
+    info: Info, id: str, life_cycle_state: str, transfer_to_account_id: str | None
+) -> Account:
+    """Activate, suspend or terminate an account."""
+    principal = info.context.backoffice()
+    async with info.context.db.write() as session:
+        return await service.change_life_cycle_state(
+            session, principal, id, life_cycle_state, transfer_to_account_id
+        )
+
+
+async def update_rewards(info: Info, id: str, fields: dict[str, Any]) -> Account:
+    """Change the reward attributes of a primary account."""
+    principal = info.context.backoffice()
+    async with info.context.db.write() as session:
+        return await service.update_rewards(session, principal, id, fields)
+
+
+async def sign_up_to_reward_scheme(
+    info: Info, id: str, fields: dict[str, Any]
+) -> AccountRewardScheme:
+    """Sign an account up to a reward scheme."""
+    principal = info.context.backoffice()
+    async with info.context.db.write() as session:
+        return await service.sign_up_to_reward_scheme(session, principal, id, fields)
+
+
+async def sign_out_of_reward_scheme(info: Info, id: str, reward_scheme_id: str) -> Account:
+    """Sign an account out of a reward scheme."""
+    principal = info.context.backoffice()
+    async with info.context.db.write() as session:
+        return await service.sign_out_of_reward_scheme(session, principal, id, reward_scheme_id)
+
+
+async def add_merchants(info: Info, id: str, merchants: list[dict[str, Any]]) -> Account:
+    """Add or update an account's automatic-spend merchants."""
+    principal = info.context.backoffice()
+    async with info.context.db.write() as session:
+        return await service.add_merchants(session, principal, id, merchants)
+
+
+async def remove_merchant(info: Info, id: str, merchant_id: str) -> Account:
+    """Remove a merchant from an account's automatic spends."""
+    principal = info.context.backoffice()
+    async with info.context.db.write() as session:
+        return await service.remove_merchant(session, principal, id, merchant_id)
+
+
+@dataclass(frozen=True)
+class RewardTierProgress:
+    """An account's reward tier with the account's value units and its progress to the next."""
+
+    id: str
+    name: str
+    color: str | None
+    period_value_units: Decimal
+    lifetime_value_units: Decimal
+    next_tier_progression: Decimal | None
+
+
+async def reward_tier_of(info: Info, account: Account) -> RewardTierProgress | None:
+    """The account's reward tier and progression, or ``None`` if it has no tier."""
+    if account.reward_tier_id is None:
+        return None
+    tier = await info.context.loaders.get(RewardTierByIdLoader).load(account.reward_tier_id)
+    if tier is None:
+        return None
+    tiers: list[RewardTier] = []
+    if tier.reward_scheme_id is not None:
+        loader = info.context.loaders.get(RewardTiersBySchemeIdLoader)
+        tiers = await loader.load(tier.reward_scheme_id)
+    return RewardTierProgress(
+        id=tier.id,
+        name=tier.name,
+        color=tier.color,
+        period_value_units=account.period_value_units,
+        lifetime_value_units=account.lifetime_value_units,
+        next_tier_progression=service.next_tier_progression(
+            account.period_value_units, tier, tiers
+        ),
+    )
