@@ -1,6 +1,7 @@
 """Accounts through both doors (spec routes 1-11): create, update, list, life cycle and
 termination, financials, rewards, reward scheme sign-ups and merchants, and who may see them."""
 
+import asyncio
 import re
 import time
 from dataclasses import dataclass
@@ -9,15 +10,21 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from sqlalchemy import event
 
 from app.db.engine import Database
 from app.db.models import (
     Account,
     AccountClassification,
+    AccountMerchant,
+    AccountRewardScheme,
+    Contact,
+    ContactAddress,
     Organisation,
     PaymentTerms,
     RewardScheme,
     RewardTier,
+    Wallet,
 )
 from app.onboarding import BootstrapResult, issue_api_key
 from app.organisations.tree import new_organisation
@@ -194,6 +201,18 @@ async def test_one_primary_account_per_contact(world: World) -> None:
     assert (await financials(api, third))["is_primary"] is False
     numbers = {(await financials(api, a))["number"] for a in (first, second, third)}
     assert len(numbers) == 3
+
+
+async def test_concurrent_creates_leave_one_primary(world: World) -> None:
+    api = world.api
+    contact_id = (await new_contact(api))["id"]
+    await new_account(api, contact_id)
+    created = await asyncio.gather(
+        *(new_account(api, contact_id, is_primary=True) for _ in range(6))
+    )
+    found = await primaries(api, contact_id)
+    assert len(found) == 1
+    assert found[0] in created
 
 
 async def test_create_refusals_name_the_field_and_create_nothing(world: World) -> None:
@@ -1114,3 +1133,122 @@ async def test_termination_without_a_wallet_to_take_the_balance_changes_nothing(
     assert (account["life_cycle_state"], account["balance"]) == ("ACTIVE", 2)
     assert (await wallet(api, leaving_wallet))["balance"] == "5"
     assert (await financials(api, primary))["balance"] == 0
+
+
+# Dataloaders: nested account relations cost the same statements whatever the page size
+
+NESTED_ACCOUNTS = """
+query ($size: Int!) {
+  contacts(size: $size) {
+    content {
+      accounts {
+        id contact { id } classification { name } payment_terms { name }
+        billing_address { town_city } wallet { code balance }
+        reward_schemes { id name } merchants { id name }
+        rewards {
+          signed_up_organisation { name }
+          reward_tier { name next_tier_progression }
+          reward_schemes { name sign_up_method }
+          organisations { name is_next_visit }
+        }
+      }
+    }
+  }
+}
+"""
+
+
+async def seed_accounts(world: World, count: int) -> None:
+    """``count`` contacts, each with a primary account using every relation of an account."""
+    classification_id = await reference(world, AccountClassification, name="Retail")
+    terms_id = await reference(world, PaymentTerms, name="Net 7", days=7)
+    scheme_id = await reference(world, RewardScheme, name="Loyalty", sign_up_method="OPEN")
+    tier_id = await reference(
+        world, RewardTier, name="Gold", reward_scheme_id=scheme_id, threshold_value_units=10
+    )
+    await reference(
+        world, RewardTier, name="Platinum", reward_scheme_id=scheme_id, threshold_value_units=50
+    )
+    async with world.db.write() as session:
+        for n in range(count):
+            contact = Contact(
+                organisation_id=world.organisation_id,
+                is_test=False,
+                contact_type="PERSON",
+                first_name=f"Person{n}",
+                custom_fields=[],
+            )
+            session.add(contact)
+            await session.flush()
+            address = ContactAddress(contact_id=contact.id, is_primary=True, town_city="Nicosia")
+            session.add(address)
+            await session.flush()
+            account = Account(
+                organisation_id=world.organisation_id,
+                is_test=False,
+                contact_id=contact.id,
+                number=f"AC{n:08d}",
+                name=f"Person{n} AC{n:08d}",
+                is_primary=True,
+                currency_code="EUR",
+                classification_id=classification_id,
+                payment_terms_id=terms_id,
+                billing_address_id=address.id,
+                signed_up_organisation_id=world.merchant_id,
+                reward_tier_id=tier_id,
+                period_value_units=Decimal(20),
+            )
+            session.add(account)
+            await session.flush()
+            session.add_all(
+                [
+                    Wallet(
+                        organisation_id=world.organisation_id,
+                        is_test=False,
+                        account_id=account.id,
+                        code=f"9{n:015d}",
+                        currency_code="EUR",
+                        open_balance=Decimal("1.5"),
+                        limit_rules=[],
+                    ),
+                    AccountRewardScheme(account_id=account.id, reward_scheme_id=scheme_id),
+                    AccountMerchant(account_id=account.id, merchant_id=world.merchant_id),
+                ]
+            )
+
+
+async def count_statements(world: World, app: Any, size: int) -> int:
+    statements: list[str] = []
+    engine = app.state.gateway.runtime.db.engine.sync_engine
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        data = await world.api.data(NESTED_ACCOUNTS, {"size": size})
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    contacts = data["contacts"]["content"]
+    assert len(contacts) == size
+    for contact in contacts:
+        account = contact["accounts"][0]
+        assert account["wallet"]["balance"] == "1.5"
+        assert account["billing_address"] == {"town_city": "Nicosia"}
+        assert account["rewards"]["reward_tier"] == {"name": "Gold", "next_tier_progression": "40"}
+        assert account["rewards"]["organisations"] == [
+            {"name": "Coffee Shop", "is_next_visit": False}
+        ]
+        assert account["merchants"] == [{"id": world.merchant_id, "name": "Coffee Shop"}]
+    return len(statements)
+
+
+async def test_nested_account_relations_do_not_grow_with_page_size(
+    world: World, gateway: Any
+) -> None:
+    app, _ = gateway
+    await seed_accounts(world, 40)
+    await world.api.data("{ __typename }")  # the API key is looked up once, then remembered
+    small = await count_statements(world, app, 5)
+    large = await count_statements(world, app, 40)
+    assert small == large, (small, large)

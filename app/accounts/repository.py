@@ -60,6 +60,19 @@ async def get_account(
     return account
 
 
+async def lock_accounts(session: AsyncSession, account_ids: Sequence[str]) -> list[Account]:
+    """Lock accounts in id order (so two requests never wait on each other in a cycle) and
+    reload them, since another transaction may have changed them before the lock was taken."""
+    stmt = (
+        select(Account)
+        .where(Account.id.in_(account_ids))
+        .order_by(Account.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
 async def lock_contact(session: AsyncSession, contact_id: str) -> None:
     """Lock a contact's row so that concurrent changes to its primary account queue up."""
     await session.execute(select(Contact.id).where(Contact.id == contact_id).with_for_update())

@@ -110,6 +110,17 @@ def _check_primary(account: Account) -> None:
         )
 
 
+async def _locked_with_contact(
+    session: AsyncSession, principal: Principal, id_or_number: str
+) -> Account:
+    """The account, locked after its contact: changes that may move a contact's primary flag
+    lock the contact first and its accounts second, so concurrent requests never deadlock."""
+    account = await repository.get_account(session, principal, id_or_number)
+    await repository.lock_contact(session, account.contact_id)
+    (locked,) = await repository.lock_accounts(session, [account.id])
+    return locked
+
+
 async def _make_primary(session: AsyncSession, account: Account) -> None:
     await repository.unset_other_primaries(session, account.contact_id, account.id)
     account.is_primary = True
@@ -185,9 +196,8 @@ async def update_account(
     ``is_primary: true`` moves the contact's primary flag here; ``false`` on the primary account
     is refused, since a contact always keeps one primary account.
     """
-    account = await repository.get_account(session, principal, id_or_number, for_update=True)
+    account = await _locked_with_contact(session, principal, id_or_number)
     _check_not_terminated(account)
-    await repository.lock_contact(session, account.contact_id)
     if "classification_id" in fields:
         account.classification_id = await _reference_id(
             session, principal, AccountClassification, "classification", fields["classification_id"]
@@ -233,19 +243,22 @@ async def change_life_cycle_state(
     """
     if life_cycle_state not in LIFE_CYCLE_STATES:
         raise InvalidInput("life_cycle_state", f"must be one of {', '.join(LIFE_CYCLE_STATES)}")
-    account = await repository.get_account(session, principal, id_or_number, for_update=True)
-    _check_not_terminated(account)
     if life_cycle_state != "TERMINATED":
+        account = await repository.get_account(session, principal, id_or_number, for_update=True)
+        _check_not_terminated(account)
         account.life_cycle_state = life_cycle_state
         await session.flush()
         return account
+    account = await _locked_with_contact(session, principal, id_or_number)
+    _check_not_terminated(account)
     if not transfer_to_account_id:
         raise InvalidInput("transfer_to_account_id", "is required when terminating an account")
-    target = await repository.get_account(
-        session, principal, transfer_to_account_id, for_update=True
-    )
+    target = await repository.get_account(session, principal, transfer_to_account_id)
     if target.id == account.id:
         raise InvalidInput("transfer_to_account_id", "must be another account")
+    # Both accounts locked in id order: opposite transfers never wait on each other.
+    await repository.lock_accounts(session, [account.id, target.id])
+    _check_not_terminated(account)
     if target.life_cycle_state == "TERMINATED":
         raise InvalidInput("transfer_to_account_id", "must not be a TERMINATED account")
     if target.currency_code != account.currency_code:
@@ -253,7 +266,6 @@ async def change_life_cycle_state(
             "transfer_to_account_id",
             f"must be an account in {account.currency_code}, not {target.currency_code}",
         )
-    await repository.lock_contact(session, account.contact_id)
     if account.is_primary:
         others = [
             a
