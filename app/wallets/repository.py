@@ -160,14 +160,8 @@ async def period_totals(
     if open_balance_only:
         stmt = stmt.where(Journal.spend_condition_id.is_(None))
     total, count = (await session.execute(stmt)).one()
-    # SUM of a Money column comes back as the driver's raw value; convert it exactly.
-    return _money(session, total), int(count)
-
-
-def _money(session: AsyncSession, raw: Any) -> Decimal:
-    if session.bind is not None and session.bind.dialect.name == "sqlite":
-        return Decimal(int(raw)) / Decimal(10_000)
-    return Decimal(raw)
+    # SUM and COALESCE keep the Money type, so ``total`` is an exact Decimal on both backends.
+    return Decimal(total), int(count)
 
 
 async def page_commerce_balances(
