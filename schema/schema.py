@@ -18,10 +18,10 @@ from strawberry.types import ExecutionContext
 
 from app.errors import GatewayError
 from app.settings import Settings, get_settings
-from schema import accounts, contacts, reference, users, wallets
+from schema import accounts, contacts, organisations, reference, users, wallets
 from schema.scalars import SCALAR_MAP
 
-DOMAINS: tuple[ModuleType, ...] = (contacts, users, reference, accounts, wallets)
+DOMAINS: tuple[ModuleType, ...] = (contacts, users, reference, accounts, wallets, organisations)
 DOCUMENT_CACHE_SIZE = 512
 
 

@@ -3,7 +3,7 @@
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
@@ -22,6 +22,9 @@ from schema.common import (
     to_page,
 )
 from schema.reference import ProductIdType, SpendConditionProduct, SpendConditionTiming
+
+if TYPE_CHECKING:
+    from schema.accounts import Account
 
 
 @strawberry.enum(description="The life cycle state of a wallet.")
@@ -271,6 +274,12 @@ class Wallet:
     account_id: strawberry.ID = strawberry.field(description="The account the wallet belongs to.")
     created_on: datetime = strawberry.field(description="When the wallet was created.")
     terminated_on: datetime | None = strawberry.field(description="When the wallet was terminated.")
+
+    @strawberry.field(description="The account the wallet belongs to.")
+    async def account(
+        self, info: Info
+    ) -> Annotated["Account", strawberry.lazy("schema.accounts")] | None:
+        return await info.context.loaders.get(resolve.AccountByIdLoader).load(self.account_id)
 
     @strawberry.field(description="The wallet's limit rules.")
     def limits(self) -> list[WalletLimit]:

@@ -1,10 +1,12 @@
 """Wallets through both doors: create, update, terminate, commerce balances, tenancy."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from app.auth.principal import CredentialKind, Principal
 from app.db.engine import Database
@@ -16,6 +18,7 @@ from app.db.models import (
     OrganisationLocation,
     SpendCondition,
     Wallet,
+    WalletCommerceBalance,
 )
 from app.errors import BusinessRuleViolation
 from app.onboarding import BootstrapResult, issue_api_key
@@ -144,6 +147,22 @@ async def wallet_state(db: Database, wallet_id: str) -> tuple[Decimal, Decimal, 
             )
         ).scalar_one()
         return wallet.open_balance, wallet.commerce_balance, wallet.life_cycle_state, count
+
+
+@contextmanager
+def counting_statements(app: Any) -> Iterator[list[str]]:
+    """Collect every SQL statement the gateway's engine runs inside the block."""
+    statements: list[str] = []
+    engine = app.state.gateway.runtime.db.engine.sync_engine
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
 
 
 async def other_business(db: Database) -> str:
@@ -674,3 +693,106 @@ async def test_transfer_moves_every_balance_and_effective_wallet_loader(
     loader = EffectiveWalletByAccountIdLoader(db, principal)
     found = await loader.load_many([source_account, third_account])
     assert [wallet.id if wallet else None for wallet in found] == [source, None]
+
+
+NESTED_WALLETS = """
+query ($size: Int!) {
+  contacts(size: $size) {
+    content {
+      accounts {
+        wallet {
+          code account { number wallet { id } }
+          journals(size: 2, sort: "amount", order: DESC) {
+            content { amount wallet { code } } paging { total }
+          }
+          commerce_balances { id name amount organisations { id locations { name } } }
+        }
+      }
+    }
+  }
+}
+"""
+
+
+async def seed_wallets(db: Database, organisation_id: str, condition_id: str, count: int) -> None:
+    """``count`` contacts with an account whose wallet has three journals and a commerce balance."""
+    for n in range(count):
+        account_id = await make_account(db, organisation_id, number=f"AC{n:08d}")
+        async with db.write() as session:
+            wallet = Wallet(
+                organisation_id=organisation_id,
+                is_test=False,
+                account_id=account_id,
+                code=f"9{n:015d}",
+                currency_code="EUR",
+                open_balance=Decimal(6),
+                commerce_balance=Decimal(2),
+                limit_rules=[],
+            )
+            session.add(wallet)
+            await session.flush()
+            session.add(
+                WalletCommerceBalance(
+                    wallet_id=wallet.id, spend_condition_id=condition_id, amount=Decimal(2)
+                )
+            )
+            for amount in (1, 2, 3):
+                session.add(
+                    Journal(
+                        organisation_id=organisation_id,
+                        is_test=False,
+                        wallet_id=wallet.id,
+                        type="CREDIT",
+                        amount=Decimal(amount),
+                        currency_code="EUR",
+                        balance_after=Decimal(amount),
+                    )
+                )
+
+
+async def test_nested_wallet_relations_cost_the_same_for_any_page_size(
+    api: Api, gateway: Any, tenant: BootstrapResult, db: Database
+) -> None:
+    app, _ = gateway
+    condition_id = await make_spend_condition(db, tenant.organisation_id)
+    await seed_wallets(db, tenant.organisation_id, condition_id, 12)
+    await api.data("{ __typename }")  # the API key is looked up once, then remembered
+    counts = []
+    for size in (3, 12):
+        with counting_statements(app) as statements:
+            data = await api.data(NESTED_WALLETS, {"size": size})
+        contacts = data["contacts"]["content"]
+        assert len(contacts) == size
+        for contact in contacts:
+            wallet = contact["accounts"][0]["wallet"]
+            assert [j["amount"] for j in wallet["journals"]["content"]] == ["3", "2"]
+            assert wallet["journals"]["paging"]["total"] == 3
+            assert wallet["journals"]["content"][0]["wallet"]["code"] == wallet["code"]
+            assert wallet["account"]["wallet"]["id"]
+            assert wallet["commerce_balances"][0]["organisations"][0]["locations"] == [
+                {"name": "Head Office"}
+            ]
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts
+
+
+async def test_terminating_an_account_moves_its_wallet_balance(
+    api: Api, tenant: BootstrapResult, db: Database
+) -> None:
+    source_account = await make_account(db, tenant.organisation_id, number="AC-S")
+    target_account = await make_account(db, tenant.organisation_id, number="AC-T")
+    source = await make_wallet(api, source_account)
+    target = await make_wallet(api, target_account)
+    assert (await post(api, source, "4.5")).is_success
+    response = await api.rest(
+        "POST",
+        f"/accounts/{source_account}/life_cycle_state",
+        {"life_cycle_state": "TERMINATED", "transfer_to_account_id": target_account},
+    )
+    assert response.status_code == 200, response.text
+    assert await wallet_state(db, source) == (0, 0, "TERMINATED", 2)
+    assert await wallet_state(db, target) == (Decimal("4.5"), 0, "EFFECTIVE", 1)
+    data = await api.data(
+        "query($id: ID!) { wallet(id: $id) { account { id number } } }", {"id": target}
+    )
+    assert data["wallet"]["account"] == {"id": target_account, "number": "AC-T"}

@@ -1,0 +1,499 @@
+"""Rules of the organisations network: which organisation may sit below which, who owns it,
+what it points at, and when it may be removed."""
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.auth.principal import Principal
+from app.auth.secrets import new_password
+from app.db.models import (
+    BusinessActivity,
+    Industry,
+    IndustrySector,
+    Organisation,
+    OrganisationContactInfo,
+    OrganisationGroup,
+    OrganisationLocation,
+    OrganisationTap,
+)
+from app.errors import Conflict, Forbidden, InvalidInput
+from app.onboarding import add_owner
+from app.organisations import repository
+from app.organisations.repository import (
+    BUSINESS_ACTIVITIES,
+    GROUPS,
+    INDUSTRY_SECTORS,
+    PARTNERS,
+    SERVICE_ORGANISATIONS,
+)
+from app.organisations.tree import new_organisation
+from app.pagination import Page, PageRequest
+from app.reference.lookup import get_all_visible, get_visible
+
+ORG_TYPES = (
+    "CLOUD_OPERATOR",
+    "SERVICE_OWNER",
+    "TRANSACTION_PROCESSOR",
+    "BUSINESS",
+    "SUBSIDIARY",
+    "DEPARTMENT",
+    "MERCHANT",
+    "VENUE",
+    "SERVICE_POINT",
+)
+
+# Which organisation types each type may create below itself. The spec describes the org_type
+# values by level: a Cloud Operator creates service owners and transaction processors, a Service
+# Owner creates businesses, a Business creates merchants (and its subsidiaries and departments),
+# a Business or a Merchant creates venues (and service points). A subsidiary is a part of a
+# business and creates what a business creates, except further subsidiaries.
+CHILD_TYPES: dict[str, tuple[str, ...]] = {
+    "CLOUD_OPERATOR": ("SERVICE_OWNER", "TRANSACTION_PROCESSOR"),
+    "SERVICE_OWNER": ("BUSINESS",),
+    "BUSINESS": ("MERCHANT", "SUBSIDIARY", "DEPARTMENT", "VENUE", "SERVICE_POINT"),
+    "SUBSIDIARY": ("MERCHANT", "DEPARTMENT", "VENUE", "SERVICE_POINT"),
+    "MERCHANT": ("VENUE", "SERVICE_POINT"),
+}
+GROUPABLE_TYPES = ("MERCHANT", "VENUE", "SERVICE_POINT")
+
+# How a parent sees its children: the spec's relationships, one per kind of child. Venues
+# include service points ("including service point").
+RELATIONSHIPS: dict[str, tuple[str, ...]] = {
+    "SERVICE_OWNERS": ("SERVICE_OWNER",),
+    "TRANSACTION_PROCESSORS": ("TRANSACTION_PROCESSOR",),
+    "BUSINESSES": ("BUSINESS",),
+    "SUBSIDIARIES": ("SUBSIDIARY",),
+    "DEPARTMENTS": ("DEPARTMENT",),
+    "MERCHANTS": ("MERCHANT",),
+    "VENUES": ("VENUE", "SERVICE_POINT"),
+}
+RELATIONSHIP_OF_TYPE = {
+    org_type: relationship for relationship, types in RELATIONSHIPS.items() for org_type in types
+}
+
+CLOUD_NAME = re.compile(r"^[A-Za-z0-9]+$")
+
+# Scalar fields the organisations row takes as given.
+ORGANISATION_FIELDS = (
+    "name",
+    "description",
+    "is_business",
+    "test_mode",
+    "is_sandbox_on",
+    "vat_number",
+    "country_agreement",
+    "base_currency",
+    "timezone",
+    "cloud_name",
+    "contact_registry",
+    "organisation_profile",
+    "organisation_tags",
+    "custom_fields",
+    "wifi_platform",
+)
+NOT_NULL_FIELDS = (
+    "name",
+    "is_business",
+    "contact_registry",
+    "inherit_from_parent",
+    "organisation_tags",
+    "custom_fields",
+)
+
+
+def relationship_types(relationship: str) -> tuple[str, ...]:
+    """The organisation types a ``relationship`` filter selects: a relationship (``VENUES``) or an
+    organisation type (``VENUE``, read as the relationship it belongs to)."""
+    value = relationship.strip().upper()
+    if value in RELATIONSHIPS:
+        return RELATIONSHIPS[value]
+    if value in RELATIONSHIP_OF_TYPE:
+        return RELATIONSHIPS[RELATIONSHIP_OF_TYPE[value]]
+    allowed = ", ".join(RELATIONSHIPS)
+    raise InvalidInput(
+        "relationship", f"unknown relationship {relationship!r}; use one of {allowed}"
+    )
+
+
+def parse_custom_field_filters(values: Sequence[str]) -> list[tuple[str, str]]:
+    """``key;value`` filters as pairs (400 naming ``custom_fields`` when one has no ``;``)."""
+    pairs = []
+    for value in values:
+        key, separator, wanted = value.partition(";")
+        if not separator or not key:
+            raise InvalidInput("custom_fields", f"expected key;value, got {value!r}")
+        pairs.append((key, wanted))
+    return pairs
+
+
+def _check_lengths(model: Any, fields: dict[str, Any], prefix: str = "") -> None:
+    """A 400 naming the field when a text is longer than its column holds."""
+    columns = model.__table__.c
+    for name, value in fields.items():
+        if name in columns and isinstance(value, str):
+            length = getattr(columns[name].type, "length", None)
+            if length is not None and len(value) > length:
+                raise InvalidInput(f"{prefix}{name}", f"at most {length} characters")
+
+
+def _check_not_null(fields: dict[str, Any]) -> None:
+    for name in NOT_NULL_FIELDS:
+        if name in fields and fields[name] is None:
+            raise InvalidInput(name, "may not be null")
+    if "name" in fields and not fields["name"].strip():
+        raise InvalidInput("name", "may not be empty")
+
+
+def _check_child_type(parent: Organisation, org_type: str) -> None:
+    if org_type not in ORG_TYPES:
+        raise InvalidInput("org_type", f"must be one of {', '.join(ORG_TYPES)}")
+    allowed = CHILD_TYPES.get(parent.org_type, ())
+    if org_type not in allowed:
+        can = f"it may create {', '.join(allowed)}" if allowed else "it may create none"
+        raise InvalidInput(
+            "org_type",
+            f"a {org_type} cannot be created below a {parent.org_type} organisation; {can}",
+        )
+
+
+def _check_groups(org_type: str, groups: Sequence[str] | None) -> None:
+    if groups and org_type not in GROUPABLE_TYPES:
+        raise InvalidInput(
+            "groups", f"only {', '.join(GROUPABLE_TYPES)} organisations can be grouped"
+        )
+
+
+def _check_cloud_name(fields: dict[str, Any]) -> None:
+    cloud_name = fields.get("cloud_name")
+    if cloud_name is not None and not CLOUD_NAME.match(cloud_name):
+        raise InvalidInput("cloud_name", "only letters and digits are allowed")
+
+
+def _check_taps(taps: Sequence[dict[str, Any]]) -> None:
+    codes = [tap["code"] for tap in taps]
+    if len(codes) != len(set(codes)):
+        raise InvalidInput("taps", "two TAPs have the same code")
+    for index, tap in enumerate(taps):
+        _check_lengths(OrganisationTap, tap, f"taps[{index}].")
+
+
+def _locations(fields: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    """The locations under ``key``, with the Google place id under its one column name."""
+    locations = fields.pop(key, None) or []
+    for index, location in enumerate(locations):
+        alias = location.pop("googleplaceid", None)
+        if location.get("google_place_id") is None and alias is not None:
+            location["google_place_id"] = alias
+        _check_lengths(OrganisationLocation, location, f"{key}[{index}].")
+    return list(locations)
+
+
+def _contact_info(fields: dict[str, Any]) -> list[dict[str, Any]] | None:
+    entries = fields.pop("contact_info", None)
+    for index, entry in enumerate(entries or ()):
+        _check_lengths(OrganisationContactInfo, entry, f"contact_info[{index}].")
+    return entries
+
+
+def _owner_credentials(owner: dict[str, Any]) -> dict[str, Any]:
+    """The owner's e-mail, password and names; the e-mail comes from ``identity`` (provider
+    EMAIL) or else from an ``EMAIL`` entry of ``contact_info``.
+
+    Without an ``identity_value`` the owner gets a random password nobody knows, so it cannot
+    sign in until it is given one.
+    """
+    identity = owner.get("identity") or {}
+    email, field = identity.get("identity_challenge"), "owner.identity.identity_challenge"
+    if not email:
+        for index, entry in enumerate(owner.get("contact_info") or ()):
+            if entry.get("type") == "EMAIL" and entry.get("value"):
+                email, field = entry["value"], f"owner.contact_info[{index}].value"
+                break
+    if not email:
+        raise InvalidInput(
+            "owner.identity",
+            "the owner needs an e-mail address: give owner.identity (provider EMAIL) or an "
+            "owner.contact_info entry of type EMAIL",
+        )
+    email = email.strip()
+    if "@" not in email or len(email) > 320:
+        raise InvalidInput(field, "is not an e-mail address")
+    return {
+        "email": email,
+        "password": identity.get("identity_value") or new_password(),
+        "first_name": owner.get("first_name"),
+        "last_name": owner.get("last_name"),
+    }
+
+
+async def _check_service_organisations(
+    session: AsyncSession, principal: Principal, ids: Sequence[str]
+) -> None:
+    for organisation in await repository.get_visible_organisations(session, principal, ids):
+        if organisation.org_type != "SERVICE_OWNER":
+            raise InvalidInput(
+                "service_organisations", f"{organisation.id} is not a SERVICE_OWNER organisation"
+            )
+
+
+async def _references(
+    session: AsyncSession,
+    principal: Principal,
+    parent: Organisation | None,
+    fields: dict[str, Any],
+) -> dict[str, Any]:
+    """The industry, sectors and activities to set (copied from the parent when
+    ``inherit_from_parent`` is true), each checked to be visible to the caller.
+
+    Keys are present only for what changes; ``industry_id`` maps to an id or ``None``.
+    """
+    given: dict[str, Any] = {
+        name: fields.pop(name)
+        for name in ("industry_id", "industry_sectors", "business_activities")
+        if name in fields
+    }
+    if fields.get("inherit_from_parent"):
+        for name, value in given.items():
+            if value:
+                raise InvalidInput(name, "leave it out when inherit_from_parent is true")
+        if parent is None:
+            raise InvalidInput("inherit_from_parent", "the organisation has no parent")
+        return {
+            "industry_id": parent.industry_id,
+            "industry_sectors": await repository.linked_ids(session, INDUSTRY_SECTORS, parent.id),
+            "business_activities": await repository.linked_ids(
+                session, BUSINESS_ACTIVITIES, parent.id
+            ),
+        }
+    if given.get("industry_id"):
+        await get_visible(session, principal, Industry, "industry", given["industry_id"])
+    if given.get("industry_sectors"):
+        await get_all_visible(
+            session, principal, IndustrySector, "industry_sector", given["industry_sectors"]
+        )
+    if given.get("business_activities"):
+        await get_all_visible(
+            session, principal, BusinessActivity, "business_activity", given["business_activities"]
+        )
+    return given
+
+
+async def _set_links(
+    session: AsyncSession, organisation_id: str, links: dict[str, Sequence[str] | None]
+) -> None:
+    tables = {
+        "industry_sectors": INDUSTRY_SECTORS,
+        "business_activities": BUSINESS_ACTIVITIES,
+        "groups": GROUPS,
+        "service_organisations": SERVICE_ORGANISATIONS,
+        "partners": PARTNERS,
+    }
+    for name, ids in links.items():
+        await repository.replace_links(session, tables[name], organisation_id, ids or [])
+
+
+async def _create(
+    session: AsyncSession,
+    principal: Principal,
+    parent: Organisation,
+    org_type: str,
+    fields: dict[str, Any],
+    locations: list[dict[str, Any]],
+) -> Organisation:
+    """Create an organisation of ``org_type`` below ``parent`` with everything it points at."""
+    _check_child_type(parent, org_type)
+    if not fields["name"].strip():
+        raise InvalidInput("name", "may not be empty")
+    _check_cloud_name(fields)
+    _check_lengths(Organisation, fields)
+    groups = fields.pop("groups", None) or []
+    _check_groups(org_type, groups)
+    owner = fields.pop("owner", None)
+    credentials = _owner_credentials(owner) if owner is not None else None
+    contact_info = _contact_info(fields) or []
+    taps = fields.pop("taps", None) or []
+    _check_taps(taps)
+    service_organisations = fields.pop("service_organisations", None) or []
+    references = await _references(session, principal, parent, fields)
+    await get_all_visible(session, principal, OrganisationGroup, "organisation_group", groups)
+    await _check_service_organisations(session, principal, service_organisations)
+
+    values = {name: fields[name] for name in ORGANISATION_FIELDS if fields.get(name) is not None}
+    values.setdefault("organisation_tags", [])
+    values.setdefault("custom_fields", [])
+    organisation = new_organisation(
+        parent,
+        org_type=org_type,
+        industry_id=references.get("industry_id"),
+        inherit_from_parent=bool(fields.get("inherit_from_parent")),
+        **values,
+    )
+    session.add(organisation)
+    await session.flush()
+    await _set_links(
+        session,
+        organisation.id,
+        {
+            "industry_sectors": references.get("industry_sectors"),
+            "business_activities": references.get("business_activities"),
+            "groups": groups,
+            "service_organisations": service_organisations,
+        },
+    )
+    await repository.add_rows(session, OrganisationLocation, organisation.id, locations)
+    await repository.add_rows(session, OrganisationContactInfo, organisation.id, contact_info)
+    await repository.add_rows(session, OrganisationTap, organisation.id, taps)
+    if credentials is not None:
+        await add_owner(session, organisation.id, **credentials)
+    await session.flush()
+    return organisation
+
+
+async def register_organisation(
+    session: AsyncSession, principal: Principal, fields: dict[str, Any]
+) -> Organisation:
+    """Register a business with its owner below the caller's organisation (a public key names
+    it), or below ``organisation_id`` when that is in the caller's network."""
+    parent_id = fields.pop("organisation_id", None) or principal.organisation_id
+    parent = await repository.get_organisation(session, principal, parent_id)
+    org_type = fields.pop("org_type", None) or "BUSINESS"
+    if org_type != "BUSINESS":
+        raise InvalidInput("org_type", "registration creates BUSINESS organisations only")
+    if fields.get("owner") is None:
+        raise InvalidInput("owner", "a registered business needs its owner")
+    locations = _locations(fields, "locations") + _locations(fields, "location")
+    if fields.get("is_business") is None:
+        fields["is_business"] = True
+    return await _create(session, principal, parent, org_type, fields, locations)
+
+
+async def create_network_organisation(
+    session: AsyncSession, principal: Principal, parent_id: str, fields: dict[str, Any]
+) -> Organisation:
+    """Create an organisation directly below ``parent_id`` (which the caller must see)."""
+    parent = await repository.get_organisation(session, principal, parent_id)
+    body_parent = fields.pop("organisation_id", None)
+    if body_parent is not None and body_parent != parent.id:
+        raise InvalidInput("organisation_id", "must be the organisation of the path, or left out")
+    org_type = fields.pop("org_type")
+    locations = _locations(fields, "locations")
+    return await _create(session, principal, parent, org_type, fields, locations)
+
+
+async def get_organisation(
+    session: AsyncSession, principal: Principal, organisation_id: str
+) -> Organisation:
+    """One organisation of the caller's network (404 otherwise)."""
+    return await repository.get_organisation(session, principal, organisation_id)
+
+
+async def network(
+    session: AsyncSession,
+    principal: Principal,
+    parent_id: str,
+    request: PageRequest,
+    filters: dict[str, Any],
+) -> Page[Organisation]:
+    """A page of the direct children of an organisation the caller sees, filtered."""
+    parent = await repository.get_organisation(session, principal, parent_id)
+    relationship = filters.pop("relationship", None)
+    if relationship:
+        filters["org_types"] = relationship_types(relationship)
+    custom_fields = filters.pop("custom_fields", None)
+    if custom_fields:
+        filters["custom_fields"] = parse_custom_field_filters(custom_fields)
+    return await repository.search_network(session, principal, parent.id, request, **filters)
+
+
+async def children(
+    session: AsyncSession, principal: Principal, parent_id: str, request: PageRequest
+) -> Page[Organisation]:
+    """A page of the direct children of an organisation the caller has already been shown."""
+    return await repository.search_network(session, principal, parent_id, request)
+
+
+def child_counts(counts_by_type: dict[str, int]) -> list[tuple[str, int]]:
+    """Counts of children by organisation type, summed into relationships (in a fixed order)."""
+    totals: dict[str, int] = {}
+    for org_type, count in counts_by_type.items():
+        relationship = RELATIONSHIP_OF_TYPE.get(org_type)
+        if relationship is not None:
+            totals[relationship] = totals.get(relationship, 0) + count
+    return [(name, totals[name]) for name in RELATIONSHIPS if name in totals]
+
+
+async def update_organisation(
+    session: AsyncSession, principal: Principal, organisation_id: str, fields: dict[str, Any]
+) -> Organisation:
+    """Change the given fields of an organisation; contact details and locations with an id
+    change, without one are added; lists of references are replaced."""
+    organisation = await repository.get_organisation(session, principal, organisation_id)
+    _check_not_null(fields)
+    _check_cloud_name(fields)
+    _check_lengths(Organisation, fields)
+    links: dict[str, Sequence[str] | None] = {}
+    if "groups" in fields:
+        links["groups"] = fields.pop("groups") or []
+        _check_groups(organisation.org_type, links["groups"])
+    if "partners" in fields:
+        partners = [partner["id"] for partner in fields.pop("partners") or []]
+        if partners and organisation.org_type != "BUSINESS":
+            raise InvalidInput("partners", "only BUSINESS organisations have partners")
+        if organisation.id == principal.organisation_id:
+            raise Forbidden("A business's partners are assigned from above it (its service owner).")
+        await repository.get_visible_organisations(session, principal, partners)
+        links["partners"] = partners
+    contact_info = _contact_info(fields)
+    locations = _locations(fields, "locations") if "locations" in fields else None
+    if "service_organisations" in fields:
+        service_organisations = fields.pop("service_organisations") or []
+        await _check_service_organisations(session, principal, service_organisations)
+        links["service_organisations"] = service_organisations
+    parent = await repository.parent_of(session, organisation)
+    references = await _references(session, principal, parent, fields)
+    if "groups" in links:
+        await get_all_visible(
+            session, principal, OrganisationGroup, "organisation_group", list(links["groups"] or [])
+        )
+
+    if "industry_id" in references:
+        organisation.industry_id = references["industry_id"]
+    for name in ("industry_sectors", "business_activities"):
+        if name in references:
+            links[name] = references[name]
+    for name in (*ORGANISATION_FIELDS, "inherit_from_parent"):
+        if name in fields:
+            setattr(organisation, name, fields[name])
+    await _set_links(session, organisation.id, links)
+    if contact_info is not None:
+        await repository.upsert_rows(
+            session, OrganisationContactInfo, "contact_info", organisation.id, contact_info
+        )
+    if locations is not None:
+        await repository.upsert_rows(
+            session, OrganisationLocation, "location", organisation.id, locations
+        )
+    await session.flush()
+    return organisation
+
+
+async def delete_organisation(
+    session: AsyncSession, principal: Principal, organisation_id: str
+) -> str:
+    """Remove an organisation below the caller that has no children and no data; returns its
+    id."""
+    organisation = await repository.get_organisation(session, principal, organisation_id)
+    if organisation.id == principal.organisation_id:
+        raise Conflict("An organisation cannot remove itself.", ["own_organisation"])
+    if await repository.has_children(session, organisation.id):
+        raise Conflict(
+            "An organisation with child organisations cannot be removed.", ["child_organisations"]
+        )
+    holding = await repository.tables_with_rows_of(session, organisation.id)
+    if holding:
+        raise Conflict(f"An organisation with {', '.join(holding)} cannot be removed.", holding)
+    await repository.delete_organisation_rows(session, organisation)
+    return organisation_id

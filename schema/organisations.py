@@ -1,0 +1,756 @@
+"""GraphQL types, inputs and root fields for the organisations network."""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+import strawberry
+
+from resolvers import organisations as resolve
+from resolvers.context import Info
+from resolvers.inputs import given_fields
+from schema.common import (
+    ORDER_DESCRIPTION,
+    PAGE_DESCRIPTION,
+    SIZE_DESCRIPTION,
+    SORT_DESCRIPTION,
+    CustomField,
+    CustomFieldInput,
+    Identifier,
+    Page,
+    SortOrder,
+    custom_fields,
+    page_request,
+    to_page,
+)
+from schema.contacts import Contact
+
+NETWORK_SORT = SORT_DESCRIPTION + " created_on (default), name, org_type, status."
+CONTACT_SORT = (
+    SORT_DESCRIPTION
+    + " created_on (default), first_name, last_name, company_name, email_address, code."
+)
+
+
+@strawberry.enum(
+    description=(
+        "The kind of an organisation. A CLOUD_OPERATOR creates SERVICE_OWNER and "
+        "TRANSACTION_PROCESSOR organisations, a SERVICE_OWNER creates BUSINESS ones, a BUSINESS "
+        "creates MERCHANT, SUBSIDIARY, DEPARTMENT, VENUE and SERVICE_POINT ones (a SUBSIDIARY "
+        "the same but no SUBSIDIARY), a MERCHANT creates VENUE and SERVICE_POINT ones."
+    )
+)
+class OrganisationType(StrEnum):
+    CLOUD_OPERATOR = "CLOUD_OPERATOR"
+    SERVICE_OWNER = "SERVICE_OWNER"
+    TRANSACTION_PROCESSOR = "TRANSACTION_PROCESSOR"
+    BUSINESS = "BUSINESS"
+    SUBSIDIARY = "SUBSIDIARY"
+    DEPARTMENT = "DEPARTMENT"
+    MERCHANT = "MERCHANT"
+    VENUE = "VENUE"
+    SERVICE_POINT = "SERVICE_POINT"
+
+
+@strawberry.enum(
+    description="How child organisations relate to their parent; VENUES include service points."
+)
+class OrganisationRelationship(StrEnum):
+    SERVICE_OWNERS = "SERVICE_OWNERS"
+    TRANSACTION_PROCESSORS = "TRANSACTION_PROCESSORS"
+    BUSINESSES = "BUSINESSES"
+    SUBSIDIARIES = "SUBSIDIARIES"
+    DEPARTMENTS = "DEPARTMENTS"
+    MERCHANTS = "MERCHANTS"
+    VENUES = "VENUES"
+
+
+@strawberry.enum(description="The kind of an organisation's contact detail.")
+class OrganisationContactInfoType(StrEnum):
+    EMAIL = "EMAIL"
+    PHONE = "PHONE"
+    EXTENSION = "EXTENSION"
+
+
+@strawberry.enum(description="The kind of a transaction acquiring point.")
+class OrganisationTapType(StrEnum):
+    CARD_TERMINAL = "CARD_TERMINAL"
+    EXTERNAL_REF = "EXTERNAL_REF"
+
+
+@strawberry.enum(description="How an organisation's owner signs in.")
+class OwnerIdentityProvider(StrEnum):
+    EMAIL = "EMAIL"
+
+
+@strawberry.type(
+    description="A record shown by its identifier and name (an industry, a sector, an activity, "
+    "a group, an organisation)."
+)
+class NamedRecord:
+    id: strawberry.ID = strawberry.field(description="The record's identifier.")
+    name: str = strawberry.field(description="The record's name.")
+
+
+@strawberry.type(description="A physical location of an organisation.")
+class OrganisationLocation:
+    id: strawberry.ID = strawberry.field(description="The location identifier.")
+    name: str | None = strawberry.field(description="The name of the location.")
+    address_line_1: str | None = strawberry.field(description="The address of the location.")
+    address_line_2: str | None = strawberry.field(description="More address information.")
+    state_province_county: str | None = strawberry.field(description="State/province/county.")
+    town_city: str | None = strawberry.field(description="The town/city of the location.")
+    postal_code: str | None = strawberry.field(description="The postal code of the location.")
+    country_code: str | None = strawberry.field(description="The country code of the location.")
+    care_of: str | None = strawberry.field(description="The care of information.")
+    lat: float | None = strawberry.field(description="The latitude of the location.")
+    lon: float | None = strawberry.field(description="The longitude of the location.")
+    google_place_id: str | None = strawberry.field(
+        description="The Google textual identifier that uniquely identifies the location."
+    )
+
+
+@strawberry.type(description="A contact detail (e-mail, phone, extension) of an organisation.")
+class OrganisationContactInfo:
+    id: strawberry.ID = strawberry.field(description="The contact detail identifier.")
+    name: str | None = strawberry.field(description="The name of the contact detail.")
+    type: OrganisationContactInfoType = strawberry.field(description="EMAIL, PHONE or EXTENSION.")
+    value: str = strawberry.field(description="The contact detail's value.")
+    country_code: str | None = strawberry.field(description="The country code (phones).")
+
+
+@strawberry.type(description="A transaction acquiring point (TAP) of an organisation.")
+class OrganisationTap:
+    id: strawberry.ID = strawberry.field(description="The TAP identifier.")
+    name: str = strawberry.field(description="The TAP name.")
+    code: str = strawberry.field(description="The TAP code.")
+    is_active: bool = strawberry.field(description="Whether the TAP is active.")
+    description: str | None = strawberry.field(description="The TAP description.")
+    external_ip: str | None = strawberry.field(description="IP address of the external device.")
+    external_port: str | None = strawberry.field(description="Port of the external IP.")
+    tap_type: OrganisationTapType = strawberry.field(description="The TAP type.")
+    external_type: str | None = strawberry.field(
+        description="The external system of the TAP (e.g. ALOHA)."
+    )
+
+
+@strawberry.type(description="Registration and tax details of an organisation.")
+class OrganisationProfile:
+    registration_number: str | None = strawberry.field(description="The registration number.")
+    tax_reference_number: str | None = strawberry.field(description="The TAX reference number.")
+    vat_reference_number: str | None = strawberry.field(description="The VAT reference number.")
+    registration_country: str | None = strawberry.field(
+        description="The company's registration country code."
+    )
+
+
+@strawberry.type(description="How an organisation is provisioned on the WiFi platform.")
+class OrganisationWifiPlatform:
+    integration_id: str | None = strawberry.field(description="The WiFi integration identifier.")
+    site_id: str | None = strawberry.field(description="The site identifier on the platform.")
+
+
+@strawberry.type(description="How many direct children of one relationship an organisation has.")
+class ChildOrganisationCount:
+    relationship: OrganisationRelationship = strawberry.field(description="The relationship.")
+    count: int = strawberry.field(description="The number of such child organisations.")
+
+
+@strawberry.type(description="A transformed version of a creative.")
+class OrganisationCreativeMedia:
+    width: int | None = strawberry.field(description="The transformed creative width.")
+    height: int | None = strawberry.field(description="The transformed creative height.")
+    url: str | None = strawberry.field(description="The transformed creative URL.")
+
+
+@strawberry.type(description="An image of an organisation (logo, profile image, ...).")
+class OrganisationCreative:
+    id: strawberry.ID = strawberry.field(description="The creative identifier.")
+    usage_type: str | None = strawberry.field(description="What the creative is used for.")
+    width: int | None = strawberry.field(description="The creative width.")
+    height: int | None = strawberry.field(description="The creative height.")
+    format: str | None = strawberry.field(description="The creative format.")
+    url: str | None = strawberry.field(description="The creative content URL.")
+    public_id: str | None = strawberry.field(description="The creative public identifier.")
+    media: list[OrganisationCreativeMedia] = strawberry.field(
+        description="The creative's transformations."
+    )
+
+
+def _row(value: Any) -> Any:
+    """The ORM row behind a resolved object (strawberry passes it as ``self``)."""
+    return value
+
+
+@strawberry.type(description="An organisation of the business network.")
+class Organisation:
+    id: strawberry.ID = strawberry.field(description="The organisation identifier.")
+    name: str = strawberry.field(description="The organisation name.")
+    description: str | None = strawberry.field(description="A brief description.")
+    org_type: OrganisationType = strawberry.field(description="The organisation type.")
+    status: str = strawberry.field(description="The status of the organisation (e.g. ACTIVE).")
+    is_business: bool = strawberry.field(
+        description="Whether the organisation is the primary business of the business network."
+    )
+    test_mode: bool = strawberry.field(
+        description="Whether the organisation record is used for test purposes."
+    )
+    is_sandbox_on: bool = strawberry.field(description="Whether the sandbox mode is enabled.")
+    vat_number: str | None = strawberry.field(description="The VAT number given at registration.")
+    country_agreement: str | None = strawberry.field(
+        description="The country of agreement code (service owners and businesses)."
+    )
+    base_currency: str | None = strawberry.field(
+        description="The base currency (service owners and businesses)."
+    )
+    timezone: str | None = strawberry.field(description="The timezone (businesses).")
+    inherit_from_parent: bool = strawberry.field(
+        description="Whether the industry, sectors and activities were copied from the parent."
+    )
+    cloud_name: str | None = strawberry.field(
+        description="The name the organisation has on the cloud (service owners)."
+    )
+    contact_registry: bool = strawberry.field(
+        description="Whether the organisation supports a contact registry."
+    )
+    organisation_tags: list[str] = strawberry.field(description="The tags of the organisation.")
+    created_on: datetime = strawberry.field(description="When the organisation was created.")
+
+    @strawberry.field(
+        name="organisation_id",
+        description="The parent organisation's identifier; null when the parent is above the "
+        "caller's organisation.",
+    )
+    def parent_organisation_id(self, info: Info) -> strawberry.ID | None:
+        row = _row(self)
+        if row.id == info.context.backoffice().organisation_id:
+            return None
+        return row.parent_id
+
+    @strawberry.field(description="The parent organisation; null when it is above the caller.")
+    async def parent(self, info: Info) -> "Organisation | None":
+        parent_id = _row(self).parent_id
+        if parent_id is None:
+            return None
+        parent = await info.context.loaders.get(resolve.OrganisationByIdLoader).load(parent_id)
+        return resolve.parent_if_visible(info, parent)  # type: ignore[return-value]
+
+    @strawberry.field(description="A page of the organisation's direct child organisations.")
+    async def children(
+        self,
+        info: Info,
+        page: Annotated[int, strawberry.argument(description=PAGE_DESCRIPTION)] = 1,
+        size: Annotated[int, strawberry.argument(description=SIZE_DESCRIPTION)] = 20,
+        sort: Annotated[str | None, strawberry.argument(description=NETWORK_SORT)] = None,
+        order: Annotated[
+            SortOrder, strawberry.argument(description=ORDER_DESCRIPTION)
+        ] = SortOrder.DESC,
+    ) -> Page["Organisation"]:
+        request = page_request(page, size, sort, order)
+        return to_page(await resolve.children(info, self.id, request))
+
+    @strawberry.field(description="A page of the contacts that belong to this organisation.")
+    async def contacts(
+        self,
+        info: Info,
+        page: Annotated[int, strawberry.argument(description=PAGE_DESCRIPTION)] = 1,
+        size: Annotated[int, strawberry.argument(description=SIZE_DESCRIPTION)] = 20,
+        sort: Annotated[str | None, strawberry.argument(description=CONTACT_SORT)] = None,
+        order: Annotated[
+            SortOrder, strawberry.argument(description=ORDER_DESCRIPTION)
+        ] = SortOrder.DESC,
+    ) -> Page[Contact]:
+        request = page_request(page, size, sort, order)
+        return to_page(await resolve.contacts(info, self.id, request))
+
+    @strawberry.field(description="How many direct children of each relationship it has.")
+    async def child_organisations(self, info: Info) -> list[ChildOrganisationCount]:
+        loader = info.context.loaders.get(resolve.ChildCountsByOrganisationIdLoader)
+        counts = await loader.load(self.id)
+        return [
+            ChildOrganisationCount(relationship=OrganisationRelationship(name), count=count)
+            for name, count in counts
+        ]
+
+    @strawberry.field(description="The number of users who are members of the organisation.")
+    async def users_count(self, info: Info) -> int:
+        return await info.context.loaders.get(resolve.UsersCountByOrganisationIdLoader).load(
+            self.id
+        )
+
+    @strawberry.field(description="The organisation's locations.")
+    async def locations(self, info: Info) -> list[OrganisationLocation]:
+        loader = info.context.loaders.get(resolve.LocationsByOrganisationIdLoader)
+        return await loader.load(self.id)
+
+    @strawberry.field(description="The organisation's contact details.")
+    async def contact_info(self, info: Info) -> list[OrganisationContactInfo]:
+        loader = info.context.loaders.get(resolve.ContactInfoByOrganisationIdLoader)
+        return await loader.load(self.id)
+
+    @strawberry.field(description="The organisation's transaction acquiring points.")
+    async def taps(self, info: Info) -> list[OrganisationTap]:
+        loader = info.context.loaders.get(resolve.TapsByOrganisationIdLoader)
+        return await loader.load(self.id)
+
+    @strawberry.field(description="The organisation's industry.")
+    async def industry(self, info: Info) -> NamedRecord | None:
+        industry_id = _row(self).industry_id
+        if industry_id is None:
+            return None
+        loader = info.context.loaders.get(resolve.IndustryByIdLoader)
+        return await loader.load(industry_id)
+
+    @strawberry.field(description="The organisation's industry sectors.")
+    async def industry_sectors(self, info: Info) -> list[NamedRecord]:
+        loader = info.context.loaders.get(resolve.IndustrySectorsByOrganisationIdLoader)
+        return await loader.load(self.id)
+
+    @strawberry.field(description="The organisation's business activities.")
+    async def business_activities(self, info: Info) -> list[NamedRecord]:
+        loader = info.context.loaders.get(resolve.BusinessActivitiesByOrganisationIdLoader)
+        return await loader.load(self.id)
+
+    @strawberry.field(description="The groups the organisation belongs to.")
+    async def groups(self, info: Info) -> list[NamedRecord]:
+        loader = info.context.loaders.get(resolve.GroupsByOrganisationIdLoader)
+        return await loader.load(self.id)
+
+    @strawberry.field(
+        description="The organisations (service owners) that this transaction processor serves."
+    )
+    async def service_organisations(self, info: Info) -> list[NamedRecord]:
+        loader = info.context.loaders.get(resolve.ServiceOrganisationsByOrganisationIdLoader)
+        return await loader.load(self.id)
+
+    @strawberry.field(
+        description="The partners whose logos appear on the back end (BUSINESS organisations)."
+    )
+    async def partners(self, info: Info) -> list[NamedRecord]:
+        loader = info.context.loaders.get(resolve.PartnersByOrganisationIdLoader)
+        return await loader.load(self.id)
+
+    @strawberry.field(
+        description="The organisation's images; always empty: media are managed elsewhere."
+    )
+    def creatives(self) -> list[OrganisationCreative]:
+        return []
+
+    @strawberry.field(name="organisation_profile", description="The organisation profile.")
+    def profile(self) -> OrganisationProfile | None:
+        stored = _row(self).organisation_profile
+        if stored is None:
+            return None
+        return OrganisationProfile(
+            registration_number=stored.get("registration_number"),
+            tax_reference_number=stored.get("tax_reference_number"),
+            vat_reference_number=stored.get("vat_reference_number"),
+            registration_country=stored.get("registration_country"),
+        )
+
+    @strawberry.field(name="wifi_platform", description="The WiFi platform provisioning.")
+    def wifi(self) -> OrganisationWifiPlatform | None:
+        stored = _row(self).wifi_platform
+        if stored is None:
+            return None
+        return OrganisationWifiPlatform(
+            integration_id=stored.get("integration_id"), site_id=stored.get("site_id")
+        )
+
+    @strawberry.field(name="custom_fields", description="The organisation's custom fields.")
+    def custom_fields_list(self) -> list[CustomField]:
+        return custom_fields(_row(self).custom_fields)
+
+
+@strawberry.input(description="A location; give `id` to change an existing one (updates only).")
+class OrganisationLocationInput:
+    id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="The location to change; leave out to add one."
+    )
+    name: str | None = strawberry.field(default=strawberry.UNSET, description="The name.")
+    address_line_1: str | None = strawberry.field(
+        default=strawberry.UNSET, description="The address."
+    )
+    address_line_2: str | None = strawberry.field(
+        default=strawberry.UNSET, description="More address information."
+    )
+    state_province_county: str | None = strawberry.field(
+        default=strawberry.UNSET, description="State/province/county."
+    )
+    town_city: str | None = strawberry.field(default=strawberry.UNSET, description="Town/city.")
+    postal_code: str | None = strawberry.field(default=strawberry.UNSET, description="Postal code.")
+    country_code: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Country code."
+    )
+    care_of: str | None = strawberry.field(default=strawberry.UNSET, description="Care of.")
+    lat: float | None = strawberry.field(default=strawberry.UNSET, description="Latitude.")
+    lon: float | None = strawberry.field(default=strawberry.UNSET, description="Longitude.")
+    google_place_id: str | None = strawberry.field(
+        default=strawberry.UNSET, description="The Google place identifier."
+    )
+    googleplaceid: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="The Google place identifier, as the registration example spells it.",
+    )
+
+
+@strawberry.input(description="A contact detail; give `id` to change an existing one (updates).")
+class OrganisationContactInfoInput:
+    id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="The contact detail to change; leave out to add."
+    )
+    name: str | None = strawberry.field(default=None, description="The name of the detail.")
+    type: OrganisationContactInfoType = strawberry.field(description="EMAIL, PHONE or EXTENSION.")
+    value: str = strawberry.field(description="The value.")
+    country_code: str | None = strawberry.field(default=None, description="Country code.")
+
+
+@strawberry.input(description="A contact detail of the owner; an EMAIL one may give the e-mail.")
+class OwnerContactInfoInput:
+    name: str | None = strawberry.field(default=None, description="The name of the detail.")
+    type: OrganisationContactInfoType = strawberry.field(description="EMAIL, PHONE or EXTENSION.")
+    value: str = strawberry.field(description="The value.")
+    country_code: str | None = strawberry.field(default=None, description="Country code.")
+
+
+@strawberry.input(description="How the owner signs in: e-mail and password.")
+class OwnerIdentityInput:
+    provider: OwnerIdentityProvider = strawberry.field(
+        default=OwnerIdentityProvider.EMAIL, description="The identity provider (EMAIL)."
+    )
+    identity_challenge: str | None = strawberry.field(
+        default=None, description="The owner's e-mail address."
+    )
+    identity_value: str | None = strawberry.field(default=None, description="The owner's password.")
+
+
+@strawberry.input(description="The owner (admin user) of a new organisation.")
+class OrganisationOwnerInput:
+    first_name: str | None = strawberry.field(default=None, description="First name.")
+    last_name: str | None = strawberry.field(default=None, description="Last name.")
+    identity: OwnerIdentityInput | None = strawberry.field(
+        default=None, description="The owner's sign-in identity."
+    )
+    contact_info: list[OwnerContactInfoInput] | None = strawberry.field(
+        default=None,
+        description="The owner's contact details; only an EMAIL entry is used (as the e-mail "
+        "address when identity gives none).",
+    )
+
+
+@strawberry.input(description="A transaction acquiring point (TAP).")
+class OrganisationTapInput:
+    name: str = strawberry.field(description="The TAP name.")
+    code: str = strawberry.field(description="The TAP code (unique within the organisation).")
+    is_active: bool = strawberry.field(default=True, description="Whether the TAP is active.")
+    description: str | None = strawberry.field(default=None, description="The description.")
+    external_ip: str | None = strawberry.field(default=None, description="External device IP.")
+    external_port: str | None = strawberry.field(default=None, description="External port.")
+    tap_type: OrganisationTapType = strawberry.field(description="The TAP type.")
+    external_type: str | None = strawberry.field(
+        default=None, description="The external system (e.g. ALOHA)."
+    )
+
+
+@strawberry.input(description="Registration and tax details of an organisation.")
+class OrganisationProfileInput:
+    registration_number: str | None = strawberry.field(default=None, description="Reg. number.")
+    tax_reference_number: str | None = strawberry.field(default=None, description="TAX ref.")
+    vat_reference_number: str | None = strawberry.field(default=None, description="VAT ref.")
+    registration_country: str | None = strawberry.field(default=None, description="Country.")
+
+
+@strawberry.input(description="How an organisation is provisioned on the WiFi platform.")
+class OrganisationWifiPlatformInput:
+    integration_id: str | None = strawberry.field(default=None, description="Integration id.")
+    site_id: str | None = strawberry.field(default=None, description="Site identifier.")
+
+
+@strawberry.input(description="A partner organisation of a business.")
+class OrganisationPartnerInput:
+    id: strawberry.ID = strawberry.field(description="The partner (organisation) identifier.")
+
+
+@strawberry.input(description="A business registering below the organisation of the api key.")
+class RegisterOrganisationInput:
+    name: str = strawberry.field(description="The name of the organisation.")
+    description: str | None = strawberry.field(default=None, description="A brief description.")
+    vat_number: str | None = strawberry.field(default=None, description="The VAT number.")
+    org_type: OrganisationType | None = strawberry.field(
+        default=None, description="BUSINESS (the only type registration creates)."
+    )
+    is_business: bool | None = strawberry.field(
+        default=None, description="Whether it is the primary business (default true)."
+    )
+    organisation_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The parent organisation; default the organisation of the api key.",
+    )
+    test_mode: bool = strawberry.field(default=False, description="For test purposes?")
+    is_sandbox_on: bool = strawberry.field(default=False, description="Sandbox mode enabled?")
+    owner: OrganisationOwnerInput = strawberry.field(description="The owner (admin user).")
+    location: list[OrganisationLocationInput] | None = strawberry.field(
+        default=None, description="The locations (the spec example's singular key)."
+    )
+    locations: list[OrganisationLocationInput] | None = strawberry.field(
+        default=None, description="The locations."
+    )
+    base_currency: str | None = strawberry.field(default=None, description="Base currency.")
+    timezone: str | None = strawberry.field(default=None, description="The timezone.")
+    custom_fields: list[CustomFieldInput] | None = strawberry.field(
+        default=None, description="Custom fields."
+    )
+
+
+@strawberry.input(description="A new organisation below another one of the network.")
+class CreateNetworkOrganisationInput:
+    org_type: OrganisationType = strawberry.field(description="The type of the new organisation.")
+    name: str = strawberry.field(description="The name of the organisation.")
+    description: str | None = strawberry.field(default=None, description="A brief description.")
+    is_business: bool = strawberry.field(default=False, description="The primary business?")
+    country_agreement: str | None = strawberry.field(
+        default=None, description="Country of agreement code (service owner/business)."
+    )
+    industry_id: strawberry.ID | None = strawberry.field(default=None, description="Industry.")
+    industry_sectors: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Industry sector identifiers."
+    )
+    groups: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Group identifiers (MERCHANT, VENUE, SERVICE_POINT only)."
+    )
+    owner: OrganisationOwnerInput | None = strawberry.field(
+        default=None, description="The owner (admin user)."
+    )
+    contact_info: list[OrganisationContactInfoInput] | None = strawberry.field(
+        default=None, description="Contact details."
+    )
+    locations: list[OrganisationLocationInput] | None = strawberry.field(
+        default=None, description="Locations."
+    )
+    taps: list[OrganisationTapInput] | None = strawberry.field(
+        default=None, description="Transaction acquiring points."
+    )
+    business_activities: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Business activity identifiers."
+    )
+    inherit_from_parent: bool = strawberry.field(
+        default=False,
+        description="Copy the parent's industry, sectors and business activities.",
+    )
+    organisation_profile: OrganisationProfileInput | None = strawberry.field(
+        default=None, description="The organisation profile."
+    )
+    organisation_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The parent organisation: the path's id (may be left out)."
+    )
+    cloud_name: str | None = strawberry.field(
+        default=None, description="The cloud name (letters and digits only)."
+    )
+    organisation_tags: list[str] | None = strawberry.field(default=None, description="Tags.")
+    service_organisations: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Service owners this (transaction processor) serves."
+    )
+    contact_registry: bool = strawberry.field(
+        default=False, description="Supports a contact registry?"
+    )
+    custom_fields: list[CustomFieldInput] | None = strawberry.field(
+        default=None, description="Custom fields."
+    )
+    wifi_platform: OrganisationWifiPlatformInput | None = strawberry.field(
+        default=None, description="WiFi platform provisioning."
+    )
+    base_currency: str | None = strawberry.field(default=None, description="Base currency.")
+    timezone: str | None = strawberry.field(default=None, description="The timezone.")
+
+
+@strawberry.input(description="Changes to an organisation; fields left out stay as they are.")
+class UpdateOrganisationInput:
+    name: str | None = strawberry.field(default=strawberry.UNSET, description="The name.")
+    description: str | None = strawberry.field(
+        default=strawberry.UNSET, description="A brief description."
+    )
+    contact_info: list[OrganisationContactInfoInput] | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Contact details to change (with `id`) or add (without); none is removed.",
+    )
+    industry_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="The industry."
+    )
+    industry_sectors: list[strawberry.ID] | None = strawberry.field(
+        default=strawberry.UNSET, description="The complete new list of industry sectors."
+    )
+    business_activities: list[strawberry.ID] | None = strawberry.field(
+        default=strawberry.UNSET, description="The complete new list of business activities."
+    )
+    groups: list[strawberry.ID] | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="The complete new list of groups (MERCHANT, VENUE, SERVICE_POINT only).",
+    )
+    inherit_from_parent: bool | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Copy the parent's industry, sectors and business activities.",
+    )
+    organisation_profile: OrganisationProfileInput | None = strawberry.field(
+        default=strawberry.UNSET, description="The new organisation profile."
+    )
+    cloud_name: str | None = strawberry.field(
+        default=strawberry.UNSET, description="The cloud name (letters and digits only)."
+    )
+    organisation_tags: list[str] | None = strawberry.field(
+        default=strawberry.UNSET, description="The complete new list of tags."
+    )
+    service_organisations: list[strawberry.ID] | None = strawberry.field(
+        default=strawberry.UNSET, description="The complete new list of served service owners."
+    )
+    contact_registry: bool | None = strawberry.field(
+        default=strawberry.UNSET, description="Supports a contact registry?"
+    )
+    locations: list[OrganisationLocationInput] | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Locations to change (with `id`) or add (without); one object or a list.",
+    )
+    custom_fields: list[CustomFieldInput] | None = strawberry.field(
+        default=strawberry.UNSET, description="The complete new list of custom fields."
+    )
+    partners: list[OrganisationPartnerInput] | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="The complete new list of partners (BUSINESS organisations only; set from "
+        "above the business).",
+    )
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="One organisation of the caller's network.")
+    async def organisation(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The organisation id.")],
+    ) -> Organisation:
+        return await resolve.organisation(info, id)  # type: ignore[return-value]
+
+    @strawberry.field(
+        description="The direct child organisations of an organisation, filtered and paged."
+    )
+    async def organisation_network(
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The parent whose children are listed."),
+        ],
+        name: Annotated[
+            str | None, strawberry.argument(description="Only names containing this text.")
+        ] = None,
+        relationship: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only children of this relationship (MERCHANTS, VENUES, ...) or "
+                "type (MERCHANT, VENUE, ...); VENUES include service points."
+            ),
+        ] = None,
+        group_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only members of this group.")
+        ] = None,
+        industry_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only of this industry.")
+        ] = None,
+        industry_sector_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only of this industry sector.")
+        ] = None,
+        business_activity_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Only with this business activity."),
+        ] = None,
+        tags: Annotated[
+            list[str] | None, strawberry.argument(description="Only with any of these tags.")
+        ] = None,
+        country: Annotated[
+            str | None, strawberry.argument(description="Only with a location in this country.")
+        ] = None,
+        town_city: Annotated[
+            str | None, strawberry.argument(description="Only with a location in this town.")
+        ] = None,
+        status: Annotated[str | None, strawberry.argument(description="Only this status.")] = None,
+        tap_code: Annotated[
+            str | None, strawberry.argument(description="Only with a TAP of this code.")
+        ] = None,
+        search_value: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Free text matched against name, description and cloud name."
+            ),
+        ] = None,
+        custom_fields: Annotated[
+            list[str] | None,
+            strawberry.argument(description="Only with these custom fields, each `key;value`."),
+        ] = None,
+        page: Annotated[int, strawberry.argument(description=PAGE_DESCRIPTION)] = 1,
+        size: Annotated[int, strawberry.argument(description=SIZE_DESCRIPTION)] = 20,
+        sort: Annotated[str | None, strawberry.argument(description=NETWORK_SORT)] = None,
+        order: Annotated[
+            SortOrder, strawberry.argument(description=ORDER_DESCRIPTION)
+        ] = SortOrder.DESC,
+    ) -> Page[Organisation]:
+        filters = {
+            "name": name,
+            "relationship": relationship,
+            "group_id": group_id,
+            "industry_id": industry_id,
+            "industry_sector_id": industry_sector_id,
+            "business_activity_id": business_activity_id,
+            "tags": tags,
+            "country": country,
+            "town_city": town_city,
+            "status": status,
+            "tap_code": tap_code,
+            "search_value": search_value,
+            "custom_fields": custom_fields,
+        }
+        request = page_request(page, size, sort, order)
+        return to_page(await resolve.organisation_network(info, id, request, filters))
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(
+        description="Register a business with its owner below the organisation of the api key "
+        "(public keys may)."
+    )
+    async def register_organisation(
+        self, info: Info, input: RegisterOrganisationInput
+    ) -> Identifier:
+        organisation = await resolve.register_organisation(info, given_fields(input))
+        return Identifier(id=strawberry.ID(organisation.id))
+
+    @strawberry.mutation(description="Create an organisation directly below another one.")
+    async def create_network_organisation(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The parent organisation.")],
+        input: Annotated[
+            CreateNetworkOrganisationInput, strawberry.argument(description="The organisation.")
+        ],
+    ) -> Organisation:
+        fields = given_fields(input)
+        return await resolve.create_network_organisation(info, id, fields)  # type: ignore[return-value]
+
+    @strawberry.mutation(description="Change an organisation; fields left out stay as they are.")
+    async def update_organisation(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The organisation id.")],
+        input: Annotated[UpdateOrganisationInput, strawberry.argument(description="Changes.")],
+    ) -> Organisation:
+        return await resolve.update_organisation(info, id, given_fields(input))  # type: ignore[return-value]
+
+    @strawberry.mutation(
+        description="Remove an organisation below the caller's that has no child organisations "
+        "and no data (contacts, accounts, ...)."
+    )
+    async def delete_organisation(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The organisation id.")],
+    ) -> Identifier:
+        return Identifier(id=strawberry.ID(await resolve.delete_organisation(info, id)))
