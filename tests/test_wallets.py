@@ -1,5 +1,6 @@
 """Wallets through both doors: create, update, terminate, commerce balances, tenancy."""
 
+import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -228,6 +229,19 @@ async def test_only_one_effective_wallet_per_account(
     assert terminated.status_code == 201
     second = await make_wallet(api, account_id)
     assert second != first
+
+
+async def test_concurrent_creates_leave_one_effective_wallet(
+    api: Api, tenant: BootstrapResult, db: Database
+) -> None:
+    account_id = await make_account(db, tenant.organisation_id)
+    responses = await asyncio.gather(
+        *(api.rest("POST", f"/accounts/{account_id}/wallets", {}) for _ in range(8))
+    )
+    statuses = sorted(response.status_code for response in responses)
+    assert statuses == [201] + [409] * 7
+    async with db.read() as session:
+        assert await session.scalar(select(func.count(Wallet.id))) == 1
 
 
 async def test_terminated_account_gets_no_wallet(
