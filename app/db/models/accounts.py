@@ -17,6 +17,7 @@ class Account(TenantOwned, Base):
     __table_args__ = (
         UniqueConstraint("organisation_id", "is_test", "number"),
         Index("ix_accounts_contact", "contact_id"),
+        Index("ix_accounts_number", "number"),
     )
 
     id: Mapped[str] = id_column()

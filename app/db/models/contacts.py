@@ -17,6 +17,8 @@ class Contact(TenantOwned, Base):
     __table_args__ = (
         UniqueConstraint("organisation_id", "is_test", "code"),
         Index("ix_contacts_tenant_created", "organisation_id", "is_test", "created_on"),
+        # Lookups take an id or a code; without this an "id = x OR code = x" scans the table.
+        Index("ix_contacts_code", "code"),
     )
 
     id: Mapped[str] = id_column()

@@ -21,6 +21,7 @@ class Wallet(TenantOwned, Base):
     __table_args__ = (
         UniqueConstraint("organisation_id", "is_test", "code"),
         Index("ix_wallets_account", "account_id"),
+        Index("ix_wallets_code", "code"),
     )
 
     id: Mapped[str] = id_column()
