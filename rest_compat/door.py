@@ -1,5 +1,6 @@
 """The Starlette endpoint of the REST door: request -> variables -> GraphQL -> documented JSON."""
 
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -74,13 +75,30 @@ async def _variables(
     }
 
 
+# graphql-core names the bad input as "... invalid value at .phones[0].number: ..." or
+# "... unknown field 'shoe_size' ...".
+_INVALID_FIELD = (
+    re.compile(r"invalid value at \.([\w.\[\]]+)"),
+    re.compile(r"unknown field '(\w+)'"),
+)
+
+
+def _invalid_fields(error: GraphQLError) -> list[str]:
+    """The input field a coercion error names, if it names one."""
+    for pattern in _INVALID_FIELD:
+        found = pattern.search(error.message)
+        if found:
+            return [found.group(1)]
+    return []
+
+
 def _failure(errors: list[GraphQLError]) -> Response:
     domain = [e.original_error for e in errors if isinstance(e.original_error, GatewayError)]
     if domain:
         return error_response(max(domain, key=lambda e: e.status))
     if all(e.original_error is None or isinstance(e.original_error, GraphQLError) for e in errors):
         # Variable coercion and validation errors: the request's input is at fault.
-        return error_response(GatewayError(errors[0].message))
+        return error_response(GatewayError(errors[0].message, _invalid_fields(errors[0])))
     error = GatewayError("Unexpected error.")
     error.status = 500
     error.error = "CRM.EXCEPTIONS.INTERNALSERVEREXCEPTION"

@@ -88,3 +88,10 @@ async def test_openapi_is_served(api: Api) -> None:
     paths = response.json()["paths"]
     assert "/backoffice/v1/contacts/{id}" in paths
     assert set(paths["/backoffice/v1/contacts/{id}"]) == {"get", "put", "delete"}
+
+
+async def test_a_value_of_the_wrong_type_names_its_field(api: Api) -> None:
+    response = await api.rest("POST", "/contacts", {"contact_type": "PERSON", "first_name": 5})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["parameters"] == ["first_name"], body
