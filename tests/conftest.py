@@ -11,12 +11,14 @@ import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 import httpx
 import pytest
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
 from app.db.engine import Database, create_engine
@@ -107,6 +109,26 @@ async def db(database_url: str) -> AsyncIterator[Database]:
     database = Database(create_engine(database_url, pool_size=2))
     yield database
     await database.dispose()
+
+
+@contextmanager
+def counting_statements(app: Any) -> Iterator[list[str]]:
+    """Collect every SQL statement the running gateway's engine executes inside the block.
+
+    The first request with a key also looks the key up (it is remembered afterwards), so a
+    comparison of two counts should follow a request made with the same key.
+    """
+    statements: list[str] = []
+    engine = app.state.gateway.runtime.db.engine.sync_engine
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
 
 
 class Api:

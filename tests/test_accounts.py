@@ -10,7 +10,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 
 from app.db.engine import Database
 from app.db.models import (
@@ -28,7 +27,7 @@ from app.db.models import (
 )
 from app.onboarding import BootstrapResult, issue_api_key
 from app.organisations.tree import new_organisation
-from tests.conftest import Api
+from tests.conftest import Api, counting_statements
 from tests.test_contacts import NEW_CONTACT
 
 NUMBER = re.compile(r"^AC\d{8}$")
@@ -1218,17 +1217,8 @@ async def seed_accounts(world: World, count: int) -> None:
 
 
 async def count_statements(world: World, app: Any, size: int) -> int:
-    statements: list[str] = []
-    engine = app.state.gateway.runtime.db.engine.sync_engine
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with counting_statements(app) as statements:
         data = await world.api.data(NESTED_ACCOUNTS, {"size": size})
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
     contacts = data["contacts"]["content"]
     assert len(contacts) == size
     for contact in contacts:

@@ -2,12 +2,10 @@
 list, updates, removal, visibility and public keys."""
 
 import copy
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.db.engine import Database
 from app.db.models import (
@@ -23,7 +21,7 @@ from app.db.models import (
 from app.onboarding import BootstrapResult, issue_api_key
 from app.organisations.tree import new_organisation
 from rest_compat.routes.organisations import NETWORK_EXAMPLE, REGISTER_EXAMPLE, UPDATE_EXAMPLE
-from tests.conftest import Api
+from tests.conftest import Api, counting_statements
 
 
 @dataclass
@@ -887,22 +885,6 @@ async def test_graphql_mutations_and_contacts_relation(
     )
     assert body["errors"][0]["extensions"]["code"] == "CONFLICT"
     assert body["errors"][0]["extensions"]["parameters"] == ["contacts"]
-
-
-@contextmanager
-def counting_statements(app: Any) -> Iterator[list[str]]:
-    """Collect every SQL statement the gateway's engine runs inside the block."""
-    statements: list[str] = []
-    engine = app.state.gateway.runtime.db.engine.sync_engine
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 NESTED_NETWORK = """

@@ -1,16 +1,12 @@
 """The nested page costs the same number of SQL statements whatever its size (no N+1)."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
-
-from sqlalchemy import event
 
 from app.db.engine import Database
 from app.db.models import Account, Contact, Wallet
 from app.onboarding import BootstrapResult
-from tests.conftest import Api
+from tests.conftest import Api, counting_statements
 
 NESTED_PAGE = """
 query ($id: ID!, $size: Int!) {
@@ -63,22 +59,6 @@ async def seed_contacts(db: Database, organisation_id: str, count: int) -> None:
                     limit_rules=[],
                 )
             )
-
-
-@contextmanager
-def counting_statements(app: Any) -> Iterator[list[str]]:
-    """Collect every SQL statement the gateway's engine runs inside the block."""
-    statements: list[str] = []
-    engine = app.state.gateway.runtime.db.engine.sync_engine
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 async def count_for_page(api: Api, app: Any, organisation_id: str, size: int) -> int:

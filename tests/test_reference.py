@@ -1,14 +1,13 @@
 """Reference data through GraphQL: the nine kinds' create / read / update / delete, their own
 checks, refusals to delete what is still used, and who may see what."""
 
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import event, insert
+from sqlalchemy import insert
 
 from app.db.engine import Database
 from app.db.models import (
@@ -28,7 +27,7 @@ from app.db.models.organisations import (
 from app.onboarding import BootstrapResult, issue_api_key
 from app.organisations.tree import new_organisation
 from app.reference import repository
-from tests.conftest import Api
+from tests.conftest import Api, counting_statements
 
 REFERENCE_FIELDS = "id name description created_on"
 
@@ -675,22 +674,6 @@ async def test_a_public_key_is_forbidden(api: Api, tenant: BootstrapResult) -> N
     body = await public.graphql("{ account_classifications { paging { total } } }")
     assert error_of(body)["status"] == 403
     assert (await list_page(api, "account_classifications"))["paging"]["total"] == 0
-
-
-@contextmanager
-def counting_statements(app: Any) -> Iterator[list[str]]:
-    """Collect every SQL statement the gateway's engine runs inside the block."""
-    statements: list[str] = []
-    engine = app.state.gateway.runtime.db.engine.sync_engine
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 NESTED_TIERS = """

@@ -1,13 +1,11 @@
 """Wallets through both doors: create, update, terminate, commerce balances, tenancy."""
 
 import asyncio
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from app.auth.principal import CredentialKind, Principal
 from app.db.engine import Database
@@ -26,7 +24,7 @@ from app.onboarding import BootstrapResult, issue_api_key
 from app.organisations.tree import new_organisation
 from app.wallets import service
 from resolvers.wallets import EffectiveWalletByAccountIdLoader
-from tests.conftest import Api
+from tests.conftest import Api, counting_statements
 
 SPEC_CREATE_BODY = {
     "minimum_balance": 10.99,
@@ -148,22 +146,6 @@ async def wallet_state(db: Database, wallet_id: str) -> tuple[Decimal, Decimal, 
             )
         ).scalar_one()
         return wallet.open_balance, wallet.commerce_balance, wallet.life_cycle_state, count
-
-
-@contextmanager
-def counting_statements(app: Any) -> Iterator[list[str]]:
-    """Collect every SQL statement the gateway's engine runs inside the block."""
-    statements: list[str] = []
-    engine = app.state.gateway.runtime.db.engine.sync_engine
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 async def other_business(db: Database) -> str:
