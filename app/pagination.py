@@ -60,10 +60,24 @@ async def fetch_page(
     sort_columns: Mapping[str, Any],
     default_sort: str,
 ) -> Page[Any]:
-    """Run ``stmt`` for one page, ordered by an allowed sort key, with the list's total.
+    """Run ``stmt`` for one page, ordered as :func:`page_order` says, with the list's total."""
+    total = (await session.execute(count_of(stmt))).scalar_one()
+    ordered = stmt.order_by(*page_order(stmt, request, sort_columns, default_sort))
+    rows = (await session.execute(ordered.limit(request.size).offset(request.offset))).scalars()
+    return Page(items=list(rows), page=request.page, size=request.size, total=total)
+
+
+def count_of(stmt: Select[Any]) -> Select[Any]:
+    """How many rows ``stmt`` selects."""
+    return select(func.count()).select_from(stmt.order_by(None).subquery())
+
+
+def page_order(
+    stmt: Select[Any], request: PageRequest, sort_columns: Mapping[str, Any], default_sort: str
+) -> list[Any]:
+    """The ORDER BY of a page: an allowed sort key, then the primary key to break ties.
 
     ``sort_columns`` maps the sort names a caller may use to columns; any other name is a 400.
-    The primary key breaks ties so that pages never overlap.
     """
     sort = request.sort or default_sort
     if sort not in sort_columns:
@@ -71,14 +85,6 @@ async def fetch_page(
         raise InvalidInput("sort", f"unknown sort attribute {sort!r}; use one of {allowed}")
     column = sort_columns[sort]
     entity = stmt.column_descriptions[0]["entity"]
-    direction = column.asc() if request.order is SortOrder.ASC else column.desc()
-    tie_breaker = entity.id.asc() if request.order is SortOrder.ASC else entity.id.desc()
-    total = (
-        await session.execute(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    ).scalar_one()
-    rows = (
-        await session.execute(
-            stmt.order_by(direction, tie_breaker).limit(request.size).offset(request.offset)
-        )
-    ).scalars()
-    return Page(items=list(rows), page=request.page, size=request.size, total=total)
+    if request.order is SortOrder.ASC:
+        return [column.asc(), entity.id.asc()]
+    return [column.desc(), entity.id.desc()]

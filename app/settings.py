@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     max_aliases: int = Field(default=30, description="Most aliases in one GraphQL document.")
     max_page_size: int = Field(default=100, description="Largest page a list returns.")
     graphiql: bool = Field(default=True, description="Serve GraphiQL at GET /graphql.")
+    compiled_reads: bool = Field(
+        default=True,
+        description="Answer plain reads with one SQL statement that builds the JSON.",
+    )
 
 
 @cache

@@ -23,7 +23,7 @@ class AccountsByContactIdLoader(BatchLoader[str, list[Account]]):
         stmt = (
             select(Account)
             .where(Account.contact_id.in_(keys))
-            .order_by(Account.is_primary.desc(), Account.created_on, Account.id)
+            .order_by(*repository.contact_account_order())
         )
         return await row_lists_by_key(session, stmt, keys, lambda row: row.contact_id)
 

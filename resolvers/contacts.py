@@ -28,7 +28,7 @@ class PhonesByContactIdLoader(BatchLoader[str, list[ContactPhone]]):
         stmt = (
             select(ContactPhone)
             .where(ContactPhone.contact_id.in_(keys))
-            .order_by(ContactPhone.is_primary.desc(), ContactPhone.id)
+            .order_by(*repository.phone_order())
         )
         return await row_lists_by_key(session, stmt, keys, lambda row: row.contact_id)
 
@@ -40,7 +40,7 @@ class AddressesByContactIdLoader(BatchLoader[str, list[ContactAddress]]):
         stmt = (
             select(ContactAddress)
             .where(ContactAddress.contact_id.in_(keys))
-            .order_by(ContactAddress.is_primary.desc(), ContactAddress.id)
+            .order_by(*repository.address_order())
         )
         return await row_lists_by_key(session, stmt, keys, lambda row: row.contact_id)
 

@@ -32,12 +32,7 @@ class EffectiveWalletByAccountIdLoader(BatchLoader[str, Wallet | None]):
         stmt = (
             select(Wallet)
             .where(Wallet.account_id.in_(keys))
-            .order_by(
-                Wallet.account_id,
-                (Wallet.life_cycle_state == repository.EFFECTIVE).desc(),
-                Wallet.created_on.desc(),
-                Wallet.id.desc(),
-            )
+            .order_by(Wallet.account_id, *repository.current_wallet_order())
         )
         chosen: dict[str, Wallet] = {}
         for wallet in (await session.execute(stmt)).scalars():

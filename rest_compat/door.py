@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from strawberry import Schema
 
+from app.compiled.plan import WireFormat
 from app.errors import GatewayError, InvalidInput, NotFound
 from resolvers.context import Context
 from rest_compat.coercion import coerce
@@ -123,6 +124,7 @@ class RestDoor:
             return error_response(NotFound("route", f"{request.method} {path}"))
         try:
             context = await self._context_factory(request)
+            context.wire_format = WireFormat.REST
             variables = await _variables(compiled, request, path_params)
         except GatewayError as error:
             return error_response(error)

@@ -29,6 +29,11 @@ SORT_COLUMNS = {
 }
 
 
+def contact_account_order(account: Any = Account) -> list[Any]:
+    """How a contact's accounts are listed: the primary first, then oldest first."""
+    return [account.is_primary.desc(), account.created_on, account.id]
+
+
 def visible_accounts(principal: Principal) -> Select[Any]:
     """All accounts the caller may see."""
     return tenant_scoped(select(Account), Account, principal)

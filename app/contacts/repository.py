@@ -12,6 +12,7 @@ from app.errors import NotFound
 from app.pagination import Page, PageRequest, fetch_page
 from app.tenancy import tenant_scoped
 
+DEFAULT_SORT = "created_on"
 SORT_COLUMNS = {
     "created_on": Contact.created_on,
     "first_name": Contact.first_name,
@@ -22,18 +23,36 @@ SORT_COLUMNS = {
 }
 
 
+def phone_order(phone: Any = ContactPhone) -> list[Any]:
+    """How a contact's phones are listed: primary first, then by id."""
+    return [phone.is_primary.desc(), phone.id]
+
+
+def address_order(address: Any = ContactAddress) -> list[Any]:
+    """How a contact's addresses are listed: primary first, then by id."""
+    return [address.is_primary.desc(), address.id]
+
+
 def visible_contacts(principal: Principal) -> Select[Any]:
     """All contacts the caller may see."""
     return tenant_scoped(select(Contact), Contact, principal)
 
 
 async def get_contact(session: AsyncSession, principal: Principal, id_or_code: str) -> Contact:
-    """The contact with this id or code (404 if the caller cannot see one).
+    """The contact with this id or code (404 if the caller cannot see one)."""
+    contact = (await session.execute(contact_by_id_or_code(principal, id_or_code))).scalar()
+    if contact is None:
+        raise NotFound("contact", id_or_code)
+    return contact
+
+
+def contact_by_id_or_code(principal: Principal, id_or_code: str) -> Select[Any]:
+    """The one contact an id or code names for the caller.
 
     Codes are unique per organisation, so a network may hold one code twice: an id match wins,
     then the caller's own organisation, then the oldest contact.
     """
-    stmt = (
+    return (
         visible_contacts(principal)
         .where(or_(Contact.id == id_or_code, Contact.code == id_or_code))
         .order_by(
@@ -41,11 +60,8 @@ async def get_contact(session: AsyncSession, principal: Principal, id_or_code: s
             (Contact.organisation_id == principal.organisation_id).desc(),
             Contact.created_on,
         )
+        .limit(1)
     )
-    contact = (await session.execute(stmt.limit(1))).scalars().first()
-    if contact is None:
-        raise NotFound("contact", id_or_code)
-    return contact
 
 
 async def code_taken(
@@ -63,17 +79,23 @@ async def code_taken(
 
 
 async def search_contacts(
-    session: AsyncSession,
+    session: AsyncSession, principal: Principal, request: PageRequest, **filters: str | None
+) -> Page[Contact]:
+    """A page of the caller's contacts matching every given filter."""
+    stmt = matching_contacts(principal, **filters)
+    return await fetch_page(session, stmt, request, SORT_COLUMNS, default_sort=DEFAULT_SORT)
+
+
+def matching_contacts(
     principal: Principal,
-    request: PageRequest,
     *,
     search_value: str | None = None,
     contact_type: str | None = None,
     email_address: str | None = None,
     code: str | None = None,
     organisation_id: str | None = None,
-) -> Page[Contact]:
-    """A page of the caller's contacts matching every given filter."""
+) -> Select[Any]:
+    """The caller's contacts matching every given filter (unordered)."""
     stmt = visible_contacts(principal)
     if search_value:
         pattern = f"%{search_value.lower()}%"
@@ -94,7 +116,7 @@ async def search_contacts(
         stmt = stmt.where(Contact.code == code)
     if organisation_id:
         stmt = stmt.where(Contact.organisation_id == organisation_id)
-    return await fetch_page(session, stmt, request, SORT_COLUMNS, default_sort="created_on")
+    return stmt
 
 
 async def replace_phones(

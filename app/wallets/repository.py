@@ -34,6 +34,15 @@ COMMERCE_SORT_COLUMNS: dict[str, Any] = {
 }
 
 
+def current_wallet_order(wallet: Any = Wallet) -> list[Any]:
+    """Which of an account's wallets is its wallet: the EFFECTIVE one, else the newest."""
+    return [
+        (wallet.life_cycle_state == EFFECTIVE).desc(),
+        wallet.created_on.desc(),
+        wallet.id.desc(),
+    ]
+
+
 def visible_wallets(principal: Principal) -> Select[Any]:
     """All wallets the caller may see."""
     return tenant_scoped(select(Wallet), Wallet, principal)

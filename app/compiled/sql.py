@@ -1,0 +1,376 @@
+"""Building and running the one statement of a compiled read.
+
+Only the types and roots listed here compile; their fields are plain columns (or the wallet's
+balance) and relations whose order is the one the dataloaders use, taken from the same
+repository functions. Values are rendered exactly as the general path writes them.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    ColumnElement,
+    Select,
+    case,
+    cast,
+    func,
+    literal_column,
+    select,
+    type_coerce,
+)
+from sqlalchemy import Text as SqlText
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.orm import aliased
+
+from app.accounts.repository import contact_account_order
+from app.auth.principal import Principal
+from app.compiled.plan import Selection, WireFormat
+from app.contacts.repository import (
+    DEFAULT_SORT,
+    SORT_COLUMNS,
+    address_order,
+    contact_by_id_or_code,
+    matching_contacts,
+    phone_order,
+)
+from app.db.base import Money as MoneyType
+from app.db.base import UtcDateTime
+from app.db.engine import Database
+from app.db.models import Account, Contact, ContactAddress, ContactPhone, Wallet
+from app.pagination import PageRequest, SortOrder, count_of, page_order
+from app.wallets.repository import current_wallet_order
+
+TYPENAME = "__typename"
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A relation of a mapped type: the related rows, how they link, and their order."""
+
+    target: str
+    many: bool
+    model: Any
+    link: Callable[[Any, Any], ColumnElement[bool]]
+    order: Callable[[Any], list[Any]]
+
+
+@dataclass(frozen=True)
+class MappedType:
+    """A GraphQL type whose leaf fields are columns of one model (same names)."""
+
+    model: Any
+    columns: frozenset[str]
+    relations: Mapping[str, Relation] = field(default_factory=dict)
+    computed: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)
+
+    def has_leaf(self, name: str) -> bool:
+        """Whether ``name`` is a column (or computed column) of this type."""
+        return name in self.columns or name in self.computed
+
+
+TYPES: dict[str, MappedType] = {
+    "Contact": MappedType(
+        Contact,
+        frozenset(
+            [
+                "id",
+                "code",
+                "contact_type",
+                "first_name",
+                "last_name",
+                "company_name",
+                "email_address",
+                "organisation_id",
+                "created_on",
+                "updated_on",
+            ]
+        ),
+        relations={
+            "phones": Relation(
+                "ContactPhone", True, ContactPhone, lambda p, c: p.contact_id == c.id, phone_order
+            ),
+            "addresses": Relation(
+                "ContactAddress",
+                True,
+                ContactAddress,
+                lambda a, c: a.contact_id == c.id,
+                address_order,
+            ),
+            "accounts": Relation(
+                "Account", True, Account, lambda a, c: a.contact_id == c.id, contact_account_order
+            ),
+        },
+    ),
+    "ContactPhone": MappedType(
+        ContactPhone, frozenset(["id", "phone_type", "number", "country_code", "is_primary"])
+    ),
+    "ContactAddress": MappedType(
+        ContactAddress,
+        frozenset(
+            [
+                "id",
+                "address_type",
+                "is_primary",
+                "address_line_1",
+                "address_line_2",
+                "state_province_county",
+                "town_city",
+                "postal_code",
+                "country_code",
+                "lat",
+                "lon",
+                "google_place_id",
+            ]
+        ),
+    ),
+    "Account": MappedType(
+        Account,
+        frozenset(
+            [
+                "id",
+                "number",
+                "name",
+                "is_primary",
+                "life_cycle_state",
+                "currency_code",
+                "balance",
+                "credit_limit",
+                "overdue_amount",
+                "opening_balance",
+                "contact_id",
+                "organisation_id",
+                "created_on",
+                "terminated_on",
+            ]
+        ),
+        relations={
+            "wallet": Relation(
+                "Wallet", False, Wallet, lambda w, a: w.account_id == a.id, current_wallet_order
+            )
+        },
+    ),
+    "Wallet": MappedType(
+        Wallet,
+        frozenset(
+            [
+                "id",
+                "code",
+                "life_cycle_state",
+                "currency_code",
+                "open_balance",
+                "commerce_balance",
+                "minimum_balance",
+                "account_id",
+                "created_on",
+                "terminated_on",
+            ]
+        ),
+        computed={"balance": lambda w: w.open_balance + w.commerce_balance},
+    ),
+}
+PAGING_FIELDS = frozenset({"page", "size", "total"})
+ROOTS = {"contacts": "ContactPage", "contact": "Contact"}
+
+
+class _Renderer:
+    """Renders values and JSON objects for one database dialect and one wire format."""
+
+    def __init__(self, dialect: str, wire: WireFormat) -> None:
+        self.postgres = dialect == "postgresql"
+        self.wire = wire
+
+    def object(self, pairs: list[tuple[str, Any, bool]]) -> Any:
+        """A JSON object of ``(key, expression, expression is already JSON)`` pairs."""
+        arguments: list[Any] = []
+        for key, expression, is_json in pairs:
+            arguments.append(literal_column(f"'{key}'"))
+            arguments.append(func.json(expression) if is_json and not self.postgres else expression)
+        if self.postgres:
+            return func.json_build_object(*arguments)
+        return func.json_object(*arguments)
+
+    def leaf(self, model: Any, name: str, expression: Any) -> tuple[Any, bool]:
+        """The rendered value of a column and whether it is already JSON."""
+        column_type = model.__table__.c[name].type if name in model.__table__.c else MoneyType()
+        if isinstance(column_type, MoneyType):
+            return self._money(expression), False
+        if isinstance(column_type, UtcDateTime):
+            return self._datetime(expression), False
+        if isinstance(column_type, Boolean) and not self.postgres:
+            return (
+                case(
+                    (expression.is_(None), None),
+                    (expression, func.json("true")),
+                    else_=func.json("false"),
+                ),
+                True,
+            )
+        return expression, False
+
+    def _money(self, value: Any) -> Any:
+        # The general path writes canonical decimals: "9.99" and "200" in GraphQL, numbers in REST.
+        if self.postgres:
+            trimmed = func.trim_scale(value)
+            return cast(trimmed, SqlText) if self.wire is WireFormat.GRAPHQL else trimmed
+        # SQLite keeps money as integer 1/10,000 units; plain integer arithmetic on them (the
+        # Money type would scale the constants too).
+        value = type_coerce(value, BigInteger)
+        if self.wire is WireFormat.REST:
+            return case((value % 10000 == 0, value // 10000), else_=value / 10000.0)
+        magnitude = func.abs(value)
+        fraction = func.rtrim(func.printf("%04d", magnitude % 10000), "0")
+        whole = func.printf("%d", magnitude // 10000)
+        sign = case((value < 0, "-"), else_="")
+        text = sign + whole + case((fraction == "", ""), else_="." + fraction)
+        return case((value.is_(None), None), else_=text)
+
+    def _datetime(self, value: Any) -> Any:
+        # The general path writes ISO 8601 like Python's isoformat() in GraphQL, epochs in REST.
+        if self.postgres:
+            if self.wire is WireFormat.REST:
+                return cast(func.floor(func.extract("epoch", value)), BigInteger)
+            utc = func.timezone("UTC", value)
+            micro = func.to_char(utc, ".US")
+            return (
+                func.to_char(utc, 'YYYY-MM-DD"T"HH24:MI:SS')
+                + case((micro == ".000000", ""), else_=micro)
+                + "+00:00"
+            )
+        if self.wire is WireFormat.REST:
+            return cast(func.strftime("%s", value), BigInteger)
+        micro = func.substr(value, 21, 6)
+        iso = func.replace(func.substr(value, 1, 19), " ", "T") + case(
+            (micro == "000000", ""), else_="." + micro
+        )
+        return case((value.is_(None), None), else_=iso + "+00:00")
+
+    def many(self, rows: Select[Any], value: Any, order: list[Any]) -> Any:
+        """A JSON array of ``value`` over ``rows`` in ``order`` (``[]`` when there are none)."""
+        if self.postgres:
+            aggregated = func.json_agg(aggregate_order_by(value, *order))
+            return (
+                rows.with_only_columns(func.coalesce(aggregated, literal_column("'[]'::json")))
+                .order_by(None)
+                .scalar_subquery()
+            )
+        ordered = rows.with_only_columns(value.label("value")).order_by(*order).subquery()
+        return select(func.json_group_array(func.json(ordered.c.value))).scalar_subquery()
+
+
+class Compiler:
+    """Turns selections into expressions over aliased models."""
+
+    def __init__(self, renderer: _Renderer) -> None:
+        self.render = renderer
+
+    def object_of(self, selection: Selection, entity: Any) -> Any:
+        """The JSON object ``selection`` asks for, for one row of ``entity``."""
+        mapped = TYPES[selection.type_name]
+        pairs: list[tuple[str, Any, bool]] = []
+        for item in selection.fields:
+            if item.name == TYPENAME:
+                pairs.append((item.key, literal_column(f"'{selection.type_name}'"), False))
+            elif item.name in mapped.relations:
+                assert item.selection is not None
+                relation = mapped.relations[item.name]
+                pairs.append((item.key, self.related(relation, item.selection, entity), True))
+            else:
+                compute = mapped.computed.get(item.name)
+                expression = compute(entity) if compute else getattr(entity, item.name)
+                rendered, is_json = self.render.leaf(mapped.model, item.name, expression)
+                pairs.append((item.key, rendered, is_json))
+        return self.render.object(pairs)
+
+    def related(self, relation: Relation, selection: Selection, parent: Any) -> Any:
+        """The JSON of a relation of one ``parent`` row: an array or one object (or null)."""
+        child = aliased(relation.model)
+        value = self.object_of(selection, child)
+        # Correlated explicitly: on SQLite the rows sit in a FROM sub-query of the aggregate.
+        rows = select(child).where(relation.link(child, parent)).correlate(parent)
+        if relation.many:
+            return self.render.many(rows, value, relation.order(child))
+        return (
+            rows.with_only_columns(value).order_by(*relation.order(child)).limit(1)
+        ).scalar_subquery()
+
+    def contact_page(
+        self, principal: Principal, arguments: Mapping[str, Any], selection: Selection
+    ) -> Select[Any]:
+        """The statement answering ``contacts(...)``."""
+        request = PageRequest(
+            page=arguments["page"],
+            size=arguments["size"],
+            sort=arguments.get("sort"),
+            order=SortOrder(arguments["order"]),
+        )
+        filters = {
+            name: arguments.get(name)
+            for name in ("search_value", "contact_type", "email_address", "code", "organisation_id")
+        }
+        base = matching_contacts(principal, **filters)
+        order = page_order(base, request, SORT_COLUMNS, DEFAULT_SORT)
+        numbered = (
+            base.add_columns(func.row_number().over(order_by=order).label("position"))
+            .order_by(*order)
+            .limit(request.size)
+            .offset(request.offset)
+            .subquery()
+        )
+        contact = aliased(Contact, numbered)
+        pairs: list[tuple[str, Any, bool]] = []
+        for item in selection.fields:
+            if item.name == TYPENAME:
+                pairs.append((item.key, literal_column(f"'{selection.type_name}'"), False))
+            elif item.name == "content":
+                assert item.selection is not None
+                value = self.object_of(item.selection, contact)
+                rows = select(numbered.c.position)
+                pairs.append((item.key, self.render.many(rows, value, [numbered.c.position]), True))
+            else:
+                assert item.selection is not None
+                paging = {
+                    "page": literal_column(str(request.page)),
+                    "size": literal_column(str(request.size)),
+                    "total": count_of(base).scalar_subquery(),
+                }
+                fields = [
+                    (sub.key, literal_column(f"'{item.selection.type_name}'"), False)
+                    if sub.name == TYPENAME
+                    else (sub.key, paging[sub.name], False)
+                    for sub in item.selection.fields
+                ]
+                pairs.append((item.key, self.render.object(fields), True))
+        return select(self.render.object(pairs))
+
+    def contact(
+        self, principal: Principal, arguments: Mapping[str, Any], selection: Selection
+    ) -> Select[Any]:
+        """The statement answering ``contact(id)``: no row when the id names none."""
+        found = contact_by_id_or_code(principal, arguments["id"]).subquery()
+        return select(self.object_of(selection, aliased(Contact, found)))
+
+
+async def run_root(
+    db: Database,
+    principal: Principal,
+    root: str,
+    arguments: Mapping[str, Any],
+    selection: Selection,
+    wire: WireFormat,
+) -> tuple[bool, Any]:
+    """Answer one root field with one statement: ``(True, value)``, or ``(False, None)`` when
+    the general path must answer (for instance to report that nothing was found)."""
+    compiler = Compiler(_Renderer(db.engine.dialect.name, wire))
+    if root == "contacts":
+        stmt = compiler.contact_page(principal, arguments, selection)
+    else:
+        stmt = compiler.contact(principal, arguments, selection)
+    async with db.read() as session:
+        answer = (await session.execute(stmt)).scalar()
+    if answer is None:
+        return False, None
+    return True, orjson.loads(answer) if isinstance(answer, str | bytes) else answer

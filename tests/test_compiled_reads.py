@@ -1,0 +1,241 @@
+"""Compiled reads answer byte for byte like the general Strawberry path, on both databases."""
+
+from collections.abc import AsyncIterator
+from decimal import Decimal
+from typing import Any
+
+import httpx
+import pytest
+
+from app.compiled.plan import WireFormat
+from app.db.engine import Database
+from app.db.models import Account, Contact, ContactAddress, ContactPhone, Wallet
+from app.main import create_app
+from app.onboarding import BootstrapResult
+from app.settings import Settings
+from resolvers.context import Context
+from resolvers.loaders import Loaders
+from schema.encoding import graphql_json, rest_json
+from tests.conftest import Api, counting_statements
+from tests.test_contacts import create_contact
+
+CONTACT_FIELDS = """
+    id code contact_type first_name last_name company_name email_address organisation_id
+    created_on updated_on
+    phones { id phone_type number country_code is_primary }
+    addresses { id address_type is_primary address_line_1 town_city lat lon google_place_id }
+    accounts {
+        id number name is_primary life_cycle_state currency_code balance credit_limit
+        overdue_amount opening_balance contact_id created_on terminated_on
+        wallet { id code life_cycle_state currency_code balance open_balance commerce_balance
+                 minimum_balance account_id created_on terminated_on __typename }
+    }
+"""
+
+CORPUS: list[tuple[str, str, dict[str, Any]]] = [
+    (
+        "nested page",
+        f'{{ contacts(size: 50, sort: "first_name", order: ASC) {{ content {{ {CONTACT_FIELDS} }}'
+        " paging { page size total } } }",
+        {},
+    ),
+    (
+        "variables, filters, second page, descending",
+        """query($size: Int!, $page: Int, $type: ContactType) {
+             contacts(size: $size, page: $page, contact_type: $type, order: DESC) {
+               paging { total size page } content { id first_name } } }""",
+        {"size": 3, "page": 2, "type": "PERSON"},
+    ),
+    (
+        "search and code filters, empty result",
+        """{ a: contacts(search_value: "person1") { content { first_name } paging { total } }
+             b: contacts(code: "nobody") { content { id } paging { total } } }""",
+        {},
+    ),
+    (
+        "aliases, fragments, typename",
+        """query { list: contacts(size: 4, sort: "code", order: ASC) {
+                 __typename
+                 items: content { ...Who ... on Contact { mail: email_address } }
+                 paging { __typename total } } }
+           fragment Who on Contact { __typename who: first_name id accounts { id ...Money } }
+           fragment Money on Account { balance wallet { balance money: open_balance } }""",
+        {},
+    ),
+    (
+        "single contact by id with nulls and empty lists",
+        "query($id: ID!) { contact(id: $id) { id company_name phones { id } accounts { id } } }",
+        {"id": "__LONELY__"},
+    ),
+    (
+        "single contact by code",
+        "query($id: ID!) { contact(id: $id) { id code first_name accounts { number } } }",
+        {"id": "C-7"},
+    ),
+]
+
+
+@pytest.fixture
+async def general_app(database_url: str) -> AsyncIterator[Any]:
+    """A second gateway on the same database with compiled reads switched off."""
+    settings = Settings(
+        database_url=database_url,
+        jwt_secret="test-secret-for-the-gateway-suite-0123456789",
+        compiled_reads=False,
+    )
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        yield app
+
+
+async def seed(db: Database, organisation_id: str) -> str:
+    """Twelve contacts with phones, addresses, accounts and wallets; returns a bare contact's id."""
+    async with db.write() as session:
+        for n in range(12):
+            contact = Contact(
+                organisation_id=organisation_id,
+                is_test=False,
+                contact_type="PERSON",
+                first_name=f"Person{n}",
+                last_name=None if n % 3 else "Smith",
+                email_address=f"p{n}@example.com",
+                code=f"C-{n}",
+                custom_fields=[],
+            )
+            session.add(contact)
+            await session.flush()
+            session.add(ContactPhone(contact_id=contact.id, number=f"99{n:06d}", is_primary=True))
+            session.add(
+                ContactAddress(
+                    contact_id=contact.id, town_city="Nicosia", lat=35.157115, lon=-33.3137
+                )
+            )
+            for currency in ("EUR", "USD")[: 1 + n % 2]:
+                account = Account(
+                    organisation_id=organisation_id,
+                    is_test=False,
+                    contact_id=contact.id,
+                    number=f"AC{n:04d}{currency}",
+                    name=f"Person{n} {currency}",
+                    is_primary=currency == "EUR",
+                    currency_code=currency,
+                    balance=Decimal("-12.5") if n == 4 else Decimal(n * 100),
+                    credit_limit=Decimal("0.0001"),
+                )
+                session.add(account)
+                await session.flush()
+                session.add(
+                    Wallet(
+                        organisation_id=organisation_id,
+                        is_test=False,
+                        account_id=account.id,
+                        code=f"9{n:07d}{currency}",
+                        currency_code=currency,
+                        open_balance=Decimal("9.99"),
+                        commerce_balance=Decimal(n),
+                        minimum_balance=Decimal("1.50") if n % 2 else None,
+                        limit_rules=[],
+                    )
+                )
+        lonely = Contact(
+            organisation_id=organisation_id,
+            is_test=False,
+            contact_type="COMPANY",
+            company_name="Lonely Ltd",
+            custom_fields=[],
+        )
+        session.add(lonely)
+        await session.flush()
+        return lonely.id
+
+
+@pytest.mark.parametrize("name, query, variables", CORPUS, ids=[c[0] for c in CORPUS])
+async def test_compiled_and_general_paths_answer_alike(
+    name: str,
+    query: str,
+    variables: dict[str, Any],
+    api: Api,
+    gateway: Any,
+    general_app: Any,
+    tenant: BootstrapResult,
+    db: Database,
+) -> None:
+    lonely_id = await seed(db, tenant.organisation_id)
+    variables = {k: lonely_id if v == "__LONELY__" else v for k, v in variables.items()}
+    app, client = gateway
+    assert app.state.schema.compiled_reads.plan_for(query, None) is not None, name
+    headers = {"api_key": tenant.secret_api_key}
+    body = {"query": query, "variables": variables}
+    await client.post("/graphql", json={"query": "{ __typename }"}, headers=headers)  # key known
+    with counting_statements(app) as statements:
+        compiled = await client.post("/graphql", json=body, headers=headers)
+    transport = httpx.ASGITransport(app=general_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://general") as general:
+        expected = await general.post("/graphql", json=body, headers=headers)
+    assert "errors" not in expected.json(), expected.text
+    assert compiled.content == expected.content
+    roots = query.count("contacts(") + query.count("contact(")
+    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(selects) == roots  # one statement per root field, nothing else
+
+
+async def test_rest_wire_format_matches_too(
+    api: Api, gateway: Any, general_app: Any, tenant: BootstrapResult, db: Database
+) -> None:
+    await seed(db, tenant.organisation_id)
+    query = CORPUS[0][1]
+    answers = []
+    for app in (gateway[0], general_app):
+        runtime = app.state.gateway.runtime
+        principal = await runtime.authenticator.principal_for(tenant.secret_api_key, None)
+        context = Context(
+            settings=app.state.gateway.settings,
+            db=runtime.db,
+            authenticator=runtime.authenticator,
+            principal=principal,
+            loaders=Loaders(runtime.db, principal),
+            wire_format=WireFormat.REST,
+        )
+        result = await app.state.schema.execute(query, context_value=context)
+        assert not result.errors
+        answers.append(rest_json(result.data))
+    assert answers[0] == answers[1]
+    assert b'"balance":9.99' in answers[0] or b'"balance":10.99' in answers[0]
+
+
+async def test_what_does_not_compile_still_answers(api: Api, gateway: Any) -> None:
+    app, _ = gateway
+    plans = app.state.schema.compiled_reads
+    contact_id = await create_contact(api)
+    for query in (
+        "query($id: ID!) { contact(id: $id) { id custom_fields { key } } }",
+        "query($id: ID!) { contact(id: $id) { id @include(if: true) } }",
+        'mutation { delete_contact(id: "x") { id } }',
+    ):
+        assert plans.plan_for(query, None) is None
+    data = await api.data(
+        "query($id: ID!) { contact(id: $id) { id custom_fields { key } } }", {"id": contact_id}
+    )
+    assert data["contact"]["custom_fields"] == [{"key": "back_office"}]
+
+
+async def test_compiled_reads_keep_tenancy_and_errors(
+    api: Api, tenant: BootstrapResult, db: Database
+) -> None:
+    await seed(db, tenant.organisation_id)
+    query = "{ contacts { paging { total } } }"
+    assert (await api.data(query))["contacts"]["paging"]["total"] == 13
+    test_mode = api.as_key(tenant.test_secret_api_key)
+    assert (await test_mode.data(query))["contacts"]["paging"]["total"] == 0
+    missing = await api.graphql('{ contact(id: "nobody") { id } }')
+    assert missing["errors"][0]["extensions"]["status"] == 404
+    bad_sort = await api.graphql('{ contacts(sort: "shoe_size") { paging { total } } }')
+    assert bad_sort["errors"][0]["extensions"]["parameters"] == ["sort"]
+    anonymous = await api.as_key("").graphql(query)
+    assert anonymous["errors"][0]["extensions"]["status"] == 401
+
+
+def test_rest_and_graphql_encodings_differ_only_in_value_format() -> None:
+    value = {"amount": Decimal("9.99")}
+    assert graphql_json(value) == b'{"amount":"9.99"}'
+    assert rest_json(value) == b'{"amount":9.99}'
