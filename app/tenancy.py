@@ -31,5 +31,5 @@ def tenant_scoped(stmt: SelectT, model: Any, principal: Principal) -> SelectT:
     is_test: InstrumentedAttribute[bool] = model.is_test
     return stmt.where(
         organisation_id.in_(visible_organisation_ids(principal)),
-        is_test.is_(principal.is_test),
+        is_test == principal.is_test,
     )

@@ -36,7 +36,7 @@ from graphql.execution.values import get_argument_values, get_variable_values
 from strawberry.types import ExecutionResult
 
 from app.compiled.plan import Field, Selection
-from app.compiled.sql import PAGING_FIELDS, ROOTS, TYPENAME, TYPES, run_root
+from app.compiled.sql import PAGING_FIELDS, ROOTS, TYPENAME, TYPES, CompiledStatements
 from app.errors import GatewayError
 from app.settings import Settings
 from resolvers.context import Context
@@ -184,6 +184,13 @@ class CompiledReads:
         self._schema = schema
         self._settings = settings
         self._plans: OrderedDict[tuple[str, str | None], OperationPlan | None] = OrderedDict()
+        self._statements: dict[str, CompiledStatements] = {}
+
+    def _statements_for(self, dialect: str) -> CompiledStatements:
+        statements = self._statements.get(dialect)
+        if statements is None:
+            statements = self._statements[dialect] = CompiledStatements(dialect)
+        return statements
 
     def plan_for(self, query: str, operation_name: str | None) -> OperationPlan | None:
         """The cached plan (or the cached verdict that there is none) of a document."""
@@ -214,7 +221,8 @@ class CompiledReads:
                 for name, value in get_argument_values(root.definition, root.node, coerced).items()
             }
             try:
-                found, value = await run_root(
+                statements = self._statements_for(context.db.engine.dialect.name)
+                found, value = await statements.run_root(
                     context.db, principal, root.name, arguments, root.selection, context.wire_format
                 )
             except GatewayError:

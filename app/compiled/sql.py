@@ -5,7 +5,8 @@ balance) and relations whose order is the one the dataloaders use, taken from th
 repository functions. Values are rendered exactly as the general path writes them.
 """
 
-from collections.abc import Callable, Mapping
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,8 @@ from sqlalchemy import (
     Boolean,
     ColumnElement,
     Select,
+    String,
+    bindparam,
     case,
     cast,
     func,
@@ -25,9 +28,10 @@ from sqlalchemy import (
 from sqlalchemy import Text as SqlText
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.util import ClauseAdapter
 
 from app.accounts.repository import contact_account_order
-from app.auth.principal import Principal
+from app.auth.principal import CredentialKind, Principal
 from app.compiled.plan import Selection, WireFormat
 from app.contacts.repository import (
     DEFAULT_SORT,
@@ -313,14 +317,10 @@ class Compiler:
         }
         base = matching_contacts(principal, **filters)
         order = page_order(base, request, SORT_COLUMNS, DEFAULT_SORT)
-        numbered = (
-            base.add_columns(func.row_number().over(order_by=order).label("position"))
-            .order_by(*order)
-            .limit(request.size)
-            .offset(request.offset)
-            .subquery()
-        )
-        contact = aliased(Contact, numbered)
+        # The page is cut first (a top-N sort), then its rows are aggregated in the same order.
+        page = base.order_by(*order).limit(request.size).offset(request.offset).subquery()
+        contact = aliased(Contact, page)
+        page_order_again = [ClauseAdapter(page).traverse(expression) for expression in order]
         pairs: list[tuple[str, Any, bool]] = []
         for item in selection.fields:
             if item.name == TYPENAME:
@@ -328,8 +328,8 @@ class Compiler:
             elif item.name == "content":
                 assert item.selection is not None
                 value = self.object_of(item.selection, contact)
-                rows = select(numbered.c.position)
-                pairs.append((item.key, self.render.many(rows, value, [numbered.c.position]), True))
+                rows = select(contact)
+                pairs.append((item.key, self.render.many(rows, value, page_order_again), True))
             else:
                 assert item.selection is not None
                 paging = {
@@ -346,31 +346,84 @@ class Compiler:
                 pairs.append((item.key, self.render.object(fields), True))
         return select(self.render.object(pairs))
 
-    def contact(
-        self, principal: Principal, arguments: Mapping[str, Any], selection: Selection
-    ) -> Select[Any]:
+    def contact(self, principal: Principal, id_or_code: Any, selection: Selection) -> Select[Any]:
         """The statement answering ``contact(id)``: no row when the id names none."""
-        found = contact_by_id_or_code(principal, arguments["id"]).subquery()
+        found = contact_by_id_or_code(principal, id_or_code).subquery()
         return select(self.object_of(selection, aliased(Contact, found)))
 
 
-async def run_root(
-    db: Database,
-    principal: Principal,
-    root: str,
-    arguments: Mapping[str, Any],
-    selection: Selection,
-    wire: WireFormat,
-) -> tuple[bool, Any]:
-    """Answer one root field with one statement: ``(True, value)``, or ``(False, None)`` when
-    the general path must answer (for instance to report that nothing was found)."""
-    compiler = Compiler(_Renderer(db.engine.dialect.name, wire))
-    if root == "contacts":
-        stmt = compiler.contact_page(principal, arguments, selection)
-    else:
-        stmt = compiler.contact(principal, arguments, selection)
-    async with db.read() as session:
-        answer = (await session.execute(stmt)).scalar()
-    if answer is None:
-        return False, None
-    return True, orjson.loads(answer) if isinstance(answer, str | bytes) else answer
+def _caller_parameters() -> Principal:
+    """A principal whose values are bound parameters, so that one statement serves every caller.
+
+    The tenant filters are built by the repositories as for any query; only their values wait
+    for :func:`_caller_values` at execution.
+    """
+    return Principal(
+        CredentialKind.SECRET_KEY,
+        organisation_id=bindparam("caller_organisation_id", type_=String()),  # type: ignore[arg-type]
+        organisation_path=bindparam("caller_path", type_=String()),  # type: ignore[arg-type]
+        is_test=bindparam("caller_is_test", type_=Boolean()),  # type: ignore[arg-type]
+    )
+
+
+def _caller_values(principal: Principal) -> dict[str, Any]:
+    return {
+        "caller_organisation_id": principal.organisation_id,
+        "caller_path": principal.organisation_path,
+        "caller_is_test": principal.is_test,
+    }
+
+
+class CompiledStatements:
+    """The statements of compiled reads, built once per shape and reused with new values.
+
+    A shape is the root field, its selection, the dialect and wire format, and the root's
+    arguments except those passed as parameters (the looked-up id of ``contact``).
+    """
+
+    CACHE_SIZE = 512
+
+    def __init__(self, dialect: str) -> None:
+        self._dialect = dialect
+        self._statements: OrderedDict[Hashable, Select[Any]] = OrderedDict()
+
+    def _statement(
+        self, root: str, arguments: Mapping[str, Any], selection: Selection, wire: WireFormat
+    ) -> Select[Any]:
+        shape_arguments = tuple(sorted(arguments.items())) if root == "contacts" else ()
+        shape = (root, shape_arguments, selection, wire)
+        stmt = self._statements.get(shape)
+        if stmt is not None:
+            self._statements.move_to_end(shape)
+            return stmt
+        compiler = Compiler(_Renderer(self._dialect, wire))
+        caller = _caller_parameters()
+        if root == "contacts":
+            stmt = compiler.contact_page(caller, arguments, selection)
+        else:
+            stmt = compiler.contact(caller, bindparam("id", type_=String()), selection)
+        self._statements[shape] = stmt
+        if len(self._statements) > self.CACHE_SIZE:
+            self._statements.popitem(last=False)
+        return stmt
+
+    async def run_root(
+        self,
+        db: Database,
+        principal: Principal,
+        root: str,
+        arguments: Mapping[str, Any],
+        selection: Selection,
+        wire: WireFormat,
+    ) -> tuple[bool, Any]:
+        """Answer one root field with one statement: ``(True, value)``, or ``(False, None)``
+        when the general path must answer (for instance to report that nothing was found)."""
+        stmt = self._statement(root, arguments, selection, wire)
+        values = _caller_values(principal)
+        if root == "contact":
+            values["id"] = arguments["id"]
+        async with db.read() as session:
+            answer = (await session.execute(stmt, values)).scalar()
+        if answer is None:
+            return False, None
+        return True, orjson.loads(answer) if isinstance(answer, str | bytes) else answer

@@ -71,7 +71,11 @@ class Database:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self.is_sqlite = engine.dialect.name == "sqlite"
-        self._read_sessions = async_sessionmaker(engine, expire_on_commit=False)
+        # On PostgreSQL a read runs without BEGIN / ROLLBACK round trips around its statements.
+        read_engine = (
+            engine if self.is_sqlite else engine.execution_options(isolation_level="AUTOCOMMIT")
+        )
+        self._read_sessions = async_sessionmaker(read_engine, expire_on_commit=False)
         self._write_sessions = async_sessionmaker(
             engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
         )

@@ -1,0 +1,25 @@
+"""index contacts by creation
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-11-28 00:20:50.053070
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0003"
+down_revision: str | None = "0002"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("contacts", schema=None) as batch_op:
+        batch_op.create_index("ix_contacts_created_on_id", ["created_on", "id"], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("contacts", schema=None) as batch_op:
+        batch_op.drop_index("ix_contacts_created_on_id")
