@@ -33,6 +33,7 @@ from graphql import (
     visit,
 )
 from graphql.execution.values import get_argument_values, get_variable_values
+from sqlalchemy.engine import Dialect
 from strawberry.types import ExecutionResult
 
 from app.compiled.plan import Field, Selection
@@ -186,10 +187,10 @@ class CompiledReads:
         self._plans: OrderedDict[tuple[str, str | None], OperationPlan | None] = OrderedDict()
         self._statements: dict[str, CompiledStatements] = {}
 
-    def _statements_for(self, dialect: str) -> CompiledStatements:
-        statements = self._statements.get(dialect)
+    def _statements_for(self, dialect: Dialect) -> CompiledStatements:
+        statements = self._statements.get(dialect.name)
         if statements is None:
-            statements = self._statements[dialect] = CompiledStatements(dialect)
+            statements = self._statements[dialect.name] = CompiledStatements(dialect)
         return statements
 
     def plan_for(self, query: str, operation_name: str | None) -> OperationPlan | None:
@@ -221,7 +222,7 @@ class CompiledReads:
                 for name, value in get_argument_values(root.definition, root.node, coerced).items()
             }
             try:
-                statements = self._statements_for(context.db.engine.dialect.name)
+                statements = self._statements_for(context.db.engine.dialect)
                 found, value = await statements.run_root(
                     context.db, principal, root.name, arguments, root.selection, context.wire_format
                 )

@@ -27,6 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy import Text as SqlText
 from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.util import ClauseAdapter
 
@@ -374,6 +375,42 @@ def _caller_values(principal: Principal) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class PreparedRead:
+    """A statement compiled once to the driver's SQL, with how to fill its parameters.
+
+    Executing the SQL text directly skips SQLAlchemy's per-execution statement traversal,
+    which costs more than the database on a small lookup.
+    """
+
+    sql: str
+    names: tuple[str, ...]
+    defaults: Mapping[str, Any]
+    processors: Mapping[str, Callable[[Any], Any]]
+
+    @classmethod
+    def of(cls, stmt: Select[Any], dialect: Dialect) -> "PreparedRead":
+        """Compile ``stmt`` for ``dialect`` (a positional parameter style)."""
+        compiled = stmt.compile(dialect=dialect)
+        assert compiled.positiontup is not None, "a positional parameter style is expected"
+        names = tuple(compiled.positiontup)
+        processors = {}
+        for name in names:
+            processor = compiled.binds[name].type.bind_processor(dialect)
+            if processor is not None:
+                processors[name] = processor
+        return cls(compiled.string, names, dict(compiled.params), processors)
+
+    def parameters(self, values: Mapping[str, Any]) -> tuple[Any, ...]:
+        """The positional parameters: given values, else the statement's own literals."""
+        out = []
+        for name in self.names:
+            value = values[name] if name in values else self.defaults[name]
+            processor = self.processors.get(name)
+            out.append(processor(value) if processor else value)
+        return tuple(out)
+
+
 class CompiledStatements:
     """The statements of compiled reads, built once per shape and reused with new values.
 
@@ -383,28 +420,35 @@ class CompiledStatements:
 
     CACHE_SIZE = 512
 
-    def __init__(self, dialect: str) -> None:
+    def __init__(self, dialect: Dialect) -> None:
         self._dialect = dialect
-        self._statements: OrderedDict[Hashable, Select[Any]] = OrderedDict()
+        self._statements: OrderedDict[Hashable, PreparedRead] = OrderedDict()
 
-    def _statement(
+    def _prepared(
         self, root: str, arguments: Mapping[str, Any], selection: Selection, wire: WireFormat
-    ) -> Select[Any]:
+    ) -> "PreparedRead":
         shape_arguments = tuple(sorted(arguments.items())) if root == "contacts" else ()
         shape = (root, shape_arguments, selection, wire)
-        stmt = self._statements.get(shape)
-        if stmt is not None:
+        prepared = self._statements.get(shape)
+        if prepared is not None:
             self._statements.move_to_end(shape)
-            return stmt
-        compiler = Compiler(_Renderer(self._dialect, wire))
+            return prepared
+        prepared = PreparedRead.of(self.statement(root, arguments, selection, wire), self._dialect)
+        self._statements[shape] = prepared
+        if len(self._statements) > self.CACHE_SIZE:
+            self._statements.popitem(last=False)
+        return prepared
+
+    def statement(
+        self, root: str, arguments: Mapping[str, Any], selection: Selection, wire: WireFormat
+    ) -> Select[Any]:
+        """The statement of one root field, its caller and looked-up id left as parameters."""
+        compiler = Compiler(_Renderer(self._dialect.name, wire))
         caller = _caller_parameters()
         if root == "contacts":
             stmt = compiler.contact_page(caller, arguments, selection)
         else:
             stmt = compiler.contact(caller, bindparam("id", type_=String()), selection)
-        self._statements[shape] = stmt
-        if len(self._statements) > self.CACHE_SIZE:
-            self._statements.popitem(last=False)
         return stmt
 
     async def run_root(
@@ -418,12 +462,14 @@ class CompiledStatements:
     ) -> tuple[bool, Any]:
         """Answer one root field with one statement: ``(True, value)``, or ``(False, None)``
         when the general path must answer (for instance to report that nothing was found)."""
-        stmt = self._statement(root, arguments, selection, wire)
+        prepared = self._prepared(root, arguments, selection, wire)
         values = _caller_values(principal)
         if root == "contact":
             values["id"] = arguments["id"]
-        async with db.read() as session:
-            answer = (await session.execute(stmt, values)).scalar()
+        async with db.read_connection() as connection:
+            answer = (
+                await connection.exec_driver_sql(prepared.sql, prepared.parameters(values))
+            ).scalar()
         if answer is None:
             return False, None
         return True, orjson.loads(answer) if isinstance(answer, str | bytes) else answer

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -75,6 +76,7 @@ class Database:
         read_engine = (
             engine if self.is_sqlite else engine.execution_options(isolation_level="AUTOCOMMIT")
         )
+        self._read_engine = read_engine
         self._read_sessions = async_sessionmaker(read_engine, expire_on_commit=False)
         self._write_sessions = async_sessionmaker(
             engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
@@ -85,6 +87,12 @@ class Database:
         """A short session for reads; it is closed (and rolled back) on exit."""
         async with self._read_sessions() as session:
             yield session
+
+    @asynccontextmanager
+    async def read_connection(self) -> AsyncIterator[AsyncConnection]:
+        """A connection for one prepared read statement, without an ORM session around it."""
+        async with self._read_engine.connect() as connection:
+            yield connection
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
