@@ -3,6 +3,7 @@
 import argparse
 import asyncio
 import dataclasses
+import gc
 import json
 import sys
 from collections.abc import Awaitable, Callable, Sequence
@@ -57,7 +58,11 @@ def _serve(args: argparse.Namespace) -> int:
         _print_bootstrap(result, as_json=False)
     print(f"GraphQL and GraphiQL: http://{args.host}:{args.port}/graphql")
     print(f"REST: http://{args.host}:{args.port}/backoffice/v1/  (openapi.json there)")
-    uvicorn.run(create_app(), host=args.host, port=args.port, log_level="info")
+    app = create_app()
+    # The schema, route table and modules live as long as the process: keep the garbage
+    # collector from scanning them again and again (fewer, shorter pauses under load).
+    gc.freeze()
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0
 
 

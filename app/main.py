@@ -5,6 +5,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -24,6 +25,7 @@ from rest_compat.door import RestDoor, error_response
 from rest_compat.openapi import openapi_document
 from rest_compat.routes import ROUTES
 from rest_compat.table import RouteTable
+from schema.compiled import CompiledReads
 from schema.encoding import graphql_json
 from schema.schema import build_schema
 
@@ -76,11 +78,40 @@ class Gateway:
 
 
 class GraphQLDoor(GraphQL[Context, None]):
-    """Strawberry's ASGI view with the shared context, offline GraphiQL and exact JSON."""
+    """Strawberry's ASGI view with the shared context, offline GraphiQL and exact JSON.
 
-    def __init__(self, gateway: Gateway, **kwargs: Any) -> None:
+    A POSTed plain read that compiles is answered before Strawberry parses the request; all
+    else (and every compiled read that must report an error) goes through Strawberry.
+    """
+
+    def __init__(
+        self, gateway: Gateway, compiled_reads: CompiledReads | None, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self._gateway = gateway
+        self._compiled_reads = compiled_reads
+
+    async def _compiled_answer(self, request: Request) -> Response | None:
+        compiled = self._compiled_reads
+        content_type = request.headers.get("content-type", "").split(";")[0].strip()
+        if compiled is None or request.method != "POST" or content_type != "application/json":
+            return None
+        try:
+            body = orjson.loads(await request.body())
+        except orjson.JSONDecodeError:
+            return None
+        if not isinstance(body, dict) or not isinstance(body.get("query"), str):
+            return None
+        variables = body.get("variables")
+        if variables is not None and not isinstance(variables, dict):
+            return None
+        plan = compiled.plan_for(body["query"], body.get("operationName"))
+        if plan is None:
+            return None
+        result = await compiled.execute(plan, variables, await self._gateway.context_for(request))
+        if result is None:
+            return None
+        return Response(graphql_json({"data": result.data}), media_type="application/json")
 
     async def get_context(self, request: Any, response: Any) -> Context:
         return await self._gateway.context_for(request)
@@ -93,6 +124,10 @@ class GraphQLDoor(GraphQL[Context, None]):
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         try:
+            if isinstance(request, Request):
+                answer = await self._compiled_answer(request)
+                if answer is not None:
+                    return answer
             return await super().run(request, context, root_value)
         except GatewayError as error:
             # Credentials that are present but invalid are refused at the door.
@@ -132,7 +167,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         return JSONResponse(openapi)
 
     graphql = GraphQLDoor(
-        gateway, schema=schema, graphql_ide="graphiql" if settings.graphiql else None
+        gateway,
+        schema.compiled_reads,
+        schema=schema,
+        graphql_ide="graphiql" if settings.graphiql else None,
     )
     methods = ["GET", "POST", "PUT", "DELETE", "PATCH"]
     app = Starlette(
