@@ -42,8 +42,9 @@ from app.errors import GatewayError
 from app.settings import Settings
 from resolvers.context import Context
 
-PAGE_TYPE = "ContactPage"
 PAGING_TYPE = "Paging"
+# Page types (ContactPage, AccountPage) and the type of their items.
+PAGE_ITEMS = {root.type_name: root.item_type for root in ROOTS.values() if root.item_type}
 
 
 class NotCompilable(Exception):
@@ -115,9 +116,10 @@ def _selection(
             raise NotCompilable("arguments below the root")
         if name == TYPENAME:
             fields.append(Field(key, name))
-        elif type_name == PAGE_TYPE and name == "content":
-            fields.append(Field(key, name, _selection(node.selection_set, "Contact", fragments)))
-        elif type_name == PAGE_TYPE and name == "paging":
+        elif type_name in PAGE_ITEMS and name == "content":
+            item_type = PAGE_ITEMS[type_name]
+            fields.append(Field(key, name, _selection(node.selection_set, item_type, fragments)))
+        elif type_name in PAGE_ITEMS and name == "paging":
             fields.append(Field(key, name, _selection(node.selection_set, PAGING_TYPE, fragments)))
         elif (type_name == PAGING_TYPE and name in PAGING_FIELDS) or (
             type_name in TYPES and TYPES[type_name].has_leaf(name)
@@ -169,7 +171,7 @@ def build_plan(
             name = node.name.value
             if name not in ROOTS:
                 return None
-            selection = _selection(node.selection_set, ROOTS[name], fragments)
+            selection = _selection(node.selection_set, ROOTS[name].type_name, fragments)
             roots.append(RootPlan(key, name, node, query_type.fields[name], selection))
     except NotCompilable:
         return None

@@ -9,7 +9,15 @@ import pytest
 
 from app.compiled.plan import WireFormat
 from app.db.engine import Database
-from app.db.models import Account, Contact, ContactAddress, ContactPhone, Wallet
+from app.db.models import (
+    Account,
+    AccountClassification,
+    Contact,
+    ContactAddress,
+    ContactPhone,
+    PaymentTerms,
+    Wallet,
+)
 from app.main import create_app
 from app.onboarding import BootstrapResult
 from app.settings import Settings
@@ -68,6 +76,15 @@ CORPUS: list[tuple[str, str, dict[str, Any]]] = [
         {"id": "__LONELY__"},
     ),
     (
+        "a contact's accounts with reference relations, filters and paging",
+        """query($contact: ID!) {
+             contact_accounts(contact_id: $contact, is_primary: true, sort: "number", order: ASC) {
+               content { id number is_primary balance classification { id name __typename }
+                         payment_terms { name days } wallet { code balance } }
+               paging { page size total } } }""",
+        {"contact": "C-3"},
+    ),
+    (
         "single contact by code",
         "query($id: ID!) { contact(id: $id) { id code first_name accounts { number } } }",
         {"id": "C-7"},
@@ -91,6 +108,11 @@ async def general_app(database_url: str) -> AsyncIterator[Any]:
 async def seed(db: Database, organisation_id: str) -> str:
     """Twelve contacts with phones, addresses, accounts and wallets; returns a bare contact's id."""
     async with db.write() as session:
+        tenancy = {"organisation_id": organisation_id, "is_test": False}
+        classification = AccountClassification(name="Delivery Purchase", **tenancy)
+        terms = PaymentTerms(name="Net 7", days=7, **tenancy)
+        session.add_all([classification, terms])
+        await session.flush()
         for n in range(12):
             contact = Contact(
                 organisation_id=organisation_id,
@@ -122,6 +144,9 @@ async def seed(db: Database, organisation_id: str) -> str:
                     balance=Decimal("-12.5") if n == 4 else Decimal(n * 100),
                     credit_limit=Decimal("0.0001"),
                 )
+                if n == 3:
+                    account.classification_id = classification.id
+                    account.payment_terms_id = terms.id
                 session.add(account)
                 await session.flush()
                 session.add(
@@ -174,7 +199,7 @@ async def test_compiled_and_general_paths_answer_alike(
         expected = await general.post("/graphql", json=body, headers=headers)
     assert "errors" not in expected.json(), expected.text
     assert compiled.content == expected.content
-    roots = query.count("contacts(") + query.count("contact(")
+    roots = sum(query.count(f"{root}(") for root in ("contacts", "contact", "contact_accounts"))
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     assert len(selects) == roots  # one statement per root field, nothing else
 
@@ -239,3 +264,25 @@ def test_rest_and_graphql_encodings_differ_only_in_value_format() -> None:
     value = {"amount": Decimal("9.99")}
     assert graphql_json(value) == b'{"amount":"9.99"}'
     assert rest_json(value) == b'{"amount":9.99}'
+
+
+async def test_rest_nested_route_is_compiled_and_answers_alike(
+    api: Api, gateway: Any, general_app: Any, tenant: BootstrapResult, db: Database
+) -> None:
+    await seed(db, tenant.organisation_id)
+    app, client = gateway
+    headers = {"api_key": tenant.secret_api_key}
+    await client.get("/backoffice/v1/contacts/C-3/accounts", headers=headers)  # key known
+    with counting_statements(app) as statements:
+        compiled = await client.get("/backoffice/v1/contacts/C-3/accounts", headers=headers)
+    transport = httpx.ASGITransport(app=general_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://general") as general:
+        expected = await general.get("/backoffice/v1/contacts/C-3/accounts", headers=headers)
+        missing = await general.get("/backoffice/v1/contacts/nobody/accounts", headers=headers)
+    assert compiled.status_code == expected.status_code == 200
+    assert compiled.content == expected.content
+    assert compiled.json()["content"][0]["balance"] == 300
+    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 1
+    not_found = await client.get("/backoffice/v1/contacts/nobody/accounts", headers=headers)
+    assert not_found.status_code == missing.status_code == 404
+    assert not_found.content == missing.content

@@ -19,6 +19,7 @@ from app.errors import NotFound
 from app.pagination import Page, PageRequest, fetch_page
 from app.tenancy import tenant_scoped, visible_organisations
 
+DEFAULT_SORT = "created_on"
 SORT_COLUMNS = {
     "created_on": Account.created_on,
     "number": Account.number,
@@ -103,12 +104,26 @@ async def search_contact_accounts(
     life_cycle_state: str | None = None,
 ) -> Page[Account]:
     """A page of a contact's accounts matching every given filter."""
+    stmt = matching_contact_accounts(
+        principal, contact_id, is_primary=is_primary, life_cycle_state=life_cycle_state
+    )
+    return await fetch_page(session, stmt, request, SORT_COLUMNS, default_sort=DEFAULT_SORT)
+
+
+def matching_contact_accounts(
+    principal: Principal,
+    contact_id: Any,
+    *,
+    is_primary: bool | None = None,
+    life_cycle_state: str | None = None,
+) -> Select[Any]:
+    """The caller's accounts of one contact (an id or an expression) matching the filters."""
     stmt = visible_accounts(principal).where(Account.contact_id == contact_id)
     if is_primary is not None:
         stmt = stmt.where(Account.is_primary.is_(is_primary))
     if life_cycle_state is not None:
         stmt = stmt.where(Account.life_cycle_state == life_cycle_state)
-    return await fetch_page(session, stmt, request, SORT_COLUMNS, default_sort="created_on")
+    return stmt
 
 
 async def number_taken(

@@ -31,7 +31,9 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.util import ClauseAdapter
 
-from app.accounts.repository import contact_account_order
+from app.accounts.repository import DEFAULT_SORT as ACCOUNT_DEFAULT_SORT
+from app.accounts.repository import SORT_COLUMNS as ACCOUNT_SORT_COLUMNS
+from app.accounts.repository import contact_account_order, matching_contact_accounts
 from app.auth.principal import CredentialKind, Principal
 from app.compiled.plan import Selection, WireFormat
 from app.contacts.repository import (
@@ -45,7 +47,15 @@ from app.contacts.repository import (
 from app.db.base import Money as MoneyType
 from app.db.base import UtcDateTime
 from app.db.engine import Database
-from app.db.models import Account, Contact, ContactAddress, ContactPhone, Wallet
+from app.db.models import (
+    Account,
+    AccountClassification,
+    Contact,
+    ContactAddress,
+    ContactPhone,
+    PaymentTerms,
+    Wallet,
+)
 from app.pagination import PageRequest, SortOrder, count_of, page_order
 from app.wallets.repository import current_wallet_order
 
@@ -155,8 +165,28 @@ TYPES: dict[str, MappedType] = {
         relations={
             "wallet": Relation(
                 "Wallet", False, Wallet, lambda w, a: w.account_id == a.id, current_wallet_order
-            )
+            ),
+            "classification": Relation(
+                "AccountClassification",
+                False,
+                AccountClassification,
+                lambda c, a: c.id == a.classification_id,
+                lambda c: [c.id],
+            ),
+            "payment_terms": Relation(
+                "PaymentTerms",
+                False,
+                PaymentTerms,
+                lambda t, a: t.id == a.payment_terms_id,
+                lambda t: [t.id],
+            ),
         },
+    ),
+    "AccountClassification": MappedType(
+        AccountClassification, frozenset(["id", "name", "description", "created_on"])
+    ),
+    "PaymentTerms": MappedType(
+        PaymentTerms, frozenset(["id", "name", "description", "created_on", "days"])
     ),
     "Wallet": MappedType(
         Wallet,
@@ -178,7 +208,24 @@ TYPES: dict[str, MappedType] = {
     ),
 }
 PAGING_FIELDS = frozenset({"page", "size", "total"})
-ROOTS = {"contacts": "ContactPage", "contact": "Contact"}
+CONTACT_FILTERS = ("search_value", "contact_type", "email_address", "code", "organisation_id")
+
+
+@dataclass(frozen=True)
+class Root:
+    """A compilable root field: the type it answers, its page's item type (for lists), and the
+    argument passed as a parameter (it varies per request; the others shape the statement)."""
+
+    type_name: str
+    item_type: str | None = None
+    parameter: str | None = None
+
+
+ROOTS = {
+    "contacts": Root("ContactPage", item_type="Contact"),
+    "contact": Root("Contact", parameter="id"),
+    "contact_accounts": Root("AccountPage", item_type="Account", parameter="contact_id"),
+}
 
 
 class _Renderer:
@@ -302,35 +349,36 @@ class Compiler:
             rows.with_only_columns(value).order_by(*relation.order(child)).limit(1)
         ).scalar_subquery()
 
-    def contact_page(
-        self, principal: Principal, arguments: Mapping[str, Any], selection: Selection
-    ) -> Select[Any]:
-        """The statement answering ``contacts(...)``."""
+    def page(
+        self,
+        base: Select[Any],
+        model: Any,
+        sort_columns: Mapping[str, Any],
+        default_sort: str,
+        arguments: Mapping[str, Any],
+        selection: Selection,
+    ) -> Any:
+        """The JSON of one page (``content`` and ``paging``) of the rows ``base`` selects."""
         request = PageRequest(
             page=arguments["page"],
             size=arguments["size"],
             sort=arguments.get("sort"),
             order=SortOrder(arguments["order"]),
         )
-        filters = {
-            name: arguments.get(name)
-            for name in ("search_value", "contact_type", "email_address", "code", "organisation_id")
-        }
-        base = matching_contacts(principal, **filters)
-        order = page_order(base, request, SORT_COLUMNS, DEFAULT_SORT)
+        order = page_order(base, request, sort_columns, default_sort)
         # The page is cut first (a top-N sort), then its rows are aggregated in the same order.
         page = base.order_by(*order).limit(request.size).offset(request.offset).subquery()
-        contact = aliased(Contact, page)
-        page_order_again = [ClauseAdapter(page).traverse(expression) for expression in order]
+        row = aliased(model, page)
+        order_again = [ClauseAdapter(page).traverse(expression) for expression in order]
         pairs: list[tuple[str, Any, bool]] = []
         for item in selection.fields:
+            assert item.name == TYPENAME or item.selection is not None
             if item.name == TYPENAME:
                 pairs.append((item.key, literal_column(f"'{selection.type_name}'"), False))
             elif item.name == "content":
                 assert item.selection is not None
-                value = self.object_of(item.selection, contact)
-                rows = select(contact)
-                pairs.append((item.key, self.render.many(rows, value, page_order_again), True))
+                value = self.object_of(item.selection, row)
+                pairs.append((item.key, self.render.many(select(row), value, order_again), True))
             else:
                 assert item.selection is not None
                 paging = {
@@ -345,7 +393,40 @@ class Compiler:
                     for sub in item.selection.fields
                 ]
                 pairs.append((item.key, self.render.object(fields), True))
-        return select(self.render.object(pairs))
+        return self.render.object(pairs)
+
+    def contact_page(
+        self, principal: Principal, arguments: Mapping[str, Any], selection: Selection
+    ) -> Select[Any]:
+        """The statement answering ``contacts(...)``."""
+        filters = {name: arguments.get(name) for name in CONTACT_FILTERS}
+        base = matching_contacts(principal, **filters)
+        return select(self.page(base, Contact, SORT_COLUMNS, DEFAULT_SORT, arguments, selection))
+
+    def contact_account_page(
+        self,
+        principal: Principal,
+        contact_id_or_code: Any,
+        arguments: Mapping[str, Any],
+        selection: Selection,
+    ) -> Select[Any]:
+        """The statement answering ``contact_accounts(...)``: no row when the contact is not
+        visible (the general path then reports it)."""
+        contact_id = (
+            contact_by_id_or_code(principal, contact_id_or_code)
+            .with_only_columns(Contact.id)
+            .scalar_subquery()
+        )
+        base = matching_contact_accounts(
+            principal,
+            contact_id,
+            is_primary=arguments.get("is_primary"),
+            life_cycle_state=arguments.get("life_cycle_state"),
+        )
+        value = self.page(
+            base, Account, ACCOUNT_SORT_COLUMNS, ACCOUNT_DEFAULT_SORT, arguments, selection
+        )
+        return select(value).where(contact_id.is_not(None))
 
     def contact(self, principal: Principal, id_or_code: Any, selection: Selection) -> Select[Any]:
         """The statement answering ``contact(id)``: no row when the id names none."""
@@ -427,7 +508,8 @@ class CompiledStatements:
     def _prepared(
         self, root: str, arguments: Mapping[str, Any], selection: Selection, wire: WireFormat
     ) -> "PreparedRead":
-        shape_arguments = tuple(sorted(arguments.items())) if root == "contacts" else ()
+        parameter = ROOTS[root].parameter
+        shape_arguments = tuple(sorted((k, v) for k, v in arguments.items() if k != parameter))
         shape = (root, shape_arguments, selection, wire)
         prepared = self._statements.get(shape)
         if prepared is not None:
@@ -446,10 +528,11 @@ class CompiledStatements:
         compiler = Compiler(_Renderer(self._dialect.name, wire))
         caller = _caller_parameters()
         if root == "contacts":
-            stmt = compiler.contact_page(caller, arguments, selection)
-        else:
-            stmt = compiler.contact(caller, bindparam("id", type_=String()), selection)
-        return stmt
+            return compiler.contact_page(caller, arguments, selection)
+        parameter = bindparam("parameter", type_=String())
+        if root == "contact":
+            return compiler.contact(caller, parameter, selection)
+        return compiler.contact_account_page(caller, parameter, arguments, selection)
 
     async def run_root(
         self,
@@ -464,8 +547,9 @@ class CompiledStatements:
         when the general path must answer (for instance to report that nothing was found)."""
         prepared = self._prepared(root, arguments, selection, wire)
         values = _caller_values(principal)
-        if root == "contact":
-            values["id"] = arguments["id"]
+        parameter = ROOTS[root].parameter
+        if parameter is not None:
+            values["parameter"] = arguments[parameter]
         async with db.read_connection() as connection:
             answer = (
                 await connection.exec_driver_sql(prepared.sql, prepared.parameters(values))
