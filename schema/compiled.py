@@ -37,7 +37,14 @@ from sqlalchemy.engine import Dialect
 from strawberry.types import ExecutionResult
 
 from app.compiled.plan import Field, Selection
-from app.compiled.sql import PAGING_FIELDS, ROOTS, TYPENAME, TYPES, CompiledStatements
+from app.compiled.sql import (
+    JSON_OBJECT_TYPES,
+    PAGING_FIELDS,
+    ROOTS,
+    TYPENAME,
+    TYPES,
+    CompiledStatements,
+)
 from app.errors import GatewayError
 from app.settings import Settings
 from resolvers.context import Context
@@ -121,10 +128,15 @@ def _selection(
             fields.append(Field(key, name, _selection(node.selection_set, item_type, fragments)))
         elif type_name in PAGE_ITEMS and name == "paging":
             fields.append(Field(key, name, _selection(node.selection_set, PAGING_TYPE, fragments)))
-        elif (type_name == PAGING_TYPE and name in PAGING_FIELDS) or (
-            type_name in TYPES and TYPES[type_name].has_leaf(name)
+        elif (
+            (type_name == PAGING_TYPE and name in PAGING_FIELDS)
+            or (type_name in TYPES and TYPES[type_name].has_leaf(name))
+            or (type_name in JSON_OBJECT_TYPES and name in JSON_OBJECT_TYPES[type_name])
         ):
             fields.append(Field(key, name))
+        elif type_name in TYPES and name in TYPES[type_name].json_lists:
+            target = TYPES[type_name].json_lists[name]
+            fields.append(Field(key, name, _selection(node.selection_set, target, fragments)))
         elif type_name in TYPES and name in TYPES[type_name].relations:
             target = TYPES[type_name].relations[name].target
             fields.append(Field(key, name, _selection(node.selection_set, target, fragments)))

@@ -81,6 +81,8 @@ class MappedType:
     columns: frozenset[str]
     relations: Mapping[str, Relation] = field(default_factory=dict)
     computed: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)
+    # JSON columns holding a list of objects, and the GraphQL type of those objects.
+    json_lists: Mapping[str, str] = field(default_factory=dict)
 
     def has_leaf(self, name: str) -> bool:
         """Whether ``name`` is a column (or computed column) of this type."""
@@ -119,6 +121,7 @@ TYPES: dict[str, MappedType] = {
                 "Account", True, Account, lambda a, c: a.contact_id == c.id, contact_account_order
             ),
         },
+        json_lists={"custom_fields": "CustomField"},
     ),
     "ContactPhone": MappedType(
         ContactPhone, frozenset(["id", "phone_type", "number", "country_code", "is_primary"])
@@ -208,6 +211,8 @@ TYPES: dict[str, MappedType] = {
     ),
 }
 PAGING_FIELDS = frozenset({"page", "size", "total"})
+# Types of the objects inside JSON list columns, and their keys.
+JSON_OBJECT_TYPES = {"CustomField": frozenset({"key", "value"})}
 CONTACT_FILTERS = ("search_value", "contact_type", "email_address", "code", "organisation_id")
 
 
@@ -300,6 +305,42 @@ class _Renderer:
         )
         return case((value.is_(None), None), else_=iso + "+00:00")
 
+    def json_list(self, column: Any, selection: Selection) -> Any:
+        """The objects of a JSON list column, with only the selected keys, in stored order."""
+        if self.postgres:
+            elements = (
+                func.json_array_elements(column)
+                .table_valued("value", with_ordinality="position")
+                .render_derived()
+            )
+            pairs = [
+                (item.key, literal_column(f"'{selection.type_name}'"), False)
+                if item.name == TYPENAME
+                else (item.key, elements.c.value.op("->")(literal_column(f"'{item.name}'")), False)
+                for item in selection.fields
+            ]
+            aggregated = func.json_agg(aggregate_order_by(self.object(pairs), elements.c.position))
+            return (
+                select(func.coalesce(aggregated, literal_column("'[]'::json")))
+                .select_from(elements)
+                .scalar_subquery()
+            )
+        elements = func.json_each(column).table_valued("value", "key")
+        pairs = [
+            (item.key, literal_column(f"'{selection.type_name}'"), False)
+            if item.name == TYPENAME
+            else (item.key, func.json_extract(elements.c.value, f"$.{item.name}"), False)
+            for item in selection.fields
+        ]
+        ordered = (
+            select(self.object(pairs).label("value"))
+            .select_from(elements)
+            .order_by(elements.c.key)
+            .correlate_except(elements)
+            .subquery()
+        )
+        return select(func.json_group_array(func.json(ordered.c.value))).scalar_subquery()
+
     def many(self, rows: Select[Any], value: Any, order: list[Any]) -> Any:
         """A JSON array of ``value`` over ``rows`` in ``order`` (``[]`` when there are none)."""
         if self.postgres:
@@ -330,6 +371,10 @@ class Compiler:
                 assert item.selection is not None
                 relation = mapped.relations[item.name]
                 pairs.append((item.key, self.related(relation, item.selection, entity), True))
+            elif item.name in mapped.json_lists:
+                assert item.selection is not None
+                column = getattr(entity, item.name)
+                pairs.append((item.key, self.render.json_list(column, item.selection), True))
             else:
                 compute = mapped.computed.get(item.name)
                 expression = compute(entity) if compute else getattr(entity, item.name)
