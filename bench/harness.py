@@ -79,6 +79,7 @@ SCENARIOS = (
     Scenario("page", "(a) GraphQL: page of 100 contacts -> accounts -> wallet"),
     Scenario("contact", "(b) GraphQL: one contact by id"),
     Scenario("rest_accounts", "(c) REST: GET /contacts/{id}/accounts"),
+    Scenario("graphql_accounts", "(c) the same as GraphQL: contact_accounts(contact_id)"),
     Scenario("rest_contact", "(c) REST: GET /contacts/{id}"),
     Scenario("journal", "(d) REST write: POST /journals (CREDIT 1)"),
 )
@@ -453,6 +454,21 @@ def check_rest_accounts(status: int, body: Any, _sample: str) -> str | None:
     return problem
 
 
+def rest_document(method: str, path: str) -> str:
+    """The GraphQL document behind one of the gateway's REST routes."""
+    sys.path.insert(0, str(ROOT))
+    from rest_compat.routes import ROUTES
+
+    return next(r.document for r in ROUTES if r.method == method and r.path == path)
+
+
+def check_graphql_accounts(status: int, body: Any, _sample: str) -> str | None:
+    problem = graphql_problem(body) or (None if status == 200 else f"HTTP {status}")
+    if problem is None and not body["data"]["contact_accounts"]["content"]:
+        problem = f"no accounts in {str(body)[:200]}"
+    return problem
+
+
 def check_journal(status: int, body: Any, _sample: str) -> str | None:
     problem = rest_problem(status, body)
     if problem is None and (not isinstance(body, dict) or not body.get("id")):
@@ -489,6 +505,14 @@ def plan(server: str, scenario: str, fixture: Fixture) -> Plan | str:
     if scenario == "rest_accounts":
         requests = [("GET", f"/backoffice/v1/contacts/{i}/accounts", "") for i in contacts]
         return Plan(requests, auth, check_rest_accounts, contacts[0])
+    if scenario == "graphql_accounts":
+        if server != "gateway":
+            return "measures the gateway's REST door against its own GraphQL"
+        document = rest_document("GET", "/contacts/{contact_id}/accounts")
+        requests = [
+            ("POST", "/graphql", gql_body(document, {"contact_id": i})) for i in contacts
+        ]
+        return Plan(requests, auth, check_graphql_accounts, contacts[0])
     body_of = lambda w: json.dumps(  # noqa: E731
         {"wallet_id": w, "amount": 1, "type": "CREDIT"}, separators=(",", ":")
     )
