@@ -22,7 +22,7 @@ class AccountsByContactIdLoader(BatchLoader[str, list[Account]]):
     async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
         stmt = (
             select(Account)
-            .where(Account.contact_id.in_(keys))
+            .where(self.key_in(Account.contact_id, keys))
             .order_by(*repository.contact_account_order())
         )
         return await row_lists_by_key(session, stmt, keys, lambda row: row.contact_id)
@@ -34,7 +34,7 @@ class RewardSchemeSignUpsByAccountIdLoader(BatchLoader[str, list[AccountRewardSc
     async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
         stmt = (
             select(AccountRewardScheme)
-            .where(AccountRewardScheme.account_id.in_(keys))
+            .where(self.key_in(AccountRewardScheme.account_id, keys))
             .order_by(AccountRewardScheme.signed_up_on, AccountRewardScheme.reward_scheme_id)
         )
         return await row_lists_by_key(session, stmt, keys, lambda row: row.account_id)
@@ -46,7 +46,7 @@ class MerchantsByAccountIdLoader(BatchLoader[str, list[AccountMerchant]]):
     async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
         stmt = (
             select(AccountMerchant)
-            .where(AccountMerchant.account_id.in_(keys))
+            .where(self.key_in(AccountMerchant.account_id, keys))
             .order_by(AccountMerchant.created_on, AccountMerchant.merchant_id)
         )
         return await row_lists_by_key(session, stmt, keys, lambda row: row.account_id)
@@ -58,7 +58,7 @@ class RewardTiersBySchemeIdLoader(BatchLoader[str, list[RewardTier]]):
     async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
         stmt = (
             select(RewardTier)
-            .where(RewardTier.reward_scheme_id.in_(keys))
+            .where(self.key_in(RewardTier.reward_scheme_id, keys))
             .order_by(RewardTier.threshold_value_units, RewardTier.id)
         )
         return await row_lists_by_key(session, stmt, keys, lambda row: row.reward_scheme_id)

@@ -17,7 +17,7 @@ class ContactByIdLoader(BatchLoader[str, Contact | None]):
     """Contacts by id (no tenant filter: used only for relations of rows already visible)."""
 
     async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
-        stmt = select(Contact).where(Contact.id.in_(keys))
+        stmt = select(Contact).where(self.key_in(Contact.id, keys))
         return await rows_by_key(session, stmt, keys, lambda row: row.id)
 
 
@@ -27,7 +27,7 @@ class PhonesByContactIdLoader(BatchLoader[str, list[ContactPhone]]):
     async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
         stmt = (
             select(ContactPhone)
-            .where(ContactPhone.contact_id.in_(keys))
+            .where(self.key_in(ContactPhone.contact_id, keys))
             .order_by(*repository.phone_order())
         )
         return await row_lists_by_key(session, stmt, keys, lambda row: row.contact_id)
@@ -39,7 +39,7 @@ class AddressesByContactIdLoader(BatchLoader[str, list[ContactAddress]]):
     async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
         stmt = (
             select(ContactAddress)
-            .where(ContactAddress.contact_id.in_(keys))
+            .where(self.key_in(ContactAddress.contact_id, keys))
             .order_by(*repository.address_order())
         )
         return await row_lists_by_key(session, stmt, keys, lambda row: row.contact_id)
@@ -49,7 +49,7 @@ class AddressByIdLoader(BatchLoader[str, ContactAddress | None]):
     """Contact addresses by id."""
 
     async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
-        stmt = select(ContactAddress).where(ContactAddress.id.in_(keys))
+        stmt = select(ContactAddress).where(self.key_in(ContactAddress.id, keys))
         return await rows_by_key(session, stmt, keys, lambda row: row.id)
 
 

@@ -5,7 +5,8 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Generic, TypeVar
 
 from aiodataloader import DataLoader
-from sqlalchemy import Select
+from sqlalchemy import ColumnElement, Select, any_, bindparam
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Principal
@@ -34,6 +35,18 @@ class BatchLoader(DataLoader, Generic[K, V]):
 
     async def load_batch(self, session: AsyncSession, keys: Sequence[K]) -> list[V]:
         raise NotImplementedError
+
+    def key_in(self, column: Any, keys: Sequence[Any]) -> ColumnElement[bool]:
+        """``column`` among this batch's ``keys`` (see :func:`key_in`)."""
+        return key_in(column, keys, self.db.engine.dialect.name)
+
+
+def key_in(column: Any, keys: Sequence[Any], dialect: str) -> ColumnElement[bool]:
+    """``column IN keys``; on PostgreSQL one array parameter (``= ANY($1)``), so that a batch
+    of any size is the same prepared statement instead of one per number of keys."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(None, list(keys), type_=ARRAY(column.type)))
+    return column.in_(keys)
 
 
 async def rows_by_key(

@@ -23,7 +23,7 @@ from app.db.models import (
 from app.organisations import repository, service
 from app.pagination import Page, PageRequest
 from resolvers.context import Info
-from resolvers.loaders import BatchLoader, row_lists_by_key, rows_by_key
+from resolvers.loaders import BatchLoader, key_in, row_lists_by_key, rows_by_key
 
 
 async def _rows_by_link(
@@ -35,7 +35,7 @@ async def _rows_by_link(
     stmt: Select[Any] = (
         select(model, table.c.organisation_id)
         .join(table, table.c[column] == model.id)
-        .where(table.c.organisation_id.in_(keys))
+        .where(key_in(table.c.organisation_id, keys, session.get_bind().dialect.name))
         .order_by(model.name, model.id)
     )
     grouped: dict[str, list[Any]] = defaultdict(list)
@@ -48,7 +48,7 @@ class OrganisationByIdLoader(BatchLoader[str, Organisation | None]):
     """Organisations by id (no tenant filter: callers check what they show)."""
 
     async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
-        stmt = select(Organisation).where(Organisation.id.in_(keys))
+        stmt = select(Organisation).where(self.key_in(Organisation.id, keys))
         return await rows_by_key(session, stmt, keys, lambda row: row.id)
 
 
@@ -58,7 +58,7 @@ class LocationsByOrganisationIdLoader(BatchLoader[str, list[OrganisationLocation
     async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
         stmt = (
             select(OrganisationLocation)
-            .where(OrganisationLocation.organisation_id.in_(keys))
+            .where(self.key_in(OrganisationLocation.organisation_id, keys))
             .order_by(OrganisationLocation.id)
         )
         return await row_lists_by_key(session, stmt, keys, lambda row: row.organisation_id)
@@ -70,7 +70,7 @@ class ContactInfoByOrganisationIdLoader(BatchLoader[str, list[OrganisationContac
     async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
         stmt = (
             select(OrganisationContactInfo)
-            .where(OrganisationContactInfo.organisation_id.in_(keys))
+            .where(self.key_in(OrganisationContactInfo.organisation_id, keys))
             .order_by(OrganisationContactInfo.id)
         )
         return await row_lists_by_key(session, stmt, keys, lambda row: row.organisation_id)
@@ -82,7 +82,7 @@ class TapsByOrganisationIdLoader(BatchLoader[str, list[OrganisationTap]]):
     async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
         stmt = (
             select(OrganisationTap)
-            .where(OrganisationTap.organisation_id.in_(keys))
+            .where(self.key_in(OrganisationTap.organisation_id, keys))
             .order_by(OrganisationTap.id)
         )
         return await row_lists_by_key(session, stmt, keys, lambda row: row.organisation_id)
@@ -92,7 +92,7 @@ class IndustryByIdLoader(BatchLoader[str, Industry | None]):
     """Industries by id (the ones organisations already point at)."""
 
     async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
-        stmt = select(Industry).where(Industry.id.in_(keys))
+        stmt = select(Industry).where(self.key_in(Industry.id, keys))
         return await rows_by_key(session, stmt, keys, lambda row: row.id)
 
 
@@ -137,7 +137,7 @@ class ChildCountsByOrganisationIdLoader(BatchLoader[str, list[tuple[str, int]]])
     async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
         stmt = (
             select(Organisation.parent_id, Organisation.org_type, func.count(Organisation.id))
-            .where(Organisation.parent_id.in_(keys))
+            .where(self.key_in(Organisation.parent_id, keys))
             .group_by(Organisation.parent_id, Organisation.org_type)
         )
         by_parent: dict[str | None, dict[str, int]] = defaultdict(dict)
@@ -152,7 +152,7 @@ class UsersCountByOrganisationIdLoader(BatchLoader[str, int]):
     async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
         stmt = (
             select(Membership.organisation_id, func.count(Membership.id))
-            .where(Membership.organisation_id.in_(keys))
+            .where(self.key_in(Membership.organisation_id, keys))
             .group_by(Membership.organisation_id)
         )
         counts = {key: count for key, count in (await session.execute(stmt)).all()}

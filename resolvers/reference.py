@@ -36,7 +36,7 @@ class _ReferenceByIdLoader(BatchLoader[str, Any]):
     model: ClassVar[type[ReferenceColumns]]
 
     async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
-        stmt = select(self.model).where(self.model.id.in_(keys))
+        stmt = select(self.model).where(self.key_in(self.model.id, keys))
         return await rows_by_key(session, stmt, keys, lambda row: row.id)
 
 
@@ -98,7 +98,7 @@ class OrganisationByIdLoader(BatchLoader[str, Organisation | None]):
     """Organisations by id, for the organisations a spend condition names."""
 
     async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
-        stmt = select(Organisation).where(Organisation.id.in_(keys))
+        stmt = select(Organisation).where(self.key_in(Organisation.id, keys))
         return await rows_by_key(session, stmt, keys, lambda row: row.id)
 
 

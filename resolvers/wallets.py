@@ -21,7 +21,7 @@ class WalletByIdLoader(BatchLoader[str, Wallet | None]):
     """Wallets by id (no tenant filter: only for relations of rows already visible)."""
 
     async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
-        stmt = select(Wallet).where(Wallet.id.in_(keys))
+        stmt = select(Wallet).where(self.key_in(Wallet.id, keys))
         return await rows_by_key(session, stmt, keys, lambda row: row.id)
 
 
@@ -31,7 +31,7 @@ class EffectiveWalletByAccountIdLoader(BatchLoader[str, Wallet | None]):
     async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
         stmt = (
             select(Wallet)
-            .where(Wallet.account_id.in_(keys))
+            .where(self.key_in(Wallet.account_id, keys))
             .order_by(Wallet.account_id, *repository.current_wallet_order())
         )
         chosen: dict[str, Wallet] = {}
@@ -44,7 +44,7 @@ class AccountByIdLoader(BatchLoader[str, Account | None]):
     """Accounts by id, for the account a wallet belongs to."""
 
     async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
-        stmt = select(Account).where(Account.id.in_(keys))
+        stmt = select(Account).where(self.key_in(Account.id, keys))
         return await rows_by_key(session, stmt, keys, lambda row: row.id)
 
 
@@ -76,7 +76,9 @@ class CommerceBalancesByWalletIdLoader(BatchLoader[str, list[CommerceBalanceView
     async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
         wallets = {
             wallet.id: wallet
-            for wallet in (await session.execute(select(Wallet).where(Wallet.id.in_(keys))))
+            for wallet in (
+                await session.execute(select(Wallet).where(self.key_in(Wallet.id, keys)))
+            )
             .scalars()
             .all()
         }
@@ -99,7 +101,7 @@ class LocationsByOrganisationIdLoader(BatchLoader[str, list[OrganisationLocation
     async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
         stmt = (
             select(OrganisationLocation)
-            .where(OrganisationLocation.organisation_id.in_(keys))
+            .where(self.key_in(OrganisationLocation.organisation_id, keys))
             .order_by(OrganisationLocation.id)
         )
         return await row_lists_by_key(session, stmt, keys, lambda row: row.organisation_id)
