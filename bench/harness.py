@@ -509,9 +509,7 @@ def plan(server: str, scenario: str, fixture: Fixture) -> Plan | str:
         if server != "gateway":
             return "measures the gateway's REST door against its own GraphQL"
         document = rest_document("GET", "/contacts/{contact_id}/accounts")
-        requests = [
-            ("POST", "/graphql", gql_body(document, {"contact_id": i})) for i in contacts
-        ]
+        requests = [("POST", "/graphql", gql_body(document, {"contact_id": i})) for i in contacts]
         return Plan(requests, auth, check_graphql_accounts, contacts[0])
     body_of = lambda w: json.dumps(  # noqa: E731
         {"wallet_id": w, "amount": 1, "type": "CREDIT"}, separators=(",", ":")
