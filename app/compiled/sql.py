@@ -233,6 +233,17 @@ ROOTS = {
 }
 
 
+def _text(value: str) -> Any:
+    """A SQL string literal for a GraphQL name (letters, digits and underscores only)."""
+    assert value.replace("_", "").isalnum(), value
+    return literal_column(f"'{value}'")
+
+
+def _typename(key: str, type_name: str) -> tuple[str, Any, bool]:
+    """The ``__typename`` pair of an answer object."""
+    return (key, _text(type_name), False)
+
+
 class _Renderer:
     """Renders values and JSON objects for one database dialect and one wire format."""
 
@@ -244,7 +255,7 @@ class _Renderer:
         """A JSON object of ``(key, expression, expression is already JSON)`` pairs."""
         arguments: list[Any] = []
         for key, expression, is_json in pairs:
-            arguments.append(literal_column(f"'{key}'"))
+            arguments.append(_text(key))
             arguments.append(func.json(expression) if is_json and not self.postgres else expression)
         if self.postgres:
             return func.json_build_object(*arguments)
@@ -252,6 +263,7 @@ class _Renderer:
 
     def leaf(self, model: Any, name: str, expression: Any) -> tuple[Any, bool]:
         """The rendered value of a column and whether it is already JSON."""
+        # Computed fields (the wallet's balance) are sums of money columns.
         column_type = model.__table__.c[name].type if name in model.__table__.c else MoneyType()
         if isinstance(column_type, MoneyType):
             return self._money(expression), False
@@ -314,9 +326,9 @@ class _Renderer:
                 .render_derived()
             )
             pairs = [
-                (item.key, literal_column(f"'{selection.type_name}'"), False)
+                _typename(item.key, selection.type_name)
                 if item.name == TYPENAME
-                else (item.key, elements.c.value.op("->")(literal_column(f"'{item.name}'")), False)
+                else (item.key, elements.c.value.op("->")(_text(item.name)), False)
                 for item in selection.fields
             ]
             aggregated = func.json_agg(aggregate_order_by(self.object(pairs), elements.c.position))
@@ -327,7 +339,7 @@ class _Renderer:
             )
         elements = func.json_each(column).table_valued("value", "key")
         pairs = [
-            (item.key, literal_column(f"'{selection.type_name}'"), False)
+            _typename(item.key, selection.type_name)
             if item.name == TYPENAME
             else (item.key, func.json_extract(elements.c.value, f"$.{item.name}"), False)
             for item in selection.fields
@@ -366,7 +378,7 @@ class Compiler:
         pairs: list[tuple[str, Any, bool]] = []
         for item in selection.fields:
             if item.name == TYPENAME:
-                pairs.append((item.key, literal_column(f"'{selection.type_name}'"), False))
+                pairs.append(_typename(item.key, selection.type_name))
             elif item.name in mapped.relations:
                 assert item.selection is not None
                 relation = mapped.relations[item.name]
@@ -419,7 +431,7 @@ class Compiler:
         for item in selection.fields:
             assert item.name == TYPENAME or item.selection is not None
             if item.name == TYPENAME:
-                pairs.append((item.key, literal_column(f"'{selection.type_name}'"), False))
+                pairs.append(_typename(item.key, selection.type_name))
             elif item.name == "content":
                 assert item.selection is not None
                 value = self.object_of(item.selection, row)
@@ -432,7 +444,7 @@ class Compiler:
                     "total": count_of(base).scalar_subquery(),
                 }
                 fields = [
-                    (sub.key, literal_column(f"'{item.selection.type_name}'"), False)
+                    _typename(sub.key, item.selection.type_name)
                     if sub.name == TYPENAME
                     else (sub.key, paging[sub.name], False)
                     for sub in item.selection.fields
