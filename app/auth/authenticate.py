@@ -153,8 +153,9 @@ class Authenticator:
             user = (
                 await session.execute(select(User).where(User.email == email))
             ).scalar_one_or_none()
-        stored = user.password_hash if user is not None else None
-        if user is None or not await verify_password(password, stored):
+        # An unknown e-mail is checked against a dummy hash: the same work as a wrong password.
+        matches = await verify_password(password, user.password_hash if user else None)
+        if user is None or not matches:
             self._throttle.record_failure(email, client_address)
             raise Unauthenticated("The e-mail address or the password is not correct.")
         self._throttle.record_success(email)
