@@ -29,6 +29,11 @@ class GatewayError(Exception):
         """What GraphQL reports in ``extensions`` (graphql-core reads this attribute)."""
         return error_extensions(self)
 
+    @property
+    def headers(self) -> dict[str, str]:
+        """HTTP headers the REST door adds to the error response (none by default)."""
+        return {}
+
 
 class InvalidInput(GatewayError):
     """A field of the request is missing, malformed or not allowed; ``parameters[0]`` names it."""
@@ -100,6 +105,32 @@ class WalletLimitExceeded(BusinessRuleViolation):
 
     def __init__(self, wallet_id: str, message: str) -> None:
         super().__init__(message, ["wallet", wallet_id])
+
+
+class TooManyRequests(GatewayError):
+    """Too many attempts in a while; ``retry_after`` is how many seconds to wait.
+
+    REST answers 429 with a ``Retry-After`` header; GraphQL reports ``retry_after`` in
+    ``extensions``.
+    """
+
+    status = 429
+    error = "CRM.EXCEPTIONS.TOOMANYREQUESTSEXCEPTION"
+    default_message = "Too many attempts; try again later."
+
+    def __init__(self, retry_after: int, message: str | None = None) -> None:
+        super().__init__(message, ["retry_after", str(retry_after)])
+        self.retry_after = retry_after
+
+    @property
+    def extensions(self) -> dict[str, object]:
+        """The common extensions plus ``retry_after`` (seconds)."""
+        return {**error_extensions(self), "retry_after": self.retry_after}
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """``Retry-After`` in seconds."""
+        return {"Retry-After": str(self.retry_after)}
 
 
 class IdempotencyKeyReused(Conflict):

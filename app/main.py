@@ -14,6 +14,7 @@ from strawberry import UNSET
 from strawberry.asgi import GraphQL
 
 from app.auth.authenticate import Authenticator, ensure_jwt_secret
+from app.auth.throttle import SignInThrottle
 from app.db.engine import Database, create_engine
 from app.db.migrate import migrations_are_current
 from app.errors import GatewayError
@@ -51,7 +52,11 @@ class Gateway:
         """Open the engine and load the signing secret."""
         db = Database(create_engine(self.settings.database_url, self.settings.database_pool_size))
         secret = await ensure_jwt_secret(db, self.settings.jwt_secret)
-        self.runtime = Runtime(db, Authenticator(db, secret, self.settings.jwt_ttl_seconds))
+        throttle = SignInThrottle(
+            self.settings.sign_in_max_failures, self.settings.sign_in_failure_window_seconds
+        )
+        authenticator = Authenticator(db, secret, self.settings.jwt_ttl_seconds, throttle)
+        self.runtime = Runtime(db, authenticator)
 
     async def stop(self) -> None:
         """Close the engine."""
@@ -74,6 +79,7 @@ class Gateway:
             principal=principal,
             loaders=Loaders(runtime.db, principal),
             request_headers={k.lower(): v for k, v in request.headers.items()},
+            client_address=request.client.host if request.client else None,
         )
 
 

@@ -3,12 +3,13 @@
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.secrets import api_key_digest, hash_password, new_api_key, new_password
 from app.db.engine import Database
 from app.db.models import ApiKey, Membership, Organisation, User
-from app.errors import NotFound
+from app.errors import Conflict, NotFound
 from app.organisations.tree import new_organisation
 
 DEFAULT_OWNER_EMAIL = "owner@example.com"
@@ -51,21 +52,45 @@ async def add_owner(
     password: str,
     first_name: str | None = None,
     last_name: str | None = None,
+    *,
+    email_field: str = "email",
 ) -> User:
-    """Create (or reuse, by e-mail) a user and make it the owner of an organisation."""
+    """Create a new user and make it the owner of an organisation.
+
+    An existing user is never attached: a taken e-mail address is a 409 (:class:`Conflict`)
+    naming ``email_field``, raised before anything is written (and the caller's transaction
+    rolls back whatever it wrote before).
+    """
     email = email.strip().lower()
-    user = (await session.execute(select(User).where(User.email == email))).scalar_one_or_none()
-    if user is None:
-        user = User(
-            email=email,
-            password_hash=hash_password(password),
-            first_name=first_name,
-            last_name=last_name,
-        )
-        session.add(user)
+    if await _user_exists(session, email):
+        raise _email_taken(email_field)
+    user = User(
+        email=email,
+        password_hash=await hash_password(password),
+        first_name=first_name,
+        last_name=last_name,
+    )
+    session.add(user)
+    try:
         await session.flush()
+    except IntegrityError:
+        # Another request registered the same e-mail address since the check above; the
+        # caller's transaction rolls back as the error leaves it.
+        raise _email_taken(email_field) from None
     session.add(Membership(user_id=user.id, organisation_id=organisation_id, role="OWNER"))
     return user
+
+
+async def _user_exists(session: AsyncSession, email: str) -> bool:
+    found = await session.execute(select(User.id).where(User.email == email))
+    return found.first() is not None
+
+
+def _email_taken(email_field: str) -> Conflict:
+    return Conflict(
+        "A user with this e-mail address exists already; the owner must be a new user.",
+        [email_field],
+    )
 
 
 async def bootstrap(

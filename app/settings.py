@@ -25,6 +25,16 @@ class Settings(BaseSettings):
         ),
     )
     jwt_ttl_seconds: int = Field(default=3600, description="Lifetime of a user access token.")
+    sign_in_max_failures: int = Field(
+        default=10,
+        description=(
+            "Failed sign-ins allowed per e-mail and per client address within the window; the "
+            "next attempt is refused with a 429 (counted per process)."
+        ),
+    )
+    sign_in_failure_window_seconds: int = Field(
+        default=300, description="The window, in seconds, in which failed sign-ins are counted."
+    )
     max_query_depth: int = Field(default=12, description="Deepest GraphQL selection accepted.")
     max_query_tokens: int = Field(default=5000, description="Most tokens in one GraphQL document.")
     max_aliases: int = Field(default=30, description="Most aliases in one GraphQL document.")

@@ -19,7 +19,10 @@ if TYPE_CHECKING:
 class Context:
     """Settings, database, the caller and fresh dataloaders for one GraphQL operation.
 
-    ``request_headers`` carries the few headers operations read (``Idempotency-Key``).
+    ``request_headers`` carries the few headers operations read (``Idempotency-Key``);
+    ``client_address`` is the peer's IP address as the ASGI server reports it (behind a proxy,
+    run uvicorn with ``--proxy-headers`` and ``--forwarded-allow-ips`` so that it is the
+    client's).
     """
 
     settings: Settings
@@ -28,6 +31,7 @@ class Context:
     principal: Principal | None
     loaders: "Loaders"
     request_headers: dict[str, str] = field(default_factory=dict)
+    client_address: str | None = None
     # The REST door sets REST: compiled reads then write money as numbers and times as epochs.
     wire_format: WireFormat = WireFormat.GRAPHQL
 

@@ -22,14 +22,19 @@ ContextFactory = Callable[[Request], Awaitable[Context]]
 
 
 def error_response(error: GatewayError) -> Response:
-    """The spec's error body for a domain error."""
+    """The spec's error body for a domain error, with the headers the error asks for."""
     body = {
         "status": error.status,
         "message": error.message,
         "error": error.error,
         "parameters": error.parameters,
     }
-    return Response(rest_json(body), status_code=error.status, media_type="application/json")
+    return Response(
+        rest_json(body),
+        status_code=error.status,
+        headers=error.headers,
+        media_type="application/json",
+    )
 
 
 def _method_not_allowed(allowed: set[str]) -> Response:

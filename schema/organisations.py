@@ -621,7 +621,10 @@ class UpdateOrganisationInput:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="One organisation of the caller's network.")
+    @strawberry.field(
+        description="One organisation of the caller's network (test-mode keys read the same "
+        "network as live ones)."
+    )
     async def organisation(
         self,
         info: Info,
@@ -630,7 +633,8 @@ class Query:
         return await resolve.organisation(info, id)  # type: ignore[return-value]
 
     @strawberry.field(
-        description="The direct child organisations of an organisation, filtered and paged."
+        description="The direct child organisations of an organisation, filtered and paged "
+        "(test-mode keys read the same network as live ones)."
     )
     async def organisation_network(
         self,
@@ -711,11 +715,17 @@ class Query:
         return to_page(await resolve.organisation_network(info, id, request, filters))
 
 
+TEST_MODE_REFUSED = (
+    " Test-mode keys may read the organisations network but not change it (403, FORBIDDEN): "
+    "organisations are shared by live and test mode."
+)
+
+
 @strawberry.type
 class Mutation:
     @strawberry.mutation(
-        description="Register a business with its owner below the organisation of the api key "
-        "(public keys may)."
+        description="Register a business with its owner (a new user; a taken e-mail is a 409) "
+        "below the organisation of the api key (public keys may)." + TEST_MODE_REFUSED
     )
     async def register_organisation(
         self, info: Info, input: RegisterOrganisationInput
@@ -723,7 +733,9 @@ class Mutation:
         organisation = await resolve.register_organisation(info, given_fields(input))
         return Identifier(id=strawberry.ID(organisation.id))
 
-    @strawberry.mutation(description="Create an organisation directly below another one.")
+    @strawberry.mutation(
+        description="Create an organisation directly below another one." + TEST_MODE_REFUSED
+    )
     async def create_network_organisation(
         self,
         info: Info,
@@ -735,7 +747,9 @@ class Mutation:
         fields = given_fields(input)
         return await resolve.create_network_organisation(info, id, fields)  # type: ignore[return-value]
 
-    @strawberry.mutation(description="Change an organisation; fields left out stay as they are.")
+    @strawberry.mutation(
+        description="Change an organisation; fields left out stay as they are." + TEST_MODE_REFUSED
+    )
     async def update_organisation(
         self,
         info: Info,
@@ -746,7 +760,7 @@ class Mutation:
 
     @strawberry.mutation(
         description="Remove an organisation below the caller's that has no child organisations "
-        "and no data (contacts, accounts, ...)."
+        "and no data (contacts, accounts, ...)." + TEST_MODE_REFUSED
     )
     async def delete_organisation(
         self,

@@ -916,3 +916,171 @@ async def test_nested_network_costs_the_same_whatever_the_page_size(
         assert len(data["organisation_network"]["content"]) == size
         counts.append(len([s for s in statements if s.lstrip().upper().startswith("SELECT")]))
     assert counts[0] == counts[1], counts
+
+
+# --- test mode: organisations are shared by live and test mode, so test keys only read them ------
+
+
+async def organisations_snapshot(db: Database) -> list[tuple[Any, ...]]:
+    """Every organisation with its name and parent, and every membership: what a change would
+    touch."""
+    async with db.read() as session:
+        organisations = (
+            await session.execute(
+                select(Organisation.id, Organisation.name, Organisation.parent_id).order_by(
+                    Organisation.id
+                )
+            )
+        ).all()
+        memberships = (
+            await session.execute(
+                select(Membership.user_id, Membership.organisation_id).order_by(Membership.id)
+            )
+        ).all()
+        users = (await session.execute(select(User.email).order_by(User.email))).all()
+    return [tuple(row) for row in (*organisations, *memberships, *users)]
+
+
+async def sandbox_keys_for(db: Database, organisation_id: str) -> Keys:
+    """Test-mode secret and public keys for an existing organisation."""
+    async with db.write() as session:
+        secret = await issue_api_key(session, organisation_id, is_public=False, is_test=True)
+        public = await issue_api_key(session, organisation_id, is_public=True, is_test=True)
+    return Keys(organisation_id, secret, public)
+
+
+async def test_test_mode_reads_the_network_and_changes_nothing_at_both_doors(
+    api: Api, db: Database
+) -> None:
+    cloud, service_owner, business = await network_of_cloud(api, db)
+    as_cloud = api.as_key(cloud.secret)
+    merchant = await create_child(as_cloud, business, "MERCHANT", "Shop")
+    test_cloud = await sandbox_keys_for(db, cloud.id)
+    test_owner = await sandbox_keys_for(db, service_owner)
+    test_api = api.as_key(test_cloud.secret)
+
+    # Reading: the same network as the live key.
+    got = await test_api.rest("GET", f"/organisations/{merchant}")
+    assert got.status_code == 200 and got.json()["name"] == "Shop"
+    assert await network_ids(test_api, business) == await network_ids(as_cloud, business)
+
+    register_body = {
+        "name": "Test Business",
+        "owner": {"identity": {"identity_challenge": "t@example.com", "identity_value": "pw"}},
+    }
+    before = await organisations_snapshot(db)
+    calls: list[tuple[str, str, str, dict[str, Any] | None]] = [
+        (test_owner.public, "POST", "/organisations/register", register_body),
+        (test_owner.secret, "POST", "/organisations/register", register_body),
+        (test_cloud.secret, "POST", f"/organisations/{business}/network", {
+            "org_type": "MERCHANT", "name": "Test Shop",
+            "owner": {"identity": {"identity_challenge": "u@example.com"}},
+        }),
+        (test_cloud.secret, "PUT", f"/organisations/{merchant}", {"name": "Renamed"}),
+        (test_cloud.secret, "DELETE", f"/organisations/{merchant}", None),
+    ]  # fmt: skip
+    for key, method, path, body in calls:
+        response = await api.rest(method, path, body, key=key)
+        assert response.status_code == 403, (method, path, response.text)
+        error = response.json()
+        assert error["error"] == "CRM.EXCEPTIONS.FORBIDDENEXCEPTION"
+        assert error["parameters"] == ["test_mode"]
+        assert "test-mode key" in error["message"]
+
+    mutations: list[tuple[str, str, dict[str, Any]]] = [
+        (
+            test_owner.public,
+            "mutation($input: RegisterOrganisationInput!) { register_organisation(input: $input) "
+            "{ id } }",
+            {"input": register_body},
+        ),
+        (
+            test_cloud.secret,
+            "mutation($id: ID!) { create_network_organisation(id: $id, "
+            'input: {org_type: MERCHANT, name: "Test Shop"}) { id } }',
+            {"id": business},
+        ),
+        (
+            test_cloud.secret,
+            'mutation($id: ID!) { update_organisation(id: $id, input: {name: "Renamed"}) { id } }',
+            {"id": merchant},
+        ),
+        (test_cloud.secret, "mutation($id: ID!) { delete_organisation(id: $id) { id } }",
+         {"id": merchant}),
+    ]  # fmt: skip
+    for key, document, variables in mutations:
+        body = await api.graphql(document, variables, key=key)
+        assert body["data"] is None, body
+        extensions = body["errors"][0]["extensions"]
+        assert (extensions["code"], extensions["parameters"]) == ("FORBIDDEN", ["test_mode"])
+
+    assert await organisations_snapshot(db) == before
+    live = await as_cloud.rest("GET", f"/organisations/{merchant}")
+    assert live.json()["name"] == "Shop"
+    # The live key may do what the test key was refused.
+    assert (await as_cloud.rest("DELETE", f"/organisations/{merchant}")).status_code == 200
+
+
+# --- registration never attaches an existing user ---------------------------------------------
+
+
+async def test_registration_refuses_an_existing_users_email_and_creates_nothing(
+    api: Api, db: Database, tenant: BootstrapResult
+) -> None:
+    cloud = await cloud_operator(db)
+    service_owner = await keys_for(
+        db, await create_child(api.as_key(cloud.secret), cloud.id, "SERVICE_OWNER", "SO")
+    )
+    hijack = "hijacked-password"
+    by_identity = {
+        "name": "Hijack Ltd",
+        "owner": {
+            "identity": {
+                "identity_challenge": tenant.owner_email.upper(),
+                "identity_value": hijack,
+            }
+        },
+    }
+    by_contact_info = {
+        "name": "Hijack Ltd",
+        "owner": {"contact_info": [{"type": "EMAIL", "value": f" {tenant.owner_email} "}]},
+    }
+    before = await organisations_snapshot(db)
+    response = await api.rest(
+        "POST", "/organisations/register", by_identity, key=service_owner.public
+    )
+    assert error_of(response) == (409, ["owner.identity.identity_challenge"])
+    assert response.json()["error"] == "CRM.EXCEPTIONS.CONFLICTEXCEPTION"
+    response = await api.rest(
+        "POST", "/organisations/register", by_contact_info, key=service_owner.public
+    )
+    assert error_of(response) == (409, ["owner.contact_info[0].value"])
+    response = await api.rest(
+        "POST",
+        f"/organisations/{service_owner.id}/network",
+        {"org_type": "BUSINESS", **by_identity},
+        key=cloud.secret,
+    )
+    assert error_of(response) == (409, ["owner.identity.identity_challenge"])
+    body = await api.graphql(
+        "mutation($input: RegisterOrganisationInput!) { register_organisation(input: $input) "
+        "{ id } }",
+        {"input": by_identity},
+        key=service_owner.public,
+    )
+    assert body["errors"][0]["extensions"]["code"] == "CONFLICT"
+    assert body["errors"][0]["extensions"]["parameters"] == ["owner.identity.identity_challenge"]
+
+    assert await organisations_snapshot(db) == before
+    anonymous = api.as_key("")
+    credentials = {"email": tenant.owner_email, "password": hijack}
+    assert (await anonymous.rest("POST", "/users/authenticate", credentials)).status_code == 401
+    credentials["password"] = tenant.owner_password
+    assert (await anonymous.rest("POST", "/users/authenticate", credentials)).status_code == 200
+
+    # A new e-mail still registers, with a new user.
+    by_identity["owner"]["identity"]["identity_challenge"] = "new.owner@example.com"
+    response = await api.rest(
+        "POST", "/organisations/register", by_identity, key=service_owner.public
+    )
+    assert response.status_code == 200, response.text

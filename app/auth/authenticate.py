@@ -6,11 +6,12 @@ from collections import OrderedDict
 from datetime import timedelta
 
 import jwt
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import CredentialKind, Principal
-from app.auth.secrets import api_key_digest, verify_password
+from app.auth.secrets import api_key_digest, hash_password, needs_rehash, verify_password
+from app.auth.throttle import SignInThrottle
 from app.db.base import utcnow
 from app.db.engine import Database
 from app.db.models import ApiKey, InstanceSecret, Membership, Organisation, User
@@ -18,6 +19,9 @@ from app.errors import Unauthenticated
 
 JWT_ALGORITHM = "HS256"
 JWT_SECRET_NAME = "jwt_signing_key"
+# A token without any of these is refused (401): "exp" bounds its life, "sub" names the user,
+# "org" the organisation it acts in.
+REQUIRED_CLAIMS = ("exp", "sub", "org")
 
 
 async def ensure_jwt_secret(db: Database, configured: str | None) -> str:
@@ -35,18 +39,26 @@ async def ensure_jwt_secret(db: Database, configured: str | None) -> str:
 class Authenticator:
     """Checks credentials against the database and issues user tokens.
 
-    Valid API keys are remembered for ``KEY_CACHE_SECONDS`` so that a busy client does not
-    cost a database round trip per request; keys cannot be revoked through the API today, and
-    a revocation made in the database takes effect within that time.
+    Failed sign-ins are limited by ``throttle`` (per process). Valid API keys are remembered
+    for ``KEY_CACHE_SECONDS`` so that a busy client does not cost a database round trip per
+    request; keys cannot be revoked through the API today, and a revocation made in the
+    database takes effect within that time.
     """
 
     KEY_CACHE_SECONDS = 30.0
     KEY_CACHE_SIZE = 10_000
 
-    def __init__(self, db: Database, jwt_secret: str, token_ttl_seconds: int) -> None:
+    def __init__(
+        self,
+        db: Database,
+        jwt_secret: str,
+        token_ttl_seconds: int,
+        throttle: SignInThrottle,
+    ) -> None:
         self._db = db
         self._jwt_secret = jwt_secret
         self._token_ttl = token_ttl_seconds
+        self._throttle = throttle
         self._known_keys: OrderedDict[str, tuple[float, Principal]] = OrderedDict()
 
     async def principal_for(
@@ -96,37 +108,72 @@ class Authenticator:
 
     async def _principal_for_token(self, token: str) -> Principal:
         try:
-            claims = jwt.decode(token, self._jwt_secret, algorithms=[JWT_ALGORITHM])
+            claims = jwt.decode(
+                token,
+                self._jwt_secret,
+                algorithms=[JWT_ALGORITHM],
+                options={"require": list(REQUIRED_CLAIMS)},
+            )
         except jwt.PyJWTError as exc:
             raise Unauthenticated(f"The access token is not valid: {exc}.") from exc
+        user_id, organisation_id = claims["sub"], claims["org"]
+        if not isinstance(user_id, str) or not isinstance(organisation_id, str):
+            raise Unauthenticated("The access token is not valid: malformed claims.")
         async with self._db.read() as session:
             row = (
                 await session.execute(
                     select(Organisation.path)
                     .join(Membership, Membership.organisation_id == Organisation.id)
-                    .where(Organisation.id == claims["org"], Membership.user_id == claims["sub"])
+                    .where(Organisation.id == organisation_id, Membership.user_id == user_id)
                 )
             ).first()
         if row is None:
-            raise Unauthenticated("The access token's organisation is no longer available.")
+            raise Unauthenticated("The access token's user or organisation is no longer available.")
         return Principal(
             CredentialKind.USER,
-            organisation_id=claims["org"],
+            organisation_id=organisation_id,
             organisation_path=row.path,
             is_test=False,
-            user_id=claims["sub"],
+            user_id=user_id,
         )
 
-    async def sign_in(self, email: str, password: str) -> tuple[str, int]:
-        """An access token and its lifetime in seconds for a user's e-mail and password."""
+    async def sign_in(
+        self, email: str, password: str, client_address: str | None = None
+    ) -> tuple[str, int]:
+        """An access token and its lifetime in seconds for a user's e-mail and password.
+
+        401 when they do not match; the password is checked (against a dummy hash for an
+        unknown e-mail) so that both cases take the same work. 429 (:class:`TooManyRequests`)
+        once the e-mail or ``client_address`` has too many recent failures
+        (:class:`SignInThrottle`). A legacy hash is replaced by an Argon2 one on success.
+        """
+        email = email.strip().lower()
+        self._throttle.check(email, client_address)
         async with self._db.read() as session:
             user = (
-                await session.execute(select(User).where(User.email == email.strip().lower()))
+                await session.execute(select(User).where(User.email == email))
             ).scalar_one_or_none()
-            if user is None or not verify_password(password, user.password_hash):
-                raise Unauthenticated("The e-mail address or the password is not correct.")
+        # An unknown e-mail is checked against a dummy hash: the same work as a wrong password.
+        matches = await verify_password(password, user.password_hash if user else None)
+        if user is None or not matches:
+            self._throttle.record_failure(email, client_address)
+            raise Unauthenticated("The e-mail address or the password is not correct.")
+        self._throttle.record_success(email)
+        if needs_rehash(user.password_hash):
+            await self._upgrade_hash(user.id, user.password_hash, password)
+        async with self._db.read() as session:
             organisation_id = await _home_organisation(session, user.id)
         return self.issue_token(user.id, organisation_id), self._token_ttl
+
+    async def _upgrade_hash(self, user_id: str, old_hash: str, password: str) -> None:
+        """Store a fresh hash of a password just proved, unless the hash changed meanwhile."""
+        new_hash = await hash_password(password)
+        async with self._db.write() as session:
+            await session.execute(
+                update(User)
+                .where(User.id == user_id, User.password_hash == old_hash)
+                .values(password_hash=new_hash)
+            )
 
     def issue_token(self, user_id: str, organisation_id: str) -> str:
         """A signed token naming the user and the organisation it acts in."""

@@ -48,3 +48,18 @@ def require_any_key(principal: Principal | None) -> Principal:
     if principal is None:
         raise Unauthenticated()
     return principal
+
+
+def require_live_mode(principal: Principal, action: str) -> Principal:
+    """The principal, if it is not in test mode (403 otherwise).
+
+    For changes to what live and test mode share (the organisations network and its users):
+    a test-mode key may read them but never change them, so that test mode changes nothing
+    live. ``action`` completes the message ("change the organisations network").
+    """
+    if principal.is_test:
+        raise Forbidden(
+            f"A test-mode key may not {action}: it is shared with live mode. Use a live key.",
+            ["test_mode"],
+        )
+    return principal

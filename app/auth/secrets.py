@@ -1,12 +1,26 @@
-"""Generating and hashing API keys and passwords."""
+"""Generating and hashing API keys and passwords.
+
+Passwords are hashed with Argon2id (argon2-cffi) at the OWASP Password Storage Cheat Sheet's
+first recommended setting: 19 MiB of memory, 2 iterations, 1 lane (about the memory the former
+scrypt hashes used).
+Hashes made before that (``scrypt$<salt>$<digest>``) still verify, and :func:`needs_rehash`
+tells the caller to replace them. Hashing is CPU-heavy, so the async functions run it in a
+worker thread, never on the event loop (DESIGN §8).
+"""
 
 import hashlib
 import hmac
 import secrets
+from functools import cache
+
+import anyio.to_thread
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
 
 SECRET_KEY_PREFIX = {False: "sk_live_", True: "sk_test_"}
 PUBLIC_KEY_PREFIX = {False: "pk_live_", True: "pk_test_"}
-_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+_LEGACY_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+_HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 
 
 def new_api_key(*, is_public: bool, is_test: bool) -> str:
@@ -20,20 +34,72 @@ def api_key_digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def hash_password(password: str) -> str:
-    """A salted scrypt hash of a password, with its parameters."""
+def _hash(password: str) -> str:
+    return _HASHER.hash(password)
+
+
+def _verify(password: str, stored: str) -> bool:
+    if stored.startswith("scrypt$"):
+        return _verify_legacy_scrypt(password, stored)
+    try:
+        return _HASHER.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _verify_legacy_scrypt(password: str, stored: str) -> bool:
+    """Whether ``password`` matches a ``scrypt$<salt hex>$<digest hex>`` hash of the first
+    versions of the gateway."""
+    _scheme, salt_hex, digest_hex = stored.split("$")
+    digest = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt_hex), **_LEGACY_SCRYPT)
+    return hmac.compare_digest(digest.hex(), digest_hex)
+
+
+def legacy_scrypt_hash(password: str) -> str:
+    """A hash in the old ``scrypt$...`` format (kept for tests of the upgrade path)."""
     salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, **_SCRYPT)
+    digest = hashlib.scrypt(password.encode(), salt=salt, **_LEGACY_SCRYPT)
     return f"scrypt${salt.hex()}${digest.hex()}"
 
 
-def verify_password(password: str, stored: str) -> bool:
-    """Whether ``password`` matches a hash made by :func:`hash_password`."""
-    scheme, salt_hex, digest_hex = stored.split("$")
-    if scheme != "scrypt":
+@cache
+def _dummy_hash() -> str:
+    # A hash of a password nobody knows, made with today's parameters, so that checking a
+    # password against it costs what checking a real user's password costs.
+    return _hash(secrets.token_urlsafe(32))
+
+
+def _verify_against_dummy(password: str) -> None:
+    _verify(password, _dummy_hash())
+
+
+async def hash_password(password: str) -> str:
+    """An Argon2id hash of ``password`` (in PHC format), computed in a worker thread."""
+    return await anyio.to_thread.run_sync(_hash, password)
+
+
+async def verify_password(password: str, stored: str | None) -> bool:
+    """Whether ``password`` matches ``stored`` (Argon2 or legacy scrypt), checked in a worker
+    thread.
+
+    With ``stored=None`` (no such user) the password is checked against a dummy hash, so the
+    answer (always ``False``) takes the same work as for a real user.
+    """
+    if stored is None:
+        await anyio.to_thread.run_sync(_verify_against_dummy, password)
         return False
-    digest = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt_hex), **_SCRYPT)
-    return hmac.compare_digest(digest.hex(), digest_hex)
+    return await anyio.to_thread.run_sync(_verify, password, stored)
+
+
+def needs_rehash(stored: str) -> bool:
+    """Whether a stored hash should be replaced by a fresh one: legacy scrypt hashes, and Argon2
+    hashes made with weaker parameters than today's."""
+    if stored.startswith("scrypt$"):
+        return True
+    try:
+        return _HASHER.check_needs_rehash(stored)
+    except InvalidHashError:
+        return True
 
 
 def new_password() -> str:

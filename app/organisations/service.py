@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth.principal import Principal
+from app.auth.principal import Principal, require_live_mode
 from app.auth.secrets import new_password
 from app.db.models import (
     BusinessActivity,
@@ -75,6 +75,10 @@ RELATIONSHIP_OF_TYPE = {
 }
 
 CLOUD_NAME = re.compile(r"^[A-Za-z0-9]+$")
+
+# Organisations carry no mode: live and test share them, so test mode may read the network but
+# not change it (DESIGN §3: test-mode calls never change live data).
+CHANGE_NETWORK = "change the organisations network"
 
 # Scalar fields the organisations row takes as given.
 ORGANISATION_FIELDS = (
@@ -223,6 +227,7 @@ def _owner_credentials(owner: dict[str, Any]) -> dict[str, Any]:
         raise InvalidInput(field, "is not an e-mail address")
     return {
         "email": email,
+        "email_field": field,
         "password": identity.get("identity_value") or new_password(),
         "first_name": owner.get("first_name"),
         "last_name": owner.get("last_name"),
@@ -357,6 +362,7 @@ async def register_organisation(
 ) -> Organisation:
     """Register a business with its owner below the caller's organisation (a public key names
     it), or below ``organisation_id`` when that is in the caller's network."""
+    require_live_mode(principal, CHANGE_NETWORK)
     parent_id = fields.pop("organisation_id", None) or principal.organisation_id
     parent = await repository.get_organisation(session, principal, parent_id)
     org_type = fields.pop("org_type", None) or "BUSINESS"
@@ -374,6 +380,7 @@ async def create_network_organisation(
     session: AsyncSession, principal: Principal, parent_id: str, fields: dict[str, Any]
 ) -> Organisation:
     """Create an organisation directly below ``parent_id`` (which the caller must see)."""
+    require_live_mode(principal, CHANGE_NETWORK)
     parent = await repository.get_organisation(session, principal, parent_id)
     body_parent = fields.pop("organisation_id", None)
     if body_parent is not None and body_parent != parent.id:
@@ -430,6 +437,7 @@ async def update_organisation(
 ) -> Organisation:
     """Change the given fields of an organisation; contact details and locations with an id
     change, without one are added; lists of references are replaced."""
+    require_live_mode(principal, CHANGE_NETWORK)
     organisation = await repository.get_organisation(session, principal, organisation_id)
     _check_not_null(fields)
     _check_cloud_name(fields)
@@ -485,6 +493,7 @@ async def delete_organisation(
 ) -> str:
     """Remove an organisation below the caller that has no children and no data; returns its
     id."""
+    require_live_mode(principal, CHANGE_NETWORK)
     organisation = await repository.get_organisation(session, principal, organisation_id)
     if organisation.id == principal.organisation_id:
         raise Conflict("An organisation cannot remove itself.", ["own_organisation"])

@@ -3,6 +3,16 @@
 from rest_compat.route import RestRoute, identifier
 
 SECTION = "Organisations"
+# Organisations carry no mode: one network serves live and test mode.
+TEST_MODE_READS = (
+    "Test-mode keys (sk_test_) read the same network as live keys: organisations carry no "
+    "mode, they are the tenant structure live and test data share."
+)
+TEST_MODE_REFUSED = (
+    "Test-mode keys (sk_test_, pk_test_) may read the organisations network but never change "
+    'it: this route answers them 403 (FORBIDDENEXCEPTION, parameters ["test_mode"]) and '
+    "changes nothing, because organisations are shared by live and test mode."
+)
 PAGING = "paging { page size total }"
 NAMED = "{ id name }"
 LOCATION_FIELDS = """
@@ -242,9 +252,11 @@ ROUTES = [
             "EMAIL) or else from an `owner.contact_info` entry of type EMAIL; one is required and "
             "must be an e-mail address (the example's value 4499885544 is not, and is refused "
             "with a 400). The password is `owner.identity.identity_value`; without one the owner "
-            "gets a random password nobody knows and cannot sign in until given one. An existing "
-            "user with the same e-mail becomes the owner and keeps its password. Other owner "
-            "contact details are accepted but not stored (users have no phone fields).",
+            "gets a random password nobody knows and cannot sign in until given one. The owner is "
+            "always a new user: an e-mail address that an existing user has is refused with a "
+            "409 (CONFLICTEXCEPTION) naming the e-mail field, and nothing is created. Other "
+            "owner contact details are accepted but not stored (users have no phone fields).",
+            TEST_MODE_REFUSED,
         ),
     ),
     RestRoute(
@@ -277,8 +289,9 @@ ROUTES = [
             "`service_organisations` must be SERVICE_OWNER organisations the caller sees. "
             "Industry, sectors, activities and groups must be reference data the caller sees "
             "(404 naming the entity).",
-            "The owner is optional here; when given, its e-mail and password follow the rules "
-            "of POST /organisations/register.",
+            "The owner is optional here; when given, it is a new user whose e-mail and password "
+            "follow the rules of POST /organisations/register (409 for a taken e-mail).",
+            TEST_MODE_REFUSED,
         ),
     ),
     RestRoute(
@@ -308,6 +321,7 @@ ROUTES = [
             "succeed as a whole on any one organisation.",
             "`billing_business` and `default_service` are documented but not supported here "
             "(400 as unknown fields).",
+            TEST_MODE_REFUSED,
         ),
     ),
     RestRoute(
@@ -323,6 +337,7 @@ ROUTES = [
             "organisations (child_organisations) or one holding data (the tables, e.g. contacts, "
             "accounts). Its locations, contact details, TAPs, memberships and API keys go "
             "with it.",
+            TEST_MODE_REFUSED,
         ),
     ),
     RestRoute(
@@ -367,6 +382,7 @@ ROUTES = [
             "spelling of this example). `creatives` is always empty: media are not part of "
             "this API.",
             "Sort by created_on (default), name, org_type or status.",
+            TEST_MODE_READS,
         ),
     ),
     RestRoute(
@@ -383,6 +399,7 @@ ROUTES = [
             "`creatives` is always empty: media are not part of this API.",
             "Also returns vat_number, country_agreement, base_currency, timezone, "
             "wifi_platform and created_on, which the create routes accept.",
+            TEST_MODE_READS,
         ),
     ),
 ]
