@@ -26,9 +26,8 @@ from rest_compat.door import RestDoor, error_response
 from rest_compat.openapi import openapi_document
 from rest_compat.routes import ROUTES
 from rest_compat.table import RouteTable
-from schema.compiled import CompiledReads
-from schema.encoding import graphql_json
-from schema.schema import build_schema
+from schema.encoding import GRAPHQL_VALUES, graphql_json
+from schema.schema import GatewaySchema, build_schema
 
 REST_PREFIX = "/backoffice/v1"
 
@@ -83,41 +82,47 @@ class Gateway:
         )
 
 
+async def _posted_operation(request: Request) -> dict[str, Any] | None:
+    """The JSON body of a POSTed operation (``query`` a string, ``variables`` an object or
+    absent), else ``None``."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip()
+    if content_type != "application/json":
+        return None
+    try:
+        body = orjson.loads(await request.body())
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(body, dict) or not isinstance(body.get("query"), str):
+        return None
+    if body.get("variables") is not None and not isinstance(body["variables"], dict):
+        return None
+    return body
+
+
 class GraphQLDoor(GraphQL[Context, None]):
     """Strawberry's ASGI view with the shared context, offline GraphiQL and exact JSON.
 
-    A POSTed plain read that compiles is answered before Strawberry parses the request; all
-    else (and every compiled read that must report an error) goes through Strawberry.
+    A POSTed JSON operation goes to the compiled-read hook first, with the context Strawberry
+    then reuses; a compiled answer is written before Strawberry parses the request, all else
+    (and every compiled read that must report an error) goes through Strawberry.
     """
 
-    def __init__(
-        self, gateway: Gateway, compiled_reads: CompiledReads | None, **kwargs: Any
-    ) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, gateway: Gateway, schema: GatewaySchema, **kwargs: Any) -> None:
+        super().__init__(schema=schema, **kwargs)
         self._gateway = gateway
-        self._compiled_reads = compiled_reads
+        self._gateway_schema = schema
 
-    async def _compiled_answer(self, request: Request) -> Response | None:
-        compiled = self._compiled_reads
-        content_type = request.headers.get("content-type", "").split(";")[0].strip()
-        if compiled is None or request.method != "POST" or content_type != "application/json":
+    async def _compiled_answer(self, request: Request, context: Context) -> Response | None:
+        body = await _posted_operation(request)
+        if body is None:
             return None
-        try:
-            body = orjson.loads(await request.body())
-        except orjson.JSONDecodeError:
+        answer = await self._gateway_schema.compiled_answer(
+            body["query"], body.get("operationName"), body.get("variables"), context, GRAPHQL_VALUES
+        )
+        if answer is None:
             return None
-        if not isinstance(body, dict) or not isinstance(body.get("query"), str):
-            return None
-        variables = body.get("variables")
-        if variables is not None and not isinstance(variables, dict):
-            return None
-        plan = compiled.plan_for(body["query"], body.get("operationName"))
-        if plan is None:
-            return None
-        result = await compiled.execute(plan, variables, await self._gateway.context_for(request))
-        if result is None:
-            return None
-        return Response(graphql_json({"data": result.data}), media_type="application/json")
+        data = {"data": answer.fragments()}
+        return Response(graphql_json(data), media_type="application/json")
 
     async def get_context(self, request: Any, response: Any) -> Context:
         return await self._gateway.context_for(request)
@@ -130,8 +135,9 @@ class GraphQLDoor(GraphQL[Context, None]):
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         try:
-            if isinstance(request, Request):
-                answer = await self._compiled_answer(request)
+            if isinstance(request, Request) and request.method == "POST":
+                context = await self._gateway.context_for(request)
+                answer = await self._compiled_answer(request, context)
                 if answer is not None:
                     return answer
             return await super().run(request, context, root_value)
@@ -174,8 +180,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     graphql = GraphQLDoor(
         gateway,
-        schema.compiled_reads,
-        schema=schema,
+        schema,
         graphql_ide="graphiql" if settings.graphiql else None,
     )
     methods = ["GET", "POST", "PUT", "DELETE", "PATCH"]

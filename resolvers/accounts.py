@@ -10,22 +10,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts import repository, service
 from app.db.models import Account, AccountMerchant, AccountRewardScheme, RewardTier
+from app.db.relations import Related
 from app.pagination import Page, PageRequest
 from resolvers.context import Info
 from resolvers.loaders import BatchLoader, row_lists_by_key
 from resolvers.reference import RewardTierByIdLoader
+from resolvers.relations import RelationLoader
 
 
-class AccountsByContactIdLoader(BatchLoader[str, list[Account]]):
+class AccountsByContactIdLoader(RelationLoader):
     """A contact's accounts, primary first, then oldest first."""
 
-    async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
-        stmt = (
-            select(Account)
-            .where(self.key_in(Account.contact_id, keys))
-            .order_by(*repository.contact_account_order())
-        )
-        return await row_lists_by_key(session, stmt, keys, lambda row: row.contact_id)
+    related = Related(Account, "contact_id", repository.contact_account_order, many=True)
 
 
 class RewardSchemeSignUpsByAccountIdLoader(BatchLoader[str, list[AccountRewardScheme]]):

@@ -8,9 +8,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.contacts import repository, service
 from app.db.models import Contact, ContactAddress, ContactPhone
+from app.db.relations import Related
 from app.pagination import Page, PageRequest
 from resolvers.context import Info
-from resolvers.loaders import BatchLoader, row_lists_by_key, rows_by_key
+from resolvers.loaders import BatchLoader, rows_by_key
+from resolvers.relations import RelationLoader
 
 
 class ContactByIdLoader(BatchLoader[str, Contact | None]):
@@ -21,28 +23,16 @@ class ContactByIdLoader(BatchLoader[str, Contact | None]):
         return await rows_by_key(session, stmt, keys, lambda row: row.id)
 
 
-class PhonesByContactIdLoader(BatchLoader[str, list[ContactPhone]]):
+class PhonesByContactIdLoader(RelationLoader):
     """A contact's phones, primary first."""
 
-    async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
-        stmt = (
-            select(ContactPhone)
-            .where(self.key_in(ContactPhone.contact_id, keys))
-            .order_by(*repository.phone_order())
-        )
-        return await row_lists_by_key(session, stmt, keys, lambda row: row.contact_id)
+    related = Related(ContactPhone, "contact_id", repository.phone_order, many=True)
 
 
-class AddressesByContactIdLoader(BatchLoader[str, list[ContactAddress]]):
+class AddressesByContactIdLoader(RelationLoader):
     """A contact's addresses, primary first."""
 
-    async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
-        stmt = (
-            select(ContactAddress)
-            .where(self.key_in(ContactAddress.contact_id, keys))
-            .order_by(*repository.address_order())
-        )
-        return await row_lists_by_key(session, stmt, keys, lambda row: row.contact_id)
+    related = Related(ContactAddress, "contact_id", repository.address_order, many=True)
 
 
 class AddressByIdLoader(BatchLoader[str, ContactAddress | None]):

@@ -7,7 +7,6 @@ from strawberry.types import Info as StrawberryInfo
 
 from app.auth.authenticate import Authenticator
 from app.auth.principal import Principal, require_any_key, require_backoffice
-from app.compiled.plan import WireFormat
 from app.db.engine import Database
 from app.settings import Settings
 
@@ -32,8 +31,6 @@ class Context:
     loaders: "Loaders"
     request_headers: dict[str, str] = field(default_factory=dict)
     client_address: str | None = None
-    # The REST door sets REST: compiled reads then write money as numbers and times as epochs.
-    wire_format: WireFormat = WireFormat.GRAPHQL
 
     def backoffice(self) -> Principal:
         """The caller, if it may use the Back-Office API (401 / 403 otherwise)."""

@@ -23,21 +23,23 @@ from app.db.models import (
     SpendCondition,
 )
 from app.db.models.reference import ReferenceColumns
+from app.db.relations import Related
 from app.pagination import Page, PageRequest
 from app.reference import service
 from app.reference.service import ReferenceKind
 from resolvers.context import Info
 from resolvers.loaders import BatchLoader, rows_by_key
+from resolvers.relations import RelationLoader
 
 
-class _ReferenceByIdLoader(BatchLoader[str, Any]):
+class _ReferenceByIdLoader(RelationLoader):
     """Rows of ``model`` by id, ``None`` where there is none."""
 
     model: ClassVar[type[ReferenceColumns]]
 
-    async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
-        stmt = select(self.model).where(self.key_in(self.model.id, keys))
-        return await rows_by_key(session, stmt, keys, lambda row: row.id)
+    def __init_subclass__(cls) -> None:
+        super().__init_subclass__()
+        cls.related = Related(cls.model, "id")
 
 
 class AccountClassificationByIdLoader(_ReferenceByIdLoader):

@@ -8,11 +8,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Account, Journal, OrganisationLocation, Wallet
+from app.db.relations import Related
 from app.pagination import Page, PageRequest
 from app.wallets import repository, service
 from app.wallets.service import CommerceBalanceView
 from resolvers.context import Info
 from resolvers.loaders import BatchLoader, row_lists_by_key, rows_by_key, unique
+from resolvers.relations import RelationLoader
 
 JournalPageKey = tuple[str, PageRequest, str | None]
 
@@ -25,19 +27,10 @@ class WalletByIdLoader(BatchLoader[str, Wallet | None]):
         return await rows_by_key(session, stmt, keys, lambda row: row.id)
 
 
-class EffectiveWalletByAccountIdLoader(BatchLoader[str, Wallet | None]):
+class EffectiveWalletByAccountIdLoader(RelationLoader):
     """An account's EFFECTIVE wallet, else its most recent wallet, else ``None``."""
 
-    async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
-        stmt = (
-            select(Wallet)
-            .where(self.key_in(Wallet.account_id, keys))
-            .order_by(Wallet.account_id, *repository.current_wallet_order())
-        )
-        chosen: dict[str, Wallet] = {}
-        for wallet in (await session.execute(stmt)).scalars():
-            chosen.setdefault(wallet.account_id, wallet)
-        return [chosen.get(key) for key in keys]
+    related = Related(Wallet, "account_id", repository.current_wallet_order)
 
 
 class AccountByIdLoader(BatchLoader[str, Account | None]):

@@ -8,15 +8,14 @@ import orjson
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
-from strawberry import Schema
 
-from app.compiled.plan import WireFormat
 from app.errors import GatewayError, InvalidInput, NotFound
 from resolvers.context import Context
 from rest_compat.coercion import coerce
 from rest_compat.route import API_PREFIX
 from rest_compat.table import CompiledRoute, RouteTable
-from schema.encoding import rest_json
+from schema.encoding import REST_VALUES, rest_json
+from schema.schema import GatewaySchema
 
 ContextFactory = Callable[[Request], Awaitable[Context]]
 
@@ -114,7 +113,9 @@ def _failure(errors: list[GraphQLError]) -> Response:
 class RestDoor:
     """Serves every route of the table by executing its GraphQL operation in process."""
 
-    def __init__(self, table: RouteTable, schema: Schema, context_factory: ContextFactory) -> None:
+    def __init__(
+        self, table: RouteTable, schema: GatewaySchema, context_factory: ContextFactory
+    ) -> None:
         self._table = table
         self._schema = schema
         self._context_factory = context_factory
@@ -129,17 +130,21 @@ class RestDoor:
             return error_response(NotFound("route", f"{request.method} {path}"))
         try:
             context = await self._context_factory(request)
-            context.wire_format = WireFormat.REST
             variables = await _variables(compiled, request, path_params)
         except GatewayError as error:
             return error_response(error)
-        result = await self._schema.execute(
-            compiled.route.document, variable_values=variables, context_value=context
-        )
-        if result.errors:
-            return _failure(result.errors)
-        assert result.data is not None
-        data = result.data[compiled.root_field]
+        document = compiled.route.document
+        answer = await self._schema.compiled_answer(document, None, variables, context, REST_VALUES)
+        if answer is not None:
+            data = answer.value(compiled.root_field)
+        else:
+            result = await self._schema.execute(
+                document, variable_values=variables, context_value=context
+            )
+            if result.errors:
+                return _failure(result.errors)
+            assert result.data is not None
+            data = result.data[compiled.root_field]
         if compiled.route.shape is not None:
             data = compiled.route.shape(data)
         return Response(

@@ -3,10 +3,11 @@
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
+from app.db import models
 from resolvers import accounts as resolve
 from resolvers.contacts import AddressByIdLoader, ContactByIdLoader
 from resolvers.context import Info
@@ -29,6 +30,7 @@ from schema.common import (
     to_page,
 )
 from schema.contacts import Contact, ContactAddress
+from schema.mapping import maps, relation
 from schema.reference import AccountClassification, PaymentTerms, RewardScheme
 
 if TYPE_CHECKING:
@@ -208,6 +210,17 @@ class AccountRewards:
         return await _merchants(info, self.id)
 
 
+async def _contact(root: Any, info: Info) -> Any:
+    return await info.context.loaders.get(ContactByIdLoader).load(root.contact_id)
+
+
+async def _billing_address(root: Any, info: Info) -> Any:
+    if root.billing_address_id is None:
+        return None
+    return await info.context.loaders.get(AddressByIdLoader).load(root.billing_address_id)
+
+
+@maps(models.Account)
 @strawberry.type(description="A contact's account in one currency.")
 class Account:
     id: strawberry.ID = strawberry.field(description="The account identifier (UUID).")
@@ -236,37 +249,31 @@ class Account:
     payment_terms_id: strawberry.Private[str | None]
     billing_address_id: strawberry.Private[str | None]
 
-    @strawberry.field(description="The contact the account belongs to.")
-    async def contact(self, info: Info) -> Contact:
-        return await info.context.loaders.get(ContactByIdLoader).load(self.contact_id)
-
-    @strawberry.field(description="The account's classification.")
-    async def classification(self, info: Info) -> AccountClassification | None:
-        if self.classification_id is None:
-            return None
-        loader = info.context.loaders.get(AccountClassificationByIdLoader)
-        return await loader.load(self.classification_id)
-
-    @strawberry.field(description="The account's payment terms.")
-    async def payment_terms(self, info: Info) -> PaymentTerms | None:
-        if self.payment_terms_id is None:
-            return None
-        loader = info.context.loaders.get(PaymentTermsByIdLoader)
-        return await loader.load(self.payment_terms_id)
-
-    @strawberry.field(description="The contact address the account bills.")
-    async def billing_address(self, info: Info) -> ContactAddress | None:
-        if self.billing_address_id is None:
-            return None
-        return await info.context.loaders.get(AddressByIdLoader).load(self.billing_address_id)
-
-    @strawberry.field(
-        description="The account's EFFECTIVE wallet, else its most recent one; null if it has none."
+    # Declared as attributes, like the relations around them, to keep the schema's field order.
+    contact: Contact = strawberry.field(
+        resolver=_contact, description="The contact the account belongs to."
     )
-    async def wallet(
-        self, info: Info
-    ) -> Annotated["Wallet", strawberry.lazy("schema.wallets")] | None:
-        return await info.context.loaders.get(EffectiveWalletByAccountIdLoader).load(self.id)
+
+    classification: AccountClassification | None = relation(
+        AccountClassificationByIdLoader,
+        parent_key="classification_id",
+        description="The account's classification.",
+    )
+    payment_terms: PaymentTerms | None = relation(
+        PaymentTermsByIdLoader,
+        parent_key="payment_terms_id",
+        description="The account's payment terms.",
+    )
+
+    billing_address: ContactAddress | None = strawberry.field(
+        resolver=_billing_address, description="The contact address the account bills."
+    )
+
+    wallet: Annotated["Wallet", strawberry.lazy("schema.wallets")] | None = relation(
+        EffectiveWalletByAccountIdLoader,
+        description="The account's EFFECTIVE wallet, else its most recent one;"
+        " null if it has none.",
+    )
 
     @strawberry.field(
         description="The latest closed accounting period; always null, since this gateway keeps"

@@ -1,9 +1,10 @@
 """Compiled execution of plain reads.
 
-A query document whose every selected field is a column or a relation of a mapped type (see
-:mod:`app.compiled.sql`) is answered by one SQL statement that builds the JSON in the
-database. Plans are cached per document and operation. Anything else (other fields,
-directives, mutations, invalid documents, missing rows, refused callers) goes through
+A query document whose every selected field is a leaf, a JSON list or a relation of a mapped
+type is answered by one SQL statement that builds the JSON in the database. The mapped types
+come from the schema itself (:func:`derive_registry`: ``@maps`` types and ``relation`` fields,
+see :mod:`schema.mapping`). Plans are cached per document and operation. Anything else (other
+fields, directives, mutations, invalid documents, missing rows, refused callers) goes through
 Strawberry, which also reports the errors, so both paths answer alike.
 """
 
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+import orjson
 from graphql import (
     DocumentNode,
     FieldNode,
@@ -20,6 +22,10 @@ from graphql import (
     FragmentSpreadNode,
     GraphQLError,
     GraphQLField,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
     GraphQLSchema,
     InlineFragmentNode,
     NamedTypeNode,
@@ -27,31 +33,117 @@ from graphql import (
     SelectionSetNode,
     VariableDefinitionNode,
     Visitor,
+    get_named_type,
     get_operation_ast,
     parse,
     validate,
     visit,
 )
 from graphql.execution.values import get_argument_values, get_variable_values
-from sqlalchemy.engine import Dialect
-from strawberry.types import ExecutionResult
+from strawberry.schema.schema_converter import GraphQLCoreConverter
 
-from app.compiled.plan import Field, Selection
-from app.compiled.sql import (
-    JSON_OBJECT_TYPES,
-    PAGING_FIELDS,
-    ROOTS,
-    TYPENAME,
-    TYPES,
-    CompiledStatements,
+from app.compiled.plan import Field, Selection, ValueFormat
+from app.compiled.registry import (
+    JsonList,
+    MappedType,
+    Registry,
+    Relation,
+    holds_floats,
+    is_json_column,
+    leaf_problem,
 )
+from app.compiled.sql import PAGING_FIELDS, ROOTS, TYPENAME, CompiledStatements
+from app.db.engine import Database
 from app.errors import GatewayError
 from app.settings import Settings
 from resolvers.context import Context
+from schema.mapping import RELATION, RelationField, mapped_model
 
 PAGING_TYPE = "Paging"
 # Page types (ContactPage, AccountPage) and the type of their items.
 PAGE_ITEMS = {root.type_name: root.item_type for root in ROOTS.values() if root.item_type}
+DEFINITION = GraphQLCoreConverter.DEFINITION_BACKREF
+# Scalars whose JSON text is the stored JSON value's, as the objects of JSON lists need.
+JSON_SCALARS = frozenset({"String", "ID", "Int", "Boolean"})
+
+
+def _plain_objects(field_type: GraphQLOutputType) -> GraphQLObjectType | None:
+    """The object type of a list type whose objects hold only plain scalars, else ``None``."""
+    if isinstance(field_type, GraphQLNonNull):
+        field_type = field_type.of_type
+    if not isinstance(field_type, GraphQLList):
+        return None
+    item = get_named_type(field_type)
+    if not isinstance(item, GraphQLObjectType):
+        return None
+    for field in item.fields.values():
+        plain = get_named_type(field.type).name in JSON_SCALARS
+        if not plain or field.extensions[DEFINITION].base_resolver is not None:
+            return None
+    return item
+
+
+class _Derivation:
+    """Collects the mapped types of a schema and the problems found on the way."""
+
+    def __init__(self) -> None:
+        self.types: dict[str, MappedType] = {}
+        self.json_objects: dict[str, frozenset[str]] = {}
+        self.problems: list[str] = []
+
+    def add(self, graphql_type: GraphQLObjectType, model: Any) -> None:
+        """Derive the mapped type of ``graphql_type`` (whose class ``maps`` ``model``)."""
+        name = graphql_type.name
+        leaves: dict[str, str] = {}
+        relations: dict[str, Relation] = {}
+        json_lists: dict[str, JsonList] = {}
+        for field_name, field in graphql_type.fields.items():
+            definition = field.extensions[DEFINITION]
+            declared: RelationField | None = definition.metadata.get(RELATION)
+            objects = _plain_objects(field.type)
+            if declared is not None:
+                target = get_named_type(field.type).name
+                relations[field_name] = Relation(
+                    target, declared.loader.related, declared.parent_key
+                )
+            elif definition.base_resolver is None:
+                problem = leaf_problem(model, definition.python_name)
+                if problem is None:
+                    leaves[field_name] = definition.python_name
+                else:
+                    self.problems.append(f"{name}.{field_name}: {problem}")
+            elif objects is not None and is_json_column(model, field_name):
+                json_lists[field_name] = JsonList(objects.name, field_name)
+                self.json_objects[objects.name] = frozenset(objects.fields)
+        self.types[name] = MappedType(name, model, leaves, relations, json_lists)
+
+    def registry(self) -> Registry:
+        """The registry, with relations to types that are not mapped listed as problems."""
+        for mapped in self.types.values():
+            for field_name, relation in mapped.relations.items():
+                if relation.target not in self.types:
+                    problem = f"{relation.target} is not mapped"
+                    self.problems.append(f"{mapped.name}.{field_name}: {problem}")
+        return Registry(self.types, self.json_objects, tuple(self.problems))
+
+
+def derive_registry(schema: GraphQLSchema) -> Registry:
+    """The mapped types of ``schema``: each object type whose Strawberry class ``maps`` a model.
+
+    Its leaves are its fields without resolvers, which must be mapper columns or hybrids
+    (those that are not are left out and named in ``problems``); its relations are the fields
+    built by ``relation``; its JSON lists are resolved fields named after a JSON column whose
+    type is a list of plain objects (the custom fields).
+    """
+    derivation = _Derivation()
+    for graphql_type in schema.type_map.values():
+        if not isinstance(graphql_type, GraphQLObjectType):
+            continue
+        definition = (graphql_type.extensions or {}).get(DEFINITION)
+        model = mapped_model(definition.origin) if definition is not None else None
+        if model is not None:
+            derivation.add(graphql_type, model)
+    return derivation.registry()
 
 
 class NotCompilable(Exception):
@@ -67,6 +159,8 @@ class RootPlan:
     node: FieldNode
     definition: GraphQLField
     selection: Selection
+    # False when the answer holds floats, whose JSON text the database writes differently.
+    exact: bool
 
 
 @dataclass(frozen=True)
@@ -113,35 +207,37 @@ def _selection(
     selection_set: SelectionSetNode | None,
     type_name: str,
     fragments: Mapping[str, FragmentDefinitionNode],
+    registry: Registry,
 ) -> Selection:
     if selection_set is None:
         raise NotCompilable("object without selection")
+    mapped = registry.types.get(type_name)
     fields: list[Field] = []
     for key, node in _fields(selection_set, type_name, fragments):
         name = node.name.value
         if node.arguments:
             raise NotCompilable("arguments below the root")
-        if name == TYPENAME:
-            fields.append(Field(key, name))
-        elif type_name in PAGE_ITEMS and name == "content":
-            item_type = PAGE_ITEMS[type_name]
-            fields.append(Field(key, name, _selection(node.selection_set, item_type, fragments)))
+        target: str | None = None
+        if type_name in PAGE_ITEMS and name == "content":
+            target = PAGE_ITEMS[type_name]
         elif type_name in PAGE_ITEMS and name == "paging":
-            fields.append(Field(key, name, _selection(node.selection_set, PAGING_TYPE, fragments)))
-        elif (
-            (type_name == PAGING_TYPE and name in PAGING_FIELDS)
-            or (type_name in TYPES and TYPES[type_name].has_leaf(name))
-            or (type_name in JSON_OBJECT_TYPES and name in JSON_OBJECT_TYPES[type_name])
+            target = PAGING_TYPE
+        elif mapped is not None and name in mapped.json_lists:
+            target = mapped.json_lists[name].target
+        elif mapped is not None and name in mapped.relations:
+            target = mapped.relations[name].target
+        elif not (
+            name == TYPENAME
+            or (type_name == PAGING_TYPE and name in PAGING_FIELDS)
+            or (mapped is not None and name in mapped.leaves)
+            or name in registry.json_objects.get(type_name, ())
         ):
-            fields.append(Field(key, name))
-        elif type_name in TYPES and name in TYPES[type_name].json_lists:
-            target = TYPES[type_name].json_lists[name]
-            fields.append(Field(key, name, _selection(node.selection_set, target, fragments)))
-        elif type_name in TYPES and name in TYPES[type_name].relations:
-            target = TYPES[type_name].relations[name].target
-            fields.append(Field(key, name, _selection(node.selection_set, target, fragments)))
-        else:
             raise NotCompilable(f"{type_name}.{name}")
+        if target is None:
+            fields.append(Field(key, name))
+        else:
+            inner = _selection(node.selection_set, target, fragments, registry)
+            fields.append(Field(key, name, inner))
     return Selection(type_name, tuple(fields))
 
 
@@ -158,7 +254,11 @@ def _alias_count(document: DocumentNode) -> int:
 
 
 def build_plan(
-    schema: GraphQLSchema, query: str, operation_name: str | None, settings: Settings
+    schema: GraphQLSchema,
+    registry: Registry,
+    query: str,
+    operation_name: str | None,
+    settings: Settings,
 ) -> OperationPlan | None:
     """The plan of a query operation made only of compilable fields, else ``None``."""
     try:
@@ -183,28 +283,55 @@ def build_plan(
             name = node.name.value
             if name not in ROOTS:
                 return None
-            selection = _selection(node.selection_set, ROOTS[name].type_name, fragments)
-            roots.append(RootPlan(key, name, node, query_type.fields[name], selection))
+            root_type = ROOTS[name].type_name
+            selection = _selection(node.selection_set, root_type, fragments, registry)
+            exact = not holds_floats(registry, selection)
+            roots.append(RootPlan(key, name, node, query_type.fields[name], selection, exact))
     except NotCompilable:
         return None
     return OperationPlan(tuple(operation.variable_definitions or ()), tuple(roots))
 
 
+@dataclass(frozen=True)
+class CompiledAnswer:
+    """The JSON text the database wrote for each root field, by response key; ``inexact``
+    names the answers whose text must be re-encoded (they hold floats)."""
+
+    texts: Mapping[str, str]
+    inexact: frozenset[str] = frozenset()
+
+    def fragments(self) -> dict[str, Any]:
+        """The answers to embed in a response encoded by ``orjson``: the database's text as it
+        is (``orjson.Fragment``), decoded only where it is inexact."""
+        return {
+            key: self.value(key) if key in self.inexact else orjson.Fragment(text)
+            for key, text in self.texts.items()
+        }
+
+    def value(self, key: str) -> Any:
+        """One root field's answer decoded, for a door that reshapes it."""
+        return orjson.loads(self.texts[key])
+
+
 class CompiledReads:
-    """Plans cached per (document, operation name), and their execution."""
+    """The registry of mapped types, plans cached per (document, operation name), and their
+    execution."""
 
     CACHE_SIZE = 512
 
     def __init__(self, schema: GraphQLSchema, settings: Settings) -> None:
         self._schema = schema
         self._settings = settings
+        self.registry = derive_registry(schema)
         self._plans: OrderedDict[tuple[str, str | None], OperationPlan | None] = OrderedDict()
         self._statements: dict[str, CompiledStatements] = {}
 
-    def _statements_for(self, dialect: Dialect) -> CompiledStatements:
+    def _statements_for(self, db: Database) -> CompiledStatements:
+        dialect = db.engine.dialect
         statements = self._statements.get(dialect.name)
         if statements is None:
-            statements = self._statements[dialect.name] = CompiledStatements(dialect)
+            statements = CompiledStatements(dialect, self.registry)
+            self._statements[dialect.name] = statements
         return statements
 
     def plan_for(self, query: str, operation_name: str | None) -> OperationPlan | None:
@@ -213,36 +340,44 @@ class CompiledReads:
         if cache_key in self._plans:
             self._plans.move_to_end(cache_key)
             return self._plans[cache_key]
-        plan = build_plan(self._schema, query, operation_name, self._settings)
+        plan = build_plan(self._schema, self.registry, query, operation_name, self._settings)
         self._plans[cache_key] = plan
         if len(self._plans) > self.CACHE_SIZE:
             self._plans.popitem(last=False)
         return plan
 
-    async def execute(
-        self, plan: OperationPlan, variables: Mapping[str, Any] | None, context: Context
-    ) -> ExecutionResult | None:
-        """The answer of a planned operation, or ``None`` when the general path must answer."""
+    async def answer(
+        self,
+        query: str,
+        operation_name: str | None,
+        variables: Mapping[str, Any] | None,
+        context: Context,
+        values: ValueFormat,
+    ) -> CompiledAnswer | None:
+        """The answer of a compilable query with its values written as ``values`` says, or
+        ``None`` when the general path must answer (and report any error)."""
+        plan = self.plan_for(query, operation_name)
         principal = context.principal
-        if principal is None or not principal.may_use_backoffice:
+        if plan is None or principal is None or not principal.may_use_backoffice:
             return None
         coerced = get_variable_values(self._schema, plan.variables, dict(variables or {}))
         if isinstance(coerced, list):
             return None
-        data: dict[str, Any] = {}
+        statements = self._statements_for(context.db)
+        texts: dict[str, str] = {}
         for root in plan.roots:
             arguments = {
                 name: value.value if isinstance(value, Enum) else value
                 for name, value in get_argument_values(root.definition, root.node, coerced).items()
             }
             try:
-                statements = self._statements_for(context.db.engine.dialect)
-                found, value = await statements.run_root(
-                    context.db, principal, root.name, arguments, root.selection, context.wire_format
+                text = await statements.run_root(
+                    context.db, principal, root.name, arguments, root.selection, values
                 )
             except GatewayError:
                 return None
-            if not found:
+            if text is None:
                 return None
-            data[root.key] = value
-        return ExecutionResult(data=data, errors=None)
+            texts[root.key] = text
+        inexact = frozenset(root.key for root in plan.roots if not root.exact)
+        return CompiledAnswer(texts, inexact)

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from app.db import models
 from resolvers import contacts as resolve
 from resolvers.accounts import AccountsByContactIdLoader
 from resolvers.context import Info
@@ -24,6 +25,7 @@ from schema.common import (
     page_request,
     to_page,
 )
+from schema.mapping import maps, relation
 
 if TYPE_CHECKING:
     from schema.accounts import Account
@@ -48,6 +50,7 @@ class AddressType(StrEnum):
     BUSINESS = "BUSINESS"
 
 
+@maps(models.ContactPhone)
 @strawberry.type(description="A phone number of a contact.")
 class ContactPhone:
     id: strawberry.ID = strawberry.field(description="The phone's identifier.")
@@ -57,6 +60,7 @@ class ContactPhone:
     is_primary: bool = strawberry.field(description="Whether this is the primary phone.")
 
 
+@maps(models.ContactAddress)
 @strawberry.type(description="A postal address of a contact.")
 class ContactAddress:
     id: strawberry.ID = strawberry.field(description="The address identifier.")
@@ -73,6 +77,7 @@ class ContactAddress:
     google_place_id: str | None = strawberry.field(description="Google place identifier.")
 
 
+@maps(models.Contact)
 @strawberry.type(description="A customer: a person or a company.")
 class Contact:
     id: strawberry.ID = strawberry.field(description="The contact identifier (UUID).")
@@ -86,19 +91,16 @@ class Contact:
     created_on: datetime = strawberry.field(description="When the contact was created.")
     updated_on: datetime = strawberry.field(description="When the contact last changed.")
 
-    @strawberry.field(description="The contact's phone numbers, primary first.")
-    async def phones(self, info: Info) -> list[ContactPhone]:
-        return await info.context.loaders.get(resolve.PhonesByContactIdLoader).load(self.id)
-
-    @strawberry.field(description="The contact's postal addresses, primary first.")
-    async def addresses(self, info: Info) -> list[ContactAddress]:
-        return await info.context.loaders.get(resolve.AddressesByContactIdLoader).load(self.id)
-
-    @strawberry.field(description="The contact's accounts, primary first.")
-    async def accounts(
-        self, info: Info
-    ) -> list[Annotated["Account", strawberry.lazy("schema.accounts")]]:
-        return await info.context.loaders.get(AccountsByContactIdLoader).load(self.id)
+    phones: list[ContactPhone] = relation(
+        resolve.PhonesByContactIdLoader, description="The contact's phone numbers, primary first."
+    )
+    addresses: list[ContactAddress] = relation(
+        resolve.AddressesByContactIdLoader,
+        description="The contact's postal addresses, primary first.",
+    )
+    accounts: list[Annotated["Account", strawberry.lazy("schema.accounts")]] = relation(
+        AccountsByContactIdLoader, description="The contact's accounts, primary first."
+    )
 
     @strawberry.field(name="custom_fields", description="The contact's custom fields.")
     def custom_fields_list(self) -> list[CustomField]:

@@ -6,6 +6,12 @@ from typing import Any
 
 import orjson
 
+from app.compiled.plan import MoneyFormat, TimeFormat, ValueFormat
+
+# How compiled reads write the values of each encoding below.
+REST_VALUES = ValueFormat(money=MoneyFormat.NUMBER, times=TimeFormat.EPOCH)
+GRAPHQL_VALUES = ValueFormat(money=MoneyFormat.TEXT, times=TimeFormat.ISO)
+
 
 def _rest_default(value: Any) -> Any:
     if isinstance(value, Decimal):

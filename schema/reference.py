@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import strawberry
 
+from app.db import models
 from app.reference.service import ReferenceKind
 from resolvers import reference as resolve
 from resolvers.context import Info
@@ -27,6 +28,7 @@ from schema.common import (
     page_request,
     to_page,
 )
+from schema.mapping import maps
 
 
 @strawberry.enum(description="How customers may sign up to a reward scheme.")
@@ -51,11 +53,13 @@ class ReferenceFields:
     created_on: datetime = strawberry.field(description="When it was created.")
 
 
+@maps(models.AccountClassification)
 @strawberry.type(description='A classification of accounts (for example "Delivery Purchase").')
 class AccountClassification(ReferenceFields):
     pass
 
 
+@maps(models.PaymentTerms)
 @strawberry.type(description='Payment terms of accounts (for example "Net 7").')
 class PaymentTerms(ReferenceFields):
     days: int = strawberry.field(description="The days within which payment is due.")

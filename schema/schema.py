@@ -1,6 +1,6 @@
 """Builds the one Strawberry schema both doors execute against."""
 
-from collections.abc import Iterable
+from collections.abc import Mapping
 from types import ModuleType
 from typing import Any
 
@@ -16,14 +16,14 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
-from strawberry.types import ExecutionContext, ExecutionResult
-from strawberry.types.graphql import OperationType
+from strawberry.types import ExecutionContext
 
+from app.compiled.plan import ValueFormat
 from app.errors import GatewayError
 from app.settings import Settings, get_settings
 from resolvers.context import Context
 from schema import accounts, contacts, organisations, reference, users, wallets
-from schema.compiled import CompiledReads
+from schema.compiled import CompiledAnswer, CompiledReads
 from schema.scalars import SCALAR_MAP
 
 DOMAINS: tuple[ModuleType, ...] = (contacts, users, reference, accounts, wallets, organisations)
@@ -37,8 +37,8 @@ def _is_unexpected(error: GraphQLError) -> bool:
 
 
 class GatewaySchema(strawberry.Schema):
-    """The Strawberry schema: plain reads compiled to one SQL statement, the rest executed by
-    Strawberry, logging only the errors that are not the caller's doing."""
+    """The Strawberry schema, with the hook that answers plain reads with one SQL statement;
+    Strawberry logs only the errors that are not the caller's doing."""
 
     def __init__(self, *args: Any, settings: Settings, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -46,31 +46,21 @@ class GatewaySchema(strawberry.Schema):
             CompiledReads(self._schema, settings) if settings.compiled_reads else None
         )
 
-    async def execute(
+    async def compiled_answer(
         self,
-        query: str | None,
-        variable_values: dict[str, Any] | None = None,
-        context_value: Any | None = None,
-        root_value: Any | None = None,
-        operation_name: str | None = None,
-        allowed_operation_types: Iterable[OperationType] | None = None,
-        operation_extensions: dict[str, Any] | None = None,
-    ) -> ExecutionResult:
-        if self.compiled_reads and query is not None and isinstance(context_value, Context):
-            plan = self.compiled_reads.plan_for(query, operation_name)
-            if plan is not None:
-                answer = await self.compiled_reads.execute(plan, variable_values, context_value)
-                if answer is not None:
-                    return answer
-        return await super().execute(
-            query,
-            variable_values,
-            context_value,
-            root_value,
-            operation_name,
-            allowed_operation_types,
-            operation_extensions,
-        )
+        query: str,
+        operation_name: str | None,
+        variables: Mapping[str, Any] | None,
+        context: Context,
+        values: ValueFormat,
+    ) -> CompiledAnswer | None:
+        """The hook both doors call before executing an operation: its answer as a compiled
+        read (values written as the door's ``values`` say), or ``None`` when the general path
+        must answer (compiled reads off, a document that does not compile, an error to report).
+        """
+        if self.compiled_reads is None:
+            return None
+        return await self.compiled_reads.answer(query, operation_name, variables, context, values)
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None

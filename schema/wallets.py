@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
+from app.db import models
 from resolvers import reference as resolve_reference
 from resolvers import wallets as resolve
 from resolvers.context import Info
@@ -21,6 +22,7 @@ from schema.common import (
     page_request,
     to_page,
 )
+from schema.mapping import maps
 from schema.reference import ProductIdType, SpendConditionProduct, SpendConditionTiming
 
 if TYPE_CHECKING:
@@ -255,6 +257,7 @@ class Journal:
         return await loader.load(self.wallet_id)
 
 
+@maps(models.Wallet)
 @strawberry.type(description="An account's wallet: its balances, limit rules and top-ups.")
 class Wallet:
     id: strawberry.ID = strawberry.field(description="The wallet identifier.")

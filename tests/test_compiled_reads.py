@@ -6,8 +6,10 @@ from typing import Any
 
 import httpx
 import pytest
+import strawberry
+from strawberry.schema.config import StrawberryConfig
 
-from app.compiled.plan import WireFormat
+from app.db import models
 from app.db.engine import Database
 from app.db.models import (
     Account,
@@ -23,7 +25,10 @@ from app.onboarding import BootstrapResult
 from app.settings import Settings
 from resolvers.context import Context
 from resolvers.loaders import Loaders
-from schema.encoding import graphql_json, rest_json
+from schema.compiled import derive_registry
+from schema.encoding import REST_VALUES, graphql_json, rest_json
+from schema.mapping import maps
+from schema.schema import build_schema
 from tests.conftest import Api, counting_statements
 from tests.test_contacts import create_contact
 
@@ -121,10 +126,11 @@ async def seed(db: Database, organisation_id: str) -> str:
                 contact_type="PERSON",
                 first_name=f"Person{n}",
                 last_name=None if n % 3 else "Smith",
+                company_name='Zoë "Q" \\ Ltd\t\n\x01/€' if n == 5 else None,
                 email_address=f"p{n}@example.com",
                 code=f"C-{n}",
                 custom_fields=[
-                    {"key": "tier", "value": f"T{n}"},
+                    {"key": "tier", "value": f"T{n}é"},
                     {"key": "note", "value": None},
                     {"key": "legacy"},
                 ][: n % 4],
@@ -224,11 +230,17 @@ async def test_rest_wire_format_matches_too(
             authenticator=runtime.authenticator,
             principal=principal,
             loaders=Loaders(runtime.db, principal),
-            wire_format=WireFormat.REST,
         )
-        result = await app.state.schema.execute(query, context_value=context)
-        assert not result.errors
-        answers.append(rest_json(result.data))
+        schema = app.state.schema
+        answer = await schema.compiled_answer(query, None, None, context, REST_VALUES)
+        if schema.compiled_reads is None:
+            assert answer is None
+            result = await schema.execute(query, context_value=context)
+            assert not result.errors
+            answers.append(rest_json(result.data))
+        else:
+            assert answer is not None
+            answers.append(rest_json({"contacts": answer.value("contacts")}))
     assert answers[0] == answers[1]
     assert b'"balance":9.99' in answers[0] or b'"balance":10.99' in answers[0]
 
@@ -266,6 +278,41 @@ async def test_compiled_reads_keep_tenancy_and_errors(
     assert anonymous["errors"][0]["extensions"]["status"] == 401
 
 
+def test_every_plain_field_of_a_mapped_type_compiles() -> None:
+    registry = derive_registry(build_schema(Settings(jwt_secret="x" * 40))._schema)
+    assert registry.problems == ()
+    assert {"Contact", "Account", "Wallet", "PaymentTerms"} <= set(registry.types)
+    assert registry.types["Wallet"].leaves["balance"] == "balance"
+    assert registry.types["Contact"].json_lists["custom_fields"].target == "CustomField"
+    assert registry.types["Account"].relations["wallet"].target == "Wallet"
+
+
+def test_a_plain_field_that_is_not_a_column_is_named() -> None:
+    @maps(models.Contact)
+    @strawberry.type
+    class Broken:
+        id: strawberry.ID
+        shoe_size: int
+
+    @strawberry.type
+    class Query:
+        broken: Broken | None = None
+
+    config = StrawberryConfig(auto_camel_case=False)
+    registry = derive_registry(strawberry.Schema(query=Query, config=config)._schema)
+    assert registry.problems == (
+        "Broken.shoe_size: Contact.shoe_size is neither a column nor a hybrid property",
+    )
+    assert set(registry.types["Broken"].leaves) == {"id"}
+
+
+async def test_answers_without_floats_go_out_as_the_database_wrote_them(gateway: Any) -> None:
+    plans = gateway[0].state.schema.compiled_reads
+    with_floats = plans.plan_for("{ contacts { content { addresses { lat } } } }", None)
+    without = plans.plan_for("{ contacts { content { id phones { number } } } }", None)
+    assert [root.exact for root in with_floats.roots + without.roots] == [False, True]
+
+
 def test_rest_and_graphql_encodings_differ_only_in_value_format() -> None:
     value = {"amount": Decimal("9.99")}
     assert graphql_json(value) == b'{"amount":"9.99"}'
@@ -297,6 +344,6 @@ async def test_rest_nested_route_is_compiled_and_answers_alike(
     assert accounts.json()["content"][0]["balance"] == 300
     contact = await client.get("/backoffice/v1/contacts/C-2", headers=headers)
     assert contact.json()["custom_fields"] == [
-        {"key": "tier", "value": "T2"},
+        {"key": "tier", "value": "T2é"},
         {"key": "note", "value": None},
     ]

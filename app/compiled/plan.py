@@ -1,14 +1,29 @@
-"""What a compiled read selects, independent of GraphQL and of SQL."""
+"""What a compiled read selects and how it writes values, independent of GraphQL and of SQL."""
 
 from dataclasses import dataclass
 from enum import StrEnum
 
 
-class WireFormat(StrEnum):
-    """How values are written: GraphQL (money as strings, ISO times) or REST (numbers, epochs)."""
+class MoneyFormat(StrEnum):
+    """How money is written: an exact decimal string (``"9.99"``) or a JSON number."""
 
-    GRAPHQL = "graphql"
-    REST = "rest"
+    TEXT = "text"
+    NUMBER = "number"
+
+
+class TimeFormat(StrEnum):
+    """How times are written: ISO 8601 text, or whole epoch seconds."""
+
+    ISO = "iso"
+    EPOCH = "epoch"
+
+
+@dataclass(frozen=True, slots=True)
+class ValueFormat:
+    """How a compiled read writes money and times; each door passes the one it answers in."""
+
+    money: MoneyFormat
+    times: TimeFormat
 
 
 @dataclass(frozen=True, slots=True)

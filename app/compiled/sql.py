@@ -1,20 +1,21 @@
 """Building and running the one statement of a compiled read.
 
-Only the types and roots listed here compile; their fields are plain columns (or the wallet's
-balance) and relations whose order is the one the dataloaders use, taken from the same
-repository functions. Values are rendered exactly as the general path writes them.
+The roots listed here compile; the types below them come from a
+:class:`~app.compiled.registry.Registry` (columns, hybrids, JSON lists and relations declared
+once, for the dataloaders too). Values are rendered exactly as the general path writes them,
+in the :class:`~app.compiled.plan.ValueFormat` the door asks for, and the statement returns
+the answer as compact JSON text that goes to the response as it is.
 """
 
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import reduce
 from typing import Any
 
-import orjson
 from sqlalchemy import (
     BigInteger,
     Boolean,
-    ColumnElement,
     Select,
     String,
     bindparam,
@@ -33,186 +34,26 @@ from sqlalchemy.sql.util import ClauseAdapter
 
 from app.accounts.repository import DEFAULT_SORT as ACCOUNT_DEFAULT_SORT
 from app.accounts.repository import SORT_COLUMNS as ACCOUNT_SORT_COLUMNS
-from app.accounts.repository import contact_account_order, matching_contact_accounts
+from app.accounts.repository import matching_contact_accounts
 from app.auth.principal import CredentialKind, Principal
-from app.compiled.plan import Selection, WireFormat
+from app.compiled.plan import MoneyFormat, Selection, TimeFormat, ValueFormat
+from app.compiled.registry import Registry, Relation
 from app.contacts.repository import (
     DEFAULT_SORT,
     SORT_COLUMNS,
-    address_order,
     contact_by_id_or_code,
     matching_contacts,
-    phone_order,
 )
 from app.db.base import Money as MoneyType
 from app.db.base import UtcDateTime
 from app.db.engine import Database
-from app.db.models import (
-    Account,
-    AccountClassification,
-    Contact,
-    ContactAddress,
-    ContactPhone,
-    PaymentTerms,
-    Wallet,
-)
+from app.db.models import Account, Contact
 from app.pagination import PageRequest, SortOrder, count_of, page_order
-from app.wallets.repository import current_wallet_order
 
 TYPENAME = "__typename"
 
 
-@dataclass(frozen=True)
-class Relation:
-    """A relation of a mapped type: the related rows, how they link, and their order."""
-
-    target: str
-    many: bool
-    model: Any
-    link: Callable[[Any, Any], ColumnElement[bool]]
-    order: Callable[[Any], list[Any]]
-
-
-@dataclass(frozen=True)
-class MappedType:
-    """A GraphQL type whose leaf fields are columns of one model (same names)."""
-
-    model: Any
-    columns: frozenset[str]
-    relations: Mapping[str, Relation] = field(default_factory=dict)
-    computed: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)
-    # JSON columns holding a list of objects, and the GraphQL type of those objects.
-    json_lists: Mapping[str, str] = field(default_factory=dict)
-
-    def has_leaf(self, name: str) -> bool:
-        """Whether ``name`` is a column (or computed column) of this type."""
-        return name in self.columns or name in self.computed
-
-
-TYPES: dict[str, MappedType] = {
-    "Contact": MappedType(
-        Contact,
-        frozenset(
-            [
-                "id",
-                "code",
-                "contact_type",
-                "first_name",
-                "last_name",
-                "company_name",
-                "email_address",
-                "organisation_id",
-                "created_on",
-                "updated_on",
-            ]
-        ),
-        relations={
-            "phones": Relation(
-                "ContactPhone", True, ContactPhone, lambda p, c: p.contact_id == c.id, phone_order
-            ),
-            "addresses": Relation(
-                "ContactAddress",
-                True,
-                ContactAddress,
-                lambda a, c: a.contact_id == c.id,
-                address_order,
-            ),
-            "accounts": Relation(
-                "Account", True, Account, lambda a, c: a.contact_id == c.id, contact_account_order
-            ),
-        },
-        json_lists={"custom_fields": "CustomField"},
-    ),
-    "ContactPhone": MappedType(
-        ContactPhone, frozenset(["id", "phone_type", "number", "country_code", "is_primary"])
-    ),
-    "ContactAddress": MappedType(
-        ContactAddress,
-        frozenset(
-            [
-                "id",
-                "address_type",
-                "is_primary",
-                "address_line_1",
-                "address_line_2",
-                "state_province_county",
-                "town_city",
-                "postal_code",
-                "country_code",
-                "lat",
-                "lon",
-                "google_place_id",
-            ]
-        ),
-    ),
-    "Account": MappedType(
-        Account,
-        frozenset(
-            [
-                "id",
-                "number",
-                "name",
-                "is_primary",
-                "life_cycle_state",
-                "currency_code",
-                "balance",
-                "credit_limit",
-                "overdue_amount",
-                "opening_balance",
-                "contact_id",
-                "organisation_id",
-                "created_on",
-                "terminated_on",
-            ]
-        ),
-        relations={
-            "wallet": Relation(
-                "Wallet", False, Wallet, lambda w, a: w.account_id == a.id, current_wallet_order
-            ),
-            "classification": Relation(
-                "AccountClassification",
-                False,
-                AccountClassification,
-                lambda c, a: c.id == a.classification_id,
-                lambda c: [c.id],
-            ),
-            "payment_terms": Relation(
-                "PaymentTerms",
-                False,
-                PaymentTerms,
-                lambda t, a: t.id == a.payment_terms_id,
-                lambda t: [t.id],
-            ),
-        },
-    ),
-    "AccountClassification": MappedType(
-        AccountClassification, frozenset(["id", "name", "description", "created_on"])
-    ),
-    "PaymentTerms": MappedType(
-        PaymentTerms, frozenset(["id", "name", "description", "created_on", "days"])
-    ),
-    "Wallet": MappedType(
-        Wallet,
-        frozenset(
-            [
-                "id",
-                "code",
-                "life_cycle_state",
-                "currency_code",
-                "open_balance",
-                "commerce_balance",
-                "minimum_balance",
-                "account_id",
-                "created_on",
-                "terminated_on",
-            ]
-        ),
-        computed={"balance": lambda w: w.open_balance + w.commerce_balance},
-    ),
-}
 PAGING_FIELDS = frozenset({"page", "size", "total"})
-# Types of the objects inside JSON list columns, and their keys.
-JSON_OBJECT_TYPES = {"CustomField": frozenset({"key", "value"})}
 CONTACT_FILTERS = ("search_value", "contact_type", "email_address", "code", "organisation_id")
 
 
@@ -233,38 +74,67 @@ ROOTS = {
 }
 
 
+def _checked(name: str) -> str:
+    """A GraphQL name (letters, digits and underscores only), safe inside a SQL literal."""
+    assert name.replace("_", "").isalnum(), name
+    return name
+
+
 def _text(value: str) -> Any:
-    """A SQL string literal for a GraphQL name (letters, digits and underscores only)."""
-    assert value.replace("_", "").isalnum(), value
-    return literal_column(f"'{value}'")
+    """A SQL string literal for a GraphQL name."""
+    return literal_column(f"'{_checked(value)}'")
 
 
-def _typename(key: str, type_name: str) -> tuple[str, Any, bool]:
-    """The ``__typename`` pair of an answer object."""
-    return (key, _text(type_name), False)
+def _json_text(text: str) -> Any:
+    """A SQL string literal holding JSON punctuation around checked names."""
+    assert "'" not in text, text
+    return literal_column(f"'{text}'", SqlText)
+
+
+def _concat(parts: list[Any]) -> Any:
+    """``parts`` joined by ``||`` (no argument limit, unlike ``concat()``)."""
+    return type_coerce(reduce(lambda left, right: left.op("||")(right), parts), SqlText)
 
 
 class _Renderer:
-    """Renders values and JSON objects for one database dialect and one wire format."""
+    """Renders values and JSON objects for one database dialect and one value format.
 
-    def __init__(self, dialect: str, wire: WireFormat) -> None:
+    SQLite's JSON functions write compact JSON; PostgreSQL's ``json_build_object`` and
+    ``json_agg`` add spaces, so there objects and arrays are concatenated text around
+    ``to_json`` values, byte for byte what the general path encodes.
+    """
+
+    def __init__(self, dialect: str, values: ValueFormat) -> None:
         self.postgres = dialect == "postgresql"
-        self.wire = wire
+        self.values = values
+
+    def typename(self, key: str, type_name: str) -> tuple[str, Any, bool]:
+        """The ``__typename`` pair of an answer object."""
+        if self.postgres:
+            return (key, _json_text(f'"{_checked(type_name)}"'), True)
+        return (key, _text(type_name), False)
 
     def object(self, pairs: list[tuple[str, Any, bool]]) -> Any:
         """A JSON object of ``(key, expression, expression is already JSON)`` pairs."""
+        if self.postgres:
+            if not pairs:
+                return _json_text("{}")
+            parts: list[Any] = []
+            for index, (key, expression, is_json) in enumerate(pairs):
+                parts.append(_json_text(("," if index else "{") + f'"{_checked(key)}":'))
+                value = expression if is_json else cast(func.to_json(expression), SqlText)
+                parts.append(func.coalesce(value, _json_text("null")))
+            parts.append(_json_text("}"))
+            return _concat(parts)
         arguments: list[Any] = []
         for key, expression, is_json in pairs:
             arguments.append(_text(key))
-            arguments.append(func.json(expression) if is_json and not self.postgres else expression)
-        if self.postgres:
-            return func.json_build_object(*arguments)
+            arguments.append(func.json(expression) if is_json else expression)
         return func.json_object(*arguments)
 
-    def leaf(self, model: Any, name: str, expression: Any) -> tuple[Any, bool]:
-        """The rendered value of a column and whether it is already JSON."""
-        # Computed fields (the wallet's balance) are sums of money columns.
-        column_type = model.__table__.c[name].type if name in model.__table__.c else MoneyType()
+    def leaf(self, expression: Any) -> tuple[Any, bool]:
+        """The rendered value of a column (or hybrid) and whether it is already JSON."""
+        column_type = expression.type
         if isinstance(column_type, MoneyType):
             return self._money(expression), False
         if isinstance(column_type, UtcDateTime):
@@ -281,14 +151,15 @@ class _Renderer:
         return expression, False
 
     def _money(self, value: Any) -> Any:
-        # The general path writes canonical decimals: "9.99" and "200" in GraphQL, numbers in REST.
+        # The general path writes canonical decimals: "9.99" and "200" as text, else numbers.
+        as_text = self.values.money is MoneyFormat.TEXT
         if self.postgres:
             trimmed = func.trim_scale(value)
-            return cast(trimmed, SqlText) if self.wire is WireFormat.GRAPHQL else trimmed
+            return cast(trimmed, SqlText) if as_text else trimmed
         # SQLite keeps money as integer 1/10,000 units; plain integer arithmetic on them (the
         # Money type would scale the constants too).
         value = type_coerce(value, BigInteger)
-        if self.wire is WireFormat.REST:
+        if not as_text:
             return case((value % 10000 == 0, value // 10000), else_=value / 10000.0)
         magnitude = func.abs(value)
         fraction = func.rtrim(func.printf("%04d", magnitude % 10000), "0")
@@ -298,9 +169,10 @@ class _Renderer:
         return case((value.is_(None), None), else_=text)
 
     def _datetime(self, value: Any) -> Any:
-        # The general path writes ISO 8601 like Python's isoformat() in GraphQL, epochs in REST.
+        # The general path writes ISO 8601 like Python's isoformat(), or epoch seconds.
+        epoch = self.values.times is TimeFormat.EPOCH
         if self.postgres:
-            if self.wire is WireFormat.REST:
+            if epoch:
                 return cast(func.floor(func.extract("epoch", value)), BigInteger)
             utc = func.timezone("UTC", value)
             micro = func.to_char(utc, ".US")
@@ -309,7 +181,7 @@ class _Renderer:
                 + case((micro == ".000000", ""), else_=micro)
                 + "+00:00"
             )
-        if self.wire is WireFormat.REST:
+        if epoch:
             return cast(func.strftime("%s", value), BigInteger)
         micro = func.substr(value, 21, 6)
         iso = func.replace(func.substr(value, 1, 19), " ", "T") + case(
@@ -326,22 +198,18 @@ class _Renderer:
                 .render_derived()
             )
             pairs = [
-                _typename(item.key, selection.type_name)
+                self.typename(item.key, selection.type_name)
                 if item.name == TYPENAME
-                else (item.key, elements.c.value.op("->")(_text(item.name)), False)
+                # The stored text may escape what the general path writes raw: re-encode.
+                else (item.key, elements.c.value.op("->>")(_text(item.name)), False)
                 for item in selection.fields
             ]
-            aggregated = func.json_agg(aggregate_order_by(self.object(pairs), elements.c.position))
-            return (
-                select(func.coalesce(aggregated, literal_column("'[]'::json")))
-                .select_from(elements)
-                .scalar_subquery()
-            )
+            return self.many(select(elements), self.object(pairs), [elements.c.position])
         elements = func.json_each(column).table_valued("value", "key")
         pairs = [
-            _typename(item.key, selection.type_name)
+            self.typename(item.key, selection.type_name)
             if item.name == TYPENAME
-            else (item.key, func.json_extract(elements.c.value, f"$.{item.name}"), False)
+            else (item.key, func.json_extract(elements.c.value, f"$.{_checked(item.name)}"), False)
             for item in selection.fields
         ]
         ordered = (
@@ -356,12 +224,14 @@ class _Renderer:
     def many(self, rows: Select[Any], value: Any, order: list[Any]) -> Any:
         """A JSON array of ``value`` over ``rows`` in ``order`` (``[]`` when there are none)."""
         if self.postgres:
-            aggregated = func.json_agg(aggregate_order_by(value, *order))
-            return (
-                rows.with_only_columns(func.coalesce(aggregated, literal_column("'[]'::json")))
-                .order_by(None)
-                .scalar_subquery()
+            separator = _json_text(",")
+            aggregated = func.string_agg(
+                value, aggregate_order_by(separator, *order) if order else separator
             )
+            array = func.coalesce(
+                _concat([_json_text("["), aggregated, _json_text("]")]), _json_text("[]")
+            )
+            return rows.with_only_columns(array).order_by(None).scalar_subquery()
         ordered = rows.with_only_columns(value.label("value")).order_by(*order).subquery()
         return select(func.json_group_array(func.json(ordered.c.value))).scalar_subquery()
 
@@ -369,42 +239,41 @@ class _Renderer:
 class Compiler:
     """Turns selections into expressions over aliased models."""
 
-    def __init__(self, renderer: _Renderer) -> None:
+    def __init__(self, renderer: _Renderer, registry: Registry) -> None:
         self.render = renderer
+        self.registry = registry
 
     def object_of(self, selection: Selection, entity: Any) -> Any:
         """The JSON object ``selection`` asks for, for one row of ``entity``."""
-        mapped = TYPES[selection.type_name]
+        mapped = self.registry.types[selection.type_name]
         pairs: list[tuple[str, Any, bool]] = []
         for item in selection.fields:
             if item.name == TYPENAME:
-                pairs.append(_typename(item.key, selection.type_name))
+                pairs.append(self.render.typename(item.key, selection.type_name))
             elif item.name in mapped.relations:
                 assert item.selection is not None
                 relation = mapped.relations[item.name]
                 pairs.append((item.key, self.related(relation, item.selection, entity), True))
             elif item.name in mapped.json_lists:
                 assert item.selection is not None
-                column = getattr(entity, item.name)
+                column = getattr(entity, mapped.json_lists[item.name].column)
                 pairs.append((item.key, self.render.json_list(column, item.selection), True))
             else:
-                compute = mapped.computed.get(item.name)
-                expression = compute(entity) if compute else getattr(entity, item.name)
-                rendered, is_json = self.render.leaf(mapped.model, item.name, expression)
+                expression = getattr(entity, mapped.leaves[item.name])
+                rendered, is_json = self.render.leaf(expression)
                 pairs.append((item.key, rendered, is_json))
         return self.render.object(pairs)
 
     def related(self, relation: Relation, selection: Selection, parent: Any) -> Any:
         """The JSON of a relation of one ``parent`` row: an array or one object (or null)."""
-        child = aliased(relation.model)
+        child = aliased(relation.related.model)
         value = self.object_of(selection, child)
         # Correlated explicitly: on SQLite the rows sit in a FROM sub-query of the aggregate.
         rows = select(child).where(relation.link(child, parent)).correlate(parent)
-        if relation.many:
-            return self.render.many(rows, value, relation.order(child))
-        return (
-            rows.with_only_columns(value).order_by(*relation.order(child)).limit(1)
-        ).scalar_subquery()
+        order = relation.related.order(child)
+        if relation.related.many:
+            return self.render.many(rows, value, order)
+        return (rows.with_only_columns(value).order_by(*order).limit(1)).scalar_subquery()
 
     def page(
         self,
@@ -431,7 +300,7 @@ class Compiler:
         for item in selection.fields:
             assert item.name == TYPENAME or item.selection is not None
             if item.name == TYPENAME:
-                pairs.append(_typename(item.key, selection.type_name))
+                pairs.append(self.render.typename(item.key, selection.type_name))
             elif item.name == "content":
                 assert item.selection is not None
                 value = self.object_of(item.selection, row)
@@ -444,7 +313,7 @@ class Compiler:
                     "total": count_of(base).scalar_subquery(),
                 }
                 fields = [
-                    _typename(sub.key, item.selection.type_name)
+                    self.render.typename(sub.key, item.selection.type_name)
                     if sub.name == TYPENAME
                     else (sub.key, paging[sub.name], False)
                     for sub in item.selection.fields
@@ -552,37 +421,40 @@ class PreparedRead:
 class CompiledStatements:
     """The statements of compiled reads, built once per shape and reused with new values.
 
-    A shape is the root field, its selection, the dialect and wire format, and the root's
-    arguments except those passed as parameters (the looked-up id of ``contact``).
+    A shape is the root field, its selection, the value format, and the root's arguments
+    except those passed as parameters (the looked-up id of ``contact``); one instance serves
+    one dialect.
     """
 
     CACHE_SIZE = 512
 
-    def __init__(self, dialect: Dialect) -> None:
+    def __init__(self, dialect: Dialect, registry: Registry) -> None:
         self._dialect = dialect
+        self._registry = registry
         self._statements: OrderedDict[Hashable, PreparedRead] = OrderedDict()
 
     def _prepared(
-        self, root: str, arguments: Mapping[str, Any], selection: Selection, wire: WireFormat
+        self, root: str, arguments: Mapping[str, Any], selection: Selection, values: ValueFormat
     ) -> "PreparedRead":
         parameter = ROOTS[root].parameter
         shape_arguments = tuple(sorted((k, v) for k, v in arguments.items() if k != parameter))
-        shape = (root, shape_arguments, selection, wire)
+        shape = (root, shape_arguments, selection, values)
         prepared = self._statements.get(shape)
         if prepared is not None:
             self._statements.move_to_end(shape)
             return prepared
-        prepared = PreparedRead.of(self.statement(root, arguments, selection, wire), self._dialect)
+        statement = self.statement(root, arguments, selection, values)
+        prepared = PreparedRead.of(statement, self._dialect)
         self._statements[shape] = prepared
         if len(self._statements) > self.CACHE_SIZE:
             self._statements.popitem(last=False)
         return prepared
 
     def statement(
-        self, root: str, arguments: Mapping[str, Any], selection: Selection, wire: WireFormat
+        self, root: str, arguments: Mapping[str, Any], selection: Selection, values: ValueFormat
     ) -> Select[Any]:
         """The statement of one root field, its caller and looked-up id left as parameters."""
-        compiler = Compiler(_Renderer(self._dialect.name, wire))
+        compiler = Compiler(_Renderer(self._dialect.name, values), self._registry)
         caller = _caller_parameters()
         if root == "contacts":
             return compiler.contact_page(caller, arguments, selection)
@@ -598,19 +470,16 @@ class CompiledStatements:
         root: str,
         arguments: Mapping[str, Any],
         selection: Selection,
-        wire: WireFormat,
-    ) -> tuple[bool, Any]:
-        """Answer one root field with one statement: ``(True, value)``, or ``(False, None)``
-        when the general path must answer (for instance to report that nothing was found)."""
-        prepared = self._prepared(root, arguments, selection, wire)
-        values = _caller_values(principal)
+        values: ValueFormat,
+    ) -> str | None:
+        """The JSON text answering one root field, from one statement; ``None`` when the
+        general path must answer (for instance to report that nothing was found)."""
+        prepared = self._prepared(root, arguments, selection, values)
+        parameters = _caller_values(principal)
         parameter = ROOTS[root].parameter
         if parameter is not None:
-            values["parameter"] = arguments[parameter]
+            parameters["parameter"] = arguments[parameter]
         async with db.read_connection() as connection:
-            answer = (
-                await connection.exec_driver_sql(prepared.sql, prepared.parameters(values))
-            ).scalar()
-        if answer is None:
-            return False, None
-        return True, orjson.loads(answer) if isinstance(answer, str | bytes) else answer
+            result = await connection.exec_driver_sql(prepared.sql, prepared.parameters(parameters))
+            answer: str | None = result.scalar()
+        return answer

@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base, Money, UtcDateTime, created_on_column, id_column
@@ -38,9 +39,9 @@ class Wallet(TenantOwned, Base):
     terminated_on: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_on: Mapped[datetime] = created_on_column()
 
-    @property
+    @hybrid_property
     def balance(self) -> Decimal:
-        """The whole balance: open plus commerce."""
+        """The whole balance: open plus commerce (in Python, and in SQL through the class)."""
         return self.open_balance + self.commerce_balance
 
 

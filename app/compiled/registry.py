@@ -1,0 +1,106 @@
+"""The types compiled reads can answer: GraphQL object types mapped to models.
+
+The schema layer derives a :class:`Registry` from its types (``schema.mapping.maps``) and their
+relation fields (built from the dataloaders' :class:`~app.db.relations.Related` declarations);
+the checks against the SQLAlchemy mappers live here, next to the SQL that relies on them.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import JSON, ColumnElement, Float, inspect
+from sqlalchemy.ext.hybrid import hybrid_property
+
+from app.compiled.plan import Selection
+from app.db.relations import Related
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A relation field: the GraphQL type of its objects, the rows it declares, and the parent's
+    attribute their key column matches."""
+
+    target: str
+    related: Related
+    parent_key: str
+
+    def link(self, child: Any, parent: Any) -> ColumnElement[bool]:
+        """The condition joining a ``child`` row (an alias of the related model) to ``parent``."""
+        condition: ColumnElement[bool] = getattr(child, self.related.key) == getattr(
+            parent, self.parent_key
+        )
+        return condition
+
+
+@dataclass(frozen=True)
+class JsonList:
+    """A JSON ``column`` holding a list of objects of the GraphQL type ``target``."""
+
+    target: str
+    column: str
+
+
+@dataclass(frozen=True)
+class MappedType:
+    """A GraphQL object type whose leaf fields are attributes of ``model``.
+
+    ``leaves`` maps GraphQL field names to the model's attributes (columns or SQL-expressible
+    hybrids); ``relations`` and ``json_lists`` are the fields that hold objects.
+    """
+
+    name: str
+    model: Any
+    leaves: Mapping[str, str] = field(default_factory=dict)
+    relations: Mapping[str, Relation] = field(default_factory=dict)
+    json_lists: Mapping[str, JsonList] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Registry:
+    """Every mapped type by GraphQL name, the keys of the object types held in JSON lists,
+    and the fields of mapped types that look compilable but are not (``Type.field: why``)."""
+
+    types: Mapping[str, MappedType]
+    json_objects: Mapping[str, frozenset[str]]
+    problems: tuple[str, ...] = ()
+
+
+def leaf_problem(model: Any, attribute: str) -> str | None:
+    """Why ``attribute`` of ``model`` cannot be a compiled leaf, or ``None`` if it can.
+
+    A leaf is a mapped column (not JSON) or a hybrid property with a SQL expression.
+    """
+    mapper = inspect(model)
+    if attribute in mapper.column_attrs:
+        if isinstance(mapper.column_attrs[attribute].expression.type, JSON):
+            return f"{model.__name__}.{attribute} is a JSON column"
+        return None
+    descriptor = mapper.all_orm_descriptors.get(attribute)
+    if isinstance(descriptor, hybrid_property):
+        return None
+    return f"{model.__name__}.{attribute} is neither a column nor a hybrid property"
+
+
+def is_json_column(model: Any, attribute: str) -> bool:
+    """Whether ``attribute`` of ``model`` is a JSON column."""
+    attrs = inspect(model).column_attrs
+    return attribute in attrs and isinstance(attrs[attribute].expression.type, JSON)
+
+
+def holds_floats(registry: Registry, selection: Selection) -> bool:
+    """Whether ``selection`` (or a selection below it) writes a float column.
+
+    The databases write some floats otherwise than the general path's encoder (``1e-05`` for
+    ``0.00001``, ``100`` for ``100.0``, 15 digits on SQLite): such an answer is re-encoded.
+    """
+    mapped = registry.types.get(selection.type_name)
+    for item in selection.fields:
+        if item.selection is not None:
+            if holds_floats(registry, item.selection):
+                return True
+        elif mapped is not None and item.name in mapped.leaves:
+            attribute = getattr(mapped.model, mapped.leaves[item.name])
+            if isinstance(attribute.type, Float):
+                return True
+    return False

@@ -1,0 +1,65 @@
+"""How Strawberry types declare what compiled reads derive from them.
+
+``@maps(models.Contact)`` says that the type's fields without resolvers are attributes of that
+model; :func:`relation` builds a relation field from a dataloader's
+:class:`~app.db.relations.Related` declaration, so that the general resolver and the compiled
+join come from the same declaration. Nothing here touches SQL.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import strawberry
+
+from resolvers.context import Info
+from resolvers.relations import RelationLoader
+
+T = TypeVar("T", bound=type)
+
+MAPPED_MODEL = "__mapped_model__"
+RELATION = "relation"
+
+
+def maps(model: Any) -> Callable[[T], T]:
+    """Class decorator: the Strawberry type's plain fields are attributes of ``model``."""
+
+    def mark(cls: T) -> T:
+        setattr(cls, MAPPED_MODEL, model)
+        return cls
+
+    return mark
+
+
+def mapped_model(cls: Any) -> Any | None:
+    """The model a type ``maps`` (set on the type itself, not inherited), or ``None``."""
+    return vars(cls).get(MAPPED_MODEL)
+
+
+@dataclass(frozen=True)
+class RelationField:
+    """A relation field's declaration: the loader and the parent attribute giving its key."""
+
+    loader: type[RelationLoader]
+    parent_key: str
+
+
+def relation(loader: type[RelationLoader], *, description: str, parent_key: str = "id") -> Any:
+    """A field resolved by ``loader`` with the parent's ``parent_key`` attribute.
+
+    The field's GraphQL type is the class annotation it is assigned to (a list for a ``many``
+    loader). A parent whose key is null has no related rows.
+    """
+    many = loader.related.many
+
+    async def resolve(root: Any, info: Info) -> Any:
+        key = getattr(root, parent_key)
+        if key is None:
+            return [] if many else None
+        return await info.context.loaders.get(loader).load(key)
+
+    return strawberry.field(
+        resolver=resolve,
+        description=description,
+        metadata={RELATION: RelationField(loader, parent_key)},
+    )
