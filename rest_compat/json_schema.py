@@ -148,9 +148,10 @@ def object_schema(
     if description:
         schema["description"] = description
     schema["properties"] = dict(properties)
-    required = [name for name in properties if name in set(required)]
-    if required:
-        schema["required"] = required
+    needed = set(required)
+    in_order = [name for name in properties if name in needed]
+    if in_order:
+        schema["required"] = in_order
     schema["additionalProperties"] = False
     return schema
 

@@ -25,6 +25,7 @@ from graphql import (
 from rest_compat.json_schema import COMPONENTS, JsonSchema, SchemaSet
 from rest_compat.route import API_PREFIX, RestRoute
 from rest_compat.table import CompiledRoute, compile_route
+from schema.schema import build_schema
 
 ERROR_SCHEMA: JsonSchema = {
     "type": "object",
@@ -103,6 +104,9 @@ def _parameter(
     default = operation.default(variable)
     if default is not None:
         schema["default"] = default
+    if where == "path":
+        # The route table matches a path parameter as one non-empty segment.
+        schema |= {"minLength": 1, "pattern": "^[^/]+$"}
     parameter: dict[str, Any] = {
         "name": name,
         "in": where,
@@ -183,8 +187,6 @@ def openapi_document(
 ) -> dict[str, Any]:
     """An OpenAPI 3.1 document with one operation per route row (``schema``: the gateway's)."""
     if schema is None:
-        from schema.schema import build_schema
-
         schema = build_schema()._schema
     schemas = SchemaSet(schema)
     paths: dict[str, dict[str, Any]] = {}
