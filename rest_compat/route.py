@@ -4,7 +4,26 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from rest_compat.json_schema import JsonSchema, object_schema
+
 API_PREFIX = "/backoffice/v1"
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A reshaping of an operation's result, declared with the same reshaping of its schema.
+
+    ``reshape`` turns the root field's value into the documented JSON; ``reshape_schema`` turns
+    the JSON Schema of that value (derived from the selection) into the schema of the documented
+    JSON, so that the OpenAPI document stays derived from the route table.
+    """
+
+    reshape: Callable[[Any], Any]
+    reshape_schema: Callable[[JsonSchema], JsonSchema]
+
+    def __call__(self, data: Any) -> Any:
+        """The documented JSON for the root field's value."""
+        return self.reshape(data)
 
 
 @dataclass(frozen=True)
@@ -26,7 +45,7 @@ class RestRoute:
     body: str | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
     status: int = 200
-    shape: Callable[[Any], Any] | None = None
+    shape: Shape | None = None
     public_key_allowed: bool = False
     notes: tuple[str, ...] = ()
     example_body: Mapping[str, Any] | None = None
@@ -37,6 +56,13 @@ class RestRoute:
         return API_PREFIX + self.path
 
 
-def identifier(data: Any) -> dict[str, Any]:
-    """The spec's usual answer to a change: ``{"id": ...}``."""
+def _identifier(data: Any) -> dict[str, Any]:
     return {"id": data["id"]}
+
+
+def _identifier_schema(selected: JsonSchema) -> JsonSchema:
+    return object_schema({"id": selected["properties"]["id"]}, ["id"])
+
+
+identifier = Shape(_identifier, _identifier_schema)
+"""The spec's usual answer to a change: ``{"id": ...}``."""

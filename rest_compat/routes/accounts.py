@@ -2,7 +2,8 @@
 
 from typing import Any
 
-from rest_compat.route import RestRoute, identifier
+from rest_compat.json_schema import JsonSchema, non_null, nullable, object_schema
+from rest_compat.route import RestRoute, Shape, identifier
 
 SECTION = "Accounts"
 PAGING = "paging { page size total }"
@@ -44,11 +45,26 @@ REWARD_FIELDS = (
 )
 
 
-def account_rewards(data: Any) -> dict[str, Any]:
-    """The account's identity with its reward attributes beside it (null on other accounts)."""
+IDENTITY_FIELDS = ("id", "name", "number", "currency_code")
+
+
+def _account_rewards(data: Any) -> dict[str, Any]:
     rewards = data.get("rewards") or {}
-    flat = {key: data[key] for key in ("id", "name", "number", "currency_code")}
+    flat = {key: data[key] for key in IDENTITY_FIELDS}
     return flat | {key: rewards.get(key) for key in REWARD_FIELDS}
+
+
+def _account_rewards_schema(selected: JsonSchema) -> JsonSchema:
+    account = selected["properties"]
+    rewards = non_null(account["rewards"])["properties"]
+    properties = {key: account[key] for key in IDENTITY_FIELDS} | {
+        key: nullable(non_null(rewards[key])) for key in REWARD_FIELDS
+    }
+    return object_schema(properties, properties, selected.get("description"))
+
+
+account_rewards = Shape(_account_rewards, _account_rewards_schema)
+"""The account's identity with its reward attributes beside it (null on other accounts)."""
 
 
 ROUTES = [

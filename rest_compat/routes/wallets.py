@@ -2,7 +2,8 @@
 
 from typing import Any
 
-from rest_compat.route import RestRoute, identifier
+from rest_compat.json_schema import JsonSchema, non_null
+from rest_compat.route import RestRoute, Shape, identifier
 
 SECTION = "Wallets"
 JOURNALS_SECTION = "Journals"
@@ -50,12 +51,23 @@ COMMERCE_FIELDS = """
 """
 
 
-def commerce_balances(data: Any) -> list[dict[str, Any]]:
-    """The top-level array; ``expiration`` is left out unless include_expiration asked for it."""
+def _commerce_balances(data: Any) -> list[dict[str, Any]]:
     return [
         {key: value for key, value in item.items() if key != "expiration" or value is not None}
         for item in data
     ]
+
+
+def _commerce_balances_schema(selected: JsonSchema) -> JsonSchema:
+    item = dict(selected["items"])
+    properties = dict(item["properties"])
+    properties["expiration"] = non_null(properties["expiration"])
+    required = [name for name in item["required"] if name != "expiration"]
+    return {**selected, "items": {**item, "properties": properties, "required": required}}
+
+
+commerce_balances = Shape(_commerce_balances, _commerce_balances_schema)
+"""The top-level array; ``expiration`` is left out unless include_expiration asked for it."""
 
 
 ROUTES = [
