@@ -79,14 +79,14 @@ async def contact_accounts(
 async def create_account(info: Info, contact_id: str, fields: dict[str, Any]) -> Account:
     """Add an account to a contact."""
     principal = info.context.backoffice()
-    async with info.context.db.write() as session:
+    async with info.context.write() as session:
         return await service.create_account(session, principal, contact_id, fields)
 
 
 async def update_account(info: Info, id: str, fields: dict[str, Any]) -> Account:
     """Change an account."""
     principal = info.context.backoffice()
-    async with info.context.db.write() as session:
+    async with info.context.write() as session:
         return await service.update_account(session, principal, id, fields)
 
 
@@ -95,7 +95,7 @@ async def change_life_cycle_state(
 ) -> Account:
     """Activate, suspend or terminate an account."""
     principal = info.context.backoffice()
-    async with info.context.db.write() as session:
+    async with info.context.write() as session:
         return await service.change_life_cycle_state(
             session, principal, id, life_cycle_state, transfer_to_account_id
         )
@@ -104,7 +104,7 @@ async def change_life_cycle_state(
 async def update_rewards(info: Info, id: str, fields: dict[str, Any]) -> Account:
     """Change the reward attributes of a primary account."""
     principal = info.context.backoffice()
-    async with info.context.db.write() as session:
+    async with info.context.write() as session:
         return await service.update_rewards(session, principal, id, fields)
 
 
@@ -113,28 +113,28 @@ async def sign_up_to_reward_scheme(
 ) -> AccountRewardScheme:
     """Sign an account up to a reward scheme."""
     principal = info.context.backoffice()
-    async with info.context.db.write() as session:
+    async with info.context.write() as session:
         return await service.sign_up_to_reward_scheme(session, principal, id, fields)
 
 
 async def sign_out_of_reward_scheme(info: Info, id: str, reward_scheme_id: str) -> Account:
     """Sign an account out of a reward scheme."""
     principal = info.context.backoffice()
-    async with info.context.db.write() as session:
+    async with info.context.write() as session:
         return await service.sign_out_of_reward_scheme(session, principal, id, reward_scheme_id)
 
 
 async def add_merchants(info: Info, id: str, merchants: list[dict[str, Any]]) -> Account:
     """Add or update an account's automatic-spend merchants."""
     principal = info.context.backoffice()
-    async with info.context.db.write() as session:
+    async with info.context.write() as session:
         return await service.add_merchants(session, principal, id, merchants)
 
 
 async def remove_merchant(info: Info, id: str, merchant_id: str) -> Account:
     """Remove a merchant from an account's automatic spends."""
     principal = info.context.backoffice()
-    async with info.context.db.write() as session:
+    async with info.context.write() as session:
         return await service.remove_merchant(session, principal, id, merchant_id)
 
 

@@ -60,19 +60,19 @@ async def contacts(info: Info, request: PageRequest, filters: dict[str, Any]) ->
 async def create_contact(info: Info, fields: dict[str, Any]) -> Contact:
     """Create a contact."""
     principal = info.context.backoffice()
-    async with info.context.db.write() as session:
+    async with info.context.write() as session:
         return await service.create_contact(session, principal, fields)
 
 
 async def update_contact(info: Info, id: str, fields: dict[str, Any]) -> Contact:
     """Update a contact."""
     principal = info.context.backoffice()
-    async with info.context.db.write() as session:
+    async with info.context.write() as session:
         return await service.update_contact(session, principal, id, fields)
 
 
 async def delete_contact(info: Info, id: str) -> str:
     """Delete a contact; returns its id."""
     principal = info.context.backoffice()
-    async with info.context.db.write() as session:
+    async with info.context.write() as session:
         return await service.delete_contact(session, principal, id)

@@ -1,8 +1,11 @@
 """The typed per-request context every resolver receives."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeAlias
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info as StrawberryInfo
 
 from app.auth.authenticate import Authenticator
@@ -39,6 +42,20 @@ class Context:
     def any_key(self) -> Principal:
         """The caller, for operations public keys may perform too."""
         return require_any_key(self.principal)
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[AsyncSession]:
+        """The write session of one mutation: it commits on a clean exit, rolls back on an
+        error, and then clears this request's dataloaders.
+
+        Every mutation resolver writes through here (never ``db.write()`` directly), so later
+        fields and later mutations of the same document never see rows cached before the write.
+        """
+        try:
+            async with self.db.write() as session:
+                yield session
+        finally:
+            self.loaders.clear_all()
 
 
 Info: TypeAlias = StrawberryInfo[Context, None]

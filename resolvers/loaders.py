@@ -82,6 +82,15 @@ class Loaders:
             loader = self._loaders[loader_class] = loader_class(self._db, self._principal)
         return loader
 
+    def clear_all(self) -> None:
+        """Forget every row loaded so far in this request.
+
+        Called by :meth:`resolvers.context.Context.write` after each write, so that the fields
+        and mutations that follow in the same document load the state the write left.
+        """
+        for loader in self._loaders.values():
+            loader.clear_all()
+
 
 def unique(keys: Iterable[K]) -> list[K]:
     """``keys`` without repeats, in first-seen order."""

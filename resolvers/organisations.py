@@ -200,26 +200,26 @@ def parent_if_visible(info: Info, parent: Organisation | None) -> Organisation |
 async def register_organisation(info: Info, fields: dict[str, Any]) -> Organisation:
     """Register a business below the organisation of the caller's key (public keys may)."""
     principal = info.context.any_key()
-    async with info.context.db.write() as session:
+    async with info.context.write() as session:
         return await service.register_organisation(session, principal, fields)
 
 
 async def create_network_organisation(info: Info, id: str, fields: dict[str, Any]) -> Organisation:
     """Create an organisation below another."""
     principal = info.context.backoffice()
-    async with info.context.db.write() as session:
+    async with info.context.write() as session:
         return await service.create_network_organisation(session, principal, id, fields)
 
 
 async def update_organisation(info: Info, id: str, fields: dict[str, Any]) -> Organisation:
     """Update an organisation."""
     principal = info.context.backoffice()
-    async with info.context.db.write() as session:
+    async with info.context.write() as session:
         return await service.update_organisation(session, principal, id, fields)
 
 
 async def delete_organisation(info: Info, id: str) -> str:
     """Remove an organisation; returns its id."""
     principal = info.context.backoffice()
-    async with info.context.db.write() as session:
+    async with info.context.write() as session:
         return await service.delete_organisation(session, principal, id)

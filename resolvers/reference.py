@@ -129,19 +129,19 @@ async def search(
 async def create(info: Info, kind: ReferenceKind, fields: dict[str, Any]) -> Any:
     """Create a row of reference data."""
     principal = info.context.backoffice()
-    async with info.context.db.write() as session:
+    async with info.context.write() as session:
         return await service.create(session, principal, kind, fields)
 
 
 async def update(info: Info, kind: ReferenceKind, id: str, fields: dict[str, Any]) -> Any:
     """Change a row of reference data."""
     principal = info.context.backoffice()
-    async with info.context.db.write() as session:
+    async with info.context.write() as session:
         return await service.update(session, principal, kind, id, fields)
 
 
 async def delete(info: Info, kind: ReferenceKind, id: str) -> str:
     """Delete a row of reference data; returns its id."""
     principal = info.context.backoffice()
-    async with info.context.db.write() as session:
+    async with info.context.write() as session:
         return await service.delete(session, principal, kind, id)

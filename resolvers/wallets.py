@@ -126,21 +126,21 @@ async def journal(info: Info, id: str) -> Journal:
 async def create_wallet(info: Info, account_id: str, fields: dict[str, Any]) -> Wallet:
     """Add a wallet to an account."""
     principal = info.context.backoffice()
-    async with info.context.db.write() as session:
+    async with info.context.write() as session:
         return await service.create_wallet(session, principal, account_id, fields)
 
 
 async def update_wallet(info: Info, id: str, fields: dict[str, Any]) -> Wallet:
     """Change a wallet's settings."""
     principal = info.context.backoffice()
-    async with info.context.db.write() as session:
+    async with info.context.write() as session:
         return await service.update_wallet(session, principal, id, fields)
 
 
 async def terminate_wallet(info: Info, id: str) -> Wallet:
     """Terminate a wallet."""
     principal = info.context.backoffice()
-    async with info.context.db.write() as session:
+    async with info.context.write() as session:
         return await service.terminate_wallet(session, principal, id)
 
 
@@ -149,5 +149,5 @@ async def post_journal(info: Info, fields: dict[str, Any], idempotency_key: str 
     principal = info.context.backoffice()
     if idempotency_key is None:
         idempotency_key = info.context.request_headers.get("idempotency-key")
-    async with info.context.db.write() as session:
+    async with info.context.write() as session:
         return await service.post_journal(session, principal, fields, idempotency_key)

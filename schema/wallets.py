@@ -248,8 +248,14 @@ class Journal:
         description="Whether the debit was allowed to take the balance below zero."
     )
     balance_after: Decimal = strawberry.field(description="The wallet's balance after posting.")
-    created_on: datetime = strawberry.field(description="When the journal actually happened.")
-    posted_on: datetime = strawberry.field(description="When the journal was recorded.")
+    created_on: datetime = strawberry.field(
+        description="The business date: when the journal actually happened (as the caller gave"
+        " it, else the posting time)."
+    )
+    posted_on: datetime = strawberry.field(
+        description="When the gateway posted the journal (server clock); limit periods count"
+        " by this time."
+    )
 
     @strawberry.field(description="The wallet the journal belongs to.")
     async def wallet(self, info: Info) -> "Wallet":
@@ -478,7 +484,10 @@ class PostJournalInput:
         default=None, description="Valid to (credits: when the amount expires)."
     )
     created_on: datetime | None = strawberry.field(
-        default=None, description="When the journal actually happened (default: now)."
+        default=None,
+        description="The business date: when the journal actually happened (default: now)."
+        " At most 5 minutes ahead of the server's clock and 366 days behind it (else an"
+        " INVALIDVALUE error naming created_on). Limits ignore it: they count by posting time.",
     )
     allow_negative_balance: bool = strawberry.field(
         default=False,

@@ -24,6 +24,7 @@ from app.db.models import (
     RewardTier,
 )
 from app.errors import BusinessRuleViolation, Conflict, InvalidInput, NotFound
+from app.identifiers import ensure_not_a_primary_id
 from app.pagination import Page, PageRequest
 from app.reference.lookup import get_visible
 from app.wallets import repository as wallet_rows
@@ -51,6 +52,8 @@ async def _new_number(session: AsyncSession, organisation_id: str, is_test: bool
     for _ in range(_NUMBER_ATTEMPTS):
         number = f"{NUMBER_PREFIX}{secrets.randbelow(10**NUMBER_DIGITS):0{NUMBER_DIGITS}d}"
         if not await repository.number_taken(session, organisation_id, is_test, number):
+            # Never UUID-shaped, so never an account id; the shared rule still has the say.
+            await ensure_not_a_primary_id(session, Account, "number", number)
             return number
     raise Conflict("Could not find a free account number; try again.", ["number"])
 

@@ -10,6 +10,7 @@ from app.auth.principal import Principal
 from app.db.models import Account, Contact, ContactAddress, ContactPhone
 from app.errors import NotFound
 from app.pagination import Page, PageRequest, fetch_page
+from app.search import contains_literal
 from app.tenancy import tenant_scoped
 
 DEFAULT_SORT = "created_on"
@@ -98,14 +99,18 @@ def matching_contacts(
     """The caller's contacts matching every given filter (unordered)."""
     stmt = visible_contacts(principal)
     if search_value:
-        pattern = f"%{search_value.lower()}%"
         stmt = stmt.where(
             or_(
-                Contact.first_name.ilike(pattern),
-                Contact.last_name.ilike(pattern),
-                Contact.company_name.ilike(pattern),
-                Contact.email_address.ilike(pattern),
-                Contact.code.ilike(pattern),
+                *(
+                    contains_literal(column, search_value)
+                    for column in (
+                        Contact.first_name,
+                        Contact.last_name,
+                        Contact.company_name,
+                        Contact.email_address,
+                        Contact.code,
+                    )
+                )
             )
         )
     if contact_type:

@@ -9,6 +9,7 @@ from app.auth.principal import Principal
 from app.contacts import repository
 from app.db.models import Contact
 from app.errors import Conflict, InvalidInput
+from app.identifiers import ensure_not_a_primary_id
 
 CONTACT_TYPES = ("PERSON", "COMPANY")
 
@@ -37,6 +38,8 @@ def _normalise_email(fields: dict[str, Any]) -> None:
 
 
 async def _check_code(session: AsyncSession, contact: Contact, exclude_id: str | None) -> None:
+    """Codes are unique per organisation and mode and never a contact's id (409 naming code)."""
+    await ensure_not_a_primary_id(session, Contact, "code", contact.code)
     if contact.code and await repository.code_taken(session, contact, contact.code, exclude_id):
         raise Conflict(f"A contact with code {contact.code!r} exists already.", ["code"])
 

@@ -38,6 +38,7 @@ from app.db.models.organisations import (
 )
 from app.errors import NotFound
 from app.pagination import Page, PageRequest, fetch_page
+from app.search import contains_literal, equals_ignoring_case
 from app.tenancy import visible_organisations
 
 SORT_COLUMNS = {
@@ -160,7 +161,7 @@ async def search_network(
     """A page of the direct children of ``parent_id`` matching every given filter."""
     stmt = visible(principal).where(Organisation.parent_id == parent_id)
     if name:
-        stmt = stmt.where(Organisation.name.ilike(f"%{name}%"))
+        stmt = stmt.where(contains_literal(Organisation.name, name))
     if org_types:
         stmt = stmt.where(Organisation.org_type.in_(org_types))
     if group_id:
@@ -179,7 +180,9 @@ async def search_network(
             _has_location(func.upper(OrganisationLocation.country_code) == country.upper())
         )
     if town_city:
-        stmt = stmt.where(_has_location(OrganisationLocation.town_city.ilike(town_city)))
+        stmt = stmt.where(
+            _has_location(equals_ignoring_case(OrganisationLocation.town_city, town_city))
+        )
     if status:
         stmt = stmt.where(Organisation.status == status)
     if tap_code:
@@ -192,12 +195,11 @@ async def search_network(
             )
         )
     if search_value:
-        pattern = f"%{search_value}%"
         stmt = stmt.where(
             or_(
-                Organisation.name.ilike(pattern),
-                Organisation.description.ilike(pattern),
-                Organisation.cloud_name.ilike(pattern),
+                contains_literal(Organisation.name, search_value),
+                contains_literal(Organisation.description, search_value),
+                contains_literal(Organisation.cloud_name, search_value),
             )
         )
     for key, value in custom_fields or ():

@@ -30,6 +30,7 @@ from app.db.models.organisations import (
 )
 from app.db.models.reference import ReferenceColumns
 from app.pagination import Page, PageRequest, fetch_page
+from app.search import contains_literal
 from app.tenancy import tenant_scoped, visible_organisations
 
 # What a caller may sort each kind by, beyond the common name and created_on.
@@ -86,8 +87,7 @@ async def search(
     """
     stmt = tenant_scoped(select(model), model, principal)
     if search_value:
-        pattern = search_value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        stmt = stmt.where(model.name.ilike(f"%{pattern}%", escape="\\"))
+        stmt = stmt.where(contains_literal(model.name, search_value))
     for name, value in (equals or {}).items():
         if value is not None:
             stmt = stmt.where(getattr(model, name) == value)

@@ -8,7 +8,7 @@ changes. Amounts are ``Decimal`` throughout.
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -32,6 +32,11 @@ from app.wallets.limits import check_limits
 JOURNAL_TYPES = ("CREDIT", "DEBIT")
 POST_JOURNAL_OPERATION = "post_journal"
 MAX_IDEMPOTENCY_KEY_LENGTH = 200
+# A journal's created_on (its business date) may lead the server's clock by a small skew only,
+# and may lag it by at most a year and a day: enough for late batches and year-end
+# corrections, not enough to rewrite old history. Limits never look at created_on.
+CREATED_ON_CLOCK_SKEW = timedelta(minutes=5)
+CREATED_ON_MAX_AGE = timedelta(days=366)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +67,25 @@ def check_amount(value: Any, field: str = "amount") -> Decimal:
     return amount
 
 
+def check_created_on(created_on: datetime | None, now: datetime) -> datetime | None:
+    """The caller's ``created_on`` (UTC business date) if it lies in the accepted window.
+
+    The window is ``[now - CREATED_ON_MAX_AGE, now + CREATED_ON_CLOCK_SKEW]`` with ``now`` the
+    server's clock; outside it, InvalidInput (400) naming ``created_on``.
+    """
+    if created_on is None:
+        return None
+    if created_on > now + CREATED_ON_CLOCK_SKEW:
+        raise InvalidInput(
+            "created_on",
+            f"is in the future; at most {CREATED_ON_CLOCK_SKEW.seconds // 60} minutes ahead of"
+            " the server's clock is accepted",
+        )
+    if created_on < now - CREATED_ON_MAX_AGE:
+        raise InvalidInput("created_on", f"is more than {CREATED_ON_MAX_AGE.days} days in the past")
+    return created_on
+
+
 async def apply_posting(
     session: AsyncSession,
     wallet: Wallet,
@@ -77,6 +101,9 @@ async def apply_posting(
     negative balance, a debit may not take the balance it draws from below zero nor the
     wallet's total below its ``minimum_balance``. ``enforce_rules=False`` (balance moves
     between wallets of the system itself) skips the floors and the limit rules.
+
+    The journal's ``posted_on`` is the server's clock now; limit periods count by it.
+    ``created_on`` is the posting's business date (default: ``posted_on``).
     """
     if wallet.life_cycle_state != "EFFECTIVE":
         raise BusinessRuleViolation(
@@ -84,7 +111,8 @@ async def apply_posting(
             ["wallet", wallet.id],
         )
     amount = check_amount(posting.amount)
-    created_on = posting.created_on or utcnow()
+    posted_on = utcnow()
+    created_on = posting.created_on or posted_on
     is_debit = posting.journal_type == "DEBIT"
     if enforce_rules:
         await check_limits(
@@ -93,7 +121,7 @@ async def apply_posting(
             posting.journal_type,
             amount,
             posting.spend_condition_id is not None,
-            created_on,
+            posted_on,
         )
     change = -amount if is_debit else amount
     drawn_after: Decimal
@@ -145,7 +173,7 @@ async def apply_posting(
         allow_negative_balance=posting.allow_negative_balance,
         balance_after=wallet.balance,
         created_on=created_on,
-        posted_on=utcnow(),
+        posted_on=posted_on,
     )
     session.add(journal)
     await session.flush()
@@ -223,7 +251,8 @@ async def post_journal(
 
     ``fields``: wallet_id (id or code), amount, type (CREDIT|DEBIT), and optionally
     currency_code (must be the wallet's), description, spend_condition_id, valid_from,
-    valid_to, created_on, allow_negative_balance. With an ``idempotency_key`` the same request
+    valid_to, created_on (the business date, UTC; see :func:`check_created_on`),
+    allow_negative_balance. With an ``idempotency_key`` the same request
     sent again answers with the first journal and posts nothing; the same key with another
     request is an IdempotencyKeyReused error.
     """
@@ -246,6 +275,7 @@ async def post_journal(
     valid_from, valid_to = fields.get("valid_from"), fields.get("valid_to")
     if valid_from is not None and valid_to is not None and valid_to < valid_from:
         raise InvalidInput("valid_to", "is before valid_from")
+    created_on = check_created_on(fields.get("created_on"), utcnow())
     wallet = await repository.get_wallet(session, principal, fields["wallet_id"], for_update=True)
     currency_code = fields.get("currency_code")
     if currency_code is not None and currency_code.upper() != wallet.currency_code:
@@ -265,7 +295,7 @@ async def post_journal(
         description=fields.get("description"),
         valid_from=valid_from,
         valid_to=valid_to,
-        created_on=fields.get("created_on"),
+        created_on=created_on,
         allow_negative_balance=bool(fields.get("allow_negative_balance")),
     )
     return await apply_posting(session, wallet, posting, journal_id=journal_id)

@@ -2,9 +2,14 @@
 
 A rule names one transaction type (DEBIT, CREDIT or TOPUP: a credit of the open balance, i.e.
 one without a spend condition) and one calendar period (DAILY, WEEKLY from Monday, MONTHLY,
-ANNUAL; in UTC). Within the period that holds the journal's ``created_on``, the sum of the
-amounts of that type (this journal included) must not exceed ``maximum_amount``, their number
-must not exceed ``maximum_number``, and a single amount must be at least ``minimum_amount``.
+ANNUAL; in UTC). Within the period that holds the moment the journal is posted (the server's
+clock, the journal's ``posted_on``), the sum of the amounts of that type posted in the period
+(this journal included) must not exceed ``maximum_amount``, their number must not exceed
+``maximum_number``, and a single amount must be at least ``minimum_amount``.
+
+Periods never follow the caller's ``created_on`` (the business date): a back- or forward-dated
+journal would otherwise be counted in another period and let a limit be sidestepped
+(DESIGN.md section 3: time rules use the server's clock at posting).
 """
 
 from collections.abc import Sequence
@@ -117,9 +122,12 @@ async def check_limits(
     journal_type: str,
     amount: Decimal,
     has_spend_condition: bool,
-    created_on: datetime,
+    posted_on: datetime,
 ) -> None:
-    """Refuse (WalletLimitExceeded) a journal that would break one of the wallet's rules."""
+    """Refuse (WalletLimitExceeded) a journal that would break one of the wallet's rules.
+
+    ``posted_on`` is the server's time of posting (UTC); it picks the periods counted.
+    """
     for rule in wallet.limit_rules or []:
         if not _applies(rule, journal_type, has_spend_condition):
             continue
@@ -133,7 +141,7 @@ async def check_limits(
         maximum_number = rule.get("maximum_number")
         if maximum is None and maximum_number is None:
             continue
-        start, end = period_bounds(rule["period"], created_on)
+        start, end = period_bounds(rule["period"], posted_on)
         total, count = await repository.period_totals(
             session,
             wallet.id,

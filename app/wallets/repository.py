@@ -156,15 +156,17 @@ async def period_totals(
     *,
     open_balance_only: bool = False,
 ) -> tuple[Decimal, int]:
-    """The sum and number of the wallet's journals of one type created in ``[start, end)``.
+    """The sum and number of the wallet's journals of one type posted in ``[start, end)``.
+
+    Counted by ``posted_on`` (the server's clock), never by the caller's ``created_on``.
 
     ``open_balance_only`` counts only journals without a spend condition (top-ups).
     """
     stmt = select(func.coalesce(func.sum(Journal.amount), 0), func.count(Journal.id)).where(
         Journal.wallet_id == wallet_id,
         Journal.type == journal_type,
-        Journal.created_on >= start,
-        Journal.created_on < end,
+        Journal.posted_on >= start,
+        Journal.posted_on < end,
     )
     if open_balance_only:
         stmt = stmt.where(Journal.spend_condition_id.is_(None))

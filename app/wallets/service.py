@@ -17,6 +17,7 @@ from app.auth.principal import Principal
 from app.db.base import utcnow
 from app.db.models import Journal, SpendCondition, Wallet
 from app.errors import BusinessRuleViolation, Conflict, InvalidInput
+from app.identifiers import ensure_not_a_primary_id
 from app.pagination import PageRequest
 from app.wallets import repository
 from app.wallets.journals import Posting, apply_posting, post_journal
@@ -59,6 +60,8 @@ async def _new_code(session: AsyncSession, organisation_id: str, is_test: bool) 
     while True:
         code = str(10 ** (CODE_DIGITS - 1) + secrets.randbelow(9 * 10 ** (CODE_DIGITS - 1)))
         if not await repository.code_taken(session, organisation_id, is_test, code):
+            # Never UUID-shaped, so never a wallet id; the shared rule still has the say.
+            await ensure_not_a_primary_id(session, Wallet, "code", code)
             return code
 
 

@@ -29,6 +29,14 @@ LIST_QUERY = {
     )
 }
 
+CODE_NOTES = (
+    "`{id}` accepts the contact's id or its code; an id match wins.",
+    'code is unique per organisation and mode (409, parameters ["code"]) and may never be a'
+    " contact id: a code equal to an existing contact's id is refused with 409"
+    ' CRM.EXCEPTIONS.CONFLICTEXCEPTION, parameters ["code", <value>], so a lookup by id or'
+    " code is never ambiguous. Other values shaped like UUIDs are accepted.",
+)
+
 ROUTES = [
     RestRoute(
         method="POST",
@@ -57,6 +65,7 @@ ROUTES = [
                 }
             ],
         },
+        notes=CODE_NOTES[1:],
     ),
     RestRoute(
         method="GET",
@@ -73,6 +82,11 @@ ROUTES = [
             }}
         }}""",
         query=LIST_QUERY,
+        notes=(
+            "search_value matches contacts whose first_name, last_name, company_name,"
+            " email_address or code contains it, ignoring case; it is plain text: % and _"
+            " match themselves, not any characters.",
+        ),
     ),
     RestRoute(
         method="GET",
@@ -92,6 +106,7 @@ ROUTES = [
         body="body",
         shape=identifier,
         example_body={"email_address": "john.doe@example.com"},
+        notes=CODE_NOTES,
     ),
     RestRoute(
         method="DELETE",

@@ -14,10 +14,11 @@ LIMIT_NOTES = (
     " transaction_type (CREDIT, DEBIT or TOPUP, one or a list), period (DAILY, WEEKLY,"
     " MONTHLY, ANNUAL)}. A rule given for several transaction types is kept as one rule per"
     " type, each counted separately. TOPUP counts credits without a spend condition.",
-    "Limits count, per rule, the wallet's journals of that type whose created_on falls in the"
-    " same calendar period (UTC; weeks start on Monday) as the new journal's: their sum plus"
-    " the new amount may not exceed maximum_amount, their number plus one may not exceed"
-    " maximum_number, and a single amount must be at least minimum_amount"
+    "Limits count, per rule, the wallet's journals of that type posted in the current"
+    " calendar period (UTC; weeks start on Monday) by the server's clock (the journal's"
+    " posted_on), never by the created_on a caller sends: their sum plus the new amount may"
+    " not exceed maximum_amount, their number plus one may not exceed maximum_number, and a"
+    " single amount must be at least minimum_amount"
     ' (400 CRM.EXCEPTIONS.WALLETLIMITEXCEEDEDEXCEPTION, parameters ["wallet", id]).',
     "There are no global wallet rules in this gateway: a wallet without minimum_balance or"
     " limit_rules has no minimum (other than zero) and no limits.",
@@ -239,6 +240,12 @@ ROUTES = [
             " minimum_balance, is refused: 400 CRM.EXCEPTIONS.WALLETBALANCETOOLOWEXCEPTION,"
             ' parameters ["wallet", id].',
             "A TERMINATED wallet takes no journals (400).",
+            'created_on is the journal\'s business date ("when the journal actually created"),'
+            " default now; it is stored and shown as given but changes no rule: limits count"
+            " by posted_on, the server's clock at posting. It may lead the server's clock by"
+            " at most 5 minutes and lag it by at most 366 days; outside that window 400"
+            ' naming created_on (parameters ["created_on"]). The spec example\'s created_on'
+            " (April 2020) is therefore refused today; send a recent time.",
             "Idempotency-Key header (optional): the same key (per organisation and mode) with"
             " the same body answers with the first journal's id and posts nothing; with another"
             " body 409 CRM.EXCEPTIONS.IDEMPOTENCYKEYREUSEDEXCEPTION. Refused requests are not"

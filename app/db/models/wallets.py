@@ -58,10 +58,18 @@ class WalletCommerceBalance(Base):
 
 
 class Journal(TenantOwned, Base):
-    """One credit or debit of a wallet."""
+    """One credit or debit of a wallet.
+
+    ``created_on`` is the business date the caller may give (bounded, see
+    ``app.wallets.journals.check_created_on``); ``posted_on`` is the server's clock at posting,
+    by which limit periods are counted.
+    """
 
     __tablename__ = "journals"
-    __table_args__ = (Index("ix_journals_wallet_created", "wallet_id", "created_on"),)
+    __table_args__ = (
+        Index("ix_journals_wallet_created", "wallet_id", "created_on"),
+        Index("ix_journals_wallet_posted", "wallet_id", "posted_on"),
+    )
 
     id: Mapped[str] = id_column()
     wallet_id: Mapped[str] = mapped_column(ForeignKey("wallets.id"), nullable=False)
