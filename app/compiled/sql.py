@@ -10,7 +10,6 @@ from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -56,6 +55,7 @@ from app.db.models import (
     PaymentTerms,
     Wallet,
 )
+from app.money import loads_exact
 from app.pagination import PageRequest, SortOrder, count_of, page_order
 from app.wallets.repository import current_wallet_order
 
@@ -266,7 +266,7 @@ class _Renderer:
         # Computed fields (the wallet's balance) are sums of money columns.
         column_type = model.__table__.c[name].type if name in model.__table__.c else MoneyType()
         if isinstance(column_type, MoneyType):
-            return self._money(expression), False
+            return self._money(expression)
         if isinstance(column_type, UtcDateTime):
             return self._datetime(expression), False
         if isinstance(column_type, Boolean) and not self.postgres:
@@ -280,22 +280,21 @@ class _Renderer:
             )
         return expression, False
 
-    def _money(self, value: Any) -> Any:
-        # The general path writes canonical decimals: "9.99" and "200" in GraphQL, numbers in REST.
+    def _money(self, value: Any) -> tuple[Any, bool]:
+        # The general path writes canonical decimals: "9.99" and "200" in GraphQL, exact numbers
+        # in REST (never through a double: the JSON number is written from the digits).
         if self.postgres:
             trimmed = func.trim_scale(value)
-            return cast(trimmed, SqlText) if self.wire is WireFormat.GRAPHQL else trimmed
+            return (cast(trimmed, SqlText) if self.wire is WireFormat.GRAPHQL else trimmed), False
         # SQLite keeps money as integer 1/10,000 units; plain integer arithmetic on them (the
-        # Money type would scale the constants too).
+        # Money type would scale the constants too). REST turns the digits into a JSON number.
         value = type_coerce(value, BigInteger)
-        if self.wire is WireFormat.REST:
-            return case((value % 10000 == 0, value // 10000), else_=value / 10000.0)
         magnitude = func.abs(value)
         fraction = func.rtrim(func.printf("%04d", magnitude % 10000), "0")
         whole = func.printf("%d", magnitude // 10000)
         sign = case((value < 0, "-"), else_="")
         text = sign + whole + case((fraction == "", ""), else_="." + fraction)
-        return case((value.is_(None), None), else_=text)
+        return case((value.is_(None), None), else_=text), self.wire is WireFormat.REST
 
     def _datetime(self, value: Any) -> Any:
         # The general path writes ISO 8601 like Python's isoformat() in GraphQL, epochs in REST.
@@ -581,7 +580,19 @@ class CompiledStatements:
     def statement(
         self, root: str, arguments: Mapping[str, Any], selection: Selection, wire: WireFormat
     ) -> Select[Any]:
-        """The statement of one root field, its caller and looked-up id left as parameters."""
+        """The statement of one root field, its caller and looked-up id left as parameters.
+
+        Its one value is the JSON as text: asyncpg's json codec would read numbers through
+        float, and money must keep its digits.
+        """
+        built = self._root_statement(root, arguments, selection, wire)
+        if self._dialect.name == "postgresql":
+            return select(cast(built.scalar_subquery(), SqlText))
+        return built
+
+    def _root_statement(
+        self, root: str, arguments: Mapping[str, Any], selection: Selection, wire: WireFormat
+    ) -> Select[Any]:
         compiler = Compiler(_Renderer(self._dialect.name, wire))
         caller = _caller_parameters()
         if root == "contacts":
@@ -613,4 +624,5 @@ class CompiledStatements:
             ).scalar()
         if answer is None:
             return False, None
-        return True, orjson.loads(answer) if isinstance(answer, str | bytes) else answer
+        # Numbers keep their digits (money), as they do in request bodies.
+        return True, loads_exact(answer) if isinstance(answer, str | bytes) else answer
