@@ -5,7 +5,6 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -19,6 +18,7 @@ from app.db.engine import Database, create_engine
 from app.db.migrate import migrations_are_current
 from app.errors import GatewayError
 from app.graphiql import GRAPHIQL_ASSETS_PATH, graphiql_assets_app, offline_graphiql_html
+from app.money import loads_exact
 from app.settings import Settings, get_settings
 from resolvers.context import Context
 from resolvers.loaders import Loaders
@@ -89,8 +89,8 @@ async def _posted_operation(request: Request) -> dict[str, Any] | None:
     if content_type != "application/json":
         return None
     try:
-        body = orjson.loads(await request.body())
-    except orjson.JSONDecodeError:
+        body = loads_exact(await request.body())
+    except ValueError:
         return None
     if not isinstance(body, dict) or not isinstance(body.get("query"), str):
         return None
@@ -132,6 +132,10 @@ class GraphQLDoor(GraphQL[Context, None]):
 
     def encode_json(self, data: object) -> bytes:
         return graphql_json(data)
+
+    def decode_json(self, data: str | bytes) -> object:
+        # Numbers keep their text, so that Money variables sent as JSON numbers stay exact.
+        return loads_exact(data)
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         try:

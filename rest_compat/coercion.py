@@ -1,9 +1,12 @@
 """Coercing REST input (query strings, loosely typed JSON) to the GraphQL variable types.
 
 The spec's examples send booleans and numbers as strings (``"is_primary": "true"``); the
-variable's GraphQL type decides what a value becomes.
+variable's GraphQL type decides what a value becomes. Numbers in strings are plain ASCII
+literals (no ``_`` separators, exponents or non-ASCII digits); money follows
+:func:`app.money.parse_money`, checked here so that the 400 names the field.
 """
 
+import re
 from typing import Any
 
 from graphql import (
@@ -14,12 +17,17 @@ from graphql import (
     GraphQLInt,
     GraphQLList,
     GraphQLNonNull,
+    GraphQLScalarType,
 )
 
 from app.errors import InvalidInput
+from app.money import parse_money
+from schema.scalars import MoneyScalar
 
 _TRUE = {"true", "1", "yes"}
 _FALSE = {"false", "0", "no"}
+_INTEGER = re.compile(r"-?[0-9]+")
+_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
 
 def coerce(value: Any, type_: GraphQLInputType, path: str) -> Any:
@@ -43,6 +51,11 @@ def coerce(value: Any, type_: GraphQLInputType, path: str) -> Any:
             else item
             for name, item in value.items()
         }
+    if isinstance(type_, GraphQLScalarType) and type_.name == MoneyScalar.name:
+        try:
+            return parse_money(value)
+        except ValueError as exc:
+            raise InvalidInput(path, str(exc)) from None
     if not isinstance(value, str):
         return value
     text = value.strip()
@@ -53,13 +66,11 @@ def coerce(value: Any, type_: GraphQLInputType, path: str) -> Any:
             return False
         raise InvalidInput(path, f"must be true or false, got {value!r}")
     if type_ is GraphQLInt:
-        try:
-            return int(text)
-        except ValueError:
-            raise InvalidInput(path, f"must be a whole number, got {value!r}") from None
+        if not _INTEGER.fullmatch(text):
+            raise InvalidInput(path, f"must be a whole number, got {value!r}")
+        return int(text)
     if type_ is GraphQLFloat:
-        try:
-            return float(text)
-        except ValueError:
-            raise InvalidInput(path, f"must be a number, got {value!r}") from None
+        if not _NUMBER.fullmatch(text):
+            raise InvalidInput(path, f"must be a number, got {value!r}")
+        return float(text)
     return value

@@ -1,15 +1,16 @@
 """The Starlette endpoint of the REST door: request -> variables -> GraphQL -> documented JSON."""
 
+import json
 import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import orjson
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
 
 from app.errors import GatewayError, InvalidInput, NotFound
+from app.money import loads_exact
 from resolvers.context import Context
 from rest_compat.coercion import coerce
 from rest_compat.route import API_PREFIX
@@ -50,8 +51,8 @@ async def _json_body(request: Request) -> Any:
     if not raw.strip():
         return {}
     try:
-        return orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
+        return loads_exact(raw)
+    except json.JSONDecodeError as exc:
         raise InvalidInput("body", f"is not valid JSON ({exc})") from None
 
 

@@ -30,8 +30,8 @@ from graphql import (
     value_from_ast_untyped,
 )
 
+from app.money import MAX_MONEY, MONEY_RULE, MONEY_SCALE
 from rest_compat.coercion import _FALSE, _TRUE
-from schema.scalars import MAX_MONEY_PLACES
 
 JsonSchema = dict[str, Any]
 COMPONENTS = "#/components/schemas/"
@@ -50,14 +50,12 @@ def _any_case(word: str) -> str:
 
 
 _BOOLEAN_TEXT = r"^\s*(" + "|".join(_any_case(w) for w in sorted(_TRUE | _FALSE)) + r")\s*$"
-_INT_TEXT = r"^\s*[+-]?[0-9]+\s*$"
-_FLOAT_TEXT = r"^\s*[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?\s*$"
-_MONEY_TEXT = (
-    rf"^\s*[+-]?([0-9]+(\.[0-9]{{0,{MAX_MONEY_PLACES}}})?|\.[0-9]{{1,{MAX_MONEY_PLACES}}})\s*$"
-)
+_INT_TEXT = r"^\s*-?[0-9]+\s*$"
+_FLOAT_TEXT = r"^\s*-?[0-9]+(\.[0-9]+)?\s*$"
+_MONEY_TEXT = rf"^-?[0-9]+(\.[0-9]{{1,{MONEY_SCALE}}})?$"
 _MONEY_NOTE = (
-    f"An exact decimal amount with at most {MAX_MONEY_PLACES} decimal places, as a JSON number "
-    "or a decimal string (read from its text, never through a binary float)."
+    f"An exact decimal amount with {MONEY_RULE}, as a JSON number or a plain ASCII decimal "
+    "string (read from its text, never through a binary float)."
 )
 _INT: JsonSchema = {"type": "integer", "minimum": INT_MIN, "maximum": INT_MAX}
 _EPOCH: JsonSchema = {"type": "integer", "minimum": EPOCH_MIN, "maximum": EPOCH_MAX}
@@ -79,7 +77,10 @@ BODY_SCALARS: dict[str, JsonSchema] = {
     },
     "Money": {
         "description": _MONEY_NOTE,
-        "anyOf": [{"type": "number"}, {"type": "string", "pattern": _MONEY_TEXT}],
+        "anyOf": [
+            {"type": "number", "minimum": -float(MAX_MONEY), "maximum": float(MAX_MONEY)},
+            {"type": "string", "pattern": _MONEY_TEXT},
+        ],
     },
     "DateTime": {
         "description": "A point in time: epoch seconds (a number or digits) or ISO 8601 text.",

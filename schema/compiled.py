@@ -55,6 +55,7 @@ from app.compiled.registry import (
 from app.compiled.sql import PAGING_FIELDS, ROOTS, TYPENAME, CompiledStatements
 from app.db.engine import Database
 from app.errors import GatewayError
+from app.money import loads_exact
 from app.settings import Settings
 from resolvers.context import Context
 from schema.mapping import RELATION, RelationField, mapped_model
@@ -304,13 +305,15 @@ class CompiledAnswer:
         """The answers to embed in a response encoded by ``orjson``: the database's text as it
         is (``orjson.Fragment``), decoded only where it is inexact."""
         return {
-            key: self.value(key) if key in self.inexact else orjson.Fragment(text)
+            # GraphQL writes money as text, so floats may go through orjson's own reading.
+            key: orjson.loads(text) if key in self.inexact else orjson.Fragment(text)
             for key, text in self.texts.items()
         }
 
     def value(self, key: str) -> Any:
-        """One root field's answer decoded, for a door that reshapes it."""
-        return orjson.loads(self.texts[key])
+        """One root field's answer decoded, for a door that reshapes it; numbers keep their
+        digits (money), as they do in request bodies."""
+        return loads_exact(self.texts[key])
 
 
 class CompiledReads:

@@ -1,13 +1,21 @@
 """Custom scalars: exact money and timestamps that accept ISO 8601 or epoch seconds."""
 
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import strawberry
+from graphql import (
+    FloatValueNode,
+    GraphQLError,
+    IntValueNode,
+    StringValueNode,
+    ValueNode,
+    print_ast,
+)
 from strawberry.types.scalar import ScalarDefinition
 
-MAX_MONEY_PLACES = 4
+from app.money import MONEY_RULE, parse_money
 
 
 def canonical_decimal(value: Decimal) -> Decimal:
@@ -18,20 +26,20 @@ def canonical_decimal(value: Decimal) -> Decimal:
     return normalized
 
 
-def parse_money(value: Any) -> Decimal:
-    """A money amount from a JSON number or a decimal string; at most four decimal places."""
-    if isinstance(value, bool):
-        raise ValueError("Money must be a number, not a boolean")
+def parse_money_literal(node: ValueNode, variables: dict[str, Any] | None = None) -> Decimal:
+    """A money amount written in the document: a number or string literal, read from its text.
+
+    Raises ``GraphQLError`` (a validation error the caller sees) when it breaks the money rule.
+    """
     try:
-        amount = Decimal(str(value).strip())
-    except InvalidOperation as exc:
-        raise ValueError(f"Money must be a decimal number, got {value!r}") from exc
-    if not amount.is_finite():
-        raise ValueError("Money must be a finite number")
-    exponent = amount.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -MAX_MONEY_PLACES:
-        raise ValueError(f"Money has at most {MAX_MONEY_PLACES} decimal places, got {value!r}")
-    return amount
+        if isinstance(node, IntValueNode | FloatValueNode):
+            # A literal number is read from its text (never through float), as JSON numbers are.
+            return parse_money(Decimal(node.value))
+        if isinstance(node, StringValueNode):
+            return parse_money(node.value)
+        raise ValueError("must be a number or a decimal string")
+    except ValueError as exc:
+        raise GraphQLError(f"Money {exc}; found: {print_ast(node)}.", node) from None
 
 
 def parse_datetime(value: Any) -> datetime:
@@ -52,11 +60,15 @@ def parse_datetime(value: Any) -> datetime:
 MoneyScalar: ScalarDefinition = strawberry.scalar(
     name="Money",
     description=(
-        'An exact decimal amount. GraphQL responses carry it as a string ("9.99"), REST '
-        "responses as a JSON number; inputs accept either."
+        "An exact decimal amount in the currency's major unit, with "
+        f'{MONEY_RULE}. GraphQL responses carry it as a string ("9.99"), REST responses as '
+        "a JSON number written from the exact decimal. Inputs accept a JSON number (read from "
+        'its text, never through a float) or a plain decimal string ("-1234.56": ASCII digits, '
+        "an optional minus sign and decimal point; no exponent, separators or spaces)."
     ),
     serialize=canonical_decimal,
     parse_value=parse_money,
+    parse_literal=parse_money_literal,
 )
 
 DateTimeScalar: ScalarDefinition = strawberry.scalar(

@@ -25,6 +25,7 @@ from app.db.models import (
 )
 from app.errors import BusinessRuleViolation, Conflict, InvalidInput, NotFound
 from app.identifiers import ensure_not_a_primary_id
+from app.money import MONEY_RULE, money_in_range
 from app.pagination import Page, PageRequest
 from app.reference.lookup import get_visible
 from app.wallets import repository as wallet_rows
@@ -284,6 +285,10 @@ async def change_life_cycle_state(
         if others:
             await _make_primary(session, target)
     await _transfer_wallet_balance(session, principal, account, target)
+    if not money_in_range(target.balance + account.balance):
+        raise InvalidInput(
+            "transfer_to_account_id", f"cannot take this balance: balances have {MONEY_RULE}"
+        )
     target.balance = target.balance + account.balance
     account.balance = Decimal(0)
     account.life_cycle_state = "TERMINATED"

@@ -136,7 +136,7 @@ class _Renderer:
         """The rendered value of a column (or hybrid) and whether it is already JSON."""
         column_type = expression.type
         if isinstance(column_type, MoneyType):
-            return self._money(expression), False
+            return self._money(expression)
         if isinstance(column_type, UtcDateTime):
             return self._datetime(expression), False
         if isinstance(column_type, Boolean) and not self.postgres:
@@ -150,23 +150,22 @@ class _Renderer:
             )
         return expression, False
 
-    def _money(self, value: Any) -> Any:
-        # The general path writes canonical decimals: "9.99" and "200" as text, else numbers.
+    def _money(self, value: Any) -> tuple[Any, bool]:
+        # The general path writes canonical decimals: "9.99" and "200" as text, else exact
+        # numbers (never through a double: the JSON number is written from the digits).
         as_text = self.values.money is MoneyFormat.TEXT
         if self.postgres:
             trimmed = func.trim_scale(value)
-            return cast(trimmed, SqlText) if as_text else trimmed
+            return (cast(trimmed, SqlText) if as_text else trimmed), False
         # SQLite keeps money as integer 1/10,000 units; plain integer arithmetic on them (the
-        # Money type would scale the constants too).
+        # Money type would scale the constants too). REST turns the digits into a JSON number.
         value = type_coerce(value, BigInteger)
-        if not as_text:
-            return case((value % 10000 == 0, value // 10000), else_=value / 10000.0)
         magnitude = func.abs(value)
         fraction = func.rtrim(func.printf("%04d", magnitude % 10000), "0")
         whole = func.printf("%d", magnitude // 10000)
         sign = case((value < 0, "-"), else_="")
         text = sign + whole + case((fraction == "", ""), else_="." + fraction)
-        return case((value.is_(None), None), else_=text)
+        return case((value.is_(None), None), else_=text), not as_text
 
     def _datetime(self, value: Any) -> Any:
         # The general path writes ISO 8601 like Python's isoformat(), or epoch seconds.

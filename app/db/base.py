@@ -10,6 +10,8 @@ from typing import Any
 from sqlalchemy import BigInteger, DateTime, Dialect, MetaData, Numeric, String, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from app.money import MONEY_SCALE, check_money
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -18,7 +20,6 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-MONEY_SCALE = 4
 _MONEY_FACTOR = Decimal(10) ** MONEY_SCALE
 
 
@@ -43,7 +44,9 @@ class Money(TypeDecorator[Decimal]):
     """An exact amount: ``NUMERIC(20, 4)`` on PostgreSQL, scaled integer minor units on SQLite.
 
     SQLite has no decimal type (its NUMERIC is a float), so there the value is kept as an
-    integer count of 1/10,000 units, which stays exact in sums and comparisons.
+    integer count of 1/10,000 units, which stays exact in sums and comparisons. Both hold
+    :data:`app.money.MONEY_RULE` exactly; a value outside it (which the edge refuses first)
+    raises ``ValueError`` here rather than being rounded or overflowing differently per backend.
     """
 
     impl = Numeric(20, MONEY_SCALE)
@@ -57,9 +60,9 @@ class Money(TypeDecorator[Decimal]):
     def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
         if value is None:
             return None
-        amount = Decimal(value)
+        amount = check_money(Decimal(value))
         if dialect.name == "sqlite":
-            return int((amount * _MONEY_FACTOR).to_integral_value())
+            return int(amount * _MONEY_FACTOR)
         return amount
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Principal
-from app.db.base import MONEY_SCALE, new_id, utcnow
+from app.db.base import new_id, utcnow
 from app.db.models import IdempotencyRecord, Journal, SpendCondition, Wallet, WalletCommerceBalance
 from app.errors import (
     BusinessRuleViolation,
@@ -25,6 +25,7 @@ from app.errors import (
     NotFound,
     WalletBalanceTooLow,
 )
+from app.money import MONEY_RULE, check_money, money_in_range
 from app.reference.lookup import get_visible
 from app.wallets import repository
 from app.wallets.limits import check_limits
@@ -54,16 +55,15 @@ class Posting:
 
 
 def check_amount(value: Any, field: str = "amount") -> Decimal:
-    """A positive amount with at most four decimal places (400 naming ``field`` otherwise)."""
+    """A positive amount within the money rule (:mod:`app.money`); 400 naming ``field``."""
     try:
-        amount = Decimal(value)
-    except (TypeError, ArithmeticError, ValueError):
+        amount = check_money(Decimal(value))
+    except (TypeError, ArithmeticError):
         raise InvalidInput(field, "must be a decimal number") from None
-    if not amount.is_finite() or amount <= 0:
+    except ValueError as exc:
+        raise InvalidInput(field, str(exc)) from None
+    if amount <= 0:
         raise InvalidInput(field, "must be a positive amount")
-    exponent = amount.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -MONEY_SCALE:
-        raise InvalidInput(field, f"has at most {MONEY_SCALE} decimal places")
     return amount
 
 
@@ -84,6 +84,17 @@ def check_created_on(created_on: datetime | None, now: datetime) -> datetime | N
     if created_on < now - CREATED_ON_MAX_AGE:
         raise InvalidInput("created_on", f"is more than {CREATED_ON_MAX_AGE.days} days in the past")
     return created_on
+
+
+def _check_balances(wallet: Wallet, *balances: Decimal) -> None:
+    """Refuse a posting whose balances would leave the money range (400 naming ``amount``)."""
+    for balance in balances:
+        if not money_in_range(balance):
+            raise InvalidInput(
+                "amount",
+                f"would take wallet {wallet.code}'s balance to {balance}; balances have "
+                f"{MONEY_RULE}",
+            )
 
 
 async def apply_posting(
@@ -144,6 +155,9 @@ async def apply_posting(
         wallet.commerce_balance = wallet.commerce_balance + change
         drawn_after = commerce.amount
         drawn_name = "commerce balance of the spend condition"
+    _check_balances(
+        wallet, drawn_after, wallet.open_balance, wallet.commerce_balance, wallet.balance
+    )
     if is_debit and enforce_rules and not posting.allow_negative_balance:
         if drawn_after < 0:
             raise WalletBalanceTooLow(
