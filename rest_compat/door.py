@@ -11,7 +11,14 @@ from starlette.responses import Response
 from strawberry import Schema
 
 from app.compiled.plan import WireFormat
-from app.errors import GatewayError, InvalidInput, NotFound
+from app.errors import (
+    GatewayError,
+    InternalServerError,
+    InvalidInput,
+    MethodNotAllowed,
+    NotFound,
+    error_body,
+)
 from resolvers.context import Context
 from rest_compat.coercion import coerce
 from rest_compat.route import API_PREFIX
@@ -22,22 +29,12 @@ ContextFactory = Callable[[Request], Awaitable[Context]]
 
 
 def error_response(error: GatewayError) -> Response:
-    """The spec's error body for a domain error."""
-    body = {
-        "status": error.status,
-        "message": error.message,
-        "error": error.error,
-        "parameters": error.parameters,
-    }
-    return Response(rest_json(body), status_code=error.status, media_type="application/json")
-
-
-def _method_not_allowed(allowed: set[str]) -> Response:
-    error = GatewayError(f"Method not allowed; use {', '.join(sorted(allowed))}.")
-    error.status = 405
-    error.error = "CRM.EXCEPTIONS.METHODNOTALLOWEDEXCEPTION"
-    response = error_response(error)
-    response.headers["Allow"] = ", ".join(sorted(allowed))
+    """The spec's error body for a domain error (405 also names the allowed methods in Allow)."""
+    response = Response(
+        rest_json(error_body(error)), status_code=error.status, media_type="application/json"
+    )
+    if isinstance(error, MethodNotAllowed):
+        response.headers["Allow"] = ", ".join(error.parameters)
     return response
 
 
@@ -94,16 +91,18 @@ def _invalid_fields(error: GraphQLError) -> list[str]:
 
 
 def _failure(errors: list[GraphQLError]) -> Response:
+    """The response of a failed operation: the domain error of the highest status wins.
+
+    Masked unexpected errors carry an :class:`~app.errors.InternalServerError` (500); errors
+    without an original error are the request's own (coercion, validation): 400.
+    """
     domain = [e.original_error for e in errors if isinstance(e.original_error, GatewayError)]
     if domain:
         return error_response(max(domain, key=lambda e: e.status))
     if all(e.original_error is None or isinstance(e.original_error, GraphQLError) for e in errors):
         # Variable coercion and validation errors: the request's input is at fault.
         return error_response(GatewayError(errors[0].message, _invalid_fields(errors[0])))
-    error = GatewayError("Unexpected error.")
-    error.status = 500
-    error.error = "CRM.EXCEPTIONS.INTERNALSERVEREXCEPTION"
-    return error_response(error)
+    return error_response(InternalServerError())
 
 
 class RestDoor:
@@ -120,7 +119,7 @@ class RestDoor:
         compiled, path_params, allowed = self._table.match(request.method, path)
         if compiled is None:
             if allowed:
-                return _method_not_allowed(allowed)
+                return error_response(MethodNotAllowed(sorted(allowed)))
             return error_response(NotFound("route", f"{request.method} {path}"))
         try:
             context = await self._context_factory(request)

@@ -6,6 +6,7 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from graphql.execution.values import get_variable_values
 from strawberry.extensions import (
     MaskErrors,
     MaxAliasesLimiter,
@@ -19,11 +20,13 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
-from app.errors import GatewayError
+from app.errors import GatewayError, InternalServerError
+from app.http.request_id import log_unexpected
 from app.settings import Settings, get_settings
 from resolvers.context import Context
 from schema import accounts, contacts, organisations, reference, users, wallets
 from schema.compiled import CompiledReads
+from schema.input_checks import InputChecks, argument_problem
 from schema.scalars import SCALAR_MAP
 
 DOMAINS: tuple[ModuleType, ...] = (contacts, users, reference, accounts, wallets, organisations)
@@ -34,6 +37,34 @@ def _is_unexpected(error: GraphQLError) -> bool:
     """Errors to hide from callers: anything that is not a domain or a GraphQL error."""
     original = error.original_error
     return original is not None and not isinstance(original, GatewayError | GraphQLError)
+
+
+def masked_error(error: GraphQLError | None = None) -> GraphQLError:
+    """What the caller sees of an unexpected error: its place, a generic message, and
+    ``extensions.code`` ``INTERNALSERVEREXCEPTION``; ``original_error`` is an
+    :class:`~app.errors.InternalServerError` so that the REST door answers 500."""
+    internal = InternalServerError()
+    return GraphQLError(
+        message=internal.message,
+        nodes=error.nodes if error else None,
+        source=error.source if error else None,
+        positions=error.positions if error else None,
+        path=error.path if error else None,
+        original_error=internal,
+        extensions=internal.extensions,
+    )
+
+
+class MaskUnexpectedErrors(MaskErrors):
+    """Strawberry's masking, keeping the marker both doors classify (see :func:`masked_error`)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            should_mask_error=_is_unexpected, error_message=InternalServerError.default_message
+        )
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        return masked_error(error)
 
 
 class GatewaySchema(strawberry.Schema):
@@ -56,12 +87,12 @@ class GatewaySchema(strawberry.Schema):
         allowed_operation_types: Iterable[OperationType] | None = None,
         operation_extensions: dict[str, Any] | None = None,
     ) -> ExecutionResult:
-        if self.compiled_reads and query is not None and isinstance(context_value, Context):
-            plan = self.compiled_reads.plan_for(query, operation_name)
-            if plan is not None:
-                answer = await self.compiled_reads.execute(plan, variable_values, context_value)
-                if answer is not None:
-                    return answer
+        if query is not None and isinstance(context_value, Context):
+            answer = await self.compiled_answer(
+                query, operation_name, variable_values, context_value
+            )
+            if answer is not None:
+                return answer
         return await super().execute(
             query,
             variable_values,
@@ -72,12 +103,44 @@ class GatewaySchema(strawberry.Schema):
             operation_extensions,
         )
 
+    async def compiled_answer(
+        self,
+        query: str,
+        operation_name: str | None,
+        variables: dict[str, Any] | None,
+        context: Context,
+    ) -> ExecutionResult | None:
+        """The compiled answer of a plain read, or ``None`` when the general path must answer.
+
+        Input the general path refuses (see ``schema/input_checks.py``) is left to it; an
+        unexpected exception is logged and masked as on the general path.
+        """
+        if self.compiled_reads is None:
+            return None
+        plan = self.compiled_reads.plan_for(query, operation_name)
+        if plan is None:
+            return None
+        try:
+            coerced = get_variable_values(self._schema, plan.variables, dict(variables or {}))
+            if isinstance(coerced, list) or any(
+                argument_problem(root.definition, root.node, coerced) for root in plan.roots
+            ):
+                return None
+            return await self.compiled_reads.execute(plan, variables, context)
+        except GatewayError:
+            return None
+        except Exception as error:
+            log_unexpected(error, "a compiled read")
+            return ExecutionResult(data=None, errors=[masked_error()])
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
-        unexpected = [error for error in errors if _is_unexpected(error)]
-        if unexpected:
-            super().process_errors(unexpected, execution_context)
+        """Log each unexpected error once, with its stack and the request id."""
+        for error in errors:
+            if _is_unexpected(error):
+                assert error.original_error is not None
+                log_unexpected(error.original_error, f"GraphQL field {error.path}")
 
 
 def build_schema(settings: Settings | None = None) -> GatewaySchema:
@@ -96,6 +159,7 @@ def build_schema(settings: Settings | None = None) -> GatewaySchema:
             lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
             lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
             lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
-            lambda: MaskErrors(should_mask_error=_is_unexpected, error_message="Unexpected error."),
+            InputChecks,
+            MaskUnexpectedErrors,
         ],
     )
