@@ -140,6 +140,74 @@ class IdempotencyKeyReused(Conflict):
     default_message = "This Idempotency-Key was already used with a different request."
 
 
+class MethodNotAllowed(GatewayError):
+    """The path exists but does not take this method; ``parameters`` list the allowed ones."""
+
+    status = 405
+    error = "CRM.EXCEPTIONS.METHODNOTALLOWEDEXCEPTION"
+    default_message = "Method not allowed."
+
+    def __init__(self, allowed: Sequence[str]) -> None:
+        super().__init__(f"Method not allowed; use {', '.join(sorted(allowed))}.", sorted(allowed))
+
+
+class PayloadTooLarge(GatewayError):
+    """The request body is larger than the gateway accepts (setting ``max_body_bytes``)."""
+
+    status = 413
+    error = "CRM.EXCEPTIONS.PAYLOADTOOLARGEEXCEPTION"
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"The request body is larger than {limit} bytes.", ["body", str(limit)])
+
+
+class UnsupportedMediaType(GatewayError):
+    """The request body is not JSON (``content-type`` names another media type)."""
+
+    status = 415
+    error = "CRM.EXCEPTIONS.UNSUPPORTEDMEDIATYPEEXCEPTION"
+
+    def __init__(self, content_type: str) -> None:
+        super().__init__(
+            f"Request bodies must be JSON (application/json), not {content_type}.",
+            ["content-type"],
+        )
+
+
+class ServiceUnavailable(GatewayError):
+    """A dependency (the database) is not answering; ``parameters`` name the failing check."""
+
+    status = 503
+    error = "CRM.EXCEPTIONS.SERVICEUNAVAILABLEEXCEPTION"
+    default_message = "The service is not available."
+
+
+class InternalServerError(GatewayError):
+    """An unexpected exception: its detail is logged, never shown; the caller sees this instead.
+
+    GraphQL reports it with ``extensions.code`` ``INTERNALSERVEREXCEPTION`` (DESIGN.md §5).
+    """
+
+    status = 500
+    error = "CRM.EXCEPTIONS.INTERNALSERVEREXCEPTION"
+    default_message = "Unexpected error."
+
+    @property
+    def code(self) -> str:
+        """The full code, as DESIGN.md §5 names it for masked errors."""
+        return self.error.rsplit(".", 1)[-1]
+
+
+def error_body(error: GatewayError) -> dict[str, object]:
+    """The spec's JSON error body: ``{"status", "message", "error", "parameters"}``."""
+    return {
+        "status": error.status,
+        "message": error.message,
+        "error": error.error,
+        "parameters": error.parameters,
+    }
+
+
 def error_extensions(error: GatewayError) -> dict[str, object]:
     """What GraphQL reports in ``extensions`` for a domain error (the REST body's fields)."""
     return {

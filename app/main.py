@@ -1,23 +1,34 @@
-"""ASGI assembly: the engine's lifespan, the GraphQL door, the REST door, health and readiness."""
+"""ASGI assembly: the engine's lifespan, the GraphQL door, the REST door, health and readiness.
+
+Every response is JSON: the spec's error body outside ``/graphql``, GraphQL's ``{"errors"}``
+on it, for unknown paths, wrong methods, refused bodies and unexpected exceptions alike.
+"""
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from cross_web import HTTPException as GraphQLHTTPException
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
+from starlette.types import Scope
 from strawberry import UNSET
 from strawberry.asgi import GraphQL
+from strawberry.types import ExecutionResult
 
 from app.auth.authenticate import Authenticator, ensure_jwt_secret
 from app.auth.throttle import SignInThrottle
 from app.db.engine import Database, create_engine
 from app.db.migrate import migrations_are_current
-from app.errors import GatewayError
+from app.errors import GatewayError, MethodNotAllowed, NotFound, ServiceUnavailable
 from app.graphiql import GRAPHIQL_ASSETS_PATH, graphiql_assets_app, offline_graphiql_html
+from app.http.body_limits import BodyLimitsMiddleware
+from app.http.request_id import RequestIdMiddleware, log_unexpected
 from app.money import loads_exact
 from app.settings import Settings, get_settings
 from resolvers.context import Context
@@ -30,6 +41,43 @@ from schema.encoding import GRAPHQL_VALUES, graphql_json
 from schema.schema import GatewaySchema, build_schema
 
 REST_PREFIX = "/backoffice/v1"
+GRAPHQL_PATH = "/graphql"
+
+
+def graphql_error_response(error: GatewayError) -> Response:
+    """A request-level GraphQL error: ``{"errors": [{"message", "extensions"}]}`` with the
+    error's HTTP status."""
+    body = {"errors": [{"message": error.message, "extensions": error.extensions}]}
+    return Response(graphql_json(body), status_code=error.status, media_type="application/json")
+
+
+def render_error(scope: Scope, error: GatewayError) -> Response:
+    """The error response of the door the request was for (GraphQL's or the spec's body)."""
+    path: str = scope.get("path", "")
+    if path == GRAPHQL_PATH or path.startswith(GRAPHQL_PATH + "/"):
+        return graphql_error_response(error)
+    return error_response(error)
+
+
+def _http_error(status: int, message: str) -> GatewayError:
+    """A refusal of Starlette or Strawberry (404, 405, 400 ...) as a domain error."""
+    error = GatewayError(message)
+    error.status = status
+    return error
+
+
+async def _http_exception(request: Request, exc: Exception) -> Response:
+    """Starlette's 404 (no route) and 405 (wrong method) in the door's JSON body."""
+    assert isinstance(exc, HTTPException)
+    error: GatewayError
+    if exc.status_code == 404:
+        error = NotFound("route", f"{request.method} {request.url.path}")
+    elif exc.status_code == 405:
+        allowed = (exc.headers or {}).get("Allow", "")
+        error = MethodNotAllowed([m.strip() for m in allowed.split(",") if m.strip()])
+    else:
+        error = _http_error(exc.status_code, exc.detail)
+    return render_error(request.scope, error)
 
 
 @dataclass
@@ -121,8 +169,12 @@ class GraphQLDoor(GraphQL[Context, None]):
         )
         if answer is None:
             return None
-        data = {"data": answer.fragments()}
-        return Response(graphql_json(data), media_type="application/json")
+        if isinstance(answer, ExecutionResult):
+            errors = [error.formatted for error in answer.errors or ()]
+            return Response(
+                graphql_json({"data": None, "errors": errors}), media_type="application/json"
+            )
+        return Response(graphql_json({"data": answer.fragments()}), media_type="application/json")
 
     async def get_context(self, request: Any, response: Any) -> Context:
         return await self._gateway.context_for(request)
@@ -148,6 +200,9 @@ class GraphQLDoor(GraphQL[Context, None]):
         except GatewayError as error:
             # Credentials that are present but invalid are refused at the door.
             return error_response(error)
+        except GraphQLHTTPException as refusal:
+            # Strawberry's own refusals (a body that is not JSON ...) would be plain text.
+            return graphql_error_response(_http_error(refusal.status_code, refusal.reason))
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -170,13 +225,18 @@ def create_app(settings: Settings | None = None) -> Starlette:
         return JSONResponse({"status": "ok"})
 
     async def ready(_request: Request) -> Response:
+        """200 when the database answers at the newest migration; else 503 naming the check
+        that failed (``database`` or ``migrations``), never the driver's message."""
         assert gateway.runtime is not None
         try:
             current = await migrations_are_current(gateway.runtime.db.engine)
         except Exception as exc:  # the database is unreachable: not ready, whatever the cause
-            return JSONResponse({"status": "unavailable", "detail": str(exc)}, status_code=503)
+            log_unexpected(exc, "the readiness check")
+            failed = ServiceUnavailable("Not ready: the database check failed.", ["database"])
+            return error_response(failed)
         if not current:
-            return JSONResponse({"status": "migrations pending"}, status_code=503)
+            pending = ServiceUnavailable("Not ready: migrations are pending.", ["migrations"])
+            return error_response(pending)
         return JSONResponse({"status": "ready"})
 
     async def openapi_json(_request: Request) -> Response:
@@ -193,11 +253,20 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/health", health, methods=["GET"]),
             Route("/ready", ready, methods=["GET"]),
             Mount(GRAPHIQL_ASSETS_PATH, app=graphiql_assets_app()),
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route(GRAPHQL_PATH, graphql, methods=["GET", "POST"]),
             Route(f"{REST_PREFIX}/openapi.json", openapi_json, methods=["GET"]),
             Route(REST_PREFIX + "/{path:path}", rest.handle, methods=methods),
         ],
         lifespan=lifespan,
+        middleware=[
+            Middleware(RequestIdMiddleware, render_error=render_error),
+            Middleware(
+                BodyLimitsMiddleware,
+                max_body_bytes=settings.max_body_bytes,
+                render_error=render_error,
+            ),
+        ],
+        exception_handlers={HTTPException: _http_exception},
     )
     app.state.gateway = gateway
     app.state.schema = schema

@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     max_query_tokens: int = Field(default=5000, description="Most tokens in one GraphQL document.")
     max_aliases: int = Field(default=30, description="Most aliases in one GraphQL document.")
     max_page_size: int = Field(default=100, description="Largest page a list returns.")
+    max_body_bytes: int = Field(
+        default=1_048_576,
+        description="Largest request body accepted, in bytes; a larger one is refused with 413.",
+    )
     graphiql: bool = Field(default=True, description="Serve GraphiQL at GET /graphql.")
     compiled_reads: bool = Field(
         default=True,

@@ -9,12 +9,20 @@ from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
 
-from app.errors import GatewayError, InvalidInput, NotFound
+from app.errors import (
+    GatewayError,
+    InternalServerError,
+    InvalidInput,
+    MethodNotAllowed,
+    NotFound,
+    error_body,
+)
 from app.money import loads_exact
 from resolvers.context import Context
 from rest_compat.coercion import coerce
 from rest_compat.route import API_PREFIX
 from rest_compat.table import CompiledRoute, RouteTable
+from schema.compiled import CompiledAnswer
 from schema.encoding import REST_VALUES, rest_json
 from schema.schema import GatewaySchema
 
@@ -22,27 +30,16 @@ ContextFactory = Callable[[Request], Awaitable[Context]]
 
 
 def error_response(error: GatewayError) -> Response:
-    """The spec's error body for a domain error, with the headers the error asks for."""
-    body = {
-        "status": error.status,
-        "message": error.message,
-        "error": error.error,
-        "parameters": error.parameters,
-    }
-    return Response(
-        rest_json(body),
+    """The spec's error body for a domain error, with the headers the error asks for (a 405
+    also names the allowed methods in ``Allow``)."""
+    response = Response(
+        rest_json(error_body(error)),
         status_code=error.status,
         headers=error.headers,
         media_type="application/json",
     )
-
-
-def _method_not_allowed(allowed: set[str]) -> Response:
-    error = GatewayError(f"Method not allowed; use {', '.join(sorted(allowed))}.")
-    error.status = 405
-    error.error = "CRM.EXCEPTIONS.METHODNOTALLOWEDEXCEPTION"
-    response = error_response(error)
-    response.headers["Allow"] = ", ".join(sorted(allowed))
+    if isinstance(error, MethodNotAllowed):
+        response.headers["Allow"] = ", ".join(error.parameters)
     return response
 
 
@@ -99,16 +96,18 @@ def _invalid_fields(error: GraphQLError) -> list[str]:
 
 
 def _failure(errors: list[GraphQLError]) -> Response:
+    """The response of a failed operation: the domain error of the highest status wins.
+
+    Masked unexpected errors carry an :class:`~app.errors.InternalServerError` (500); errors
+    without an original error are the request's own (coercion, validation): 400.
+    """
     domain = [e.original_error for e in errors if isinstance(e.original_error, GatewayError)]
     if domain:
         return error_response(max(domain, key=lambda e: e.status))
     if all(e.original_error is None or isinstance(e.original_error, GraphQLError) for e in errors):
         # Variable coercion and validation errors: the request's input is at fault.
         return error_response(GatewayError(errors[0].message, _invalid_fields(errors[0])))
-    error = GatewayError("Unexpected error.")
-    error.status = 500
-    error.error = "CRM.EXCEPTIONS.INTERNALSERVEREXCEPTION"
-    return error_response(error)
+    return error_response(InternalServerError())
 
 
 class RestDoor:
@@ -127,7 +126,7 @@ class RestDoor:
         compiled, path_params, allowed = self._table.match(request.method, path)
         if compiled is None:
             if allowed:
-                return _method_not_allowed(allowed)
+                return error_response(MethodNotAllowed(sorted(allowed)))
             return error_response(NotFound("route", f"{request.method} {path}"))
         try:
             context = await self._context_factory(request)
@@ -135,19 +134,25 @@ class RestDoor:
         except GatewayError as error:
             return error_response(error)
         document = compiled.route.document
+        root = compiled.root_field
         answer = await self._schema.compiled_answer(document, None, variables, context, REST_VALUES)
-        if answer is not None:
-            data = answer.value(compiled.root_field)
+        if isinstance(answer, CompiledAnswer):
+            if compiled.route.shape is None and root not in answer.inexact:
+                # The database wrote the documented JSON: no decode/encode round trip.
+                return _json_response(answer.texts[root].encode(), compiled.route.status)
+            data = answer.value(root)
         else:
-            result = await self._schema.execute(
+            result = answer or await self._schema.execute(
                 document, variable_values=variables, context_value=context
             )
             if result.errors:
                 return _failure(result.errors)
             assert result.data is not None
-            data = result.data[compiled.root_field]
+            data = result.data[root]
         if compiled.route.shape is not None:
             data = compiled.route.shape(data)
-        return Response(
-            rest_json(data), status_code=compiled.route.status, media_type="application/json"
-        )
+        return _json_response(rest_json(data), compiled.route.status)
+
+
+def _json_response(body: bytes, status: int) -> Response:
+    return Response(body, status_code=status, media_type="application/json")

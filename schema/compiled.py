@@ -58,6 +58,7 @@ from app.errors import GatewayError
 from app.money import loads_exact
 from app.settings import Settings
 from resolvers.context import Context
+from schema.input_checks import argument_problem
 from schema.mapping import RELATION, RelationField, mapped_model
 
 PAGING_TYPE = "Paging"
@@ -364,7 +365,10 @@ class CompiledReads:
         if plan is None or principal is None or not principal.may_use_backoffice:
             return None
         coerced = get_variable_values(self._schema, plan.variables, dict(variables or {}))
-        if isinstance(coerced, list):
+        # Input the general path refuses (schema/input_checks.py) is left to it to report.
+        if isinstance(coerced, list) or any(
+            argument_problem(root.definition, root.node, coerced) for root in plan.roots
+        ):
             return None
         statements = self._statements_for(context.db)
         texts: dict[str, str] = {}

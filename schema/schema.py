@@ -16,14 +16,16 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
-from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionContext, ExecutionResult
 
 from app.compiled.plan import ValueFormat
-from app.errors import GatewayError
+from app.errors import GatewayError, InternalServerError
+from app.http.request_id import log_unexpected
 from app.settings import Settings, get_settings
 from resolvers.context import Context
 from schema import accounts, contacts, organisations, reference, users, wallets
 from schema.compiled import CompiledAnswer, CompiledReads
+from schema.input_checks import InputChecks
 from schema.scalars import SCALAR_MAP
 
 DOMAINS: tuple[ModuleType, ...] = (contacts, users, reference, accounts, wallets, organisations)
@@ -34,6 +36,34 @@ def _is_unexpected(error: GraphQLError) -> bool:
     """Errors to hide from callers: anything that is not a domain or a GraphQL error."""
     original = error.original_error
     return original is not None and not isinstance(original, GatewayError | GraphQLError)
+
+
+def masked_error(error: GraphQLError | None = None) -> GraphQLError:
+    """What the caller sees of an unexpected error: its place, a generic message, and
+    ``extensions.code`` ``INTERNALSERVEREXCEPTION``; ``original_error`` is an
+    :class:`~app.errors.InternalServerError` so that the REST door answers 500."""
+    internal = InternalServerError()
+    return GraphQLError(
+        message=internal.message,
+        nodes=error.nodes if error else None,
+        source=error.source if error else None,
+        positions=error.positions if error else None,
+        path=error.path if error else None,
+        original_error=internal,
+        extensions=internal.extensions,
+    )
+
+
+class MaskUnexpectedErrors(MaskErrors):
+    """Strawberry's masking, keeping the marker both doors classify (see :func:`masked_error`)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            should_mask_error=_is_unexpected, error_message=InternalServerError.default_message
+        )
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        return masked_error(error)
 
 
 class GatewaySchema(strawberry.Schema):
@@ -53,21 +83,31 @@ class GatewaySchema(strawberry.Schema):
         variables: Mapping[str, Any] | None,
         context: Context,
         values: ValueFormat,
-    ) -> CompiledAnswer | None:
+    ) -> CompiledAnswer | ExecutionResult | None:
         """The hook both doors call before executing an operation: its answer as a compiled
         read (values written as the door's ``values`` say), or ``None`` when the general path
-        must answer (compiled reads off, a document that does not compile, an error to report).
+        must answer (compiled reads off, a document that does not compile, input the general
+        path refuses, an error to report). An unexpected exception is logged and answered as
+        on the general path: an ``ExecutionResult`` with a masked error.
         """
         if self.compiled_reads is None:
             return None
-        return await self.compiled_reads.answer(query, operation_name, variables, context, values)
+        try:
+            return await self.compiled_reads.answer(
+                query, operation_name, variables, context, values
+            )
+        except Exception as error:
+            log_unexpected(error, "a compiled read")
+            return ExecutionResult(data=None, errors=[masked_error()])
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
-        unexpected = [error for error in errors if _is_unexpected(error)]
-        if unexpected:
-            super().process_errors(unexpected, execution_context)
+        """Log each unexpected error once, with its stack and the request id."""
+        for error in errors:
+            if _is_unexpected(error):
+                assert error.original_error is not None
+                log_unexpected(error.original_error, f"GraphQL field {error.path}")
 
 
 def build_schema(settings: Settings | None = None) -> GatewaySchema:
@@ -86,6 +126,7 @@ def build_schema(settings: Settings | None = None) -> GatewaySchema:
             lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
             lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
             lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
-            lambda: MaskErrors(should_mask_error=_is_unexpected, error_message="Unexpected error."),
+            InputChecks,
+            MaskUnexpectedErrors,
         ],
     )

@@ -1,6 +1,7 @@
 """Compiled reads answer byte for byte like the general Strawberry path, on both databases."""
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -179,6 +180,9 @@ async def seed(db: Database, organisation_id: str) -> str:
             contact_type="COMPANY",
             company_name="Lonely Ltd",
             custom_fields=[],
+            # A fraction that rounds up to the next second at millisecond precision: both
+            # paths must truncate it (epoch ...800, not ...801).
+            created_on=datetime(2026, 11, 29, 17, 43, 20, 999600, tzinfo=UTC),
         )
         session.add(lonely)
         await session.flush()

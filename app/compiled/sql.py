@@ -181,7 +181,9 @@ class _Renderer:
                 + "+00:00"
             )
         if epoch:
-            return cast(func.strftime("%s", value), BigInteger)
+            # Whole seconds first: SQLite's date functions round fractions to milliseconds, so
+            # "...:24.9996" would become 25 where the general path truncates to 24.
+            return cast(func.strftime("%s", func.substr(value, 1, 19)), BigInteger)
         micro = func.substr(value, 21, 6)
         iso = func.replace(func.substr(value, 1, 19), " ", "T") + case(
             (micro == "000000", ""), else_="." + micro

@@ -15,6 +15,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from app.db.text_limits import has_unstorable_character, storable
+
 WRITE_OPTION = "crm_write"
 
 
@@ -33,6 +35,9 @@ def create_engine(url: str, pool_size: int = 10) -> AsyncEngine:
 
     On SQLite a write session begins with ``BEGIN IMMEDIATE`` so that two concurrent writers
     queue up on the database lock instead of both reading a balance and one failing later.
+    Errors never carry bound values (``hide_parameters``: they may be contact data), and a
+    value the database cannot store is looked up as one that matches nothing
+    (:func:`_storable_parameters`).
     """
     url = async_url(url)
     parsed = make_url(url)
@@ -40,13 +45,46 @@ def create_engine(url: str, pool_size: int = 10) -> AsyncEngine:
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(
-            url, connect_args={"timeout": 30}, pool_size=pool_size, max_overflow=pool_size
+            url,
+            connect_args={"timeout": 30},
+            pool_size=pool_size,
+            max_overflow=pool_size,
+            hide_parameters=True,
         )
         _configure_sqlite(engine)
-        return engine
-    return create_async_engine(
-        url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=False
-    )
+    else:
+        engine = create_async_engine(
+            url,
+            pool_size=pool_size,
+            max_overflow=pool_size,
+            pool_pre_ping=False,
+            hide_parameters=True,
+        )
+    event.listen(engine.sync_engine, "before_cursor_execute", _storable_parameters, retval=True)
+    return engine
+
+
+def _storable(value: Any) -> Any:
+    if isinstance(value, str) and has_unstorable_character(value):
+        return storable(value)
+    if isinstance(value, tuple | list):
+        return type(value)(_storable(item) for item in value)
+    if isinstance(value, dict):
+        return {key: _storable(item) for key, item in value.items()}
+    return value
+
+
+def _storable_parameters(
+    _conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool
+) -> tuple[str, Any]:
+    """Bound strings with U+0000 or lone surrogates get U+FFFD in their place.
+
+    Text input with such characters is refused before it reaches a service
+    (``schema/input_checks.py``), so what remains are identifiers being looked up: PostgreSQL
+    would fail on them and SQLite would find nothing; with the replacement both find nothing,
+    and the caller gets the 404 of the entity it asked for.
+    """
+    return statement, _storable(parameters)
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:

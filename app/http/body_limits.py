@@ -1,0 +1,82 @@
+"""Request bodies: JSON only, and no larger than the setting ``max_body_bytes``.
+
+A body over the limit is refused with 413 as soon as it is known to be too large: from its
+``Content-Length`` before any of it is read, or while a chunked body is counted. A POST, PUT or
+PATCH whose ``content-type`` is not JSON is refused with 415 (a request without one is read as
+JSON, as the spec's examples send it). A JSON body that is not an object is refused with 400.
+The body is then handed to the application in one piece.
+"""
+
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.errors import GatewayError, InvalidInput, PayloadTooLarge, UnsupportedMediaType
+from app.http.request_id import ErrorRenderer
+
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+_WHITESPACE = b" \t\r\n"
+
+
+def is_json_media_type(content_type: str) -> bool:
+    """Whether a ``content-type`` names JSON (``application/json`` or ``application/*+json``)."""
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    return media_type == "application/json" or (
+        media_type.startswith("application/") and media_type.endswith("+json")
+    )
+
+
+class BodyLimitsMiddleware:
+    """Refuses oversized, non-JSON and non-object request bodies before the application runs."""
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int, render_error: ErrorRenderer) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+        self.render_error = render_error
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        try:
+            body = await self._read_body(scope, receive)
+        except GatewayError as error:
+            await self.render_error(scope, error)(scope, receive, send)
+            return
+        delivered = False
+
+        async def replay() -> Message:
+            nonlocal delivered
+            if not delivered:
+                delivered = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _read_body(self, scope: Scope, receive: Receive) -> bytes:
+        headers = Headers(scope=scope)
+        length = headers.get("content-length", "")
+        if length.strip().isdigit() and int(length) > self.max_body_bytes:
+            raise PayloadTooLarge(self.max_body_bytes)
+        content_type = headers.get("content-type")
+        method = scope["method"]
+        if method in BODY_METHODS and content_type and not is_json_media_type(content_type):
+            raise UnsupportedMediaType(content_type.split(";", 1)[0].strip())
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                raise PayloadTooLarge(self.max_body_bytes)
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        start = body.lstrip(_WHITESPACE)[:1]
+        if method in BODY_METHODS and start and start != b"{":
+            raise InvalidInput("body", "must be a JSON object")
+        return body
