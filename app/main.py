@@ -80,8 +80,10 @@ class Gateway:
 class GraphQLDoor(GraphQL[Context, None]):
     """Strawberry's ASGI view with the shared context, offline GraphiQL and exact JSON.
 
-    A POSTed plain read that compiles is answered before Strawberry parses the request; all
-    else (and every compiled read that must report an error) goes through Strawberry.
+    Credentials come first: invalid ones are a 401 before any document is parsed or validated.
+    A POSTed plain read of a Back-Office caller that compiles is then answered before Strawberry
+    parses the request; all else (and every compiled read that must report an error) goes
+    through Strawberry, with the context already built.
     """
 
     def __init__(
@@ -91,11 +93,13 @@ class GraphQLDoor(GraphQL[Context, None]):
         self._gateway = gateway
         self._compiled_reads = compiled_reads
 
-    async def _compiled_answer(self, request: Request) -> Response | None:
+    async def _compiled_answer(self, request: Request, context: Context) -> Response | None:
         compiled = self._compiled_reads
         content_type = request.headers.get("content-type", "").split(";")[0].strip()
         if compiled is None or request.method != "POST" or content_type != "application/json":
             return None
+        if context.principal is None or not context.principal.may_use_backoffice:
+            return None  # compiled reads answer only Back-Office callers: skip planning
         try:
             body = orjson.loads(await request.body())
         except orjson.JSONDecodeError:
@@ -108,7 +112,7 @@ class GraphQLDoor(GraphQL[Context, None]):
         plan = compiled.plan_for(body["query"], body.get("operationName"))
         if plan is None:
             return None
-        result = await compiled.execute(plan, variables, await self._gateway.context_for(request))
+        result = await compiled.execute(plan, variables, context)
         if result is None:
             return None
         return Response(graphql_json({"data": result.data}), media_type="application/json")
@@ -124,8 +128,9 @@ class GraphQLDoor(GraphQL[Context, None]):
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         try:
-            if isinstance(request, Request):
-                answer = await self._compiled_answer(request)
+            if isinstance(request, Request) and context is UNSET:
+                context = await self._gateway.context_for(request)
+                answer = await self._compiled_answer(request, context)
                 if answer is not None:
                     return answer
             return await super().run(request, context, root_value)

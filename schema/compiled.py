@@ -29,6 +29,7 @@ from graphql import (
     Visitor,
     get_operation_ast,
     parse,
+    specified_rules,
     validate,
     visit,
 )
@@ -48,6 +49,7 @@ from app.compiled.sql import (
 from app.errors import GatewayError
 from app.settings import Settings
 from resolvers.context import Context
+from schema.limits import QueryLimits, query_limit_rules
 
 PAGING_TYPE = "Paging"
 # Page types (ContactPage, AccountPage) and the type of their items.
@@ -165,8 +167,9 @@ def build_plan(
         document = parse(query, max_tokens=settings.max_query_tokens)
     except GraphQLError:
         return None
-    if validate(schema, document):
-        return None
+    limit_rules = query_limit_rules(QueryLimits.from_settings(settings))
+    if validate(schema, document, (*specified_rules, *limit_rules)):
+        return None  # the general path reports the errors, query limits included
     operation = get_operation_ast(document, operation_name)
     if operation is None or operation.operation is not OperationType.QUERY:
         return None

@@ -7,11 +7,10 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     MaskErrors,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
@@ -24,6 +23,8 @@ from app.settings import Settings, get_settings
 from resolvers.context import Context
 from schema import accounts, contacts, organisations, reference, users, wallets
 from schema.compiled import CompiledReads
+from schema.introspection import IntrospectionAnswers, IntrospectionGate
+from schema.limits import QueryLimits, query_limit_rules
 from schema.scalars import SCALAR_MAP
 
 DOMAINS: tuple[ModuleType, ...] = (contacts, users, reference, accounts, wallets, organisations)
@@ -56,7 +57,13 @@ class GatewaySchema(strawberry.Schema):
         allowed_operation_types: Iterable[OperationType] | None = None,
         operation_extensions: dict[str, Any] | None = None,
     ) -> ExecutionResult:
-        if self.compiled_reads and query is not None and isinstance(context_value, Context):
+        if (
+            self.compiled_reads
+            and query is not None
+            and isinstance(context_value, Context)
+            and context_value.principal is not None
+            and context_value.principal.may_use_backoffice  # compiled reads answer no one else
+        ):
             plan = self.compiled_reads.plan_for(query, operation_name)
             if plan is not None:
                 answer = await self.compiled_reads.execute(plan, variable_values, context_value)
@@ -81,8 +88,14 @@ class GatewaySchema(strawberry.Schema):
 
 
 def build_schema(settings: Settings | None = None) -> GatewaySchema:
-    """The schema with every domain's root fields, limits and document caches."""
+    """The schema with every domain's root fields, limits and document caches.
+
+    The limit rules are built once here (the validation cache's key holds their classes), and
+    the introspection answers are cached per schema.
+    """
     settings = settings or get_settings()
+    limit_rules = list(query_limit_rules(QueryLimits.from_settings(settings)))
+    introspection_answers = IntrospectionAnswers()
     query = merge_types("Query", tuple(d.Query for d in DOMAINS if hasattr(d, "Query")))
     mutation = merge_types("Mutation", tuple(d.Mutation for d in DOMAINS if hasattr(d, "Mutation")))
     return GatewaySchema(
@@ -93,9 +106,9 @@ def build_schema(settings: Settings | None = None) -> GatewaySchema:
         extensions=[
             lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
             lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
-            lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
             lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
-            lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+            lambda: AddValidationRules(limit_rules),
+            lambda: IntrospectionGate(settings.introspection, introspection_answers),
             lambda: MaskErrors(should_mask_error=_is_unexpected, error_message="Unexpected error."),
         ],
     )
