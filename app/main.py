@@ -134,7 +134,7 @@ async def _posted_operation(request: Request) -> dict[str, Any] | None:
     """The JSON body of a POSTed operation (``query`` a string, ``variables`` an object or
     absent), else ``None``."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip()
-    if content_type != "application/json":
+    if request.method != "POST" or content_type != "application/json":
         return None
     try:
         body = loads_exact(await request.body())
@@ -150,9 +150,10 @@ async def _posted_operation(request: Request) -> dict[str, Any] | None:
 class GraphQLDoor(GraphQL[Context, None]):
     """Strawberry's ASGI view with the shared context, offline GraphiQL and exact JSON.
 
-    A POSTed JSON operation goes to the compiled-read hook first, with the context Strawberry
-    then reuses; a compiled answer is written before Strawberry parses the request, all else
-    (and every compiled read that must report an error) goes through Strawberry.
+    Credentials come first: invalid ones are a 401 before any document is parsed or validated.
+    A POSTed plain read of a Back-Office caller that compiles is then answered before Strawberry
+    parses the request; all else (and every compiled read that must report an error) goes
+    through Strawberry, with the context already built.
     """
 
     def __init__(self, gateway: Gateway, schema: GatewaySchema, **kwargs: Any) -> None:
@@ -191,7 +192,7 @@ class GraphQLDoor(GraphQL[Context, None]):
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         try:
-            if isinstance(request, Request) and request.method == "POST":
+            if isinstance(request, Request) and context is UNSET:
                 context = await self._gateway.context_for(request)
                 answer = await self._compiled_answer(request, context)
                 if answer is not None:

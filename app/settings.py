@@ -1,6 +1,7 @@
 """Gateway settings, read from ``CRM_GATEWAY_*`` environment variables and an optional ``.env``."""
 
 from functools import cache
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -38,6 +39,21 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(default=12, description="Deepest GraphQL selection accepted.")
     max_query_tokens: int = Field(default=5000, description="Most tokens in one GraphQL document.")
     max_aliases: int = Field(default=30, description="Most aliases in one GraphQL document.")
+    max_query_fields: int = Field(
+        default=5000,
+        description="Most fields in one GraphQL document once its fragments are expanded.",
+    )
+    max_query_cost: int = Field(
+        default=50_000,
+        description=(
+            "Most objects one GraphQL operation may answer: page sizes (a list's `size`, the "
+            "largest page for a variable, else the default page size) multiplied down the tree."
+        ),
+    )
+    introspection: Literal["authenticated", "always", "never"] = Field(
+        default="authenticated",
+        description="Who may introspect the GraphQL schema (`__schema`, `__type`).",
+    )
     max_page_size: int = Field(default=100, description="Largest page a list returns.")
     max_body_bytes: int = Field(
         default=1_048_576,

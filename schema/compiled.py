@@ -36,6 +36,7 @@ from graphql import (
     get_named_type,
     get_operation_ast,
     parse,
+    specified_rules,
     validate,
     visit,
 )
@@ -59,6 +60,7 @@ from app.money import loads_exact
 from app.settings import Settings
 from resolvers.context import Context
 from schema.input_checks import argument_problem
+from schema.limits import QueryLimits, query_limit_rules
 from schema.mapping import RELATION, RelationField, mapped_model
 
 PAGING_TYPE = "Paging"
@@ -267,8 +269,9 @@ def build_plan(
         document = parse(query, max_tokens=settings.max_query_tokens)
     except GraphQLError:
         return None
-    if validate(schema, document):
-        return None
+    limit_rules = query_limit_rules(QueryLimits.from_settings(settings))
+    if validate(schema, document, (*specified_rules, *limit_rules)):
+        return None  # the general path reports the errors, query limits included
     operation = get_operation_ast(document, operation_name)
     if operation is None or operation.operation is not OperationType.QUERY:
         return None
@@ -360,9 +363,11 @@ class CompiledReads:
     ) -> CompiledAnswer | None:
         """The answer of a compilable query with its values written as ``values`` says, or
         ``None`` when the general path must answer (and report any error)."""
-        plan = self.plan_for(query, operation_name)
         principal = context.principal
-        if plan is None or principal is None or not principal.may_use_backoffice:
+        if principal is None or not principal.may_use_backoffice:
+            return None  # compiled reads answer only Back-Office callers: skip planning
+        plan = self.plan_for(query, operation_name)
+        if plan is None:
             return None
         coerced = get_variable_values(self._schema, plan.variables, dict(variables or {}))
         # Input the general path refuses (schema/input_checks.py) is left to it to report.

@@ -7,11 +7,10 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     MaskErrors,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
@@ -26,6 +25,8 @@ from resolvers.context import Context
 from schema import accounts, contacts, organisations, reference, users, wallets
 from schema.compiled import CompiledAnswer, CompiledReads
 from schema.input_checks import InputChecks
+from schema.introspection import IntrospectionAnswers, IntrospectionGate
+from schema.limits import QueryLimits, query_limit_rules
 from schema.scalars import SCALAR_MAP
 
 DOMAINS: tuple[ModuleType, ...] = (contacts, users, reference, accounts, wallets, organisations)
@@ -111,8 +112,14 @@ class GatewaySchema(strawberry.Schema):
 
 
 def build_schema(settings: Settings | None = None) -> GatewaySchema:
-    """The schema with every domain's root fields, limits and document caches."""
+    """The schema with every domain's root fields, limits and document caches.
+
+    The limit rules are built once here (the validation cache's key holds their classes), and
+    the introspection answers are cached per schema.
+    """
     settings = settings or get_settings()
+    limit_rules = list(query_limit_rules(QueryLimits.from_settings(settings)))
+    introspection_answers = IntrospectionAnswers()
     query = merge_types("Query", tuple(d.Query for d in DOMAINS if hasattr(d, "Query")))
     mutation = merge_types("Mutation", tuple(d.Mutation for d in DOMAINS if hasattr(d, "Mutation")))
     return GatewaySchema(
@@ -123,9 +130,9 @@ def build_schema(settings: Settings | None = None) -> GatewaySchema:
         extensions=[
             lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
             lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
-            lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
             lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
-            lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+            lambda: AddValidationRules(limit_rules),
+            lambda: IntrospectionGate(settings.introspection, introspection_answers),
             InputChecks,
             MaskUnexpectedErrors,
         ],
