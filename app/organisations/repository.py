@@ -40,6 +40,7 @@ from app.errors import NotFound
 from app.pagination import Page, PageRequest, fetch_page
 from app.tenancy import visible_organisations
 
+DEFAULT_SORT = "created_on"
 SORT_COLUMNS = {
     "created_on": Organisation.created_on,
     "name": Organisation.name,
@@ -203,7 +204,7 @@ async def search_network(
     for key, value in custom_fields or ():
         element = {"key": key, "value": value}
         stmt = stmt.where(_json_list_has(session, Organisation.custom_fields, element))
-    return await fetch_page(session, stmt, request, SORT_COLUMNS, default_sort="created_on")
+    return await fetch_page(session, stmt, request, SORT_COLUMNS, default_sort=DEFAULT_SORT)
 
 
 async def linked_ids(
