@@ -67,6 +67,11 @@ async def fetch_page(
     return Page(items=list(rows), page=request.page, size=request.size, total=total)
 
 
+def sortable_names(sort_columns: Mapping[str, Any], default_sort: str) -> list[str]:
+    """The sort names a list accepts, its default first, then the others in declaration order."""
+    return [default_sort, *(name for name in sort_columns if name != default_sort)]
+
+
 def count_of(stmt: Select[Any]) -> Select[Any]:
     """How many rows ``stmt`` selects."""
     return select(func.count()).select_from(stmt.order_by(None).subquery())

@@ -1,7 +1,7 @@
 """Resolvers and dataloaders for reference data.
 
-The by-id loaders apply no tenant filter: they serve relations of rows the caller already sees
-(an account's classification, a tier's scheme, ...).
+The by-id loaders, one per kind of ``service.KINDS``, apply no tenant filter: they serve
+relations of rows the caller already sees (an account's classification, a tier's scheme, ...).
 """
 
 from collections.abc import Sequence
@@ -10,18 +10,7 @@ from typing import Any, ClassVar
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import (
-    AccountClassification,
-    BusinessActivity,
-    Industry,
-    IndustrySector,
-    Organisation,
-    OrganisationGroup,
-    PaymentTerms,
-    RewardScheme,
-    RewardTier,
-    SpendCondition,
-)
+from app.db.models import Organisation
 from app.db.models.reference import ReferenceColumns
 from app.db.relations import Related
 from app.pagination import Page, PageRequest
@@ -32,8 +21,8 @@ from resolvers.loaders import BatchLoader, rows_by_key
 from resolvers.relations import RelationLoader
 
 
-class _ReferenceByIdLoader(RelationLoader):
-    """Rows of ``model`` by id, ``None`` where there is none."""
+class ReferenceByIdLoader(RelationLoader):
+    """Rows of ``model`` by id, ``None`` where there is none; one subclass per kind."""
 
     model: ClassVar[type[ReferenceColumns]]
 
@@ -42,58 +31,27 @@ class _ReferenceByIdLoader(RelationLoader):
         cls.related = Related(cls.model, "id")
 
 
-class AccountClassificationByIdLoader(_ReferenceByIdLoader):
-    """Account classifications by id."""
+def _by_id_loader(kind: ReferenceKind) -> type[ReferenceByIdLoader]:
+    """The by-id loader of one kind, named after its model (``IndustryByIdLoader``)."""
+    kind_model = service.KINDS[kind].model
 
-    model = AccountClassification
+    class ByIdLoader(ReferenceByIdLoader):
+        model = kind_model
 
-
-class PaymentTermsByIdLoader(_ReferenceByIdLoader):
-    """Payment terms by id."""
-
-    model = PaymentTerms
-
-
-class IndustryByIdLoader(_ReferenceByIdLoader):
-    """Industries by id."""
-
-    model = Industry
+    ByIdLoader.__name__ = ByIdLoader.__qualname__ = f"{kind_model.__name__}ByIdLoader"
+    ByIdLoader.__doc__ = f"Rows of {kind_model.__name__} by id."
+    return ByIdLoader
 
 
-class IndustrySectorByIdLoader(_ReferenceByIdLoader):
-    """Industry sectors by id."""
-
-    model = IndustrySector
-
-
-class BusinessActivityByIdLoader(_ReferenceByIdLoader):
-    """Business activities by id."""
-
-    model = BusinessActivity
-
-
-class OrganisationGroupByIdLoader(_ReferenceByIdLoader):
-    """Organisation groups by id."""
-
-    model = OrganisationGroup
-
-
-class RewardSchemeByIdLoader(_ReferenceByIdLoader):
-    """Reward schemes by id."""
-
-    model = RewardScheme
-
-
-class RewardTierByIdLoader(_ReferenceByIdLoader):
-    """Reward tiers by id."""
-
-    model = RewardTier
-
-
-class SpendConditionByIdLoader(_ReferenceByIdLoader):
-    """Spend conditions by id."""
-
-    model = SpendCondition
+BY_ID_LOADERS: dict[ReferenceKind, type[ReferenceByIdLoader]] = {
+    kind: _by_id_loader(kind) for kind in ReferenceKind
+}
+# The by-id loaders that relations of other types use.
+AccountClassificationByIdLoader = BY_ID_LOADERS[ReferenceKind.ACCOUNT_CLASSIFICATION]
+PaymentTermsByIdLoader = BY_ID_LOADERS[ReferenceKind.PAYMENT_TERMS]
+IndustryByIdLoader = BY_ID_LOADERS[ReferenceKind.INDUSTRY]
+RewardSchemeByIdLoader = BY_ID_LOADERS[ReferenceKind.REWARD_SCHEME]
+RewardTierByIdLoader = BY_ID_LOADERS[ReferenceKind.REWARD_TIER]
 
 
 class OrganisationByIdLoader(BatchLoader[str, Organisation | None]):

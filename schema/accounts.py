@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
+from app.accounts.repository import DEFAULT_SORT, SORT_COLUMNS
 from app.db import models
+from app.pagination import DEFAULT_PAGE_SIZE
 from resolvers import accounts as resolve
 from resolvers.contacts import AddressByIdLoader, ContactByIdLoader
 from resolvers.context import Info
@@ -20,13 +22,13 @@ from resolvers.reference import (
 )
 from resolvers.wallets import EffectiveWalletByAccountIdLoader
 from schema.common import (
-    ORDER_DESCRIPTION,
-    PAGE_DESCRIPTION,
-    SIZE_DESCRIPTION,
-    SORT_DESCRIPTION,
+    OrderArgument,
     Page,
+    PageArgument,
+    SizeArgument,
     SortOrder,
     page_request,
+    sort_argument,
     to_page,
 )
 from schema.contacts import Contact, ContactAddress
@@ -35,6 +37,8 @@ from schema.reference import AccountClassification, PaymentTerms, RewardScheme
 
 if TYPE_CHECKING:
     from schema.wallets import Wallet
+
+AccountSortArgument = Annotated[str | None, sort_argument(SORT_COLUMNS, DEFAULT_SORT)]
 
 ACCOUNT_ID = "The account's id or number."
 
@@ -445,18 +449,10 @@ class Query:
             AccountLifeCycleState | None,
             strawberry.argument(description="Only accounts in this state."),
         ] = None,
-        page: Annotated[int, strawberry.argument(description=PAGE_DESCRIPTION)] = 1,
-        size: Annotated[int, strawberry.argument(description=SIZE_DESCRIPTION)] = 20,
-        sort: Annotated[
-            str | None,
-            strawberry.argument(
-                description=SORT_DESCRIPTION + " created_on (default), number, name,"
-                " currency_code, balance, life_cycle_state.",
-            ),
-        ] = None,
-        order: Annotated[
-            SortOrder, strawberry.argument(description=ORDER_DESCRIPTION)
-        ] = SortOrder.DESC,
+        page: PageArgument = 1,
+        size: SizeArgument = DEFAULT_PAGE_SIZE,
+        sort: AccountSortArgument = None,
+        order: OrderArgument = SortOrder.DESC,
     ) -> Page[Account]:
         filters = {
             "is_primary": is_primary,

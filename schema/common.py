@@ -1,11 +1,13 @@
 """Types shared by every domain: paging, sort order, custom fields, identifiers of changes."""
 
+from collections.abc import Mapping
 from enum import StrEnum
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
+from strawberry.types.arguments import StrawberryArgumentAnnotation
 
-from app.pagination import MAX_PAGE_SIZE, PageRequest
+from app.pagination import MAX_PAGE_SIZE, PageRequest, sortable_names
 from app.pagination import Page as AppPage
 from app.pagination import SortOrder as AppSortOrder
 
@@ -48,6 +50,21 @@ PAGE_DESCRIPTION = "The page number, from 1."
 SIZE_DESCRIPTION = f"Items per page, 1 to {MAX_PAGE_SIZE}."
 SORT_DESCRIPTION = "The attribute to sort by."
 ORDER_DESCRIPTION = "ASC or DESC."
+
+# The paging arguments every list takes; its `sort` argument comes from `sort_argument`.
+PageArgument = Annotated[int, strawberry.argument(description=PAGE_DESCRIPTION)]
+SizeArgument = Annotated[int, strawberry.argument(description=SIZE_DESCRIPTION)]
+OrderArgument = Annotated[SortOrder, strawberry.argument(description=ORDER_DESCRIPTION)]
+
+
+def sort_argument(
+    sort_columns: Mapping[str, Any], default_sort: str
+) -> StrawberryArgumentAnnotation:
+    """The `sort` argument of a list sorted by `sort_columns`, described by their names:
+    `Annotated[str | None, sort_argument(SORT_COLUMNS, DEFAULT_SORT)]`."""
+    default, *others = sortable_names(sort_columns, default_sort)
+    names = ", ".join([f"{default} (default)", *others])
+    return strawberry.argument(description=f"{SORT_DESCRIPTION} {names}.")
 
 
 @strawberry.type(description="A custom field: a key and its value.")

@@ -6,29 +6,33 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from app.contacts.repository import DEFAULT_SORT, SORT_COLUMNS
 from app.db import models
+from app.pagination import DEFAULT_PAGE_SIZE
 from resolvers import contacts as resolve
 from resolvers.accounts import AccountsByContactIdLoader
 from resolvers.context import Info
 from resolvers.inputs import given_fields
 from schema.common import (
-    ORDER_DESCRIPTION,
-    PAGE_DESCRIPTION,
-    SIZE_DESCRIPTION,
-    SORT_DESCRIPTION,
     CustomField,
     CustomFieldInput,
     Identifier,
+    OrderArgument,
     Page,
+    PageArgument,
+    SizeArgument,
     SortOrder,
     custom_fields,
     page_request,
+    sort_argument,
     to_page,
 )
 from schema.mapping import maps, relation
 
 if TYPE_CHECKING:
     from schema.accounts import Account
+
+ContactSortArgument = Annotated[str | None, sort_argument(SORT_COLUMNS, DEFAULT_SORT)]
 
 
 @strawberry.enum(description="Whether a contact is a person or a company.")
@@ -207,18 +211,10 @@ class Query:
             strawberry.ID | None,
             strawberry.argument(description="Only contacts of this organisation."),
         ] = None,
-        page: Annotated[int, strawberry.argument(description=PAGE_DESCRIPTION)] = 1,
-        size: Annotated[int, strawberry.argument(description=SIZE_DESCRIPTION)] = 20,
-        sort: Annotated[
-            str | None,
-            strawberry.argument(
-                description=SORT_DESCRIPTION + " created_on (default), first_name, last_name,"
-                " company_name, email_address, code.",
-            ),
-        ] = None,
-        order: Annotated[
-            SortOrder, strawberry.argument(description=ORDER_DESCRIPTION)
-        ] = SortOrder.DESC,
+        page: PageArgument = 1,
+        size: SizeArgument = DEFAULT_PAGE_SIZE,
+        sort: ContactSortArgument = None,
+        order: OrderArgument = SortOrder.DESC,
     ) -> Page[Contact]:
         filters = {
             "search_value": search_value,

@@ -6,30 +6,28 @@ from typing import Annotated, Any
 
 import strawberry
 
+from app.organisations.repository import DEFAULT_SORT, SORT_COLUMNS
+from app.pagination import DEFAULT_PAGE_SIZE
 from resolvers import organisations as resolve
 from resolvers.context import Info
 from resolvers.inputs import given_fields
 from schema.common import (
-    ORDER_DESCRIPTION,
-    PAGE_DESCRIPTION,
-    SIZE_DESCRIPTION,
-    SORT_DESCRIPTION,
     CustomField,
     CustomFieldInput,
     Identifier,
+    OrderArgument,
     Page,
+    PageArgument,
+    SizeArgument,
     SortOrder,
     custom_fields,
     page_request,
+    sort_argument,
     to_page,
 )
-from schema.contacts import Contact
+from schema.contacts import Contact, ContactSortArgument
 
-NETWORK_SORT = SORT_DESCRIPTION + " created_on (default), name, org_type, status."
-CONTACT_SORT = (
-    SORT_DESCRIPTION
-    + " created_on (default), first_name, last_name, company_name, email_address, code."
-)
+OrganisationSortArgument = Annotated[str | None, sort_argument(SORT_COLUMNS, DEFAULT_SORT)]
 
 
 @strawberry.enum(
@@ -239,12 +237,10 @@ class Organisation:
     async def children(
         self,
         info: Info,
-        page: Annotated[int, strawberry.argument(description=PAGE_DESCRIPTION)] = 1,
-        size: Annotated[int, strawberry.argument(description=SIZE_DESCRIPTION)] = 20,
-        sort: Annotated[str | None, strawberry.argument(description=NETWORK_SORT)] = None,
-        order: Annotated[
-            SortOrder, strawberry.argument(description=ORDER_DESCRIPTION)
-        ] = SortOrder.DESC,
+        page: PageArgument = 1,
+        size: SizeArgument = DEFAULT_PAGE_SIZE,
+        sort: OrganisationSortArgument = None,
+        order: OrderArgument = SortOrder.DESC,
     ) -> Page["Organisation"]:
         request = page_request(page, size, sort, order)
         return to_page(await resolve.children(info, self.id, request))
@@ -253,12 +249,10 @@ class Organisation:
     async def contacts(
         self,
         info: Info,
-        page: Annotated[int, strawberry.argument(description=PAGE_DESCRIPTION)] = 1,
-        size: Annotated[int, strawberry.argument(description=SIZE_DESCRIPTION)] = 20,
-        sort: Annotated[str | None, strawberry.argument(description=CONTACT_SORT)] = None,
-        order: Annotated[
-            SortOrder, strawberry.argument(description=ORDER_DESCRIPTION)
-        ] = SortOrder.DESC,
+        page: PageArgument = 1,
+        size: SizeArgument = DEFAULT_PAGE_SIZE,
+        sort: ContactSortArgument = None,
+        order: OrderArgument = SortOrder.DESC,
     ) -> Page[Contact]:
         request = page_request(page, size, sort, order)
         return to_page(await resolve.contacts(info, self.id, request))
@@ -689,12 +683,10 @@ class Query:
             list[str] | None,
             strawberry.argument(description="Only with these custom fields, each `key;value`."),
         ] = None,
-        page: Annotated[int, strawberry.argument(description=PAGE_DESCRIPTION)] = 1,
-        size: Annotated[int, strawberry.argument(description=SIZE_DESCRIPTION)] = 20,
-        sort: Annotated[str | None, strawberry.argument(description=NETWORK_SORT)] = None,
-        order: Annotated[
-            SortOrder, strawberry.argument(description=ORDER_DESCRIPTION)
-        ] = SortOrder.DESC,
+        page: PageArgument = 1,
+        size: SizeArgument = DEFAULT_PAGE_SIZE,
+        sort: OrganisationSortArgument = None,
+        order: OrderArgument = SortOrder.DESC,
     ) -> Page[Organisation]:
         filters = {
             "name": name,

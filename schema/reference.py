@@ -1,31 +1,40 @@
 """GraphQL types, inputs and root fields for reference data.
 
 Classifications, payment terms, industries and their sectors, business activities, organisation
-groups, reward schemes and tiers, and spend conditions: each has a type, a list query, a query by
-id and create / update / delete mutations.
+groups, reward schemes and tiers, and spend conditions: each has a type and create / update
+inputs, written here, and a row of ``KINDS`` from which its query by id, its list query and its
+create / update / delete mutations are built.
 """
 
+import dataclasses
+import inspect
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from enum import StrEnum
+from enum import Enum, StrEnum
 from typing import Annotated, Any
 
 import strawberry
+from strawberry.tools import create_type
+from strawberry.types.field import StrawberryField
 
 from app.db import models
+from app.pagination import DEFAULT_PAGE_SIZE
+from app.reference import repository, service
 from app.reference.service import ReferenceKind
 from resolvers import reference as resolve
 from resolvers.context import Info
 from resolvers.inputs import given_fields
 from schema.common import (
-    ORDER_DESCRIPTION,
-    PAGE_DESCRIPTION,
-    SIZE_DESCRIPTION,
-    SORT_DESCRIPTION,
     Identifier,
+    OrderArgument,
     Page,
+    PageArgument,
+    SizeArgument,
     SortOrder,
     page_request,
+    sort_argument,
     to_page,
 )
 from schema.mapping import maps
@@ -381,371 +390,262 @@ SearchValueArgument = Annotated[
     str | None,
     strawberry.argument(description="Only rows whose name contains this text (any case)."),
 ]
-PageArgument = Annotated[int, strawberry.argument(description=PAGE_DESCRIPTION)]
-SizeArgument = Annotated[int, strawberry.argument(description=SIZE_DESCRIPTION)]
-SortArgument = Annotated[
-    str | None, strawberry.argument(description=SORT_DESCRIPTION + " created_on (default), name.")
-]
-OrderArgument = Annotated[SortOrder, strawberry.argument(description=ORDER_DESCRIPTION)]
 
 
-@strawberry.type
-class Query:
-    @strawberry.field(description="One account classification by id.")
-    async def account_classification(self, info: Info, id: IdArgument) -> AccountClassification:
-        return await resolve.get(info, ReferenceKind.ACCOUNT_CLASSIFICATION, id)
+@dataclass(frozen=True, slots=True)
+class ListFilter:
+    """An argument of a kind's list query: only rows whose column ``name`` has the given value."""
 
-    @strawberry.field(description="The account classifications of the caller's network.")
-    async def account_classifications(
-        self,
-        info: Info,
-        search_value: SearchValueArgument = None,
-        page: PageArgument = 1,
-        size: SizeArgument = 20,
-        sort: SortArgument = None,
-        order: OrderArgument = SortOrder.DESC,
-    ) -> Page[AccountClassification]:
-        request = page_request(page, size, sort, order)
-        kind = ReferenceKind.ACCOUNT_CLASSIFICATION
-        return to_page(await resolve.search(info, kind, request, search_value))
+    name: str
+    type: Any
+    description: str
 
-    @strawberry.field(description="One set of payment terms by id.")
-    async def payment_terms(self, info: Info, id: IdArgument) -> PaymentTerms:
-        return await resolve.get(info, ReferenceKind.PAYMENT_TERMS, id)
-
-    @strawberry.field(description="The payment terms of the caller's network.")
-    async def payment_terms_list(
-        self,
-        info: Info,
-        search_value: SearchValueArgument = None,
-        page: PageArgument = 1,
-        size: SizeArgument = 20,
-        sort: Annotated[
-            str | None,
-            strawberry.argument(
-                description=SORT_DESCRIPTION + " created_on (default), name, days."
-            ),
-        ] = None,
-        order: OrderArgument = SortOrder.DESC,
-    ) -> Page[PaymentTerms]:
-        request = page_request(page, size, sort, order)
-        kind = ReferenceKind.PAYMENT_TERMS
-        return to_page(await resolve.search(info, kind, request, search_value))
-
-    @strawberry.field(description="One industry by id.")
-    async def industry(self, info: Info, id: IdArgument) -> Industry:
-        return await resolve.get(info, ReferenceKind.INDUSTRY, id)
-
-    @strawberry.field(description="The industries of the caller's network.")
-    async def industries(
-        self,
-        info: Info,
-        search_value: SearchValueArgument = None,
-        page: PageArgument = 1,
-        size: SizeArgument = 20,
-        sort: SortArgument = None,
-        order: OrderArgument = SortOrder.DESC,
-    ) -> Page[Industry]:
-        request = page_request(page, size, sort, order)
-        return to_page(await resolve.search(info, ReferenceKind.INDUSTRY, request, search_value))
-
-    @strawberry.field(description="One industry sector by id.")
-    async def industry_sector(self, info: Info, id: IdArgument) -> IndustrySector:
-        return await resolve.get(info, ReferenceKind.INDUSTRY_SECTOR, id)
-
-    @strawberry.field(description="The industry sectors of the caller's network.")
-    async def industry_sectors(
-        self,
-        info: Info,
-        search_value: SearchValueArgument = None,
-        industry_id: Annotated[
-            strawberry.ID | None, strawberry.argument(description="Only sectors of this industry.")
-        ] = None,
-        page: PageArgument = 1,
-        size: SizeArgument = 20,
-        sort: SortArgument = None,
-        order: OrderArgument = SortOrder.DESC,
-    ) -> Page[IndustrySector]:
-        request = page_request(page, size, sort, order)
-        kind = ReferenceKind.INDUSTRY_SECTOR
-        equals = {"industry_id": industry_id}
-        return to_page(await resolve.search(info, kind, request, search_value, equals))
-
-    @strawberry.field(description="One business activity by id.")
-    async def business_activity(self, info: Info, id: IdArgument) -> BusinessActivity:
-        return await resolve.get(info, ReferenceKind.BUSINESS_ACTIVITY, id)
-
-    @strawberry.field(description="The business activities of the caller's network.")
-    async def business_activities(
-        self,
-        info: Info,
-        search_value: SearchValueArgument = None,
-        page: PageArgument = 1,
-        size: SizeArgument = 20,
-        sort: SortArgument = None,
-        order: OrderArgument = SortOrder.DESC,
-    ) -> Page[BusinessActivity]:
-        request = page_request(page, size, sort, order)
-        kind = ReferenceKind.BUSINESS_ACTIVITY
-        return to_page(await resolve.search(info, kind, request, search_value))
-
-    @strawberry.field(description="One organisation group by id.")
-    async def organisation_group(self, info: Info, id: IdArgument) -> OrganisationGroup:
-        return await resolve.get(info, ReferenceKind.ORGANISATION_GROUP, id)
-
-    @strawberry.field(description="The organisation groups of the caller's network.")
-    async def organisation_groups(
-        self,
-        info: Info,
-        search_value: SearchValueArgument = None,
-        page: PageArgument = 1,
-        size: SizeArgument = 20,
-        sort: SortArgument = None,
-        order: OrderArgument = SortOrder.DESC,
-    ) -> Page[OrganisationGroup]:
-        request = page_request(page, size, sort, order)
-        kind = ReferenceKind.ORGANISATION_GROUP
-        return to_page(await resolve.search(info, kind, request, search_value))
-
-    @strawberry.field(description="One reward scheme by id.")
-    async def reward_scheme(self, info: Info, id: IdArgument) -> RewardScheme:
-        return await resolve.get(info, ReferenceKind.REWARD_SCHEME, id)
-
-    @strawberry.field(description="The reward schemes of the caller's network.")
-    async def reward_schemes(
-        self,
-        info: Info,
-        search_value: SearchValueArgument = None,
-        sign_up_method: Annotated[
-            SignUpMethod | None, strawberry.argument(description="Only schemes signed up so.")
-        ] = None,
-        page: PageArgument = 1,
-        size: SizeArgument = 20,
-        sort: SortArgument = None,
-        order: OrderArgument = SortOrder.DESC,
-    ) -> Page[RewardScheme]:
-        request = page_request(page, size, sort, order)
-        kind = ReferenceKind.REWARD_SCHEME
-        equals = {"sign_up_method": sign_up_method.value if sign_up_method else None}
-        return to_page(await resolve.search(info, kind, request, search_value, equals))
-
-    @strawberry.field(description="One reward tier by id.")
-    async def reward_tier(self, info: Info, id: IdArgument) -> RewardTier:
-        return await resolve.get(info, ReferenceKind.REWARD_TIER, id)
-
-    @strawberry.field(description="The reward tiers of the caller's network.")
-    async def reward_tiers(
-        self,
-        info: Info,
-        search_value: SearchValueArgument = None,
-        reward_scheme_id: Annotated[
-            strawberry.ID | None, strawberry.argument(description="Only tiers of this scheme.")
-        ] = None,
-        page: PageArgument = 1,
-        size: SizeArgument = 20,
-        sort: Annotated[
-            str | None,
-            strawberry.argument(
-                description=SORT_DESCRIPTION + " created_on (default), name, threshold_value_units."
-            ),
-        ] = None,
-        order: OrderArgument = SortOrder.DESC,
-    ) -> Page[RewardTier]:
-        request = page_request(page, size, sort, order)
-        kind = ReferenceKind.REWARD_TIER
-        equals = {"reward_scheme_id": reward_scheme_id}
-        return to_page(await resolve.search(info, kind, request, search_value, equals))
-
-    @strawberry.field(description="One spend condition by id.")
-    async def spend_condition(self, info: Info, id: IdArgument) -> SpendCondition:
-        return await resolve.get(info, ReferenceKind.SPEND_CONDITION, id)
-
-    @strawberry.field(description="The spend conditions of the caller's network.")
-    async def spend_conditions(
-        self,
-        info: Info,
-        search_value: SearchValueArgument = None,
-        is_active: Annotated[
-            bool | None, strawberry.argument(description="Only active (or inactive) ones.")
-        ] = None,
-        page: PageArgument = 1,
-        size: SizeArgument = 20,
-        sort: SortArgument = None,
-        order: OrderArgument = SortOrder.DESC,
-    ) -> Page[SpendCondition]:
-        request = page_request(page, size, sort, order)
-        kind = ReferenceKind.SPEND_CONDITION
-        equals = {"is_active": is_active}
-        return to_page(await resolve.search(info, kind, request, search_value, equals))
+    def parameter(self) -> inspect.Parameter:
+        """The optional argument, ``None`` (no filter) by default."""
+        argument = strawberry.argument(description=self.description)
+        annotation = Annotated[self.type | None, argument]  # type: ignore[name-defined]
+        return _parameter(self.name, annotation, None)
 
 
-@strawberry.type
-class Mutation:
-    @strawberry.mutation(description="Create an account classification.")
-    async def create_account_classification(
-        self, info: Info, input: CreateAccountClassificationInput
-    ) -> AccountClassification:
-        kind = ReferenceKind.ACCOUNT_CLASSIFICATION
-        return await resolve.create(info, kind, given_fields(input))
+@dataclass(frozen=True, slots=True)
+class KindFields:
+    """One kind of reference data in the graph: one row from which its root fields are built.
 
-    @strawberry.mutation(description="Change an account classification.")
-    async def update_account_classification(
-        self, info: Info, id: IdArgument, input: UpdateAccountClassificationInput
-    ) -> AccountClassification:
-        kind = ReferenceKind.ACCOUNT_CLASSIFICATION
-        return await resolve.update(info, kind, id, given_fields(input))
+    Queries ``<kind>(id)`` and ``<list_field>(search_value, <filters>, page, size, sort, order)``,
+    mutations ``create_<kind>``, ``update_<kind>`` and ``delete_<kind>``. Their descriptions are
+    derived from ``a`` ("an industry"), ``many`` ("industries") and ``deletable`` ("no
+    organisation uses"), except those ``descriptions`` gives by field name.
+    """
 
-    @strawberry.mutation(description="Delete an account classification no account uses.")
-    async def delete_account_classification(self, info: Info, id: IdArgument) -> Identifier:
-        kind = ReferenceKind.ACCOUNT_CLASSIFICATION
-        return Identifier(id=strawberry.ID(await resolve.delete(info, kind, id)))
+    kind: ReferenceKind
+    object_type: type[Any]
+    create_input: type[Any]
+    update_input: type[Any]
+    list_field: str
+    a: str
+    many: str
+    deletable: str
+    filters: tuple[ListFilter, ...] = ()
+    descriptions: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
-    @strawberry.mutation(description="Create payment terms.")
-    async def create_payment_terms(
-        self, info: Info, input: CreatePaymentTermsInput
-    ) -> PaymentTerms:
-        kind = ReferenceKind.PAYMENT_TERMS
-        return await resolve.create(info, kind, given_fields(input))
+    def describe(self, field_name: str, derived: str) -> str:
+        """The description of a root field: the row's own, else the derived one."""
+        return self.descriptions.get(field_name, derived)
 
-    @strawberry.mutation(description="Change payment terms.")
-    async def update_payment_terms(
-        self, info: Info, id: IdArgument, input: UpdatePaymentTermsInput
-    ) -> PaymentTerms:
-        kind = ReferenceKind.PAYMENT_TERMS
-        return await resolve.update(info, kind, id, given_fields(input))
 
-    @strawberry.mutation(description="Delete payment terms no account uses.")
-    async def delete_payment_terms(self, info: Info, id: IdArgument) -> Identifier:
-        kind = ReferenceKind.PAYMENT_TERMS
-        return Identifier(id=strawberry.ID(await resolve.delete(info, kind, id)))
+KINDS: tuple[KindFields, ...] = (
+    KindFields(
+        ReferenceKind.ACCOUNT_CLASSIFICATION,
+        AccountClassification,
+        CreateAccountClassificationInput,
+        UpdateAccountClassificationInput,
+        list_field="account_classifications",
+        a="an account classification",
+        many="account classifications",
+        deletable="no account uses",
+    ),
+    KindFields(
+        ReferenceKind.PAYMENT_TERMS,
+        PaymentTerms,
+        CreatePaymentTermsInput,
+        UpdatePaymentTermsInput,
+        list_field="payment_terms_list",
+        a="payment terms",
+        many="payment terms",
+        deletable="no account uses",
+        descriptions={"payment_terms": "One set of payment terms by id."},
+    ),
+    KindFields(
+        ReferenceKind.INDUSTRY,
+        Industry,
+        CreateIndustryInput,
+        UpdateIndustryInput,
+        list_field="industries",
+        a="an industry",
+        many="industries",
+        deletable="no organisation or sector uses",
+    ),
+    KindFields(
+        ReferenceKind.INDUSTRY_SECTOR,
+        IndustrySector,
+        CreateIndustrySectorInput,
+        UpdateIndustrySectorInput,
+        list_field="industry_sectors",
+        a="an industry sector",
+        many="industry sectors",
+        deletable="no organisation uses",
+        filters=(ListFilter("industry_id", strawberry.ID, "Only sectors of this industry."),),
+    ),
+    KindFields(
+        ReferenceKind.BUSINESS_ACTIVITY,
+        BusinessActivity,
+        CreateBusinessActivityInput,
+        UpdateBusinessActivityInput,
+        list_field="business_activities",
+        a="a business activity",
+        many="business activities",
+        deletable="no organisation uses",
+    ),
+    KindFields(
+        ReferenceKind.ORGANISATION_GROUP,
+        OrganisationGroup,
+        CreateOrganisationGroupInput,
+        UpdateOrganisationGroupInput,
+        list_field="organisation_groups",
+        a="an organisation group",
+        many="organisation groups",
+        deletable="without members",
+    ),
+    KindFields(
+        ReferenceKind.REWARD_SCHEME,
+        RewardScheme,
+        CreateRewardSchemeInput,
+        UpdateRewardSchemeInput,
+        list_field="reward_schemes",
+        a="a reward scheme",
+        many="reward schemes",
+        deletable="without sign-ups or tiers",
+        filters=(ListFilter("sign_up_method", SignUpMethod, "Only schemes signed up so."),),
+    ),
+    KindFields(
+        ReferenceKind.REWARD_TIER,
+        RewardTier,
+        CreateRewardTierInput,
+        UpdateRewardTierInput,
+        list_field="reward_tiers",
+        a="a reward tier",
+        many="reward tiers",
+        deletable="no account is in",
+        filters=(ListFilter("reward_scheme_id", strawberry.ID, "Only tiers of this scheme."),),
+        descriptions={"create_reward_tier": "Create a reward tier of a reward scheme."},
+    ),
+    KindFields(
+        ReferenceKind.SPEND_CONDITION,
+        SpendCondition,
+        CreateSpendConditionInput,
+        UpdateSpendConditionInput,
+        list_field="spend_conditions",
+        a="a spend condition",
+        many="spend conditions",
+        deletable="that no commerce balance or journal uses",
+        filters=(ListFilter("is_active", bool, "Only active (or inactive) ones."),),
+        descriptions={
+            "update_spend_condition": "Change a spend condition; given lists replace the old ones."
+        },
+    ),
+)
 
-    @strawberry.mutation(description="Create an industry.")
-    async def create_industry(self, info: Info, input: CreateIndustryInput) -> Industry:
-        kind = ReferenceKind.INDUSTRY
-        return await resolve.create(info, kind, given_fields(input))
 
-    @strawberry.mutation(description="Change an industry.")
-    async def update_industry(
-        self, info: Info, id: IdArgument, input: UpdateIndustryInput
-    ) -> Industry:
-        kind = ReferenceKind.INDUSTRY
-        return await resolve.update(info, kind, id, given_fields(input))
-
-    @strawberry.mutation(description="Delete an industry no organisation or sector uses.")
-    async def delete_industry(self, info: Info, id: IdArgument) -> Identifier:
-        kind = ReferenceKind.INDUSTRY
-        return Identifier(id=strawberry.ID(await resolve.delete(info, kind, id)))
-
-    @strawberry.mutation(description="Create an industry sector.")
-    async def create_industry_sector(
-        self, info: Info, input: CreateIndustrySectorInput
-    ) -> IndustrySector:
-        kind = ReferenceKind.INDUSTRY_SECTOR
-        return await resolve.create(info, kind, given_fields(input))
-
-    @strawberry.mutation(description="Change an industry sector.")
-    async def update_industry_sector(
-        self, info: Info, id: IdArgument, input: UpdateIndustrySectorInput
-    ) -> IndustrySector:
-        kind = ReferenceKind.INDUSTRY_SECTOR
-        return await resolve.update(info, kind, id, given_fields(input))
-
-    @strawberry.mutation(description="Delete an industry sector no organisation uses.")
-    async def delete_industry_sector(self, info: Info, id: IdArgument) -> Identifier:
-        kind = ReferenceKind.INDUSTRY_SECTOR
-        return Identifier(id=strawberry.ID(await resolve.delete(info, kind, id)))
-
-    @strawberry.mutation(description="Create a business activity.")
-    async def create_business_activity(
-        self, info: Info, input: CreateBusinessActivityInput
-    ) -> BusinessActivity:
-        kind = ReferenceKind.BUSINESS_ACTIVITY
-        return await resolve.create(info, kind, given_fields(input))
-
-    @strawberry.mutation(description="Change a business activity.")
-    async def update_business_activity(
-        self, info: Info, id: IdArgument, input: UpdateBusinessActivityInput
-    ) -> BusinessActivity:
-        kind = ReferenceKind.BUSINESS_ACTIVITY
-        return await resolve.update(info, kind, id, given_fields(input))
-
-    @strawberry.mutation(description="Delete a business activity no organisation uses.")
-    async def delete_business_activity(self, info: Info, id: IdArgument) -> Identifier:
-        kind = ReferenceKind.BUSINESS_ACTIVITY
-        return Identifier(id=strawberry.ID(await resolve.delete(info, kind, id)))
-
-    @strawberry.mutation(description="Create an organisation group.")
-    async def create_organisation_group(
-        self, info: Info, input: CreateOrganisationGroupInput
-    ) -> OrganisationGroup:
-        kind = ReferenceKind.ORGANISATION_GROUP
-        return await resolve.create(info, kind, given_fields(input))
-
-    @strawberry.mutation(description="Change an organisation group.")
-    async def update_organisation_group(
-        self, info: Info, id: IdArgument, input: UpdateOrganisationGroupInput
-    ) -> OrganisationGroup:
-        kind = ReferenceKind.ORGANISATION_GROUP
-        return await resolve.update(info, kind, id, given_fields(input))
-
-    @strawberry.mutation(description="Delete an organisation group without members.")
-    async def delete_organisation_group(self, info: Info, id: IdArgument) -> Identifier:
-        kind = ReferenceKind.ORGANISATION_GROUP
-        return Identifier(id=strawberry.ID(await resolve.delete(info, kind, id)))
-
-    @strawberry.mutation(description="Create a reward scheme.")
-    async def create_reward_scheme(
-        self, info: Info, input: CreateRewardSchemeInput
-    ) -> RewardScheme:
-        kind = ReferenceKind.REWARD_SCHEME
-        return await resolve.create(info, kind, given_fields(input))
-
-    @strawberry.mutation(description="Change a reward scheme.")
-    async def update_reward_scheme(
-        self, info: Info, id: IdArgument, input: UpdateRewardSchemeInput
-    ) -> RewardScheme:
-        kind = ReferenceKind.REWARD_SCHEME
-        return await resolve.update(info, kind, id, given_fields(input))
-
-    @strawberry.mutation(description="Delete a reward scheme without sign-ups or tiers.")
-    async def delete_reward_scheme(self, info: Info, id: IdArgument) -> Identifier:
-        kind = ReferenceKind.REWARD_SCHEME
-        return Identifier(id=strawberry.ID(await resolve.delete(info, kind, id)))
-
-    @strawberry.mutation(description="Create a reward tier of a reward scheme.")
-    async def create_reward_tier(self, info: Info, input: CreateRewardTierInput) -> RewardTier:
-        kind = ReferenceKind.REWARD_TIER
-        return await resolve.create(info, kind, given_fields(input))
-
-    @strawberry.mutation(description="Change a reward tier.")
-    async def update_reward_tier(
-        self, info: Info, id: IdArgument, input: UpdateRewardTierInput
-    ) -> RewardTier:
-        kind = ReferenceKind.REWARD_TIER
-        return await resolve.update(info, kind, id, given_fields(input))
-
-    @strawberry.mutation(description="Delete a reward tier no account is in.")
-    async def delete_reward_tier(self, info: Info, id: IdArgument) -> Identifier:
-        kind = ReferenceKind.REWARD_TIER
-        return Identifier(id=strawberry.ID(await resolve.delete(info, kind, id)))
-
-    @strawberry.mutation(description="Create a spend condition.")
-    async def create_spend_condition(
-        self, info: Info, input: CreateSpendConditionInput
-    ) -> SpendCondition:
-        kind = ReferenceKind.SPEND_CONDITION
-        return await resolve.create(info, kind, given_fields(input))
-
-    @strawberry.mutation(description="Change a spend condition; given lists replace the old ones.")
-    async def update_spend_condition(
-        self, info: Info, id: IdArgument, input: UpdateSpendConditionInput
-    ) -> SpendCondition:
-        kind = ReferenceKind.SPEND_CONDITION
-        return await resolve.update(info, kind, id, given_fields(input))
-
-    @strawberry.mutation(
-        description="Delete a spend condition that no commerce balance or journal uses."
+def _parameter(
+    name: str, annotation: Any, default: Any = inspect.Parameter.empty
+) -> inspect.Parameter:
+    """A GraphQL argument of a generated resolver."""
+    return inspect.Parameter(
+        name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default
     )
-    async def delete_spend_condition(self, info: Info, id: IdArgument) -> Identifier:
-        kind = ReferenceKind.SPEND_CONDITION
+
+
+def _resolver(
+    function: Callable[..., Awaitable[Any]], name: str, returns: Any, *arguments: inspect.Parameter
+) -> Callable[..., Awaitable[Any]]:
+    """``function`` as the resolver of root field ``name``: Strawberry reads the field's
+    arguments and type from the signature given here, not from ``function``'s own."""
+    function.__name__ = name
+    function.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [_parameter("info", Info), *arguments], return_annotation=returns
+    )
+    return function
+
+
+def _without_article(noun: str) -> str:
+    """``noun`` without its leading "a" or "an"."""
+    return noun.removeprefix("an ").removeprefix("a ")
+
+
+def _column_value(value: Any) -> Any:
+    """A filter argument as the column stores it (an enum by its value)."""
+    return value.value if isinstance(value, Enum) else value
+
+
+def _list_arguments(row: KindFields) -> list[inspect.Parameter]:
+    """The arguments of a kind's list query: search, its own filters, paging and sorting."""
+    sort_columns = repository.sort_columns(service.KINDS[row.kind].model)
+    sort = Annotated[str | None, sort_argument(sort_columns, repository.DEFAULT_SORT)]
+    return [
+        _parameter("search_value", SearchValueArgument, None),
+        *(list_filter.parameter() for list_filter in row.filters),
+        _parameter("page", PageArgument, 1),
+        _parameter("size", SizeArgument, DEFAULT_PAGE_SIZE),
+        _parameter("sort", sort, None),
+        _parameter("order", OrderArgument, SortOrder.DESC),
+    ]
+
+
+def _queries(row: KindFields) -> list[StrawberryField]:
+    """``<kind>(id)`` and the list query of one kind."""
+    kind, one = row.kind, row.kind.value
+
+    async def get_one(info: Info, id: str) -> Any:
+        return await resolve.get(info, kind, id)
+
+    async def search(
+        info: Info,
+        search_value: str | None,
+        page: int,
+        size: int,
+        sort: str | None,
+        order: SortOrder,
+        **filters: Any,
+    ) -> Page[Any]:
+        request = page_request(page, size, sort, order)
+        equals = {name: _column_value(value) for name, value in filters.items()}
+        return to_page(await resolve.search(info, kind, request, search_value, equals))
+
+    page_type = Page[row.object_type]  # type: ignore[name-defined]
+    return [
+        strawberry.field(
+            resolver=_resolver(get_one, one, row.object_type, _parameter("id", IdArgument)),
+            description=row.describe(one, f"One {_without_article(row.a)} by id."),
+        ),
+        strawberry.field(
+            resolver=_resolver(search, row.list_field, page_type, *_list_arguments(row)),
+            description=row.describe(row.list_field, f"The {row.many} of the caller's network."),
+        ),
+    ]
+
+
+def _mutations(row: KindFields) -> list[StrawberryField]:
+    """``create_<kind>``, ``update_<kind>`` and ``delete_<kind>``."""
+    kind = row.kind
+    create, update, delete = f"create_{kind}", f"update_{kind}", f"delete_{kind}"
+    id_argument = _parameter("id", IdArgument)
+
+    async def create_row(info: Info, input: Any) -> Any:
+        return await resolve.create(info, kind, given_fields(input))
+
+    async def update_row(info: Info, id: str, input: Any) -> Any:
+        return await resolve.update(info, kind, id, given_fields(input))
+
+    async def delete_row(info: Info, id: str) -> Identifier:
         return Identifier(id=strawberry.ID(await resolve.delete(info, kind, id)))
+
+    create_input = _parameter("input", row.create_input)
+    update_input = _parameter("input", row.update_input)
+    return [
+        strawberry.mutation(
+            resolver=_resolver(create_row, create, row.object_type, create_input),
+            description=row.describe(create, f"Create {row.a}."),
+        ),
+        strawberry.mutation(
+            resolver=_resolver(update_row, update, row.object_type, id_argument, update_input),
+            description=row.describe(update, f"Change {row.a}."),
+        ),
+        strawberry.mutation(
+            resolver=_resolver(delete_row, delete, Identifier, id_argument),
+            description=row.describe(delete, f"Delete {row.a} {row.deletable}."),
+        ),
+    ]
+
+
+Query = create_type("Query", [field for row in KINDS for field in _queries(row)])
+Mutation = create_type("Mutation", [field for row in KINDS for field in _mutations(row)])

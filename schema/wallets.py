@@ -8,18 +8,25 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from app.db import models
+from app.pagination import DEFAULT_PAGE_SIZE
+from app.wallets.repository import (
+    COMMERCE_DEFAULT_SORT,
+    COMMERCE_SORT_COLUMNS,
+    JOURNAL_DEFAULT_SORT,
+    JOURNAL_SORT_COLUMNS,
+)
 from resolvers import reference as resolve_reference
 from resolvers import wallets as resolve
 from resolvers.context import Info
 from resolvers.inputs import given_fields
 from schema.common import (
-    ORDER_DESCRIPTION,
-    PAGE_DESCRIPTION,
-    SIZE_DESCRIPTION,
-    SORT_DESCRIPTION,
+    OrderArgument,
     Page,
+    PageArgument,
+    SizeArgument,
     SortOrder,
     page_request,
+    sort_argument,
     to_page,
 )
 from schema.mapping import maps
@@ -27,6 +34,13 @@ from schema.reference import ProductIdType, SpendConditionProduct, SpendConditio
 
 if TYPE_CHECKING:
     from schema.accounts import Account
+
+JournalSortArgument = Annotated[
+    str | None, sort_argument(JOURNAL_SORT_COLUMNS, JOURNAL_DEFAULT_SORT)
+]
+CommerceBalanceSortArgument = Annotated[
+    str | None, sort_argument(COMMERCE_SORT_COLUMNS, COMMERCE_DEFAULT_SORT)
+]
 
 
 @strawberry.enum(description="The life cycle state of a wallet.")
@@ -348,17 +362,10 @@ class Wallet:
         type: Annotated[
             JournalType | None, strawberry.argument(description="Only journals of this type.")
         ] = None,
-        page: Annotated[int, strawberry.argument(description=PAGE_DESCRIPTION)] = 1,
-        size: Annotated[int, strawberry.argument(description=SIZE_DESCRIPTION)] = 20,
-        sort: Annotated[
-            str | None,
-            strawberry.argument(
-                description=SORT_DESCRIPTION + " created_on (default), posted_on, amount, type."
-            ),
-        ] = None,
-        order: Annotated[
-            SortOrder, strawberry.argument(description=ORDER_DESCRIPTION)
-        ] = SortOrder.DESC,
+        page: PageArgument = 1,
+        size: SizeArgument = DEFAULT_PAGE_SIZE,
+        sort: JournalSortArgument = None,
+        order: OrderArgument = SortOrder.DESC,
     ) -> Page[Journal]:
         request = page_request(page, size, sort, order)
         key = (self.id, request, type.value if type else None)
@@ -522,15 +529,10 @@ class Query:
         include_expiration: Annotated[
             bool, strawberry.argument(description="Also give the balance by expiry.")
         ] = False,
-        page: Annotated[int, strawberry.argument(description=PAGE_DESCRIPTION)] = 1,
-        size: Annotated[int, strawberry.argument(description=SIZE_DESCRIPTION)] = 20,
-        sort: Annotated[
-            str | None,
-            strawberry.argument(description=SORT_DESCRIPTION + " name (default), amount."),
-        ] = None,
-        order: Annotated[
-            SortOrder, strawberry.argument(description=ORDER_DESCRIPTION)
-        ] = SortOrder.ASC,
+        page: PageArgument = 1,
+        size: SizeArgument = DEFAULT_PAGE_SIZE,
+        sort: CommerceBalanceSortArgument = None,
+        order: OrderArgument = SortOrder.ASC,
     ) -> list[CommerceBalance]:
         filters = {
             "spend_condition_id": spend_condition_id,

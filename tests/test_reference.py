@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+import graphql
 import pytest
 from sqlalchemy import insert
 
@@ -26,7 +27,11 @@ from app.db.models.organisations import (
 )
 from app.onboarding import BootstrapResult, issue_api_key
 from app.organisations.tree import new_organisation
-from app.reference import repository
+from app.pagination import sortable_names
+from app.reference import repository, service
+from app.reference.service import ReferenceKind
+from resolvers.reference import BY_ID_LOADERS
+from schema.schema import build_schema
 from tests.conftest import Api, counting_statements
 
 REFERENCE_FIELDS = "id name description created_on"
@@ -715,3 +720,60 @@ async def test_relations_cost_the_same_statements_whatever_the_page_size(
 
     await statements_for(1)  # warms the caches of the API key
     assert await statements_for(2) == await statements_for(10)
+
+
+def _graph() -> graphql.GraphQLSchema:
+    return graphql.build_schema(build_schema().as_str())
+
+
+def test_every_kind_has_its_described_root_fields_and_by_id_loader() -> None:
+    graph = _graph()
+    query, mutation = graph.query_type, graph.mutation_type
+    assert query is not None and mutation is not None
+    for kind in ReferenceKind:
+        fields = [
+            query.fields[kind.value],
+            query.fields[BY_KIND[kind.value].many],
+            *(mutation.fields[f"{verb}_{kind.value}"] for verb in ("create", "update", "delete")),
+        ]
+        for field_ in fields:
+            assert field_.description
+            assert all(arg.description for name, arg in field_.args.items() if name != "input")
+        loader = BY_ID_LOADERS[kind]
+        assert loader.model is service.KINDS[kind].model
+        assert loader.__name__ == f"{loader.model.__name__}ByIdLoader"
+
+
+def test_sort_arguments_name_the_attributes_a_list_may_be_sorted_by() -> None:
+    graph = _graph()
+    query, wallet = graph.query_type, graph.get_type("Wallet")
+    assert query is not None
+    assert isinstance(wallet, graphql.GraphQLObjectType)
+    descriptions = {
+        "payment_terms_list": query.fields["payment_terms_list"].args["sort"].description,
+        "reward_tiers": query.fields["reward_tiers"].args["sort"].description,
+        "industries": query.fields["industries"].args["sort"].description,
+        "wallet_commerce_balances": (
+            query.fields["wallet_commerce_balances"].args["sort"].description
+        ),
+        "journals": wallet.fields["journals"].args["sort"].description,
+    }
+    prefix = "The attribute to sort by. "
+    assert descriptions == {
+        "payment_terms_list": prefix + "created_on (default), name, days.",
+        "reward_tiers": prefix + "created_on (default), name, threshold_value_units.",
+        "industries": prefix + "created_on (default), name.",
+        "wallet_commerce_balances": prefix + "name (default), amount, created_on.",
+        "journals": prefix + "created_on (default), posted_on, amount, type.",
+    }
+    assert sortable_names({"a": 1, "b": 2, "c": 3}, "b") == ["b", "a", "c"]
+
+
+async def test_every_sort_attribute_a_list_names_is_accepted(api: Api) -> None:
+    query = _graph().query_type
+    assert query is not None
+    description = query.fields["reward_tiers"].args["sort"].description or ""
+    names = description.removeprefix("The attribute to sort by. ").rstrip(".").split(", ")
+    for name in [name.removesuffix(" (default)") for name in names]:
+        page = await list_page(api, "reward_tiers", f'sort: "{name}", order: ASC')
+        assert page["paging"]["total"] == 0

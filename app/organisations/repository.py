@@ -41,6 +41,7 @@ from app.pagination import Page, PageRequest, fetch_page
 from app.search import contains_literal, equals_ignoring_case
 from app.tenancy import visible_organisations
 
+DEFAULT_SORT = "created_on"
 SORT_COLUMNS = {
     "created_on": Organisation.created_on,
     "name": Organisation.name,
@@ -205,7 +206,7 @@ async def search_network(
     for key, value in custom_fields or ():
         element = {"key": key, "value": value}
         stmt = stmt.where(_json_list_has(session, Organisation.custom_fields, element))
-    return await fetch_page(session, stmt, request, SORT_COLUMNS, default_sort="created_on")
+    return await fetch_page(session, stmt, request, SORT_COLUMNS, default_sort=DEFAULT_SORT)
 
 
 async def linked_ids(

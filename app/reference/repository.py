@@ -33,6 +33,8 @@ from app.pagination import Page, PageRequest, fetch_page
 from app.search import contains_literal
 from app.tenancy import tenant_scoped, visible_organisations
 
+DEFAULT_SORT = "created_on"
+
 # What a caller may sort each kind by, beyond the common name and created_on.
 _EXTRA_SORT_COLUMNS: dict[type[ReferenceColumns], dict[str, Any]] = {
     PaymentTerms: {"days": PaymentTerms.days},
@@ -91,7 +93,7 @@ async def search(
     for name, value in (equals or {}).items():
         if value is not None:
             stmt = stmt.where(getattr(model, name) == value)
-    return await fetch_page(session, stmt, request, sort_columns(model), default_sort="created_on")
+    return await fetch_page(session, stmt, request, sort_columns(model), default_sort=DEFAULT_SORT)
 
 
 async def first_reference(

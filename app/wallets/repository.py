@@ -27,6 +27,7 @@ from app.tenancy import tenant_scoped
 
 EFFECTIVE = "EFFECTIVE"
 
+COMMERCE_DEFAULT_SORT = "name"
 COMMERCE_SORT_COLUMNS: dict[str, Any] = {
     "name": SpendCondition.name,
     "amount": WalletCommerceBalance.amount,
@@ -182,7 +183,7 @@ async def page_commerce_balances(
     spend_condition_id: str | None = None,
 ) -> list[tuple[WalletCommerceBalance, SpendCondition]]:
     """One page of a wallet's commerce balances with their spend conditions."""
-    sort = request.sort or "name"
+    sort = request.sort or COMMERCE_DEFAULT_SORT
     if sort not in COMMERCE_SORT_COLUMNS:
         allowed = ", ".join(sorted(COMMERCE_SORT_COLUMNS))
         raise InvalidInput("sort", f"unknown sort attribute {sort!r}; use one of {allowed}")
@@ -260,6 +261,7 @@ async def get_idempotency_record(
     return (await session.execute(stmt)).scalars().first()
 
 
+JOURNAL_DEFAULT_SORT = "created_on"
 JOURNAL_SORT_COLUMNS: dict[str, Any] = {
     "created_on": Journal.created_on,
     "posted_on": Journal.posted_on,
@@ -279,7 +281,7 @@ async def journal_pages(
     Two statements whatever the number of wallets: a window function numbers each wallet's
     journals in the requested order and the page is cut from every wallet's numbering at once.
     """
-    sort = request.sort or "created_on"
+    sort = request.sort or JOURNAL_DEFAULT_SORT
     if sort not in JOURNAL_SORT_COLUMNS:
         allowed = ", ".join(sorted(JOURNAL_SORT_COLUMNS))
         raise InvalidInput("sort", f"unknown sort attribute {sort!r}; use one of {allowed}")
