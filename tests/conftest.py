@@ -220,3 +220,27 @@ async def tenant(database_url: str, gateway: Any) -> BootstrapResult:
 async def api(gateway: Any, tenant: BootstrapResult) -> Api:
     """A client for both doors using the first organisation's live secret key."""
     return Api(gateway[1], tenant.secret_api_key)
+
+
+async def table_snapshot(db: Database) -> dict[str, str]:
+    """A digest of every table's rows, to show that a refused request changed nothing."""
+    import hashlib
+
+    from sqlalchemy import select
+
+    from app.db.base import Base
+
+    digests: dict[str, str] = {}
+    async with db.read() as session:
+        for table in Base.metadata.sorted_tables:
+            rows = (await session.execute(select(table))).all()
+            text = "\n".join(sorted(repr(tuple(row)) for row in rows))
+            digests[table.name] = f"{len(rows)}:{hashlib.sha256(text.encode()).hexdigest()[:16]}"
+    return digests
+
+
+def snapshot_changes(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    """The tables whose rows differ between two snapshots."""
+    return sorted(
+        name for name in before.keys() | after.keys() if before.get(name) != after.get(name)
+    )

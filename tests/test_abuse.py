@@ -1,0 +1,285 @@
+"""Abusive GraphQL documents and request bodies: each is refused with a 4xx and a JSON body.
+
+No wall-clock assertions: a request that hangs is cut after ``LIMIT_SECONDS`` and counted as a
+failure, so that a regression fails the suite instead of hanging it. The gateway runs in a
+process of its own (``app.cli serve`` on SQLite), because a document that keeps the event loop
+busy cannot be cut in process; a document that may do so gets a process of its own.
+"""
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+import pytest
+
+from tests.test_multiprocess_money import ROOT, gateways
+
+LIMIT_SECONDS = 30
+
+
+@dataclass
+class Server:
+    """A gateway process, its live secret key and its organisation."""
+
+    url: str
+    key: str
+    organisation_id: str
+
+
+def start_server(tmp: Path) -> Iterator[Server]:
+    url = f"sqlite:///{tmp / 'abuse.sqlite3'}"
+    created = subprocess.run(
+        [sys.executable, "-m", "app.cli", "bootstrap", "--json"],
+        cwd=ROOT,
+        env={**os.environ, "CRM_GATEWAY_DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    keys = json.loads(created.stdout)
+    with gateways(url, 1) as (base,):
+        yield Server(base, keys["secret_api_key"], keys["organisation_id"])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One gateway process for the probes that cannot hang it."""
+    yield from start_server(tmp_path_factory.mktemp("abuse"))
+
+
+@pytest.fixture
+def own_server(tmp_path: Path) -> Iterator[Server]:
+    """A gateway process for one probe that might keep it busy; stopped afterwards."""
+    yield from start_server(tmp_path)
+
+
+async def post(
+    server: Server, content: bytes, content_type: str = "application/json"
+) -> httpx.Response:
+    """POST /graphql with a raw body, cut after ``LIMIT_SECONDS`` (a timeout fails the test)."""
+    async with httpx.AsyncClient(timeout=LIMIT_SECONDS + 5) as client:
+        request = client.post(
+            server.url + "/graphql",
+            content=content,
+            headers={"content-type": content_type, "api_key": server.key},
+        )
+        try:
+            return await asyncio.wait_for(request, timeout=LIMIT_SECONDS)
+        except TimeoutError:
+            pytest.fail(f"no answer within {LIMIT_SECONDS} s")
+
+
+async def post_query(
+    server: Server, query: str, variables: dict[str, Any] | None = None
+) -> httpx.Response:
+    return await post(server, orjson.dumps({"query": query, "variables": variables or {}}))
+
+
+def assert_refused(response: httpx.Response) -> Any:
+    """A 4xx with a JSON body: the spec's error body or GraphQL errors with a code."""
+    assert 400 <= response.status_code < 500, (response.status_code, response.text[:300])
+    assert response.headers["content-type"].startswith("application/json"), response.headers
+    body = response.json()
+    assert isinstance(body, dict), body
+    if "errors" in body:
+        assert body["errors"] and all("code" in (e.get("extensions") or {}) for e in body["errors"])
+    else:
+        assert {"status", "message", "error", "parameters"} <= set(body), body
+        assert body["status"] == response.status_code
+    return body
+
+
+def fragment_bomb(depth: int = 30) -> str:
+    fragments = [
+        f"fragment F{i} on Organisation {{ ...F{i + 1} ...F{i + 1} }}" for i in range(depth - 1)
+    ]
+    fragments.append(f"fragment F{depth - 1} on Organisation {{ id }}")
+    return "query($id: ID!) { organisation(id: $id) { ...F0 } }\n" + "\n".join(fragments)
+
+
+FRAGMENT_CYCLE = """query($id: ID!) { organisation(id: $id) { ...A } }
+fragment A on Organisation { id ...B }
+fragment B on Organisation { name ...A }"""
+
+NESTED_PAGE = """organisation_network(id: $id, size: 100) { content {
+    children(size: 100) { content { id contacts(size: 100) { content { id first_name } } } }
+    contacts(size: 100) { content { id } }
+} }"""
+
+
+def alias_flood(count: int = 30) -> str:
+    aliases = "\n".join(f"a{i}: {NESTED_PAGE}" for i in range(count))
+    return f"query($id: ID!) {{ {aliases} }}"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 6: a 30-fragment bomb (each fragment spreading the next twice) keeps the "
+    "gateway busy for more than 30 s instead of being refused at once: validation is not "
+    "linear in the document (DESIGN §8)",
+)
+async def test_fragment_bomb_is_refused(own_server: Server) -> None:
+    response = await post_query(own_server, fragment_bomb(), {"id": own_server.organisation_id})
+    assert_refused(response)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 6: a fragment cycle answers 200 with a GraphQL error that has no extensions.code",
+)
+async def test_fragment_cycle_is_refused(server: Server) -> None:
+    response = await post_query(server, FRAGMENT_CYCLE, {"id": server.organisation_id})
+    assert_refused(response)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 6: 30 aliases of a 3-level page of 100s run (200): no cost limit (DESIGN §8)",
+)
+async def test_thirty_aliases_of_a_nested_page_are_refused(server: Server) -> None:
+    response = await post_query(server, alias_flood(), {"id": server.organisation_id})
+    assert_refused(response)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 6: a 100 KB name token is validated (200, no extensions.code), not refused",
+)
+async def test_a_100_kb_token_is_refused(server: Server) -> None:
+    response = await post_query(server, "{ " + "a" * 100_000 + " }")
+    assert_refused(response)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 6: a 100 KB string token is executed (200 with data) instead of refused",
+)
+async def test_a_100_kb_string_token_is_refused(server: Server) -> None:
+    response = await post_query(
+        server, '{ contacts(search_value: "' + "a" * 100_000 + '") { paging { total } } }'
+    )
+    assert_refused(response)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        pytest.param(
+            b"null",
+            marks=pytest.mark.xfail(
+                strict=True, reason="issue 6: body null: 500 text/plain Internal Server Error"
+            ),
+        ),
+        pytest.param(
+            b"1",
+            marks=pytest.mark.xfail(
+                strict=True, reason="issue 6: body 1: 500 text/plain Internal Server Error"
+            ),
+        ),
+        pytest.param(
+            b'"x"',
+            marks=pytest.mark.xfail(
+                strict=True, reason='issue 6: body "x": 500 text/plain Internal Server Error'
+            ),
+        ),
+        pytest.param(
+            b"[]",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="issue 6: body []: 400 text/plain 'Batching is not enabled', not JSON",
+            ),
+        ),
+        pytest.param(
+            b"{",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="issue 6: body {: 400 text/plain 'Unable to parse...', not JSON",
+            ),
+        ),
+        pytest.param(
+            b"",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="issue 6: empty body: 400 text/plain 'Unable to parse...', not JSON",
+            ),
+        ),
+        pytest.param(
+            b'{"query": 1}',
+            marks=pytest.mark.xfail(
+                strict=True, reason="issue 6: query 1: 400 text/plain, not JSON"
+            ),
+        ),
+    ],
+)
+async def test_bodies_that_are_not_a_graphql_request_are_refused(
+    server: Server, raw: bytes
+) -> None:
+    assert_refused(await post(server, raw))
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        pytest.param(
+            b"{ __typename }",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="issue 6: text/plain body: 400 text/plain 'Unsupported content type'",
+            ),
+        ),
+        pytest.param(
+            b'{"query": "{ __typename }"}',
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="issue 6: text/plain body: 400 text/plain 'Unsupported content type'",
+            ),
+        ),
+    ],
+)
+async def test_text_plain_bodies_are_refused(server: Server, raw: bytes) -> None:
+    assert_refused(await post(server, raw, content_type="text/plain"))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 6: a 2 MB body is read whole and executed (200) instead of refused with 413",
+)
+async def test_a_2_mb_body_is_refused(server: Server) -> None:
+    query = "{ __typename }" + " " * (2 * 1024 * 1024)
+    assert_refused(await post_query(server, query))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 6: GraphQL validation errors (here a missing required argument) have no "
+    "extensions.code (found by tests/test_fuzz.py on every root field)",
+)
+async def test_validation_errors_carry_a_code(server: Server) -> None:
+    response = await post_query(server, "{ contact { id } }")
+    body = response.json()
+    assert body["errors"], body
+    assert all("code" in (e.get("extensions") or {}) for e in body["errors"]), body
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 6: a method the gateway does not route (TRACE, OPTIONS) on a REST path answers "
+    "405 text/plain 'Method Not Allowed' instead of the spec's JSON error body (DESIGN §5)",
+)
+@pytest.mark.parametrize("method", ["TRACE", "OPTIONS"])
+async def test_unrouted_methods_answer_json(server: Server, method: str) -> None:
+    async with httpx.AsyncClient(timeout=LIMIT_SECONDS) as client:
+        response = await client.request(
+            method, server.url + "/backoffice/v1/contacts", headers={"api_key": server.key}
+        )
+    assert response.status_code == 405
+    assert_refused(response)
