@@ -38,7 +38,7 @@ from rest_compat.openapi import openapi_document
 from rest_compat.routes import ROUTES
 from rest_compat.table import RouteTable
 from schema.encoding import GRAPHQL_VALUES, graphql_json
-from schema.schema import GatewaySchema, build_schema
+from schema.schema import GatewaySchema, build_schema, is_document_refusal
 
 REST_PREFIX = "/backoffice/v1"
 GRAPHQL_PATH = "/graphql"
@@ -130,6 +130,15 @@ class Gateway:
         )
 
 
+def refusal_status(result: ExecutionResult) -> int | None:
+    """400 for a document the gateway refuses to run (it does not parse or validate, or it
+    breaks a query limit: see :func:`schema.schema.is_document_refusal`); ``None`` (answer 200,
+    as GraphQL does for errors of variables, input and fields) otherwise."""
+    if result.data is None and result.errors and all(map(is_document_refusal, result.errors)):
+        return 400
+    return None
+
+
 async def _posted_operation(request: Request) -> dict[str, Any] | None:
     """The JSON body of a POSTed operation (``query`` a string, ``variables`` an object or
     absent), else ``None``."""
@@ -173,9 +182,20 @@ class GraphQLDoor(GraphQL[Context, None]):
         if isinstance(answer, ExecutionResult):
             errors = [error.formatted for error in answer.errors or ()]
             return Response(
-                graphql_json({"data": None, "errors": errors}), media_type="application/json"
+                graphql_json({"data": None, "errors": errors}),
+                status_code=refusal_status(answer) or 200,
+                media_type="application/json",
             )
         return Response(graphql_json({"data": answer.fragments()}), media_type="application/json")
+
+    async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        """Strawberry's execution; an operation refused before any field ran answers with the
+        refusal's 4xx status (see :func:`refusal_status`) instead of 200."""
+        result: ExecutionResult = await super().execute_single(*args, **kwargs)
+        status = refusal_status(result)
+        if status is not None:  # Strawberry passes its arguments by name
+            kwargs["sub_response"].status_code = status
+        return result
 
     async def get_context(self, request: Any, response: Any) -> Context:
         return await self._gateway.context_for(request)
