@@ -178,11 +178,22 @@ async def test_validation_errors_carry_a_code(server: Server) -> None:
     assert all("code" in (e.get("extensions") or {}) for e in body["errors"]), body
 
 
-@pytest.mark.parametrize("method", ["TRACE", "OPTIONS"])
-async def test_unrouted_methods_answer_json(server: Server, method: str) -> None:
+@pytest.mark.parametrize(
+    ("path", "allow"),
+    [
+        ("/backoffice/v1/contacts", "GET, POST"),
+        ("/graphql", "GET, POST"),
+        ("/health", "GET, HEAD"),
+        ("/backoffice/v1/openapi.json", "GET, HEAD"),
+        ("/graphql/assets/graphiql.min.js", "GET, HEAD"),
+    ],
+)
+@pytest.mark.parametrize("method", ["TRACE", "OPTIONS", "PROPFIND"])
+async def test_unrouted_methods_answer_json(
+    server: Server, method: str, path: str, allow: str
+) -> None:
     async with httpx.AsyncClient(timeout=LIMIT_SECONDS) as client:
-        response = await client.request(
-            method, server.url + "/backoffice/v1/contacts", headers={"api_key": server.key}
-        )
+        response = await client.request(method, server.url + path, headers={"api_key": server.key})
     assert response.status_code == 405
+    assert response.headers["allow"] == allow
     assert_refused(response)
