@@ -103,12 +103,32 @@ def masked_error(error: GraphQLError | None = None) -> GraphQLError:
     )
 
 
+def coded_errors(errors: Iterable[GraphQLError], *, invalid_document: bool) -> list[GraphQLError]:
+    """``errors``, each with an ``extensions.code``: unexpected ones masked (see
+    :func:`masked_error`), and those graphql-core reports about the request coded
+    :data:`GRAPHQL_PARSE_FAILED`, :data:`GRAPHQL_VALIDATION_FAILED` (when ``invalid_document``:
+    validation refused the document) or :data:`BAD_USER_INPUT` (variables, operation name)."""
+    coded: list[GraphQLError] = []
+    for error in errors:
+        if _is_unexpected(error):
+            coded.append(masked_error(error))
+        elif _has_code(error):
+            coded.append(error)
+        elif isinstance(error, GraphQLSyntaxError):
+            coded.append(request_error(error, GRAPHQL_PARSE_FAILED))
+        elif invalid_document:
+            coded.append(request_error(error, GRAPHQL_VALIDATION_FAILED))
+        else:  # refused by execution before any field ran
+            coded.append(request_error(error, BAD_USER_INPUT))
+    return coded
+
+
 class GatewayErrors(MaskErrors):
-    """The one place where every GraphQL error gets its ``extensions.code``: unexpected errors
-    are masked (keeping the marker both doors classify, see :func:`masked_error`), and the
-    errors graphql-core reports about the request get :data:`GRAPHQL_PARSE_FAILED`,
-    :data:`GRAPHQL_VALIDATION_FAILED` or :data:`BAD_USER_INPUT` by the phase that found them.
-    The compiled path reports no such errors: it leaves them to this one.
+    """Gives every error of an operation its ``extensions.code`` (:func:`coded_errors`),
+    knowing whether validation refused the document. Errors raised before the operation's
+    extensions could see them (a parse error from the parser cache, an exception in a hook)
+    are coded by :meth:`GatewaySchema.execute`. The compiled path reports no such errors: it
+    leaves them to the general one.
     """
 
     def __init__(self) -> None:
@@ -117,26 +137,12 @@ class GatewayErrors(MaskErrors):
         )
         self._invalid_document = False
 
-    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
-        return masked_error(error)
-
     def on_validate(self) -> Iterator[None]:
         yield
         self._invalid_document = bool(self.execution_context.pre_execution_errors)
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
-        return list(self._coded(super()._process_errors(errors)))
-
-    def _coded(self, errors: Iterable[GraphQLError]) -> Iterator[GraphQLError]:
-        for error in errors:
-            if _has_code(error):
-                yield error
-            elif isinstance(error, GraphQLSyntaxError):
-                yield request_error(error, GRAPHQL_PARSE_FAILED)
-            elif self._invalid_document:
-                yield request_error(error, GRAPHQL_VALIDATION_FAILED)
-            else:  # refused by execution before any field ran: variables, operation name
-                yield request_error(error, BAD_USER_INPUT)
+        return coded_errors(errors, invalid_document=self._invalid_document)
 
 
 class GatewaySchema(strawberry.Schema):
@@ -161,11 +167,11 @@ class GatewaySchema(strawberry.Schema):
         operation_extensions: dict[str, Any] | None = None,
     ) -> ExecutionResult:
         """Strawberry's execution, after refusing a document longer than ``max_query_bytes``
-        before it is parsed."""
+        before it is parsed; every error of the result has an ``extensions.code``."""
         refusal = document_size_refusal(query, self.max_query_bytes)
         if refusal is not None:
             return ExecutionResult(data=None, errors=[refusal])
-        return await super().execute(
+        result = await super().execute(
             query,
             variable_values,
             context_value,
@@ -174,6 +180,9 @@ class GatewaySchema(strawberry.Schema):
             allowed_operation_types,
             operation_extensions,
         )
+        if result.errors:  # those raised before the extensions saw them (see GatewayErrors)
+            result.errors = coded_errors(result.errors, invalid_document=False)
+        return result
 
     async def compiled_answer(
         self,

@@ -171,6 +171,39 @@ async def test_a_2_mb_body_is_refused(server: Server) -> None:
     assert_refused(await post_query(server, query))
 
 
+@pytest.mark.parametrize(
+    ("query", "variables", "status", "code"),
+    [
+        ("{ nope }", None, 400, "GRAPHQL_VALIDATION_FAILED"),
+        ("{ contact { id } }", None, 400, "GRAPHQL_VALIDATION_FAILED"),
+        (
+            "{ " + " ".join(f"f{i}" for i in range(150)) + " }",
+            None,
+            400,
+            "GRAPHQL_VALIDATION_FAILED",
+        ),
+        ("{ contact(", None, 400, "GRAPHQL_PARSE_FAILED"),
+        ("query($id: ID!) { contact(id: $id) { id } }", {}, 200, "BAD_USER_INPUT"),
+        (
+            "query($n: Int) { contacts(size: $n) { paging { total } } }",
+            {"n": "x"},
+            200,
+            "BAD_USER_INPUT",
+        ),
+    ],
+)
+async def test_graphql_request_errors_carry_their_code(
+    server: Server, query: str, variables: dict[str, Any] | None, status: int, code: str
+) -> None:
+    """A document that does not parse or validate is refused (400) before it runs; variables
+    that do not fit it fail like a field does (200); each error names its kind."""
+    response = await post_query(server, query, variables)
+    assert response.status_code == status, response.text
+    errors = response.json()["errors"]
+    assert errors and {e["extensions"]["code"] for e in errors} == {code}, errors
+    assert all(e["extensions"]["status"] == 400 for e in errors), errors
+
+
 async def test_validation_errors_carry_a_code(server: Server) -> None:
     response = await post_query(server, "{ contact { id } }")
     body = response.json()
