@@ -4,7 +4,7 @@ Every response is JSON: the spec's error body outside ``/graphql``, GraphQL's ``
 on it, for unknown paths, wrong methods, refused bodies and unexpected exceptions alike.
 """
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +16,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
-from starlette.types import Scope
+from starlette.types import Receive, Scope, Send
 from strawberry import UNSET
 from strawberry.asgi import GraphQL
 from strawberry.types import ExecutionResult
@@ -38,7 +38,7 @@ from rest_compat.openapi import openapi_document
 from rest_compat.routes import ROUTES
 from rest_compat.table import RouteTable
 from schema.encoding import GRAPHQL_VALUES, graphql_json
-from schema.schema import GatewaySchema, build_schema
+from schema.schema import GatewaySchema, build_schema, is_document_refusal
 
 REST_PREFIX = "/backoffice/v1"
 GRAPHQL_PATH = "/graphql"
@@ -46,9 +46,17 @@ GRAPHQL_PATH = "/graphql"
 
 def graphql_error_response(error: GatewayError) -> Response:
     """A request-level GraphQL error: ``{"errors": [{"message", "extensions"}]}`` with the
-    error's HTTP status."""
+    error's HTTP status (and ``Allow`` on a 405)."""
     body = {"errors": [{"message": error.message, "extensions": error.extensions}]}
-    return Response(graphql_json(body), status_code=error.status, media_type="application/json")
+    response = Response(
+        graphql_json(body),
+        status_code=error.status,
+        headers=error.headers,
+        media_type="application/json",
+    )
+    if isinstance(error, MethodNotAllowed):
+        response.headers["Allow"] = ", ".join(error.parameters)
+    return response
 
 
 def render_error(scope: Scope, error: GatewayError) -> Response:
@@ -73,11 +81,47 @@ async def _http_exception(request: Request, exc: Exception) -> Response:
     if exc.status_code == 404:
         error = NotFound("route", f"{request.method} {request.url.path}")
     elif exc.status_code == 405:
-        allowed = (exc.headers or {}).get("Allow", "")
+        # Routes check their methods themselves (see `EveryMethod`); what is left is the GraphiQL
+        # assets' StaticFiles, which serves GET and HEAD and names no Allow header.
+        allowed = (exc.headers or {}).get("Allow", "GET, HEAD")
         error = MethodNotAllowed([m.strip() for m in allowed.split(",") if m.strip()])
     else:
         error = _http_error(exc.status_code, exc.detail)
     return render_error(request.scope, error)
+
+
+GRAPHQL_METHODS = ("GET", "POST")
+
+
+class EveryMethod:
+    """A request -> response endpoint as an ASGI app, so that its route takes every method and
+    a wrong one is answered here: a 405 naming ``methods`` (and HEAD with GET) in ``Allow`` and
+    in the door's JSON body, TRACE and OPTIONS included. Without ``methods`` the endpoint
+    decides (the REST door answers from its route table).
+
+    (Starlette gives a function endpoint GET alone unless told its methods, and answers the
+    others with its own 405.)
+    """
+
+    def __init__(
+        self,
+        endpoint: Callable[[Request], Awaitable[Response]],
+        methods: Sequence[str] | None = None,
+    ) -> None:
+        self._endpoint = endpoint
+        self._allowed = (
+            None
+            if methods is None
+            else sorted({*methods, *(("HEAD",) if "GET" in methods else ())})
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive, send)
+        if self._allowed is not None and request.method not in self._allowed:
+            response = render_error(scope, MethodNotAllowed(self._allowed))
+        else:
+            response = await self._endpoint(request)
+        await response(scope, receive, send)
 
 
 @dataclass
@@ -130,6 +174,15 @@ class Gateway:
         )
 
 
+def refusal_status(result: ExecutionResult) -> int | None:
+    """400 for a document the gateway refuses to run (it does not parse or validate, or it
+    breaks a query limit: see :func:`schema.schema.is_document_refusal`); ``None`` (answer 200,
+    as GraphQL does for errors of variables, input and fields) otherwise."""
+    if result.data is None and result.errors and all(map(is_document_refusal, result.errors)):
+        return 400
+    return None
+
+
 async def _posted_operation(request: Request) -> dict[str, Any] | None:
     """The JSON body of a POSTed operation (``query`` a string, ``variables`` an object or
     absent), else ``None``."""
@@ -173,9 +226,20 @@ class GraphQLDoor(GraphQL[Context, None]):
         if isinstance(answer, ExecutionResult):
             errors = [error.formatted for error in answer.errors or ()]
             return Response(
-                graphql_json({"data": None, "errors": errors}), media_type="application/json"
+                graphql_json({"data": None, "errors": errors}),
+                status_code=refusal_status(answer) or 200,
+                media_type="application/json",
             )
         return Response(graphql_json({"data": answer.fragments()}), media_type="application/json")
+
+    async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        """Strawberry's execution; an operation refused before any field ran answers with the
+        refusal's 4xx status (see :func:`refusal_status`) instead of 200."""
+        result: ExecutionResult = await super().execute_single(*args, **kwargs)
+        status = refusal_status(result)
+        if status is not None:  # Strawberry passes its arguments by name
+            kwargs["sub_response"].status_code = status
+        return result
 
     async def get_context(self, request: Any, response: Any) -> Context:
         return await self._gateway.context_for(request)
@@ -191,6 +255,8 @@ class GraphQLDoor(GraphQL[Context, None]):
         return loads_exact(data)
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        if isinstance(request, Request) and request.method not in GRAPHQL_METHODS:
+            return graphql_error_response(MethodNotAllowed(GRAPHQL_METHODS))
         try:
             if isinstance(request, Request) and context is UNSET:
                 context = await self._gateway.context_for(request)
@@ -248,15 +314,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
         schema,
         graphql_ide="graphiql" if settings.graphiql else None,
     )
-    methods = ["GET", "POST", "PUT", "DELETE", "PATCH"]
+    # Every route takes every method and answers a wrong one itself (405 with Allow): the REST
+    # door from its route table, GraphQL for GET and POST, the others through `EveryMethod`.
     app = Starlette(
         routes=[
-            Route("/health", health, methods=["GET"]),
-            Route("/ready", ready, methods=["GET"]),
+            Route("/health", EveryMethod(health, ["GET"])),
+            Route("/ready", EveryMethod(ready, ["GET"])),
             Mount(GRAPHIQL_ASSETS_PATH, app=graphiql_assets_app()),
-            Route(GRAPHQL_PATH, graphql, methods=["GET", "POST"]),
-            Route(f"{REST_PREFIX}/openapi.json", openapi_json, methods=["GET"]),
-            Route(REST_PREFIX + "/{path:path}", rest.handle, methods=methods),
+            Route(GRAPHQL_PATH, graphql),
+            Route(f"{REST_PREFIX}/openapi.json", EveryMethod(openapi_json, ["GET"])),
+            Route(REST_PREFIX + "/{path:path}", EveryMethod(rest.handle)),
         ],
         lifespan=lifespan,
         middleware=[

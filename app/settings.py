@@ -38,6 +38,13 @@ class Settings(BaseSettings):
     )
     max_query_depth: int = Field(default=12, description="Deepest GraphQL selection accepted.")
     max_query_tokens: int = Field(default=5000, description="Most tokens in one GraphQL document.")
+    max_query_bytes: int = Field(
+        default=65_536,
+        description=(
+            "Longest GraphQL document, in bytes of UTF-8, checked before it is parsed (the token "
+            "limit counts tokens, however long each one is)."
+        ),
+    )
     max_aliases: int = Field(default=30, description="Most aliases in one GraphQL document.")
     max_query_fields: int = Field(
         default=5000,

@@ -4,6 +4,8 @@ Each operation is measured once, fragments memoised (a fragment is measured once
 it is spread, so a chain of fragments that each spread the next one twice costs nothing to
 measure), and refused when it breaks one of the limits of :class:`app.settings.Settings`:
 
+- ``max_query_bytes``: the document's length in bytes, checked before it is parsed (the
+  token limit counts tokens, however long each one is; see :func:`document_size_refusal`);
 - ``max_query_depth``: nesting of selections below the root fields (introspection excluded);
 - ``max_aliases``: aliases, a fragment's counted once per spread;
 - ``max_query_fields``: field selections once fragments are expanded (a fragment bomb);
@@ -63,6 +65,28 @@ class QueryLimitExceeded(GatewayError):
             f"{message} (limit {limit} = {allowed}).", [limit, str(allowed), str(found)]
         )
         self.limit = limit
+
+    @classmethod
+    def code_of_class(cls) -> str:
+        """The ``extensions.code`` of every refusal of this kind (``QUERYLIMITEXCEEDED``)."""
+        return cls.error.rsplit(".", 1)[-1].removesuffix("EXCEPTION")
+
+
+def document_size_refusal(query: str | None, max_bytes: int) -> GraphQLError | None:
+    """The refusal of a document longer than ``max_bytes`` bytes of UTF-8, else ``None``.
+
+    Cheap enough to run before parsing: a character is at most four bytes, so only a document
+    of more than a quarter of the limit in characters is encoded to be measured.
+    """
+    if query is None or len(query) <= max_bytes // 4:
+        return None
+    size = len(query.encode("utf-8", "surrogatepass"))
+    if size <= max_bytes:
+        return None
+    refusal = QueryLimitExceeded(
+        f"The document is {size} bytes long", "max_query_bytes", max_bytes, size
+    )
+    return GraphQLError(refusal.message, original_error=refusal, extensions=refusal.extensions)
 
 
 @dataclass(frozen=True)

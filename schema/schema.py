@@ -1,11 +1,11 @@
 """Builds the one Strawberry schema both doors execute against."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from types import ModuleType
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import (
     AddValidationRules,
     MaskErrors,
@@ -16,6 +16,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from app.compiled.plan import ValueFormat
 from app.errors import GatewayError, InternalServerError
@@ -26,17 +27,64 @@ from schema import accounts, contacts, organisations, reference, users, wallets
 from schema.compiled import CompiledAnswer, CompiledReads
 from schema.input_checks import InputChecks
 from schema.introspection import IntrospectionAnswers, IntrospectionGate
-from schema.limits import QueryLimits, query_limit_rules
+from schema.limits import (
+    QueryLimitExceeded,
+    QueryLimits,
+    document_size_refusal,
+    query_limit_rules,
+)
 from schema.scalars import SCALAR_MAP
 
 DOMAINS: tuple[ModuleType, ...] = (contacts, users, reference, accounts, wallets, organisations)
 DOCUMENT_CACHE_SIZE = 512
 
+# ``extensions.code`` of the errors graphql-core reports about the request itself (they carry
+# no domain error): a document that does not parse, one that does not validate against the
+# schema, and variables (or an operation name) that do not fit the document. Each is a 400
+# ``CRM.EXCEPTIONS.BADREQUESTEXCEPTION``; the REST door names the field they name.
+GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+BAD_USER_INPUT = "BAD_USER_INPUT"
+
+
+# The codes of a document the gateway refuses to run at all: the GraphQL door answers it with
+# HTTP 400 rather than 200 (variables, input and fields that fail answer 200 with errors).
+DOCUMENT_REFUSALS = frozenset(
+    {GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, QueryLimitExceeded.code_of_class()}
+)
+
+
+def is_document_refusal(error: GraphQLError) -> bool:
+    """Whether ``error`` refuses the document itself (see :data:`DOCUMENT_REFUSALS`)."""
+    return (error.extensions or {}).get("code") in DOCUMENT_REFUSALS
+
+
+def _has_code(error: GraphQLError) -> bool:
+    return "code" in (error.extensions or {})
+
 
 def _is_unexpected(error: GraphQLError) -> bool:
-    """Errors to hide from callers: anything that is not a domain or a GraphQL error."""
+    """Errors to hide from callers: anything that is not a domain or a GraphQL error, and a
+    GraphQL error without a code raised while executing (a result the schema cannot represent)."""
     original = error.original_error
-    return original is not None and not isinstance(original, GatewayError | GraphQLError)
+    if original is not None and not isinstance(original, GatewayError | GraphQLError):
+        return True
+    return error.path is not None and not _has_code(error)
+
+
+def request_error(error: GraphQLError, code: str) -> GraphQLError:
+    """``error`` (about the request itself) with ``extensions`` in the domain errors' shape:
+    ``code``, ``status`` 400, ``error`` and ``parameters``."""
+    bad_request = GatewayError(error.message)
+    return GraphQLError(
+        message=error.message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=error.original_error,
+        extensions={**(error.extensions or {}), **bad_request.extensions, "code": code},
+    )
 
 
 def masked_error(error: GraphQLError | None = None) -> GraphQLError:
@@ -55,16 +103,46 @@ def masked_error(error: GraphQLError | None = None) -> GraphQLError:
     )
 
 
-class MaskUnexpectedErrors(MaskErrors):
-    """Strawberry's masking, keeping the marker both doors classify (see :func:`masked_error`)."""
+def coded_errors(errors: Iterable[GraphQLError], *, invalid_document: bool) -> list[GraphQLError]:
+    """``errors``, each with an ``extensions.code``: unexpected ones masked (see
+    :func:`masked_error`), and those graphql-core reports about the request coded
+    :data:`GRAPHQL_PARSE_FAILED`, :data:`GRAPHQL_VALIDATION_FAILED` (when ``invalid_document``:
+    validation refused the document) or :data:`BAD_USER_INPUT` (variables, operation name)."""
+    coded: list[GraphQLError] = []
+    for error in errors:
+        if _is_unexpected(error):
+            coded.append(masked_error(error))
+        elif _has_code(error):
+            coded.append(error)
+        elif isinstance(error, GraphQLSyntaxError):
+            coded.append(request_error(error, GRAPHQL_PARSE_FAILED))
+        elif invalid_document:
+            coded.append(request_error(error, GRAPHQL_VALIDATION_FAILED))
+        else:  # refused by execution before any field ran
+            coded.append(request_error(error, BAD_USER_INPUT))
+    return coded
+
+
+class GatewayErrors(MaskErrors):
+    """Gives every error of an operation its ``extensions.code`` (:func:`coded_errors`),
+    knowing whether validation refused the document. Errors raised before the operation's
+    extensions could see them (a parse error from the parser cache, an exception in a hook)
+    are coded by :meth:`GatewaySchema.execute`. The compiled path reports no such errors: it
+    leaves them to the general one.
+    """
 
     def __init__(self) -> None:
         super().__init__(
             should_mask_error=_is_unexpected, error_message=InternalServerError.default_message
         )
+        self._invalid_document = False
 
-    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
-        return masked_error(error)
+    def on_validate(self) -> Iterator[None]:
+        yield
+        self._invalid_document = bool(self.execution_context.pre_execution_errors)
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        return coded_errors(errors, invalid_document=self._invalid_document)
 
 
 class GatewaySchema(strawberry.Schema):
@@ -76,6 +154,35 @@ class GatewaySchema(strawberry.Schema):
         self.compiled_reads = (
             CompiledReads(self._schema, settings) if settings.compiled_reads else None
         )
+        self.max_query_bytes = settings.max_query_bytes
+
+    async def execute(
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionResult:
+        """Strawberry's execution, after refusing a document longer than ``max_query_bytes``
+        before it is parsed; every error of the result has an ``extensions.code``."""
+        refusal = document_size_refusal(query, self.max_query_bytes)
+        if refusal is not None:
+            return ExecutionResult(data=None, errors=[refusal])
+        result = await super().execute(
+            query,
+            variable_values,
+            context_value,
+            root_value,
+            operation_name,
+            allowed_operation_types,
+            operation_extensions,
+        )
+        if result.errors:  # those raised before the extensions saw them (see GatewayErrors)
+            result.errors = coded_errors(result.errors, invalid_document=False)
+        return result
 
     async def compiled_answer(
         self,
@@ -93,6 +200,9 @@ class GatewaySchema(strawberry.Schema):
         """
         if self.compiled_reads is None:
             return None
+        refusal = document_size_refusal(query, self.max_query_bytes)
+        if refusal is not None:
+            return ExecutionResult(data=None, errors=[refusal])
         try:
             return await self.compiled_reads.answer(
                 query, operation_name, variables, context, values
@@ -107,8 +217,7 @@ class GatewaySchema(strawberry.Schema):
         """Log each unexpected error once, with its stack and the request id."""
         for error in errors:
             if _is_unexpected(error):
-                assert error.original_error is not None
-                log_unexpected(error.original_error, f"GraphQL field {error.path}")
+                log_unexpected(error.original_error or error, f"GraphQL field {error.path}")
 
 
 def build_schema(settings: Settings | None = None) -> GatewaySchema:
@@ -134,6 +243,6 @@ def build_schema(settings: Settings | None = None) -> GatewaySchema:
             lambda: AddValidationRules(limit_rules),
             lambda: IntrospectionGate(settings.introspection, introspection_answers),
             InputChecks,
-            MaskUnexpectedErrors,
+            GatewayErrors,
         ],
     )

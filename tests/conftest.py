@@ -178,7 +178,7 @@ class Api:
             json={"query": query, "variables": variables or {}},
             headers=self._headers(key, headers),
         )
-        assert response.status_code in (200, 401), response.text
+        assert response.status_code in (200, 400, 401), response.text
         body: dict[str, Any] = response.json()
         return body
 

@@ -121,48 +121,26 @@ def alias_flood(count: int = 30) -> str:
     return f"query($id: ID!) {{ {aliases} }}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 6: a 30-fragment bomb (each fragment spreading the next twice) keeps the "
-    "gateway busy for more than 30 s instead of being refused at once: validation is not "
-    "linear in the document (DESIGN §8)",
-)
 async def test_fragment_bomb_is_refused(own_server: Server) -> None:
     response = await post_query(own_server, fragment_bomb(), {"id": own_server.organisation_id})
     assert_refused(response)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 6: a fragment cycle answers 200 with a GraphQL error that has no extensions.code",
-)
 async def test_fragment_cycle_is_refused(server: Server) -> None:
     response = await post_query(server, FRAGMENT_CYCLE, {"id": server.organisation_id})
     assert_refused(response)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 6: 30 aliases of a 3-level page of 100s run (200): no cost limit (DESIGN §8)",
-)
 async def test_thirty_aliases_of_a_nested_page_are_refused(server: Server) -> None:
     response = await post_query(server, alias_flood(), {"id": server.organisation_id})
     assert_refused(response)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 6: a 100 KB name token is validated (200, no extensions.code), not refused",
-)
 async def test_a_100_kb_token_is_refused(server: Server) -> None:
     response = await post_query(server, "{ " + "a" * 100_000 + " }")
     assert_refused(response)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 6: a 100 KB string token is executed (200 with data) instead of refused",
-)
 async def test_a_100_kb_string_token_is_refused(server: Server) -> None:
     response = await post_query(
         server, '{ contacts(search_value: "' + "a" * 100_000 + '") { paging { total } } }'
@@ -172,53 +150,7 @@ async def test_a_100_kb_string_token_is_refused(server: Server) -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    [
-        pytest.param(
-            b"null",
-            marks=pytest.mark.xfail(
-                strict=True, reason="issue 6: body null: 500 text/plain Internal Server Error"
-            ),
-        ),
-        pytest.param(
-            b"1",
-            marks=pytest.mark.xfail(
-                strict=True, reason="issue 6: body 1: 500 text/plain Internal Server Error"
-            ),
-        ),
-        pytest.param(
-            b'"x"',
-            marks=pytest.mark.xfail(
-                strict=True, reason='issue 6: body "x": 500 text/plain Internal Server Error'
-            ),
-        ),
-        pytest.param(
-            b"[]",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="issue 6: body []: 400 text/plain 'Batching is not enabled', not JSON",
-            ),
-        ),
-        pytest.param(
-            b"{",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="issue 6: body {: 400 text/plain 'Unable to parse...', not JSON",
-            ),
-        ),
-        pytest.param(
-            b"",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="issue 6: empty body: 400 text/plain 'Unable to parse...', not JSON",
-            ),
-        ),
-        pytest.param(
-            b'{"query": 1}',
-            marks=pytest.mark.xfail(
-                strict=True, reason="issue 6: query 1: 400 text/plain, not JSON"
-            ),
-        ),
-    ],
+    [b"null", b"1", b'"x"', b"[]", b"{", b"", b'{"query": 1}'],
 )
 async def test_bodies_that_are_not_a_graphql_request_are_refused(
     server: Server, raw: bytes
@@ -228,41 +160,50 @@ async def test_bodies_that_are_not_a_graphql_request_are_refused(
 
 @pytest.mark.parametrize(
     "raw",
-    [
-        pytest.param(
-            b"{ __typename }",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="issue 6: text/plain body: 400 text/plain 'Unsupported content type'",
-            ),
-        ),
-        pytest.param(
-            b'{"query": "{ __typename }"}',
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="issue 6: text/plain body: 400 text/plain 'Unsupported content type'",
-            ),
-        ),
-    ],
+    [b"{ __typename }", b'{"query": "{ __typename }"}'],
 )
 async def test_text_plain_bodies_are_refused(server: Server, raw: bytes) -> None:
     assert_refused(await post(server, raw, content_type="text/plain"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 6: a 2 MB body is read whole and executed (200) instead of refused with 413",
-)
 async def test_a_2_mb_body_is_refused(server: Server) -> None:
     query = "{ __typename }" + " " * (2 * 1024 * 1024)
     assert_refused(await post_query(server, query))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 6: GraphQL validation errors (here a missing required argument) have no "
-    "extensions.code (found by tests/test_fuzz.py on every root field)",
+@pytest.mark.parametrize(
+    ("query", "variables", "status", "code"),
+    [
+        ("{ nope }", None, 400, "GRAPHQL_VALIDATION_FAILED"),
+        ("{ contact { id } }", None, 400, "GRAPHQL_VALIDATION_FAILED"),
+        (
+            "{ " + " ".join(f"f{i}" for i in range(150)) + " }",
+            None,
+            400,
+            "GRAPHQL_VALIDATION_FAILED",
+        ),
+        ("{ contact(", None, 400, "GRAPHQL_PARSE_FAILED"),
+        ("query($id: ID!) { contact(id: $id) { id } }", {}, 200, "BAD_USER_INPUT"),
+        (
+            "query($n: Int) { contacts(size: $n) { paging { total } } }",
+            {"n": "x"},
+            200,
+            "BAD_USER_INPUT",
+        ),
+    ],
 )
+async def test_graphql_request_errors_carry_their_code(
+    server: Server, query: str, variables: dict[str, Any] | None, status: int, code: str
+) -> None:
+    """A document that does not parse or validate is refused (400) before it runs; variables
+    that do not fit it fail like a field does (200); each error names its kind."""
+    response = await post_query(server, query, variables)
+    assert response.status_code == status, response.text
+    errors = response.json()["errors"]
+    assert errors and {e["extensions"]["code"] for e in errors} == {code}, errors
+    assert all(e["extensions"]["status"] == 400 for e in errors), errors
+
+
 async def test_validation_errors_carry_a_code(server: Server) -> None:
     response = await post_query(server, "{ contact { id } }")
     body = response.json()
@@ -270,16 +211,22 @@ async def test_validation_errors_carry_a_code(server: Server) -> None:
     assert all("code" in (e.get("extensions") or {}) for e in body["errors"]), body
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 6: a method the gateway does not route (TRACE, OPTIONS) on a REST path answers "
-    "405 text/plain 'Method Not Allowed' instead of the spec's JSON error body (DESIGN §5)",
+@pytest.mark.parametrize(
+    ("path", "allow"),
+    [
+        ("/backoffice/v1/contacts", "GET, POST"),
+        ("/graphql", "GET, POST"),
+        ("/health", "GET, HEAD"),
+        ("/backoffice/v1/openapi.json", "GET, HEAD"),
+        ("/graphql/assets/graphiql.min.js", "GET, HEAD"),
+    ],
 )
-@pytest.mark.parametrize("method", ["TRACE", "OPTIONS"])
-async def test_unrouted_methods_answer_json(server: Server, method: str) -> None:
+@pytest.mark.parametrize("method", ["TRACE", "OPTIONS", "PROPFIND"])
+async def test_unrouted_methods_answer_json(
+    server: Server, method: str, path: str, allow: str
+) -> None:
     async with httpx.AsyncClient(timeout=LIMIT_SECONDS) as client:
-        response = await client.request(
-            method, server.url + "/backoffice/v1/contacts", headers={"api_key": server.key}
-        )
+        response = await client.request(method, server.url + path, headers={"api_key": server.key})
     assert response.status_code == 405
+    assert response.headers["allow"] == allow
     assert_refused(response)

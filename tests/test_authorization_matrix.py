@@ -11,8 +11,10 @@ The network (built directly in the database):
 
 Callers that may see the target answer 2xx; those above the target's view (child, sibling,
 another tenant, a test-mode key on live data) answer 404 (or a list without the object); a
-public key answers 403 outside ``/organisations/register``; no, bad, forged or expired
-credentials answer 401. Every refused call is checked to have changed no row of any table.
+test-mode key that would change the organisations network (shared by both modes) answers 403
+``["test_mode"]``; a public key answers 403 outside ``/organisations/register``; no, bad,
+forged or expired credentials answer 401. Every refused call is checked to have changed no row
+of any table.
 """
 
 from collections.abc import Awaitable, Callable
@@ -42,6 +44,9 @@ CALLERS = (*ALLOWED, *HIDDEN, "public", *UNAUTHENTICATED)
 
 # Kinds of operation, by what decides who may call them.
 TARGET = "target"  # works on an object of the target organisation
+# Changes the organisations network at or below the target: shared by both modes, so a
+# test-mode key is refused (403, parameters ["test_mode"]) rather than not finding it.
+ORG_WRITE = "org_write"
 # Reads the target organisation itself: organisations belong to both modes, so a test-mode key
 # reads its own (but may not change the live network).
 ORG_READ = "org_read"
@@ -49,6 +54,7 @@ CREATE = "create"  # creates in the caller's own organisation, naming no other o
 LIST = "list"  # a list: every caller gets 200, only those who may see the object find it
 SIGN_IN = "sign_in"  # POST /users/authenticate: no credentials needed
 REGISTER = "register"  # POST /organisations/register below the target: public keys may
+NETWORK_WRITES = (ORG_WRITE, REGISTER)
 
 
 def expected_status(kind: str, caller: str) -> int:
@@ -63,7 +69,9 @@ def expected_status(kind: str, caller: str) -> int:
         return 200 if kind == REGISTER else 403
     if caller == "test_key" and kind == ORG_READ:
         return 200
-    if caller in HIDDEN and kind in (TARGET, REGISTER, ORG_READ):
+    if caller == "test_key" and kind in NETWORK_WRITES:
+        return 403
+    if caller in HIDDEN and kind in (TARGET, ORG_READ, *NETWORK_WRITES):
         return 404
     return 200
 
@@ -71,6 +79,13 @@ def expected_status(kind: str, caller: str) -> int:
 def acceptable(status: int, expected: int, caller: str) -> bool:
     """A test-mode key may be refused as forbidden as well as not found."""
     return status == expected or (caller == "test_key" and expected == 404 and status == 403)
+
+
+def network_write_problem(kind: str, caller: str, parameters: Any) -> str | None:
+    """A test-mode key's refused network write must name ``test_mode``."""
+    if caller == "test_key" and kind in NETWORK_WRITES and parameters != ["test_mode"]:
+        return f"refused with parameters {parameters}, expected ['test_mode']"
+    return None
 
 
 # --- the network ---------------------------------------------------------------------------
@@ -394,36 +409,18 @@ REST_CASES: dict[tuple[str, str], RestCase] = {
         },
     ),
     ("POST", "/organisations/{id}/network"): RestCase(
-        TARGET,
+        ORG_WRITE,
         lambda w, ids: {"id": w.target_id},
         lambda w, ids: {"org_type": "BUSINESS", "name": w.unique("Child")},
     ),
     ("PUT", "/organisations/{id}"): RestCase(
-        TARGET, lambda w, ids: {"id": w.target_id}, lambda w, ids: {"description": "Changed"}
+        ORG_WRITE, lambda w, ids: {"id": w.target_id}, lambda w, ids: {"description": "Changed"}
     ),
     ("DELETE", "/organisations/{id}"): RestCase(
-        TARGET, lambda w, ids: {"id": ids["organisation"]}, arrange=fresh_organisation
+        ORG_WRITE, lambda w, ids: {"id": ids["organisation"]}, arrange=fresh_organisation
     ),
     ("GET", "/organisations/{id}/network"): RestCase(ORG_READ, lambda w, ids: {"id": w.target_id}),
     ("GET", "/organisations/{id}"): RestCase(ORG_READ, lambda w, ids: {"id": w.target_id}),
-}
-
-# (route or field, caller) pairs that behave wrongly today; each is proven in an xfail test.
-TEST_KEY_CHANGES_NETWORK = (
-    "a test-mode key changes the live organisations network (answers 200 and writes the live "
-    "organisations table) instead of being refused with nothing changed"
-)
-KNOWN_REST_FAILURES: dict[tuple[str, str], str] = {
-    ("POST /organisations/register", "test_key"): TEST_KEY_CHANGES_NETWORK,
-    ("POST /organisations/{id}/network", "test_key"): TEST_KEY_CHANGES_NETWORK,
-    ("PUT /organisations/{id}", "test_key"): TEST_KEY_CHANGES_NETWORK,
-    ("DELETE /organisations/{id}", "test_key"): TEST_KEY_CHANGES_NETWORK,
-}
-KNOWN_GRAPHQL_FAILURES: dict[tuple[str, str], str] = {
-    ("register_organisation", "test_key"): TEST_KEY_CHANGES_NETWORK,
-    ("create_network_organisation", "test_key"): TEST_KEY_CHANGES_NETWORK,
-    ("update_organisation", "test_key"): TEST_KEY_CHANGES_NETWORK,
-    ("delete_organisation", "test_key"): TEST_KEY_CHANGES_NETWORK,
 }
 
 
@@ -467,6 +464,10 @@ def rest_mismatch(
         return f"status {status}, expected {expected}: {str(outcome.body)[:160]}"
     if status >= 400 and set(outcome.body) != {"status", "message", "error", "parameters"}:
         return f"error body {outcome.body}"
+    if status >= 400:
+        problem = network_write_problem(case.kind, caller, outcome.body["parameters"])
+        if problem:
+            return problem
     if case.finds is not None and status == 200:
         found = case.finds(outcome.body, ids)
         if found != (caller in ALLOWED):
@@ -474,20 +475,14 @@ def rest_mismatch(
     return None
 
 
-async def run_rest_matrix(world: World, only: set[tuple[str, str]] | None = None) -> list[str]:
-    """Call (route, caller) pairs (all but the known failures, or ``only`` those); the
-    mismatches as lines. The refused calls of a route are checked to have changed nothing."""
+async def run_rest_matrix(world: World) -> list[str]:
+    """Call every (route, caller) pair; the mismatches as lines. The refused calls of a route
+    are checked to have changed nothing."""
     mismatches: list[str] = []
     for route_key, case in REST_CASES.items():
         label = " ".join(route_key)
-        if only is None:
-            callers = [c for c in CALLERS if (label, c) not in KNOWN_REST_FAILURES]
-        else:
-            callers = [c for c in CALLERS if (label, c) in only]
-        if not callers:
-            continue
-        refused = [c for c in callers if expected_status(case.kind, c) != 200]
-        allowed = [c for c in callers if c not in refused]
+        refused = [c for c in CALLERS if expected_status(case.kind, c) != 200]
+        allowed = [c for c in CALLERS if c not in refused]
         ids = await case.arrange(world)
         before = await table_snapshot(world.db)
         for caller in refused:
@@ -709,19 +704,19 @@ GRAPHQL_CASES: dict[str, GraphQLCase] = {
         },
     ),
     "create_network_organisation": GraphQLCase(
-        TARGET,
+        ORG_WRITE,
         "mutation($id: ID!, $name: String!) { create_network_organisation(id: $id, input: "
         "{org_type: BUSINESS, name: $name, is_business: true, inherit_from_parent: false, "
         "contact_registry: false}) { id } }",
         lambda w, ids: {"id": w.target_id, "name": w.unique("Child")},
     ),
     "update_organisation": GraphQLCase(
-        TARGET,
+        ORG_WRITE,
         'mutation($id: ID!) { update_organisation(id: $id, input: {description: "x"}) { id } }',
         target_org,
     ),
     "delete_organisation": GraphQLCase(
-        TARGET,
+        ORG_WRITE,
         "mutation($id: ID!) { delete_organisation(id: $id) { id } }",
         by_id("organisation"),
         arrange=fresh_organisation,
@@ -764,6 +759,9 @@ def graphql_mismatch(name: str, caller: str, ids: Ids, outcome: Outcome) -> str 
         if "code" not in extensions:
             return f"error without extensions.code: {body['errors'][0]}"
         status = extensions.get("status")
+        problem = network_write_problem(case.kind, caller, extensions.get("parameters"))
+        if problem:
+            return problem
     else:
         status = 200
     if status != expected and not (
@@ -777,18 +775,12 @@ def graphql_mismatch(name: str, caller: str, ids: Ids, outcome: Outcome) -> str 
     return None
 
 
-async def run_graphql_matrix(world: World, only: set[tuple[str, str]] | None = None) -> list[str]:
+async def run_graphql_matrix(world: World) -> list[str]:
     """Like ``run_rest_matrix``, for the GraphQL root fields."""
     mismatches: list[str] = []
     for name, case in GRAPHQL_CASES.items():
-        if only is None:
-            callers = [c for c in CALLERS if (name, c) not in KNOWN_GRAPHQL_FAILURES]
-        else:
-            callers = [c for c in CALLERS if (name, c) in only]
-        if not callers:
-            continue
-        refused = [c for c in callers if expected_status(case.kind, c) != 200]
-        allowed = [c for c in callers if c not in refused]
+        refused = [c for c in CALLERS if expected_status(case.kind, c) != 200]
+        allowed = [c for c in CALLERS if c not in refused]
         ids = await case.arrange(world)
         before = await table_snapshot(world.db)
         for caller in refused:
@@ -825,7 +817,7 @@ async def world(gateway: Any, tenant: BootstrapResult, db: Database) -> World:
 
 async def test_rest_routes_by_caller(world: World) -> None:
     mismatches = await run_rest_matrix(world)
-    expected_pairs = len(REST_CASES) * len(CALLERS) - len(KNOWN_REST_FAILURES)
+    expected_pairs = len(REST_CASES) * len(CALLERS)
     print(f"\nauthorization matrix: {world.pairs} (REST route, caller) pairs checked")
     assert world.pairs == expected_pairs >= 300
     assert not mismatches, "\n".join(mismatches)
@@ -833,19 +825,7 @@ async def test_rest_routes_by_caller(world: World) -> None:
 
 async def test_graphql_root_fields_by_caller(world: World) -> None:
     mismatches = await run_graphql_matrix(world)
-    expected_pairs = len(GRAPHQL_CASES) * len(CALLERS) - len(KNOWN_GRAPHQL_FAILURES)
+    expected_pairs = len(GRAPHQL_CASES) * len(CALLERS)
     print(f"\nauthorization matrix: {world.pairs} (GraphQL root field, caller) pairs checked")
     assert world.pairs == expected_pairs >= 800
-    assert not mismatches, "\n".join(mismatches)
-
-
-@pytest.mark.xfail(strict=True, reason=f"issue 6: {TEST_KEY_CHANGES_NETWORK}")
-async def test_known_rest_failures(world: World) -> None:
-    mismatches = await run_rest_matrix(world, only=set(KNOWN_REST_FAILURES))
-    assert not mismatches, "\n".join(mismatches)
-
-
-@pytest.mark.xfail(strict=True, reason=f"issue 6: {TEST_KEY_CHANGES_NETWORK}")
-async def test_known_graphql_failures(world: World) -> None:
-    mismatches = await run_graphql_matrix(world, only=set(KNOWN_GRAPHQL_FAILURES))
     assert not mismatches, "\n".join(mismatches)

@@ -85,8 +85,10 @@ def graphql_problem(status: int, body: Any) -> str | None:
     errors = body.get("errors")
     if errors is not None and not (isinstance(errors, list) and errors):
         return f"errors is not a non-empty list: {body}"
-    # Validation errors carry no extensions.code today: proven apart, in
-    # tests/test_abuse.py::test_validation_errors_carry_a_code (xfail); checked here once fixed.
+    if errors is not None and not all(
+        isinstance(error, dict) and "code" in (error.get("extensions") or {}) for error in errors
+    ):
+        return f"an error without extensions.code: {body}"
     return None
 
 
