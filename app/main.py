@@ -7,8 +7,10 @@ on it, for unknown paths, wrong methods, refused bodies and unexpected exception
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
+import orjson
 from cross_web import HTTPException as GraphQLHTTPException
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -278,7 +280,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
     gateway = Gateway(settings)
     schema = build_schema(settings)
     rest = RestDoor(RouteTable(ROUTES, schema._schema), schema, gateway.context_for)
-    openapi = openapi_document(ROUTES)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -306,8 +307,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
             return error_response(pending)
         return JSONResponse({"status": "ready"})
 
+    @cache
+    def openapi() -> bytes:
+        # Built on first request from the schema already built (not at start-up: it costs
+        # about half a second).
+        return orjson.dumps(openapi_document(ROUTES, schema._schema))
+
     async def openapi_json(_request: Request) -> Response:
-        return JSONResponse(openapi)
+        return Response(openapi(), media_type="application/json")
 
     graphql = GraphQLDoor(
         gateway,
