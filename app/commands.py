@@ -7,13 +7,16 @@ the field path, e.g. ``phones[1].number``), the one place where that conversion 
 :func:`apply` copies the given fields onto a model row by their declared names.
 """
 
-from collections.abc import Collection, Mapping
-from typing import Any, Self
+import re
+from collections.abc import Callable, Collection, Mapping
+from decimal import Decimal
+from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from app.errors import InvalidInput
+from app.money import parse_money
 
 INVALID = "invalid_input"
 """The pydantic error type of the project's own validators (their message is the caller's)."""
@@ -22,6 +25,50 @@ INVALID = "invalid_input"
 def refuse(message: str) -> PydanticCustomError:
     """The error a command validator raises: ``message`` reaches the caller as it is."""
     return PydanticCustomError(INVALID, message)
+
+
+def _money(value: Any) -> Decimal:
+    try:
+        return parse_money(value)
+    except ValueError as error:
+        raise refuse(str(error)) from None
+
+
+def _not_negative(amount: Decimal) -> Decimal:
+    if amount < 0:
+        raise refuse("must be zero or more")
+    return amount
+
+
+_CURRENCY = re.compile(r"^[A-Za-z]{3}$")
+
+
+def _currency(value: Any) -> str:
+    if not isinstance(value, str) or not _CURRENCY.match(value.strip()):
+        raise refuse("must be a three-letter currency code (e.g. EUR)")
+    return value.strip().upper()
+
+
+Money = Annotated[Decimal, BeforeValidator(_money)]
+"""An amount in the currency's major unit under ``app.money``'s one rule (``MONEY_RULE``)."""
+
+NonNegativeMoney = Annotated[Money, AfterValidator(_not_negative)]
+"""A :data:`Money` amount of zero or more (credit limits, thresholds)."""
+
+CurrencyCode = Annotated[str, BeforeValidator(_currency)]
+"""A three-letter currency code, trimmed and upper-cased (``eur`` -> ``EUR``)."""
+
+
+def refuse_null(message: str) -> Callable[[Any], Any]:
+    """A field validator for a field that may be left out but not given as null (``message``
+    says what it must be instead)."""
+
+    def check(value: Any) -> Any:
+        if value is None:
+            raise refuse(message)
+        return value
+
+    return check
 
 
 def _field_path(location: tuple[int | str, ...]) -> str:

@@ -1,8 +1,18 @@
 """Typed commands: validation naming the field path, given vs left-out fields, enums, and the
 unchanged 400 bodies of both doors for bad enums, currencies and amounts."""
 
+from decimal import Decimal
+
 import pytest
 
+from app.accounts.commands import (
+    AddAccountMerchants,
+    ChangeLifeCycleState,
+    CreateAccount,
+    UpdateAccount,
+    UpdateAccountRewards,
+)
+from app.accounts.enums import AccountLifeCycleState
 from app.commands import apply
 from app.contacts.commands import CreateContact, UpdateContact
 from app.contacts.enums import ContactType
@@ -83,5 +93,111 @@ async def test_contact_bad_enum_and_email_through_rest_keep_their_400s(api: Api)
             "message": "email_address: is not an e-mail address",
             "error": "CRM.EXCEPTIONS.INVALIDVALUEEXCEPTION",
             "parameters": ["email_address"],
+        },
+    )
+
+
+# Accounts
+
+
+def test_account_currency_is_checked_and_upper_cased() -> None:
+    assert CreateAccount.parse({"currency_code": " eur "}).currency_code == "EUR"
+    for bad in ("EU1", "", 978):
+        assert refusal(CreateAccount, {"currency_code": bad}) == (
+            "currency_code",
+            "currency_code: must be a three-letter currency code (e.g. EUR)",
+        )
+
+
+def test_account_money_uses_the_one_money_rule() -> None:
+    assert UpdateAccount.parse({"credit_limit": "12.5"}).credit_limit == Decimal("12.5")
+    assert refusal(UpdateAccount, {"credit_limit": -1}) == (
+        "credit_limit",
+        "credit_limit: must be zero or more",
+    )
+    assert refusal(UpdateAccount, {"credit_limit": "1e3"})[1].startswith(
+        "credit_limit: must be a plain decimal number"
+    )
+    assert refusal(UpdateAccount, {"credit_limit": "0.00001"}) == (
+        "credit_limit",
+        "credit_limit: has at most 4 decimal places",
+    )
+    assert refusal(UpdateAccount, {"credit_limit": 0.5})[0] == "credit_limit"
+    nested = {"automatic_spend_settings": {"minimum_wallet_balance": -2}}
+    assert refusal(UpdateAccountRewards, nested)[0] == (
+        "automatic_spend_settings.minimum_wallet_balance"
+    )
+
+
+def test_account_null_is_refused_only_where_given() -> None:
+    assert UpdateAccount.parse({}).model_fields_set == set()
+    assert UpdateAccount.parse({"classification_id": None}).given("classification_id")
+    assert refusal(UpdateAccount, {"is_primary": None}) == (
+        "is_primary",
+        "is_primary: must be true or false",
+    )
+    assert refusal(UpdateAccount, {"credit_limit": None}) == (
+        "credit_limit",
+        "credit_limit: must be an amount, not null",
+    )
+    settings = {"automatic_spend_settings": {"enable_automatic_spend": None}}
+    assert refusal(UpdateAccountRewards, settings)[0] == (
+        "automatic_spend_settings.enable_automatic_spend"
+    )
+    assert refusal(AddAccountMerchants, {"merchants": [{"organisation_id": ""}]}) == (
+        "merchants[0].organisation_id",
+        "merchants[0].organisation_id: is required",
+    )
+
+
+def test_account_life_cycle_state_is_the_one_enum() -> None:
+    command = ChangeLifeCycleState.parse({"life_cycle_state": AccountLifeCycleState.SUSPENDED})
+    assert command.life_cycle_state == "SUSPENDED"
+    assert refusal(ChangeLifeCycleState, {"life_cycle_state": "ASLEEP"}) == (
+        "life_cycle_state",
+        "life_cycle_state: must be one of ACTIVE, SUSPENDED, TERMINATED",
+    )
+
+
+async def test_account_bad_enum_currency_and_money_through_rest_keep_their_400s(api: Api) -> None:
+    contact_id = (await api.rest("POST", "/contacts", NEW_CONTACT)).json()["id"]
+    path = f"/contacts/{contact_id}/accounts"
+
+    def invalid(field: str, message: str) -> tuple[int, dict[str, object]]:
+        body = {"error": "CRM.EXCEPTIONS.INVALIDVALUEEXCEPTION", "parameters": [field]}
+        return 400, {"status": 400, "message": f"{field}: {message}", **body}
+
+    response = await api.rest("POST", path, {"currency_code": "EURO"})
+    assert (response.status_code, response.json()) == invalid(
+        "currency_code", "is longer than 3 characters"
+    )
+    response = await api.rest("POST", path, {"currency_code": "EU1"})
+    assert (response.status_code, response.json()) == invalid(
+        "currency_code", "must be a three-letter currency code (e.g. EUR)"
+    )
+    account_id = (await api.rest("POST", path, {"currency_code": "EUR"})).json()["id"]
+    response = await api.rest("PUT", f"/accounts/{account_id}", {"credit_limit": -5})
+    assert (response.status_code, response.json()) == invalid(
+        "credit_limit", "must be zero or more"
+    )
+    response = await api.rest("PUT", f"/accounts/{account_id}", {"credit_limit": "1e3"})
+    assert (response.status_code, response.json()) == invalid(
+        "credit_limit", "must be a plain decimal number such as 1234.56, got '1e3'"
+    )
+    response = await api.rest("PUT", f"/accounts/{account_id}", {"credit_limit": None})
+    assert (response.status_code, response.json()) == invalid(
+        "credit_limit", "must be an amount, not null"
+    )
+    response = await api.rest(
+        "POST", f"/accounts/{account_id}/life_cycle_state", {"life_cycle_state": "ASLEEP"}
+    )
+    assert (response.status_code, response.json()) == (
+        400,
+        {
+            "status": 400,
+            "message": "Variable '$body' has invalid value at .life_cycle_state: Value 'ASLEEP'"
+            " does not exist in 'AccountLifeCycleState' enum.",
+            "error": "CRM.EXCEPTIONS.BADREQUESTEXCEPTION",
+            "parameters": ["life_cycle_state"],
         },
     )
