@@ -22,9 +22,14 @@ INVALID = "invalid_input"
 """The pydantic error type of the project's own validators (their message is the caller's)."""
 
 
-def refuse(message: str) -> PydanticCustomError:
-    """The error a command validator raises: ``message`` reaches the caller as it is."""
-    return PydanticCustomError(INVALID, message)
+def refuse(message: str, *, field: str | None = None) -> PydanticCustomError:
+    """The error a command validator raises: ``message`` reaches the caller as it is.
+
+    ``field`` names the field a model validator (one that checks several fields) refuses.
+    """
+    return PydanticCustomError(
+        INVALID, message.replace("{", "{{").replace("}", "}}"), {"field": field}
+    )
 
 
 def _money(value: Any) -> Decimal:
@@ -94,7 +99,11 @@ def _message(error: ErrorDetails) -> str:
 def invalid_input(error: ValidationError) -> InvalidInput:
     """The 400 for the first of pydantic's errors, naming its field path."""
     first = error.errors(include_url=False)[0]
-    return InvalidInput(_field_path(first["loc"]) or "input", _message(first))
+    location = first["loc"]
+    field = first.get("ctx", {}).get("field") if first["type"] == INVALID else None
+    if field:
+        location = (*location, field)
+    return InvalidInput(_field_path(location) or "input", _message(first))
 
 
 class Command(BaseModel):

@@ -16,10 +16,15 @@ from app.accounts.enums import AccountLifeCycleState
 from app.commands import apply
 from app.contacts.commands import CreateContact, UpdateContact
 from app.contacts.enums import ContactType
+from app.db.engine import Database
 from app.db.models import Contact
 from app.errors import InvalidInput
+from app.onboarding import BootstrapResult
+from app.wallets.commands import PostJournal, UpdateWallet
+from app.wallets.enums import JournalType
 from tests.conftest import Api
 from tests.test_contacts import NEW_CONTACT
+from tests.test_wallets import make_account, make_wallet, post
 
 
 def refusal(command: type, data: dict[str, object]) -> tuple[str, str]:
@@ -200,4 +205,77 @@ async def test_account_bad_enum_currency_and_money_through_rest_keep_their_400s(
             "error": "CRM.EXCEPTIONS.BADREQUESTEXCEPTION",
             "parameters": ["life_cycle_state"],
         },
+    )
+
+
+# Wallets
+
+
+def test_journal_amount_type_and_dates() -> None:
+    journal = {"wallet_id": "W-1", "amount": "2.50", "type": "DEBIT"}
+    command = PostJournal.parse(journal)
+    assert (command.amount, command.type) == (Decimal("2.50"), JournalType.DEBIT)
+    assert not command.given("currency_code")
+    assert refusal(PostJournal, {**journal, "amount": 0}) == (
+        "amount",
+        "amount: must be a positive amount",
+    )
+    assert refusal(PostJournal, {**journal, "type": "REFUND"})[0] == "type"
+    late = {"valid_from": "2024-01-02T00:00:00Z", "valid_to": "2024-01-01T00:00:00Z"}
+    assert refusal(PostJournal, {**journal, **late}) == (
+        "valid_to",
+        "valid_to: is before valid_from",
+    )
+
+
+def test_wallet_update_null_removes_and_nested_paths_are_named() -> None:
+    command = UpdateWallet.parse({"auto_topup": None})
+    assert command.given("auto_topup") and command.auto_topup is None
+    assert not command.given("termed_topup")
+    day = {"termed_topup": {"amount": 1, "topup_day": {"day_of_week": "FUNDAY"}}}
+    assert refusal(UpdateWallet, day)[0] == "termed_topup.topup_day.day_of_week"
+    blank_day = {"termed_topup": {"amount": 1, "topup_day": {"day_of_week": ""}}}
+    topup = UpdateWallet.parse(blank_day).termed_topup
+    assert topup is not None and topup.topup_day is not None
+    assert topup.topup_day.day_of_week is None
+
+
+async def test_wallet_bad_enum_and_money_through_rest_keep_their_400s(
+    api: Api, db: Database, tenant: BootstrapResult
+) -> None:
+    def invalid(field: str, message: str) -> tuple[int, dict[str, object]]:
+        body = {"error": "CRM.EXCEPTIONS.INVALIDVALUEEXCEPTION", "parameters": [field]}
+        return 400, {"status": 400, "message": f"{field}: {message}", **body}
+
+    account_id = await make_account(db, tenant.organisation_id)
+    response = await api.rest("POST", f"/accounts/{account_id}/wallets", {"minimum_balance": -1})
+    assert (response.status_code, response.json()) == invalid(
+        "minimum_balance", "must not be negative"
+    )
+    wallet_id = await make_wallet(api, account_id)
+    response = await post(api, wallet_id, 5, "REFUND")
+    assert (response.status_code, response.json()) == (
+        400,
+        {
+            "status": 400,
+            "message": "Variable '$body' has invalid value at .type: Value 'REFUND' does not"
+            " exist in 'JournalType' enum.",
+            "error": "CRM.EXCEPTIONS.BADREQUESTEXCEPTION",
+            "parameters": ["type"],
+        },
+    )
+    response = await post(api, wallet_id, "1.00001")
+    assert (response.status_code, response.json()) == invalid(
+        "amount", "has at most 4 decimal places"
+    )
+    response = await post(api, wallet_id, -5)
+    assert (response.status_code, response.json()) == invalid("amount", "must be a positive amount")
+    response = await post(api, wallet_id, 5, currency_code="USD")
+    assert (response.status_code, response.json()) == invalid(
+        "currency_code", "must be the wallet's currency (EUR)"
+    )
+    body = {"termed_topup": {"amount": 1, "frequency": {"period": "DAYS", "value": 0}}}
+    response = await api.rest("PUT", f"/wallets/{wallet_id}", body)
+    assert (response.status_code, response.json()) == invalid(
+        "termed_topup.frequency.value", "must be 1 or more"
     )
