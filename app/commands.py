@@ -21,15 +21,16 @@ from app.money import parse_money
 INVALID = "invalid_input"
 """The pydantic error type of the project's own validators (their message is the caller's)."""
 
+_REFUSED_FIELD = "refused_field"
+
 
 def refuse(message: str, *, field: str | None = None) -> PydanticCustomError:
     """The error a command validator raises: ``message`` reaches the caller as it is.
 
     ``field`` names the field a model validator (one that checks several fields) refuses.
     """
-    return PydanticCustomError(
-        INVALID, message.replace("{", "{{").replace("}", "}}"), {"field": field}
-    )
+    # pydantic fills "{key}" of the message from the context: a key no message holds.
+    return PydanticCustomError(INVALID, message, {_REFUSED_FIELD: field})
 
 
 def _money(value: Any) -> Decimal:
@@ -100,7 +101,7 @@ def invalid_input(error: ValidationError) -> InvalidInput:
     """The 400 for the first of pydantic's errors, naming its field path."""
     first = error.errors(include_url=False)[0]
     location = first["loc"]
-    field = first.get("ctx", {}).get("field") if first["type"] == INVALID else None
+    field = first.get("ctx", {}).get(_REFUSED_FIELD) if first["type"] == INVALID else None
     if field:
         location = (*location, field)
     return InvalidInput(_field_path(location) or "input", _message(first))
