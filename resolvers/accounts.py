@@ -3,12 +3,20 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts import repository, service
+from app.accounts.commands import (
+    AddAccountMerchants,
+    ChangeLifeCycleState,
+    CreateAccount,
+    SignUpToRewardScheme,
+    UpdateAccount,
+    UpdateAccountRewards,
+)
 from app.db.models import Account, AccountMerchant, AccountRewardScheme, RewardTier
 from app.db.relations import Related
 from app.pagination import Page, PageRequest
@@ -76,45 +84,41 @@ async def contact_accounts(
         return await service.contact_accounts(session, principal, contact_id, request, filters)
 
 
-async def create_account(info: Info, contact_id: str, fields: dict[str, Any]) -> Account:
+async def create_account(info: Info, contact_id: str, command: CreateAccount) -> Account:
     """Add an account to a contact."""
     principal = info.context.backoffice()
     async with info.context.write() as session:
-        return await service.create_account(session, principal, contact_id, fields)
+        return await service.create_account(session, principal, contact_id, command)
 
 
-async def update_account(info: Info, id: str, fields: dict[str, Any]) -> Account:
+async def update_account(info: Info, id: str, command: UpdateAccount) -> Account:
     """Change an account."""
     principal = info.context.backoffice()
     async with info.context.write() as session:
-        return await service.update_account(session, principal, id, fields)
+        return await service.update_account(session, principal, id, command)
 
 
-async def change_life_cycle_state(
-    info: Info, id: str, life_cycle_state: str, transfer_to_account_id: str | None
-) -> Account:
+async def change_life_cycle_state(info: Info, id: str, command: ChangeLifeCycleState) -> Account:
     """Activate, suspend or terminate an account."""
     principal = info.context.backoffice()
     async with info.context.write() as session:
-        return await service.change_life_cycle_state(
-            session, principal, id, life_cycle_state, transfer_to_account_id
-        )
+        return await service.change_life_cycle_state(session, principal, id, command)
 
 
-async def update_rewards(info: Info, id: str, fields: dict[str, Any]) -> Account:
+async def update_rewards(info: Info, id: str, command: UpdateAccountRewards) -> Account:
     """Change the reward attributes of a primary account."""
     principal = info.context.backoffice()
     async with info.context.write() as session:
-        return await service.update_rewards(session, principal, id, fields)
+        return await service.update_rewards(session, principal, id, command)
 
 
 async def sign_up_to_reward_scheme(
-    info: Info, id: str, fields: dict[str, Any]
+    info: Info, id: str, command: SignUpToRewardScheme
 ) -> AccountRewardScheme:
     """Sign an account up to a reward scheme."""
     principal = info.context.backoffice()
     async with info.context.write() as session:
-        return await service.sign_up_to_reward_scheme(session, principal, id, fields)
+        return await service.sign_up_to_reward_scheme(session, principal, id, command)
 
 
 async def sign_out_of_reward_scheme(info: Info, id: str, reward_scheme_id: str) -> Account:
@@ -124,11 +128,11 @@ async def sign_out_of_reward_scheme(info: Info, id: str, reward_scheme_id: str) 
         return await service.sign_out_of_reward_scheme(session, principal, id, reward_scheme_id)
 
 
-async def add_merchants(info: Info, id: str, merchants: list[dict[str, Any]]) -> Account:
+async def add_merchants(info: Info, id: str, command: AddAccountMerchants) -> Account:
     """Add or update an account's automatic-spend merchants."""
     principal = info.context.backoffice()
     async with info.context.write() as session:
-        return await service.add_merchants(session, principal, id, merchants)
+        return await service.add_merchants(session, principal, id, command)
 
 
 async def remove_merchant(info: Info, id: str, merchant_id: str) -> Account:
@@ -150,7 +154,18 @@ class RewardTierProgress:
     next_tier_progression: Decimal | None
 
 
-async def reward_tier_of(info: Info, account: Account) -> RewardTierProgress | None:
+class RewardHolder(Protocol):
+    """What the reward tier of an account is computed from (an account row)."""
+
+    @property
+    def reward_tier_id(self) -> str | None: ...
+    @property
+    def period_value_units(self) -> Decimal: ...
+    @property
+    def lifetime_value_units(self) -> Decimal: ...
+
+
+async def reward_tier_of(info: Info, account: RewardHolder) -> RewardTierProgress | None:
     """The account's reward tier and progression, or ``None`` if it has no tier."""
     if account.reward_tier_id is None:
         return None

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.contacts import repository, service
+from app.contacts.commands import CreateContact, UpdateContact
 from app.db.models import Contact, ContactAddress, ContactPhone
 from app.db.relations import Related
 from app.pagination import Page, PageRequest
@@ -57,18 +58,18 @@ async def contacts(info: Info, request: PageRequest, filters: dict[str, Any]) ->
         return await repository.search_contacts(session, principal, request, **filters)
 
 
-async def create_contact(info: Info, fields: dict[str, Any]) -> Contact:
+async def create_contact(info: Info, command: CreateContact) -> Contact:
     """Create a contact."""
     principal = info.context.backoffice()
     async with info.context.write() as session:
-        return await service.create_contact(session, principal, fields)
+        return await service.create_contact(session, principal, command)
 
 
-async def update_contact(info: Info, id: str, fields: dict[str, Any]) -> Contact:
+async def update_contact(info: Info, id: str, command: UpdateContact) -> Contact:
     """Update a contact."""
     principal = info.context.backoffice()
     async with info.context.write() as session:
-        return await service.update_contact(session, principal, id, fields)
+        return await service.update_contact(session, principal, id, command)
 
 
 async def delete_contact(info: Info, id: str) -> str:

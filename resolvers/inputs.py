@@ -1,10 +1,14 @@
-"""Turning Strawberry input objects into the plain field dictionaries services take."""
+"""Turning Strawberry input objects into the typed commands services take (in one place)."""
 
 import dataclasses
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
 from strawberry.types.unset import UnsetType
+
+from app.commands import Command
+
+C = TypeVar("C", bound=Command)
 
 
 def _plain(value: Any) -> Any:
@@ -24,3 +28,9 @@ def given_fields(input_object: Any) -> dict[str, Any]:
         for field in dataclasses.fields(input_object)
         if not isinstance(getattr(input_object, field.name), UnsetType)
     }
+
+
+def to_command(input_object: Any, command: type[C]) -> C:
+    """The ``command`` for a Strawberry input: its given fields (nested inputs included), so
+    that a field left out stays unset on the command; raises ``InvalidInput`` naming the field."""
+    return command.parse(given_fields(input_object))

@@ -11,6 +11,7 @@ from app.db.models import Account, Journal, OrganisationLocation, Wallet
 from app.db.relations import Related
 from app.pagination import Page, PageRequest
 from app.wallets import repository, service
+from app.wallets.commands import CreateWallet, PostJournal, UpdateWallet
 from app.wallets.service import CommerceBalanceView
 from resolvers.context import Info
 from resolvers.loaders import BatchLoader, row_lists_by_key, rows_by_key, unique
@@ -123,18 +124,18 @@ async def journal(info: Info, id: str) -> Journal:
         return await repository.get_journal(session, principal, id)
 
 
-async def create_wallet(info: Info, account_id: str, fields: dict[str, Any]) -> Wallet:
+async def create_wallet(info: Info, account_id: str, command: CreateWallet) -> Wallet:
     """Add a wallet to an account."""
     principal = info.context.backoffice()
     async with info.context.write() as session:
-        return await service.create_wallet(session, principal, account_id, fields)
+        return await service.create_wallet(session, principal, account_id, command)
 
 
-async def update_wallet(info: Info, id: str, fields: dict[str, Any]) -> Wallet:
+async def update_wallet(info: Info, id: str, command: UpdateWallet) -> Wallet:
     """Change a wallet's settings."""
     principal = info.context.backoffice()
     async with info.context.write() as session:
-        return await service.update_wallet(session, principal, id, fields)
+        return await service.update_wallet(session, principal, id, command)
 
 
 async def terminate_wallet(info: Info, id: str) -> Wallet:
@@ -144,10 +145,10 @@ async def terminate_wallet(info: Info, id: str) -> Wallet:
         return await service.terminate_wallet(session, principal, id)
 
 
-async def post_journal(info: Info, fields: dict[str, Any], idempotency_key: str | None) -> Journal:
+async def post_journal(info: Info, command: PostJournal, idempotency_key: str | None) -> Journal:
     """Credit or debit a wallet; the key comes from the argument or the Idempotency-Key header."""
     principal = info.context.backoffice()
     if idempotency_key is None:
         idempotency_key = info.context.request_headers.get("idempotency-key")
     async with info.context.write() as session:
-        return await service.post_journal(session, principal, fields, idempotency_key)
+        return await service.post_journal(session, principal, command, idempotency_key)

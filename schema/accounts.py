@@ -2,18 +2,26 @@
 
 from datetime import datetime
 from decimal import Decimal
-from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
+from app.accounts.commands import (
+    AddAccountMerchants,
+    ChangeLifeCycleState,
+    CreateAccount,
+    SignUpToRewardScheme,
+    UpdateAccount,
+    UpdateAccountRewards,
+)
+from app.accounts.enums import AccountLifeCycleState, AutomaticSpendPreference
 from app.accounts.repository import DEFAULT_SORT, SORT_COLUMNS
 from app.db import models
 from app.pagination import DEFAULT_PAGE_SIZE
 from resolvers import accounts as resolve
 from resolvers.contacts import AddressByIdLoader, ContactByIdLoader
 from resolvers.context import Info
-from resolvers.inputs import given_fields
+from resolvers.inputs import to_command
 from resolvers.reference import (
     AccountClassificationByIdLoader,
     OrganisationByIdLoader,
@@ -34,6 +42,7 @@ from schema.common import (
 from schema.contacts import Contact, ContactAddress
 from schema.mapping import maps, relation
 from schema.reference import AccountClassification, PaymentTerms, RewardScheme
+from schema.rows import shown_as
 
 if TYPE_CHECKING:
     from schema.wallets import Wallet
@@ -43,17 +52,10 @@ AccountSortArgument = Annotated[str | None, sort_argument(SORT_COLUMNS, DEFAULT_
 ACCOUNT_ID = "The account's id or number."
 
 
-@strawberry.enum(description="The life cycle state of an account.")
-class AccountLifeCycleState(StrEnum):
-    ACTIVE = "ACTIVE"
-    SUSPENDED = "SUSPENDED"
-    TERMINATED = "TERMINATED"
-
-
-@strawberry.enum(description="Where automatic spends of an account's rewards happen.")
-class AutomaticSpendPreference(StrEnum):
-    ALL_MERCHANT_PURCHASE = "ALL_MERCHANT_PURCHASE"
-    NEXT_MERCHANT_PURCHASE = "NEXT_MERCHANT_PURCHASE"
+strawberry.enum(AccountLifeCycleState, description="The life cycle state of an account.")
+strawberry.enum(
+    AutomaticSpendPreference, description="Where automatic spends of an account's rewards happen."
+)
 
 
 @strawberry.type(description="An accounting period (this gateway keeps none; always null).")
@@ -176,6 +178,9 @@ class AccountRewards:
     preferred_payment_method_id: str | None = strawberry.field(
         description="The customer's preferred payment method."
     )
+    reward_tier_id: strawberry.Private[str | None]
+    period_value_units: strawberry.Private[Decimal]
+    lifetime_value_units: strawberry.Private[Decimal]
 
     @strawberry.field(description="The organisation that first signed the customer up.")
     async def signed_up_organisation(self, info: Info) -> SignedUpOrganisation | None:
@@ -196,7 +201,8 @@ class AccountRewards:
 
     @strawberry.field(description="The account's reward tier, with its progression.")
     async def reward_tier(self, info: Info) -> AccountRewardTier | None:
-        return await resolve.reward_tier_of(info, self)  # type: ignore[arg-type,return-value]
+        progress = await resolve.reward_tier_of(info, self)
+        return None if progress is None else shown_as(AccountRewardTier, progress)
 
     @strawberry.field(description="The reward schemes the account has signed up to.")
     async def reward_schemes(self, info: Info) -> list[AccountRewardSchemeSignUp]:
@@ -299,7 +305,7 @@ class Account:
         " (only primary accounts hold reward information)."
     )
     def rewards(self) -> AccountRewards | None:
-        return self if self.is_primary else None  # type: ignore[return-value]
+        return shown_as(AccountRewards, self) if self.is_primary else None
 
 
 @strawberry.input(description="A new account of a contact.")
@@ -433,7 +439,7 @@ class Query:
         info: Info,
         id: Annotated[strawberry.ID, strawberry.argument(description=ACCOUNT_ID)],
     ) -> Account:
-        return await resolve.account(info, id)  # type: ignore[return-value]
+        return shown_as(Account, await resolve.account(info, id))
 
     @strawberry.field(description="The accounts of a contact.")
     async def contact_accounts(
@@ -475,7 +481,8 @@ class Mutation:
         ],
         input: Annotated[CreateAccountInput, strawberry.argument(description="The account.")],
     ) -> Account:
-        return await resolve.create_account(info, contact_id, given_fields(input))  # type: ignore[return-value]
+        command = to_command(input, CreateAccount)
+        return shown_as(Account, await resolve.create_account(info, contact_id, command))
 
     @strawberry.mutation(description="Change an account; fields left out stay as they are.")
     async def update_account(
@@ -484,7 +491,8 @@ class Mutation:
         id: Annotated[strawberry.ID, strawberry.argument(description=ACCOUNT_ID)],
         input: Annotated[UpdateAccountInput, strawberry.argument(description="The changes.")],
     ) -> Account:
-        return await resolve.update_account(info, id, given_fields(input))  # type: ignore[return-value]
+        command = to_command(input, UpdateAccount)
+        return shown_as(Account, await resolve.update_account(info, id, command))
 
     @strawberry.mutation(
         description="Activate, suspend or terminate an account; termination moves its balance"
@@ -498,9 +506,8 @@ class Mutation:
             ChangeAccountLifeCycleStateInput, strawberry.argument(description="The new state.")
         ],
     ) -> Account:
-        return await resolve.change_life_cycle_state(  # type: ignore[return-value]
-            info, id, input.life_cycle_state.value, input.transfer_to_account_id
-        )
+        command = to_command(input, ChangeLifeCycleState)
+        return shown_as(Account, await resolve.change_life_cycle_state(info, id, command))
 
     @strawberry.mutation(description="Change the reward attributes of a primary account.")
     async def update_account_rewards(
@@ -511,7 +518,8 @@ class Mutation:
             UpdateAccountRewardsInput, strawberry.argument(description="The changes.")
         ],
     ) -> Account:
-        return await resolve.update_rewards(info, id, given_fields(input))  # type: ignore[return-value]
+        command = to_command(input, UpdateAccountRewards)
+        return shown_as(Account, await resolve.update_rewards(info, id, command))
 
     @strawberry.mutation(description="Sign a primary account up to a reward scheme.")
     async def sign_up_account_to_reward_scheme(
@@ -520,7 +528,9 @@ class Mutation:
         id: Annotated[strawberry.ID, strawberry.argument(description=ACCOUNT_ID)],
         input: Annotated[RewardSchemeSignUpInput, strawberry.argument(description="Sign-up.")],
     ) -> AccountRewardSchemeSignUp:
-        return await resolve.sign_up_to_reward_scheme(info, id, given_fields(input))  # type: ignore[return-value]
+        command = to_command(input, SignUpToRewardScheme)
+        sign_up = await resolve.sign_up_to_reward_scheme(info, id, command)
+        return shown_as(AccountRewardSchemeSignUp, sign_up)
 
     @strawberry.mutation(description="Sign an account out of a reward scheme.")
     async def sign_out_account_from_reward_scheme(
@@ -531,7 +541,8 @@ class Mutation:
             strawberry.ID, strawberry.argument(description="The reward scheme.")
         ],
     ) -> Account:
-        return await resolve.sign_out_of_reward_scheme(info, id, reward_scheme_id)  # type: ignore[return-value]
+        account = await resolve.sign_out_of_reward_scheme(info, id, reward_scheme_id)
+        return shown_as(Account, account)
 
     @strawberry.mutation(
         description="Allow organisations to perform automatic spends for a primary account."
@@ -542,8 +553,8 @@ class Mutation:
         id: Annotated[strawberry.ID, strawberry.argument(description=ACCOUNT_ID)],
         input: Annotated[AddAccountMerchantsInput, strawberry.argument(description="Merchants.")],
     ) -> Account:
-        merchants = given_fields(input)["merchants"]
-        return await resolve.add_merchants(info, id, merchants)  # type: ignore[return-value]
+        command = to_command(input, AddAccountMerchants)
+        return shown_as(Account, await resolve.add_merchants(info, id, command))
 
     @strawberry.mutation(description="Remove a merchant from an account's automatic spends.")
     async def remove_account_merchant(
@@ -554,4 +565,4 @@ class Mutation:
             strawberry.ID, strawberry.argument(description="The merchant's organisation id.")
         ],
     ) -> Account:
-        return await resolve.remove_merchant(info, id, merchant_id)  # type: ignore[return-value]
+        return shown_as(Account, await resolve.remove_merchant(info, id, merchant_id))

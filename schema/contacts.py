@@ -1,18 +1,19 @@
 """GraphQL types, inputs and root fields for contacts."""
 
 from datetime import datetime
-from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from app.contacts.commands import CreateContact, UpdateContact
+from app.contacts.enums import AddressType, ContactType, PhoneType
 from app.contacts.repository import DEFAULT_SORT, SORT_COLUMNS
 from app.db import models
 from app.pagination import DEFAULT_PAGE_SIZE
 from resolvers import contacts as resolve
 from resolvers.accounts import AccountsByContactIdLoader
 from resolvers.context import Info
-from resolvers.inputs import given_fields
+from resolvers.inputs import to_command
 from schema.common import (
     CustomField,
     CustomFieldInput,
@@ -28,6 +29,7 @@ from schema.common import (
     to_page,
 )
 from schema.mapping import maps, relation
+from schema.rows import shown_as
 
 if TYPE_CHECKING:
     from schema.accounts import Account
@@ -35,23 +37,9 @@ if TYPE_CHECKING:
 ContactSortArgument = Annotated[str | None, sort_argument(SORT_COLUMNS, DEFAULT_SORT)]
 
 
-@strawberry.enum(description="Whether a contact is a person or a company.")
-class ContactType(StrEnum):
-    PERSON = "PERSON"
-    COMPANY = "COMPANY"
-
-
-@strawberry.enum(description="The kind of a phone number.")
-class PhoneType(StrEnum):
-    MOBILE = "MOBILE"
-    LANDLINE = "LANDLINE"
-    FAX = "FAX"
-
-
-@strawberry.enum(description="The kind of a postal address.")
-class AddressType(StrEnum):
-    HOME = "HOME"
-    BUSINESS = "BUSINESS"
+strawberry.enum(ContactType, description="Whether a contact is a person or a company.")
+strawberry.enum(PhoneType, description="The kind of a phone number.")
+strawberry.enum(AddressType, description="The kind of a postal address.")
 
 
 @maps(models.ContactPhone)
@@ -190,7 +178,7 @@ class Query:
         info: Info,
         id: Annotated[strawberry.ID, strawberry.argument(description="Id or code.")],
     ) -> Contact:
-        return await resolve.contact(info, id)  # type: ignore[return-value]
+        return shown_as(Contact, await resolve.contact(info, id))
 
     @strawberry.field(description="Search the contacts of the caller's network.")
     async def contacts(
@@ -231,7 +219,8 @@ class Query:
 class Mutation:
     @strawberry.mutation(description="Create a contact in the caller's organisation.")
     async def create_contact(self, info: Info, input: CreateContactInput) -> Contact:
-        return await resolve.create_contact(info, given_fields(input))  # type: ignore[return-value]
+        command = to_command(input, CreateContact)
+        return shown_as(Contact, await resolve.create_contact(info, command))
 
     @strawberry.mutation(description="Change a contact; fields left out stay as they are.")
     async def update_contact(
@@ -240,7 +229,8 @@ class Mutation:
         id: Annotated[strawberry.ID, strawberry.argument(description="Id or code.")],
         input: Annotated[UpdateContactInput, strawberry.argument(description="The changes.")],
     ) -> Contact:
-        return await resolve.update_contact(info, id, given_fields(input))  # type: ignore[return-value]
+        command = to_command(input, UpdateContact)
+        return shown_as(Contact, await resolve.update_contact(info, id, command))
 
     @strawberry.mutation(description="Delete a contact that has no accounts.")
     async def delete_contact(

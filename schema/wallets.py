@@ -2,13 +2,21 @@
 
 from datetime import datetime
 from decimal import Decimal
-from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
 from app.db import models
 from app.pagination import DEFAULT_PAGE_SIZE
+from app.wallets.commands import CreateWallet, PostJournal, UpdateWallet
+from app.wallets.enums import (
+    JournalType,
+    TopupFrequencyPeriod,
+    WalletAction,
+    WalletLifeCycleState,
+    WalletLimitPeriod,
+    WalletTransactionType,
+)
 from app.wallets.repository import (
     COMMERCE_DEFAULT_SORT,
     COMMERCE_SORT_COLUMNS,
@@ -18,7 +26,7 @@ from app.wallets.repository import (
 from resolvers import reference as resolve_reference
 from resolvers import wallets as resolve
 from resolvers.context import Info
-from resolvers.inputs import given_fields
+from resolvers.inputs import to_command
 from schema.common import (
     OrderArgument,
     Page,
@@ -31,6 +39,7 @@ from schema.common import (
 )
 from schema.mapping import maps
 from schema.reference import ProductIdType, SpendConditionProduct, SpendConditionTiming
+from schema.rows import shown_as
 
 if TYPE_CHECKING:
     from schema.accounts import Account
@@ -43,47 +52,18 @@ CommerceBalanceSortArgument = Annotated[
 ]
 
 
-@strawberry.enum(description="The life cycle state of a wallet.")
-class WalletLifeCycleState(StrEnum):
-    EFFECTIVE = "EFFECTIVE"
-    TERMINATED = "TERMINATED"
-
-
-@strawberry.enum(description="An action that changes a wallet's state.")
-class WalletAction(StrEnum):
-    TERMINATED = "TERMINATED"
-
-
-@strawberry.enum(description="Whether a journal credits or debits its wallet.")
-class JournalType(StrEnum):
-    CREDIT = "CREDIT"
-    DEBIT = "DEBIT"
-
-
-@strawberry.enum(
+strawberry.enum(WalletLifeCycleState, description="The life cycle state of a wallet.")
+strawberry.enum(WalletAction, description="An action that changes a wallet's state.")
+strawberry.enum(JournalType, description="Whether a journal credits or debits its wallet.")
+strawberry.enum(
+    WalletTransactionType,
     description="The journals a limit rule counts: DEBIT, CREDIT, or TOPUP (credits of the"
-    " open balance, i.e. without a spend condition)."
+    " open balance, i.e. without a spend condition).",
 )
-class WalletTransactionType(StrEnum):
-    CREDIT = "CREDIT"
-    DEBIT = "DEBIT"
-    TOPUP = "TOPUP"
-
-
-@strawberry.enum(description="The calendar period (UTC) over which a limit rule counts.")
-class WalletLimitPeriod(StrEnum):
-    DAILY = "DAILY"
-    WEEKLY = "WEEKLY"
-    MONTHLY = "MONTHLY"
-    ANNUAL = "ANNUAL"
-
-
-@strawberry.enum(description="The unit of a termed top-up's frequency.")
-class TopupFrequencyPeriod(StrEnum):
-    DAYS = "DAYS"
-    WEEKS = "WEEKS"
-    MONTHS = "MONTHS"
-    YEARS = "YEARS"
+strawberry.enum(
+    WalletLimitPeriod, description="The calendar period (UTC) over which a limit rule counts."
+)
+strawberry.enum(TopupFrequencyPeriod, description="The unit of a termed top-up's frequency.")
 
 
 @strawberry.type(description="A limit rule of a wallet, for one transaction type and period.")
@@ -297,6 +277,9 @@ class Wallet:
     account_id: strawberry.ID = strawberry.field(description="The account the wallet belongs to.")
     created_on: datetime = strawberry.field(description="When the wallet was created.")
     terminated_on: datetime | None = strawberry.field(description="When the wallet was terminated.")
+    limit_rules: strawberry.Private[list[dict[str, Any]] | None]
+    auto_topup: strawberry.Private[dict[str, Any] | None]
+    termed_topup: strawberry.Private[dict[str, Any] | None]
 
     @strawberry.field(description="The account the wallet belongs to.")
     async def account(
@@ -306,7 +289,6 @@ class Wallet:
 
     @strawberry.field(description="The wallet's limit rules.")
     def limits(self) -> list[WalletLimit]:
-        rules: list[dict[str, Any]] = self.limit_rules  # type: ignore[attr-defined]
         return [
             WalletLimit(
                 name=rule.get("name"),
@@ -316,12 +298,12 @@ class Wallet:
                 period=WalletLimitPeriod(rule["period"]),
                 transaction_type=WalletTransactionType(rule["transaction_type"]),
             )
-            for rule in rules or []
+            for rule in self.limit_rules or []
         ]
 
     @strawberry.field(name="auto_topup", description="The wallet's automatic top-up, if set.")
     def auto_topup_settings(self) -> WalletAutoTopup | None:
-        value: dict[str, Any] | None = self.auto_topup  # type: ignore[attr-defined]
+        value = self.auto_topup
         if not value:
             return None
         return WalletAutoTopup(
@@ -333,7 +315,7 @@ class Wallet:
 
     @strawberry.field(name="termed_topup", description="The wallet's termed top-up, if set.")
     def termed_topup_settings(self) -> WalletTermedTopup | None:
-        value: dict[str, Any] | None = self.termed_topup  # type: ignore[attr-defined]
+        value = self.termed_topup
         if not value:
             return None
         frequency = value.get("frequency")
@@ -510,7 +492,7 @@ class Query:
         info: Info,
         id: Annotated[strawberry.ID, strawberry.argument(description="Id or code.")],
     ) -> Wallet:
-        return await resolve.wallet(info, id)  # type: ignore[return-value]
+        return shown_as(Wallet, await resolve.wallet(info, id))
 
     @strawberry.field(
         description="A wallet's commerce balance by spend condition, with the conditions' details."
@@ -550,7 +532,7 @@ class Query:
         info: Info,
         id: Annotated[strawberry.ID, strawberry.argument(description="The journal id.")],
     ) -> Journal:
-        return await resolve.journal(info, id)  # type: ignore[return-value]
+        return shown_as(Journal, await resolve.journal(info, id))
 
 
 @strawberry.type
@@ -566,7 +548,8 @@ class Mutation:
         ],
         input: Annotated[CreateWalletInput, strawberry.argument(description="The wallet.")],
     ) -> Wallet:
-        return await resolve.create_wallet(info, account_id, given_fields(input))  # type: ignore[return-value]
+        command = to_command(input, CreateWallet)
+        return shown_as(Wallet, await resolve.create_wallet(info, account_id, command))
 
     @strawberry.mutation(description="Change a wallet's settings; fields left out stay.")
     async def update_wallet(
@@ -575,7 +558,8 @@ class Mutation:
         id: Annotated[strawberry.ID, strawberry.argument(description="Wallet id or code.")],
         input: Annotated[UpdateWalletInput, strawberry.argument(description="The changes.")],
     ) -> Wallet:
-        return await resolve.update_wallet(info, id, given_fields(input))  # type: ignore[return-value]
+        command = to_command(input, UpdateWallet)
+        return shown_as(Wallet, await resolve.update_wallet(info, id, command))
 
     @strawberry.mutation(description="Change a wallet's state (TERMINATED: zero balance only).")
     async def wallet_action(
@@ -584,7 +568,7 @@ class Mutation:
         id: Annotated[strawberry.ID, strawberry.argument(description="Wallet id or code.")],
         input: Annotated[WalletActionInput, strawberry.argument(description="The action.")],
     ) -> Wallet:
-        return await resolve.terminate_wallet(info, id)  # type: ignore[return-value]
+        return shown_as(Wallet, await resolve.terminate_wallet(info, id))
 
     @strawberry.mutation(description="Credit or debit a wallet with one journal.")
     async def post_journal(
@@ -599,4 +583,5 @@ class Mutation:
             ),
         ] = None,
     ) -> Journal:
-        return await resolve.post_journal(info, given_fields(input), idempotency_key)  # type: ignore[return-value]
+        command = to_command(input, PostJournal)
+        return shown_as(Journal, await resolve.post_journal(info, command, idempotency_key))

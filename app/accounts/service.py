@@ -1,7 +1,6 @@
 """Rules for accounts: one primary account per contact, the life cycle and termination transfer,
 reward attributes on primary accounts only, reward scheme sign-up rules and merchants."""
 
-import re
 import secrets
 from collections.abc import Sequence
 from decimal import Decimal
@@ -10,7 +9,18 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts import repository
+from app.accounts.commands import (
+    AddAccountMerchants,
+    AutomaticSpendSettings,
+    ChangeLifeCycleState,
+    CreateAccount,
+    SignUpToRewardScheme,
+    UpdateAccount,
+    UpdateAccountRewards,
+)
+from app.accounts.enums import AccountLifeCycleState, AutomaticSpendPreference
 from app.auth.principal import Principal
+from app.commands import apply
 from app.contacts import repository as contacts
 from app.db.base import utcnow
 from app.db.models import (
@@ -31,11 +41,8 @@ from app.reference.lookup import get_visible
 from app.wallets import repository as wallet_rows
 from app.wallets import service as wallets
 
-LIFE_CYCLE_STATES = ("ACTIVE", "SUSPENDED", "TERMINATED")
-AUTOMATIC_SPEND_PREFERENCES = ("ALL_MERCHANT_PURCHASE", "NEXT_MERCHANT_PURCHASE")
 NUMBER_PREFIX = "AC"
 NUMBER_DIGITS = 8
-_CURRENCY = re.compile(r"^[A-Za-z]{3}$")
 _NUMBER_ATTEMPTS = 20
 
 
@@ -57,22 +64,6 @@ async def _new_number(session: AsyncSession, organisation_id: str, is_test: bool
             await ensure_not_a_primary_id(session, Account, "number", number)
             return number
     raise Conflict("Could not find a free account number; try again.", ["number"])
-
-
-def _currency(value: Any) -> str:
-    if not isinstance(value, str) or not _CURRENCY.match(value.strip()):
-        raise InvalidInput("currency_code", "must be a three-letter currency code (e.g. EUR)")
-    return value.strip().upper()
-
-
-def _amount(field: str, value: Any, *, nullable: bool = False) -> Decimal | None:
-    if value is None:
-        if nullable:
-            return None
-        raise InvalidInput(field, "must be an amount, not null")
-    if value < 0:
-        raise InvalidInput(field, "must be zero or more")
-    return Decimal(value)
 
 
 async def _billing_address_id(
@@ -98,7 +89,7 @@ async def _reference_id(
 
 
 def _check_not_terminated(account: Account) -> None:
-    if account.life_cycle_state == "TERMINATED":
+    if account.life_cycle_state == AccountLifeCycleState.TERMINATED:
         raise BusinessRuleViolation(
             f"Account {account.number} is TERMINATED and can no longer change.",
             ["account", account.id],
@@ -145,7 +136,7 @@ async def contact_accounts(
 
 
 async def create_account(
-    session: AsyncSession, principal: Principal, contact_id_or_code: str, fields: dict[str, Any]
+    session: AsyncSession, principal: Principal, contact_id_or_code: str, command: CreateAccount
 ) -> Account:
     """Add an account to a contact; it is primary if asked or if the contact has no live primary.
 
@@ -154,19 +145,20 @@ async def create_account(
     """
     contact = await contacts.get_contact(session, principal, contact_id_or_code)
     await repository.lock_contact(session, contact.id)
-    currency_code = _currency(fields.get("currency_code"))
     classification_id = await _reference_id(
-        session, principal, AccountClassification, "classification", fields.get("classification_id")
+        session, principal, AccountClassification, "classification", command.classification_id
     )
-    if fields.get("billing_address_id") is not None:
+    if command.billing_address_id is not None:
         billing_address_id = await _billing_address_id(
-            session, contact.id, fields["billing_address_id"]
+            session, contact.id, command.billing_address_id
         )
     else:
         primary_address = await repository.primary_address_of_contact(session, contact.id)
         billing_address_id = primary_address.id if primary_address else None
     existing = await repository.accounts_of_contact(session, contact.id)
-    has_live_primary = any(a.is_primary and a.life_cycle_state != "TERMINATED" for a in existing)
+    has_live_primary = any(
+        a.is_primary and a.life_cycle_state != AccountLifeCycleState.TERMINATED for a in existing
+    )
     number = await _new_number(session, contact.organisation_id, contact.is_test)
     account = Account(
         organisation_id=contact.organisation_id,
@@ -175,8 +167,8 @@ async def create_account(
         number=number,
         name=f"{contact_display_name(contact)} {number}".strip(),
         is_primary=False,
-        life_cycle_state="ACTIVE",
-        currency_code=currency_code,
+        life_cycle_state=AccountLifeCycleState.ACTIVE.value,
+        currency_code=command.currency_code,
         classification_id=classification_id,
         billing_address_id=billing_address_id,
         balance=Decimal(0),
@@ -186,47 +178,35 @@ async def create_account(
     )
     session.add(account)
     await session.flush()
-    if fields.get("is_primary") or not has_live_primary:
+    if command.is_primary or not has_live_primary:
         await _make_primary(session, account)
     await session.flush()
     return account
 
 
 async def update_account(
-    session: AsyncSession, principal: Principal, id_or_number: str, fields: dict[str, Any]
+    session: AsyncSession, principal: Principal, id_or_number: str, command: UpdateAccount
 ) -> Account:
-    """Change the given fields of an account.
+    """Change the given fields of an account (404 for references the caller cannot see).
 
     ``is_primary: true`` moves the contact's primary flag here; ``false`` on the primary account
     is refused, since a contact always keeps one primary account.
     """
     account = await _locked_with_contact(session, principal, id_or_number)
     _check_not_terminated(account)
-    if "classification_id" in fields:
-        account.classification_id = await _reference_id(
-            session, principal, AccountClassification, "classification", fields["classification_id"]
+    await _reference_id(
+        session, principal, AccountClassification, "classification", command.classification_id
+    )
+    await _reference_id(session, principal, PaymentTerms, "payment_terms", command.payment_terms_id)
+    await _billing_address_id(session, account.contact_id, command.billing_address_id)
+    apply(command, account, exclude={"is_primary"})
+    if command.is_primary:
+        await _make_primary(session, account)
+    elif command.given("is_primary") and account.is_primary:
+        raise InvalidInput(
+            "is_primary",
+            "the primary account cannot be unset; make another account primary instead",
         )
-    if "payment_terms_id" in fields:
-        account.payment_terms_id = await _reference_id(
-            session, principal, PaymentTerms, "payment_terms", fields["payment_terms_id"]
-        )
-    if "billing_address_id" in fields:
-        account.billing_address_id = await _billing_address_id(
-            session, account.contact_id, fields["billing_address_id"]
-        )
-    if "credit_limit" in fields:
-        account.credit_limit = _amount("credit_limit", fields["credit_limit"])  # type: ignore[assignment]
-    if "is_primary" in fields:
-        is_primary = fields["is_primary"]
-        if is_primary is None:
-            raise InvalidInput("is_primary", "must be true or false")
-        if is_primary:
-            await _make_primary(session, account)
-        elif account.is_primary:
-            raise InvalidInput(
-                "is_primary",
-                "the primary account cannot be unset; make another account primary instead",
-            )
     await session.flush()
     return account
 
@@ -235,8 +215,7 @@ async def change_life_cycle_state(
     session: AsyncSession,
     principal: Principal,
     id_or_number: str,
-    life_cycle_state: str,
-    transfer_to_account_id: str | None,
+    command: ChangeLifeCycleState,
 ) -> Account:
     """Move an account to ACTIVE, SUSPENDED or TERMINATED (final).
 
@@ -245,12 +224,11 @@ async def change_life_cycle_state(
     same transaction. A primary account whose contact keeps other non-terminated accounts may
     only transfer to one of those, which then becomes the primary account.
     """
-    if life_cycle_state not in LIFE_CYCLE_STATES:
-        raise InvalidInput("life_cycle_state", f"must be one of {', '.join(LIFE_CYCLE_STATES)}")
-    if life_cycle_state != "TERMINATED":
+    transfer_to_account_id = command.transfer_to_account_id
+    if command.life_cycle_state != AccountLifeCycleState.TERMINATED:
         account = await repository.get_account(session, principal, id_or_number, for_update=True)
         _check_not_terminated(account)
-        account.life_cycle_state = life_cycle_state
+        account.life_cycle_state = command.life_cycle_state
         await session.flush()
         return account
     account = await _locked_with_contact(session, principal, id_or_number)
@@ -263,7 +241,7 @@ async def change_life_cycle_state(
     # Both accounts locked in id order: opposite transfers never wait on each other.
     await repository.lock_accounts(session, [account.id, target.id])
     _check_not_terminated(account)
-    if target.life_cycle_state == "TERMINATED":
+    if target.life_cycle_state == AccountLifeCycleState.TERMINATED:
         raise InvalidInput("transfer_to_account_id", "must not be a TERMINATED account")
     if target.currency_code != account.currency_code:
         raise InvalidInput(
@@ -274,7 +252,7 @@ async def change_life_cycle_state(
         others = [
             a
             for a in await repository.accounts_of_contact(session, account.contact_id)
-            if a.id != account.id and a.life_cycle_state != "TERMINATED"
+            if a.id != account.id and a.life_cycle_state != AccountLifeCycleState.TERMINATED
         ]
         if others and target.id not in {a.id for a in others}:
             raise InvalidInput(
@@ -291,7 +269,7 @@ async def change_life_cycle_state(
         )
     target.balance = target.balance + account.balance
     account.balance = Decimal(0)
-    account.life_cycle_state = "TERMINATED"
+    account.life_cycle_state = AccountLifeCycleState.TERMINATED.value
     account.terminated_on = utcnow()
     await session.flush()
     return account
@@ -315,7 +293,7 @@ async def _transfer_wallet_balance(
 
 
 async def update_rewards(
-    session: AsyncSession, principal: Principal, id_or_number: str, fields: dict[str, Any]
+    session: AsyncSession, principal: Principal, id_or_number: str, command: UpdateAccountRewards
 ) -> Account:
     """Change the reward attributes of a contact's primary account (400 for other accounts).
 
@@ -325,58 +303,41 @@ async def update_rewards(
     account = await repository.get_account(session, principal, id_or_number, for_update=True)
     _check_primary(account)
     _check_not_terminated(account)
-    if "signed_up_on" in fields:
-        account.signed_up_on = fields["signed_up_on"]
-    if "signed_up_organisation_id" in fields:
-        organisation_id = fields["signed_up_organisation_id"]
-        if organisation_id is not None:
-            await repository.get_visible_organisation(session, principal, organisation_id)
-        account.signed_up_organisation_id = organisation_id
-    if "spending_blocked_status" in fields:
-        if fields["spending_blocked_status"] is None:
-            raise InvalidInput("spending_blocked_status", "must be true or false")
-        account.spending_blocked_status = fields["spending_blocked_status"]
-    if "preferred_payment_method_id" in fields:
-        account.preferred_payment_method_id = fields["preferred_payment_method_id"]
-    settings = fields.get("automatic_spend_settings")
-    if settings is not None:
-        _apply_automatic_spend_settings(account, settings)
+    if command.signed_up_organisation_id is not None:
+        await repository.get_visible_organisation(
+            session, principal, command.signed_up_organisation_id
+        )
+    apply(command, account, exclude={"automatic_spend_settings"})
+    if command.automatic_spend_settings is not None:
+        _apply_automatic_spend_settings(account, command.automatic_spend_settings)
     await session.flush()
     return account
 
 
-def _apply_automatic_spend_settings(account: Account, settings: dict[str, Any]) -> None:
-    prefix = "automatic_spend_settings"
-    if "enable_automatic_spend" in settings:
-        if settings["enable_automatic_spend"] is None:
-            raise InvalidInput(f"{prefix}.enable_automatic_spend", "must be true or false")
-        account.enable_automatic_spend = settings["enable_automatic_spend"]
-    preference = settings.get("automatic_spend_preference", account.automatic_spend_preference)
-    if preference is not None and preference not in AUTOMATIC_SPEND_PREFERENCES:
-        raise InvalidInput(
-            f"{prefix}.automatic_spend_preference",
-            f"must be one of {', '.join(AUTOMATIC_SPEND_PREFERENCES)}",
-        )
-    account.automatic_spend_preference = preference
-    for name in ("minimum_wallet_balance", "from_purchase_amount"):
-        if name not in settings:
+_PREFERENCE_AMOUNTS = ("minimum_wallet_balance", "from_purchase_amount")
+"""Automatic spend amounts that apply only to the ALL_MERCHANT_PURCHASE preference."""
+
+
+def _apply_automatic_spend_settings(account: Account, settings: AutomaticSpendSettings) -> None:
+    apply(settings, account, exclude=_PREFERENCE_AMOUNTS)
+    applies = account.automatic_spend_preference == AutomaticSpendPreference.ALL_MERCHANT_PURCHASE
+    for name in _PREFERENCE_AMOUNTS:
+        if not settings.given(name):
             continue
-        value = _amount(f"{prefix}.{name}", settings[name], nullable=True)
-        if value is not None and preference != "ALL_MERCHANT_PURCHASE":
+        if getattr(settings, name) is not None and not applies:
             raise InvalidInput(
-                f"{prefix}.{name}",
+                f"automatic_spend_settings.{name}",
                 "applies only when automatic_spend_preference is ALL_MERCHANT_PURCHASE",
             )
-        setattr(account, name, value)
-    if preference != "ALL_MERCHANT_PURCHASE":
+        setattr(account, name, getattr(settings, name))
+    if not applies:
         account.minimum_wallet_balance = None
         account.from_purchase_amount = None
 
 
-def _check_may_sign_up(scheme: RewardScheme, fields: dict[str, Any]) -> str | None:
-    """The e-mail address to record for the sign-up; 400 if the scheme's rule refuses it."""
-    email = fields.get("email_address")
-    email = email.strip().lower() if isinstance(email, str) and email.strip() else None
+def _check_may_sign_up(scheme: RewardScheme, command: SignUpToRewardScheme) -> None:
+    """400 if the scheme's sign-up rule refuses the sign-up."""
+    email = command.email_address
     if scheme.sign_up_method == "EMAIL_DOMAIN":
         if email is None or "@" not in email:
             raise InvalidInput(
@@ -389,14 +350,13 @@ def _check_may_sign_up(scheme: RewardScheme, fields: dict[str, Any]) -> str | No
                 "email_address", f"the domain {domain!r} may not join this reward scheme"
             )
     elif scheme.sign_up_method == "SIGN_UP_CODE":
-        code = fields.get("sign_up_code")
+        code = command.sign_up_code
         if not code or not scheme.sign_up_code or code != scheme.sign_up_code:
             raise InvalidInput("sign_up_code", "does not match the reward scheme's sign-up code")
-    return email
 
 
 async def sign_up_to_reward_scheme(
-    session: AsyncSession, principal: Principal, id_or_number: str, fields: dict[str, Any]
+    session: AsyncSession, principal: Principal, id_or_number: str, command: SignUpToRewardScheme
 ) -> AccountRewardScheme:
     """Sign a primary account up to a reward scheme, under the scheme's sign-up rule.
 
@@ -406,11 +366,10 @@ async def sign_up_to_reward_scheme(
     account = await repository.get_account(session, principal, id_or_number, for_update=True)
     _check_primary(account)
     _check_not_terminated(account)
-    scheme_id = fields.get("reward_scheme_id")
-    if not scheme_id:
-        raise InvalidInput("reward_scheme_id", "is required")
-    scheme = await get_visible(session, principal, RewardScheme, "reward_scheme", scheme_id)
-    email = _check_may_sign_up(scheme, fields)
+    scheme = await get_visible(
+        session, principal, RewardScheme, "reward_scheme", command.reward_scheme_id
+    )
+    _check_may_sign_up(scheme, command)
     if await repository.get_sign_up(session, account.id, scheme.id) is not None:
         raise Conflict(
             f"Account {account.number} has already signed up to this reward scheme.",
@@ -419,8 +378,8 @@ async def sign_up_to_reward_scheme(
     sign_up = AccountRewardScheme(
         account_id=account.id,
         reward_scheme_id=scheme.id,
-        signed_up_on=fields.get("signed_up_on") or utcnow(),
-        email_address=email,
+        signed_up_on=command.signed_up_on or utcnow(),
+        email_address=command.email_address,
     )
     session.add(sign_up)
     await session.flush()
@@ -444,7 +403,7 @@ async def add_merchants(
     session: AsyncSession,
     principal: Principal,
     id_or_number: str,
-    merchants: Sequence[dict[str, Any]] | None,
+    command: AddAccountMerchants,
 ) -> Account:
     """Allow organisations of the caller's network to perform automatic spends for a primary
     account; naming a merchant again updates its ``is_next_visit``.
@@ -452,15 +411,12 @@ async def add_merchants(
     account = await repository.get_account(session, principal, id_or_number, for_update=True)
     _check_primary(account)
     _check_not_terminated(account)
-    if not merchants:
+    if not command.merchants:
         raise InvalidInput("merchants", "must name at least one merchant")
     wanted: dict[str, bool] = {}
-    for index, merchant in enumerate(merchants):
-        organisation_id = merchant.get("organisation_id")
-        if not organisation_id:
-            raise InvalidInput(f"merchants[{index}].organisation_id", "is required")
-        await repository.get_visible_organisation(session, principal, organisation_id)
-        wanted[organisation_id] = bool(merchant.get("is_next_visit") or False)
+    for merchant in command.merchants:
+        await repository.get_visible_organisation(session, principal, merchant.organisation_id)
+        wanted[merchant.organisation_id] = merchant.is_next_visit
     existing = await repository.merchants_by_id(session, account.id, list(wanted))
     for organisation_id, is_next_visit in wanted.items():
         row = existing.get(organisation_id)

@@ -6,35 +6,36 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Principal
+from app.commands import apply
 from app.contacts import repository
+from app.contacts.commands import ContactAddress, ContactPhone, CreateContact, UpdateContact
+from app.contacts.enums import ContactType
 from app.db.models import Contact
 from app.errors import Conflict, InvalidInput
 from app.identifiers import ensure_not_a_primary_id
 
-CONTACT_TYPES = ("PERSON", "COMPANY")
-
 
 def _check_identity(contact: Contact) -> None:
-    if contact.contact_type not in CONTACT_TYPES:
-        raise InvalidInput("contact_type", f"must be one of {', '.join(CONTACT_TYPES)}")
-    if contact.contact_type == "PERSON" and not (contact.first_name or contact.last_name):
+    if contact.contact_type is None:
+        raise InvalidInput("contact_type", f"must be one of {', '.join(ContactType)}")
+    if contact.contact_type == ContactType.PERSON and not (contact.first_name or contact.last_name):
         raise InvalidInput("first_name", "a PERSON needs a first_name or a last_name")
-    if contact.contact_type == "COMPANY" and not contact.company_name:
+    if contact.contact_type == ContactType.COMPANY and not contact.company_name:
         raise InvalidInput("company_name", "a COMPANY needs a company_name")
 
 
-def _check_single_primary(items: Sequence[dict[str, Any]], field: str) -> None:
-    if sum(1 for item in items if item.get("is_primary")) > 1:
-        raise InvalidInput(field, "at most one entry may be primary")
+RELATED_LISTS = ("phones", "addresses")
+"""Fields of a contact command stored as rows of their own, not as the contact's columns."""
 
 
-def _normalise_email(fields: dict[str, Any]) -> None:
-    email = fields.get("email_address")
-    if email is not None:
-        email = email.strip().lower()
-        if "@" not in email:
-            raise InvalidInput("email_address", "is not an e-mail address")
-        fields["email_address"] = email
+def _phone_rows(phones: Sequence[ContactPhone]) -> list[dict[str, Any]]:
+    """The fields of the contact's complete new list of phones."""
+    return [phone.model_dump() for phone in phones]
+
+
+def _address_rows(addresses: Sequence[ContactAddress]) -> list[dict[str, Any]]:
+    """New addresses with all their fields; changed ones (with ``id``) with the given fields."""
+    return [address.model_dump(exclude_unset=address.id is not None) for address in addresses]
 
 
 async def _check_code(session: AsyncSession, contact: Contact, exclude_id: str | None) -> None:
@@ -45,45 +46,33 @@ async def _check_code(session: AsyncSession, contact: Contact, exclude_id: str |
 
 
 async def create_contact(
-    session: AsyncSession, principal: Principal, fields: dict[str, Any]
+    session: AsyncSession, principal: Principal, command: CreateContact
 ) -> Contact:
     """Create a contact of the caller's organisation with its phones and addresses."""
-    phones = fields.pop("phones", None) or []
-    addresses = fields.pop("addresses", None) or []
-    _check_single_primary(phones, "phones")
-    _check_single_primary(addresses, "addresses")
-    _normalise_email(fields)
     contact = Contact(organisation_id=principal.organisation_id, is_test=principal.is_test)
-    for name, value in fields.items():
-        setattr(contact, name, value)
+    apply(command, contact, exclude=RELATED_LISTS)
     contact.custom_fields = contact.custom_fields or []
     _check_identity(contact)
     await _check_code(session, contact, exclude_id=None)
     session.add(contact)
     await session.flush()
-    await repository.replace_phones(session, contact.id, phones)
-    await repository.upsert_addresses(session, contact.id, addresses)
+    await repository.replace_phones(session, contact.id, _phone_rows(command.phones or []))
+    await repository.upsert_addresses(session, contact.id, _address_rows(command.addresses or []))
     return contact
 
 
 async def update_contact(
-    session: AsyncSession, principal: Principal, id_or_code: str, fields: dict[str, Any]
+    session: AsyncSession, principal: Principal, id_or_code: str, command: UpdateContact
 ) -> Contact:
     """Change the given fields of a contact; ``phones`` replaces the list, ``addresses`` merge."""
     contact = await repository.get_contact(session, principal, id_or_code)
-    phones = fields.pop("phones", None)
-    addresses = fields.pop("addresses", None)
-    _normalise_email(fields)
-    for name, value in fields.items():
-        setattr(contact, name, value)
+    apply(command, contact, exclude=RELATED_LISTS)
     _check_identity(contact)
     await _check_code(session, contact, exclude_id=contact.id)
-    if phones is not None:
-        _check_single_primary(phones, "phones")
-        await repository.replace_phones(session, contact.id, phones)
-    if addresses is not None:
-        _check_single_primary(addresses, "addresses")
-        await repository.upsert_addresses(session, contact.id, addresses)
+    if command.phones is not None:
+        await repository.replace_phones(session, contact.id, _phone_rows(command.phones))
+    if command.addresses is not None:
+        await repository.upsert_addresses(session, contact.id, _address_rows(command.addresses))
     await session.flush()
     return contact
 

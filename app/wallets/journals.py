@@ -28,9 +28,10 @@ from app.errors import (
 from app.money import MONEY_RULE, check_money, money_in_range
 from app.reference.lookup import get_visible
 from app.wallets import repository
+from app.wallets.commands import PostJournal
+from app.wallets.enums import JournalType, WalletLifeCycleState
 from app.wallets.limits import check_limits
 
-JOURNAL_TYPES = ("CREDIT", "DEBIT")
 POST_JOURNAL_OPERATION = "post_journal"
 MAX_IDEMPOTENCY_KEY_LENGTH = 200
 # A journal's created_on (its business date) may lead the server's clock by a small skew only,
@@ -116,7 +117,7 @@ async def apply_posting(
     The journal's ``posted_on`` is the server's clock now; limit periods count by it.
     ``created_on`` is the posting's business date (default: ``posted_on``).
     """
-    if wallet.life_cycle_state != "EFFECTIVE":
+    if wallet.life_cycle_state != WalletLifeCycleState.EFFECTIVE:
         raise BusinessRuleViolation(
             f"Wallet {wallet.code} is {wallet.life_cycle_state}; it takes no journals.",
             ["wallet", wallet.id],
@@ -124,7 +125,7 @@ async def apply_posting(
     amount = check_amount(posting.amount)
     posted_on = utcnow()
     created_on = posting.created_on or posted_on
-    is_debit = posting.journal_type == "DEBIT"
+    is_debit = posting.journal_type == JournalType.DEBIT
     if enforce_rules:
         await check_limits(
             session,
@@ -258,17 +259,15 @@ async def _claim_key(
 async def post_journal(
     session: AsyncSession,
     principal: Principal,
-    fields: dict[str, Any],
+    command: PostJournal,
     idempotency_key: str | None = None,
 ) -> Journal:
     """Credit or debit a wallet with one journal (route POST /journals).
 
-    ``fields``: wallet_id (id or code), amount, type (CREDIT|DEBIT), and optionally
-    currency_code (must be the wallet's), description, spend_condition_id, valid_from,
-    valid_to, created_on (the business date, UTC; see :func:`check_created_on`),
-    allow_negative_balance. With an ``idempotency_key`` the same request
-    sent again answers with the first journal and posts nothing; the same key with another
-    request is an IdempotencyKeyReused error.
+    ``command.currency_code`` must be the wallet's; ``created_on`` is the business date, UTC
+    (see :func:`check_created_on`). With an ``idempotency_key`` the same request sent again
+    answers with the first journal and posts nothing; the same key with another request is
+    an IdempotencyKeyReused error.
     """
     journal_id = new_id()
     if idempotency_key is not None:
@@ -277,39 +276,30 @@ async def post_journal(
             raise InvalidInput(
                 "idempotency_key", f"must be 1 to {MAX_IDEMPOTENCY_KEY_LENGTH} characters"
             )
-        earlier = await _claim_key(session, principal, key, request_hash(fields), journal_id)
+        digest = request_hash(command.model_dump())
+        earlier = await _claim_key(session, principal, key, digest, journal_id)
         if earlier is not None:
             return earlier
-    journal_type = fields.get("type")
-    if journal_type not in JOURNAL_TYPES:
-        raise InvalidInput("type", f"must be one of {', '.join(JOURNAL_TYPES)}")
-    if not fields.get("wallet_id"):
-        raise InvalidInput("wallet_id", "is required")
-    amount = check_amount(fields.get("amount"))
-    valid_from, valid_to = fields.get("valid_from"), fields.get("valid_to")
-    if valid_from is not None and valid_to is not None and valid_to < valid_from:
-        raise InvalidInput("valid_to", "is before valid_from")
-    created_on = check_created_on(fields.get("created_on"), utcnow())
-    wallet = await repository.get_wallet(session, principal, fields["wallet_id"], for_update=True)
-    currency_code = fields.get("currency_code")
-    if currency_code is not None and currency_code.upper() != wallet.currency_code:
+    created_on = check_created_on(command.created_on, utcnow())
+    wallet = await repository.get_wallet(session, principal, command.wallet_id, for_update=True)
+    if command.currency_code is not None and command.currency_code.upper() != wallet.currency_code:
         raise InvalidInput(
             "currency_code", f"must be the wallet's currency ({wallet.currency_code})"
         )
-    spend_condition_id = fields.get("spend_condition_id")
+    spend_condition_id = command.spend_condition_id
     if spend_condition_id is not None:
         condition = await get_visible(
             session, principal, SpendCondition, "spend_condition", spend_condition_id
         )
         spend_condition_id = condition.id
     posting = Posting(
-        journal_type=journal_type,
-        amount=amount,
+        journal_type=command.type,
+        amount=command.amount,
         spend_condition_id=spend_condition_id,
-        description=fields.get("description"),
-        valid_from=valid_from,
-        valid_to=valid_to,
+        description=command.description,
+        valid_from=command.valid_from,
+        valid_to=command.valid_to,
         created_on=created_on,
-        allow_negative_balance=bool(fields.get("allow_negative_balance")),
+        allow_negative_balance=command.allow_negative_balance,
     )
     return await apply_posting(session, wallet, posting, journal_id=journal_id)

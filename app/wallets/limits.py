@@ -22,9 +22,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.models import Wallet
 from app.errors import InvalidInput, WalletLimitExceeded
 from app.wallets import repository
+from app.wallets.enums import WalletLimitPeriod, WalletTransactionType
 
-TRANSACTION_TYPES = ("CREDIT", "DEBIT", "TOPUP")
-PERIODS = ("DAILY", "WEEKLY", "MONTHLY", "ANNUAL")
+TRANSACTION_TYPES = tuple(WalletTransactionType)
+PERIODS = tuple(WalletLimitPeriod)
 
 
 def _amount(value: Any, field: str) -> Decimal | None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.accounts.enums import AccountLifeCycleState
 from app.auth.principal import Principal
 from app.db.base import utcnow
 from app.db.models import Journal, SpendCondition, Wallet
@@ -20,6 +21,15 @@ from app.errors import BusinessRuleViolation, Conflict, InvalidInput
 from app.identifiers import ensure_not_a_primary_id
 from app.pagination import PageRequest
 from app.wallets import repository
+from app.wallets.commands import (
+    AutoTopup,
+    CreateWallet,
+    PaymentMethod,
+    TermedTopup,
+    UpdateWallet,
+    WalletLimitRule,
+)
+from app.wallets.enums import WalletLifeCycleState
 from app.wallets.journals import Posting, apply_posting, post_journal
 from app.wallets.limits import normalise_limit_rules
 
@@ -34,25 +44,7 @@ __all__ = [
 ]
 
 CODE_DIGITS = 16
-TERMED_PERIODS = ("DAYS", "WEEKS", "MONTHS", "YEARS")
-WEEK_DAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
 EXPIRATION_BUCKETS = ("zero_to_thirty", "thirty_to_sixty", "sixty_to_ninety", "ninety_plus")
-
-
-def _not_negative(value: Any, field: str) -> Decimal | None:
-    if value is None:
-        return None
-    amount = Decimal(value)
-    if amount < 0:
-        raise InvalidInput(field, "must not be negative")
-    return amount
-
-
-def _positive(value: Any, field: str) -> Decimal:
-    amount = Decimal(value)
-    if amount <= 0:
-        raise InvalidInput(field, "must be a positive amount")
-    return amount
 
 
 async def _new_code(session: AsyncSession, organisation_id: str, is_test: bool) -> str:
@@ -66,15 +58,14 @@ async def _new_code(session: AsyncSession, organisation_id: str, is_test: bool) 
 
 
 async def create_wallet(
-    session: AsyncSession, principal: Principal, account_id: str, fields: dict[str, Any]
+    session: AsyncSession, principal: Principal, account_id: str, command: CreateWallet
 ) -> Wallet:
     """Give an account (id or number) a new EFFECTIVE wallet in the account's currency.
 
     Allowed only when the account is not TERMINATED and has no EFFECTIVE wallet (409).
-    ``fields``: minimum_balance, limit_rules.
     """
     account = await repository.get_account(session, principal, account_id, for_update=True)
-    if account.life_cycle_state == "TERMINATED":
+    if account.life_cycle_state == AccountLifeCycleState.TERMINATED:
         raise BusinessRuleViolation(
             f"Account {account.number} is terminated; it cannot get a wallet.",
             ["account", account.id],
@@ -91,89 +82,73 @@ async def create_wallet(
         is_test=account.is_test,
         account_id=account.id,
         code=await _new_code(session, account.organisation_id, account.is_test),
-        life_cycle_state="EFFECTIVE",
+        life_cycle_state=WalletLifeCycleState.EFFECTIVE.value,
         currency_code=account.currency_code,
         open_balance=Decimal(0),
         commerce_balance=Decimal(0),
-        minimum_balance=_not_negative(fields.get("minimum_balance"), "minimum_balance"),
-        limit_rules=normalise_limit_rules(fields.get("limit_rules") or []),
+        minimum_balance=command.minimum_balance,
+        limit_rules=_limit_rules(command.limit_rules),
     )
     session.add(wallet)
     await session.flush()
     return wallet
 
 
-def _payment_method(value: dict[str, Any] | None) -> tuple[str | None, str | None]:
-    if not value:
-        return None, None
-    return value.get("type") or None, value.get("id") or None
+def _limit_rules(rules: list[WalletLimitRule] | None) -> list[dict[str, Any]]:
+    return normalise_limit_rules([rule.model_dump() for rule in rules or []])
 
 
-def _auto_topup(value: dict[str, Any] | None) -> dict[str, Any] | None:
-    if value is None:
-        return None
-    method, method_id = _payment_method(value.get("payment_method"))
-    threshold = _not_negative(value.get("threshold"), "auto_topup.threshold")
+def _payment_method(method: PaymentMethod | None) -> dict[str, str | None]:
     return {
-        "threshold": None if threshold is None else str(threshold),
-        "amount": str(_positive(value.get("amount"), "auto_topup.amount")),
-        "payment_method": method,
-        "payment_method_id": method_id,
+        "payment_method": method.type if method else None,
+        "payment_method_id": method.id if method else None,
     }
 
 
-def _termed_topup(value: dict[str, Any] | None) -> dict[str, Any] | None:
-    if value is None:
+def _auto_topup(topup: AutoTopup | None) -> dict[str, Any] | None:
+    """The stored form: amounts as exact decimal strings."""
+    if topup is None:
         return None
-    stored: dict[str, Any] = {"amount": str(_positive(value.get("amount"), "termed_topup.amount"))}
-    frequency = value.get("frequency")
-    if frequency is not None:
-        if frequency.get("period") not in TERMED_PERIODS:
-            raise InvalidInput(
-                "termed_topup.frequency.period", f"must be one of {', '.join(TERMED_PERIODS)}"
-            )
-        if frequency.get("value") is None or frequency["value"] < 1:
-            raise InvalidInput("termed_topup.frequency.value", "must be 1 or more")
-        stored["frequency"] = {"period": frequency["period"], "value": frequency["value"]}
-    topup_day = value.get("topup_day")
-    if topup_day is not None:
-        day_of_month = topup_day.get("day_of_month")
-        if day_of_month is not None and not 1 <= day_of_month <= 31:
-            raise InvalidInput("termed_topup.topup_day.day_of_month", "must be 1 to 31")
-        day_of_week = topup_day.get("day_of_week") or None
-        if day_of_week is not None and day_of_week not in WEEK_DAYS:
-            raise InvalidInput(
-                "termed_topup.topup_day.day_of_week", f"must be one of {', '.join(WEEK_DAYS)}"
-            )
-        stored["topup_day"] = {"day_of_month": day_of_month, "day_of_week": day_of_week}
-    method, method_id = _payment_method(value.get("payment_method"))
-    stored["payment_method"] = method
-    stored["payment_method_id"] = method_id
-    return stored
+    return {
+        "threshold": None if topup.threshold is None else str(topup.threshold),
+        "amount": str(topup.amount),
+        **_payment_method(topup.payment_method),
+    }
+
+
+def _termed_topup(topup: TermedTopup | None) -> dict[str, Any] | None:
+    """The stored form: the amount as an exact decimal string, frequency and day if given."""
+    if topup is None:
+        return None
+    stored: dict[str, Any] = {"amount": str(topup.amount)}
+    if topup.frequency is not None:
+        stored["frequency"] = topup.frequency.model_dump()
+    if topup.topup_day is not None:
+        stored["topup_day"] = topup.topup_day.model_dump()
+    return {**stored, **_payment_method(topup.payment_method)}
 
 
 async def update_wallet(
-    session: AsyncSession, principal: Principal, id_or_code: str, fields: dict[str, Any]
+    session: AsyncSession, principal: Principal, id_or_code: str, command: UpdateWallet
 ) -> Wallet:
     """Change a wallet's settings; fields left out stay, ``null`` clears a top-up setting.
 
-    ``fields``: auto_topup, termed_topup, limit_rules (replaces the list), minimum_balance.
-    A TERMINATED wallet cannot be changed.
+    ``limit_rules`` replaces the list. A TERMINATED wallet cannot be changed.
     """
     wallet = await repository.get_wallet(session, principal, id_or_code, for_update=True)
-    if wallet.life_cycle_state != "EFFECTIVE":
+    if wallet.life_cycle_state != WalletLifeCycleState.EFFECTIVE:
         raise BusinessRuleViolation(
             f"Wallet {wallet.code} is {wallet.life_cycle_state}; it cannot be changed.",
             ["wallet", wallet.id],
         )
-    if "auto_topup" in fields:
-        wallet.auto_topup = _auto_topup(fields["auto_topup"])
-    if "termed_topup" in fields:
-        wallet.termed_topup = _termed_topup(fields["termed_topup"])
-    if "limit_rules" in fields:
-        wallet.limit_rules = normalise_limit_rules(fields["limit_rules"] or [])
-    if "minimum_balance" in fields:
-        wallet.minimum_balance = _not_negative(fields["minimum_balance"], "minimum_balance")
+    stored = {
+        "auto_topup": _auto_topup(command.auto_topup),
+        "termed_topup": _termed_topup(command.termed_topup),
+        "limit_rules": _limit_rules(command.limit_rules),
+        "minimum_balance": command.minimum_balance,
+    }
+    for name in command.model_fields_set:
+        setattr(wallet, name, stored[name])
     await session.flush()
     return wallet
 
@@ -185,7 +160,7 @@ async def terminate_wallet(session: AsyncSession, principal: Principal, id_or_co
     debited or moved (see :func:`transfer_wallet_balance`) first.
     """
     wallet = await repository.get_wallet(session, principal, id_or_code, for_update=True)
-    if wallet.life_cycle_state == "TERMINATED":
+    if wallet.life_cycle_state == WalletLifeCycleState.TERMINATED:
         return wallet
     rows = await repository.commerce_balance_rows(session, wallet.id)
     if wallet.open_balance != 0 or any(row.amount != 0 for row in rows):
@@ -195,7 +170,7 @@ async def terminate_wallet(session: AsyncSession, principal: Principal, id_or_co
             "before terminating the wallet.",
             ["wallet", wallet.id],
         )
-    wallet.life_cycle_state = "TERMINATED"
+    wallet.life_cycle_state = WalletLifeCycleState.TERMINATED.value
     wallet.terminated_on = utcnow()
     await session.flush()
     return wallet
