@@ -2,13 +2,15 @@
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from aiodataloader import DataLoader
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Principal, require_any_key
 from app.db.engine import Database
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -36,7 +38,7 @@ class BatchLoader(DataLoader, Generic[K, V]):
         async with self.db.read() as session:
             return await self.load_batch(session, keys)
 
-    async def load_batch(self, session: AsyncSession, keys: Sequence[K]) -> list[V]:
+    async def load_batch(self, session: "AsyncSession", keys: Sequence[K]) -> list[V]:
         raise NotImplementedError
 
     @property

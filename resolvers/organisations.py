@@ -1,9 +1,7 @@
 """Resolvers and dataloaders for the organisations network."""
 
 from collections.abc import Sequence
-from typing import Any, ClassVar
-
-from sqlalchemy.ext.asyncio import AsyncSession
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from app.contacts.repository import search_contacts
 from app.db.models import (
@@ -24,6 +22,9 @@ from app.pagination import Page, PageRequest
 from resolvers.context import Info
 from resolvers.loaders import BatchLoader
 from resolvers.relations import RelationLoader
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 
 def _order_of_addition(row: Any) -> list[Any]:
@@ -66,7 +67,7 @@ class LinkedByOrganisationIdLoader(BatchLoader[str, list[Any]]):
         super().__init_subclass__(**kwargs)
         cls.loads = (cls.model, f"{cls.link[0].name}.organisation_id")
 
-    async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
+    async def load_batch(self, session: "AsyncSession", keys: Sequence[str]) -> list[Any]:
         return await repository.rows_linked_to(session, self.reader, self.model, self.link, keys)
 
 
@@ -110,7 +111,7 @@ class ChildCountsByOrganisationIdLoader(BatchLoader[str, list[tuple[str, int]]])
 
     loads = (Organisation, "parent_id")
 
-    async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
+    async def load_batch(self, session: "AsyncSession", keys: Sequence[str]) -> list[Any]:
         by_parent = await repository.child_type_counts(session, self.reader, keys)
         return [service.child_counts(by_parent.get(key, {})) for key in keys]
 
@@ -120,7 +121,7 @@ class UsersCountByOrganisationIdLoader(BatchLoader[str, int]):
 
     loads = (Membership, "organisation_id")
 
-    async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
+    async def load_batch(self, session: "AsyncSession", keys: Sequence[str]) -> list[Any]:
         counts = await repository.member_counts(session, self.reader, keys)
         return [counts.get(key, 0) for key in keys]
 

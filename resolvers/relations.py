@@ -6,13 +6,14 @@ through the model's repository, so a loader given another tenant's key finds not
 """
 
 from collections.abc import Sequence
-from typing import Any, ClassVar
-
-from sqlalchemy.ext.asyncio import AsyncSession
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from app.db.relations import Related
 from app.db.repository import repository_of
 from resolvers.loaders import BatchLoader, first_by_key, grouped_by_key
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 
 class RelationLoader(BatchLoader[Any, Any]):
@@ -30,14 +31,14 @@ class RelationLoader(BatchLoader[Any, Any]):
         if related is not None:
             cls.loads = (related.model, related.key)
 
-    async def load_batch(self, session: AsyncSession, keys: Sequence[Any]) -> list[Any]:
+    async def load_batch(self, session: "AsyncSession", keys: Sequence[Any]) -> list[Any]:
         rows = await self.rows(session, keys)
         key = self.related.key
         if self.related.many:
             return grouped_by_key(rows, keys, lambda row: getattr(row, key))
         return first_by_key(rows, keys, lambda row: getattr(row, key))
 
-    async def rows(self, session: AsyncSession, keys: Sequence[Any]) -> list[Any]:
+    async def rows(self, session: "AsyncSession", keys: Sequence[Any]) -> list[Any]:
         """The caller's rows of this batch, in the declared order."""
         related = self.related
         return await repository_of(related.model).rows_by_keys(
@@ -53,7 +54,7 @@ class UnscopedRelationLoader(RelationLoader):
     ``tests/test_tenancy_structure.py`` names it.
     """
 
-    async def rows(self, session: AsyncSession, keys: Sequence[Any]) -> list[Any]:
+    async def rows(self, session: "AsyncSession", keys: Sequence[Any]) -> list[Any]:
         related = self.related
         return await repository_of(related.model).rows_by_keys_unscoped(
             session, related.key, keys, related.order

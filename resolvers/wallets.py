@@ -2,9 +2,7 @@
 
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any
-
-from sqlalchemy.ext.asyncio import AsyncSession
+from typing import TYPE_CHECKING, Any
 
 from app.db.models import Journal, Wallet, WalletCommerceBalance
 from app.db.relations import Related
@@ -16,6 +14,9 @@ from resolvers.context import Info
 from resolvers.loaders import BatchLoader, unique
 from resolvers.organisations import LocationsByOrganisationIdLoader
 from resolvers.relations import RelationLoader
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 # Loaders of other domains that the wallet types use, imported from where they are defined.
 __all__ = ["AccountByIdLoader", "LocationsByOrganisationIdLoader"]
@@ -43,7 +44,7 @@ class JournalPageByWalletIdLoader(BatchLoader[JournalPageKey, Page[Journal]]):
 
     loads = (Journal, "wallet_id")
 
-    async def load_batch(self, session: AsyncSession, keys: Sequence[Any]) -> list[Any]:
+    async def load_batch(self, session: "AsyncSession", keys: Sequence[Any]) -> list[Any]:
         groups: dict[tuple[PageRequest, str | None], list[str]] = defaultdict(list)
         for wallet_id, request, journal_type in keys:
             groups[(request, journal_type)].append(wallet_id)
@@ -64,7 +65,7 @@ class CommerceBalancesByWalletIdLoader(BatchLoader[str, list[CommerceBalanceView
 
     loads = (WalletCommerceBalance, "wallet_id")
 
-    async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
+    async def load_batch(self, session: "AsyncSession", keys: Sequence[str]) -> list[Any]:
         wallets = {
             wallet.id: wallet
             for wallet in await repository.WALLETS.rows_by_keys(session, self.reader, "id", keys)
