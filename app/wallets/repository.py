@@ -77,9 +77,9 @@ async def get_wallet(
     serialised by ``BEGIN IMMEDIATE`` already) and reloads it, so that balances read after the
     lock are the committed ones.
     """
+    rows = WALLETS.writable(principal) if for_update else WALLETS.readable(principal)
     stmt = (
-        visible_wallets(principal)
-        .where(or_(Wallet.id == id_or_code, Wallet.code == id_or_code))
+        rows.where(or_(Wallet.id == id_or_code, Wallet.code == id_or_code))
         .order_by(
             (Wallet.id == id_or_code).desc(),
             (Wallet.organisation_id == principal.organisation_id).desc(),
@@ -87,8 +87,6 @@ async def get_wallet(
         )
         .limit(1)
     )
-    if for_update:
-        stmt = stmt.with_for_update(of=Wallet).execution_options(populate_existing=True)
     wallet = (await session.execute(stmt)).scalars().first()
     if wallet is None:
         raise NotFound("wallet", id_or_code)
@@ -111,9 +109,9 @@ async def get_account(
     session: AsyncSession, principal: Principal, id_or_number: str, *, for_update: bool = False
 ) -> Account:
     """The account with this id or number (404 if the caller cannot see one)."""
+    rows = ACCOUNTS.writable(principal) if for_update else ACCOUNTS.readable(principal)
     stmt = (
-        ACCOUNTS.readable(principal)
-        .where(or_(Account.id == id_or_number, Account.number == id_or_number))
+        rows.where(or_(Account.id == id_or_number, Account.number == id_or_number))
         .order_by(
             (Account.id == id_or_number).desc(),
             (Account.organisation_id == principal.organisation_id).desc(),
@@ -121,8 +119,6 @@ async def get_account(
         )
         .limit(1)
     )
-    if for_update:
-        stmt = stmt.with_for_update(of=Account).execution_options(populate_existing=True)
     account = (await session.execute(stmt)).scalars().first()
     if account is None:
         raise NotFound("account", id_or_number)
