@@ -1,35 +1,36 @@
-"""The one place where a query is narrowed to what the caller may see.
+"""The rule of what a caller may see, in SQL and in Python, defined once.
 
 A caller sees rows of its own organisation and of the organisations below it in the network,
-and only rows of its own mode (test keys see test data, everything else live data).
+and only rows of its own mode (test keys see test data, everything else live data). The
+repositories apply it through :class:`app.db.repository.Repository`, never by hand.
 """
 
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import Select, select
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy import ColumnElement, Select, and_, select
 
 from app.auth.principal import Principal
 from app.db.models import Organisation
 
-SelectT = TypeVar("SelectT", bound=Select[Any])
+
+def in_network(principal: Principal) -> ColumnElement[bool]:
+    """Organisations in the caller's network: its own and those below it."""
+    return Organisation.path.startswith(principal.organisation_path)
+
+
+def sees_organisation(principal: Principal, organisation: Organisation) -> bool:
+    """Whether an organisation already loaded is in the caller's network (as :func:`in_network`)."""
+    return organisation.path.startswith(principal.organisation_path)
 
 
 def visible_organisation_ids(principal: Principal) -> Select[Any]:
     """A sub-query of the ids of the organisations the caller may see."""
-    return select(Organisation.id).where(Organisation.path.startswith(principal.organisation_path))
+    return select(Organisation.id).where(in_network(principal))
 
 
-def visible_organisations(stmt: SelectT, principal: Principal) -> SelectT:
-    """``stmt`` (a select over organisations) narrowed to the caller's network."""
-    return stmt.where(Organisation.path.startswith(principal.organisation_path))
-
-
-def tenant_scoped(stmt: SelectT, model: Any, principal: Principal) -> SelectT:
-    """``stmt`` narrowed to rows of ``model`` in the caller's network and mode."""
-    organisation_id: InstrumentedAttribute[str] = model.organisation_id
-    is_test: InstrumentedAttribute[bool] = model.is_test
-    return stmt.where(
-        organisation_id.in_(visible_organisation_ids(principal)),
-        is_test == principal.is_test,
+def in_network_and_mode(model: Any, principal: Principal) -> ColumnElement[bool]:
+    """Rows of a tenant-owned ``model`` in the caller's network and mode."""
+    return and_(
+        model.organisation_id.in_(visible_organisation_ids(principal)),
+        model.is_test == principal.is_test,
     )

@@ -1,12 +1,8 @@
 """Resolvers and dataloaders for accounts."""
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Protocol
-
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts import repository, service
 from app.accounts.commands import (
@@ -20,8 +16,8 @@ from app.accounts.commands import (
 from app.db.models import Account, AccountMerchant, AccountRewardScheme, RewardTier
 from app.db.relations import Related
 from app.pagination import Page, PageRequest
+from app.reference.repository import reward_tier_order
 from resolvers.context import Info
-from resolvers.loaders import BatchLoader, row_lists_by_key
 from resolvers.reference import RewardTierByIdLoader
 from resolvers.relations import RelationLoader
 
@@ -32,40 +28,28 @@ class AccountsByContactIdLoader(RelationLoader):
     related = Related(Account, "contact_id", repository.contact_account_order, many=True)
 
 
-class RewardSchemeSignUpsByAccountIdLoader(BatchLoader[str, list[AccountRewardScheme]]):
+class AccountByIdLoader(RelationLoader):
+    """The caller's accounts by id."""
+
+    related = Related(Account, "id")
+
+
+class RewardSchemeSignUpsByAccountIdLoader(RelationLoader):
     """An account's reward scheme sign-ups, oldest first."""
 
-    async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
-        stmt = (
-            select(AccountRewardScheme)
-            .where(self.key_in(AccountRewardScheme.account_id, keys))
-            .order_by(AccountRewardScheme.signed_up_on, AccountRewardScheme.reward_scheme_id)
-        )
-        return await row_lists_by_key(session, stmt, keys, lambda row: row.account_id)
+    related = Related(AccountRewardScheme, "account_id", repository.sign_up_order, many=True)
 
 
-class MerchantsByAccountIdLoader(BatchLoader[str, list[AccountMerchant]]):
+class MerchantsByAccountIdLoader(RelationLoader):
     """An account's automatic-spend merchants, in the order they were added."""
 
-    async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
-        stmt = (
-            select(AccountMerchant)
-            .where(self.key_in(AccountMerchant.account_id, keys))
-            .order_by(AccountMerchant.created_on, AccountMerchant.merchant_id)
-        )
-        return await row_lists_by_key(session, stmt, keys, lambda row: row.account_id)
+    related = Related(AccountMerchant, "account_id", repository.merchant_order, many=True)
 
 
-class RewardTiersBySchemeIdLoader(BatchLoader[str, list[RewardTier]]):
+class RewardTiersBySchemeIdLoader(RelationLoader):
     """The tiers of a reward scheme, lowest threshold first."""
 
-    async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
-        stmt = (
-            select(RewardTier)
-            .where(self.key_in(RewardTier.reward_scheme_id, keys))
-            .order_by(RewardTier.threshold_value_units, RewardTier.id)
-        )
-        return await row_lists_by_key(session, stmt, keys, lambda row: row.reward_scheme_id)
+    related = Related(RewardTier, "reward_scheme_id", reward_tier_order, many=True)
 
 
 async def account(info: Info, id: str) -> Account:

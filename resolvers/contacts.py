@@ -1,10 +1,6 @@
 """Resolvers and dataloaders for contacts."""
 
-from collections.abc import Sequence
 from typing import Any
-
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.contacts import repository, service
 from app.contacts.commands import CreateContact, UpdateContact
@@ -12,16 +8,13 @@ from app.db.models import Contact, ContactAddress, ContactPhone
 from app.db.relations import Related
 from app.pagination import Page, PageRequest
 from resolvers.context import Info
-from resolvers.loaders import BatchLoader, rows_by_key
 from resolvers.relations import RelationLoader
 
 
-class ContactByIdLoader(BatchLoader[str, Contact | None]):
-    """Contacts by id (no tenant filter: used only for relations of rows already visible)."""
+class ContactByIdLoader(RelationLoader):
+    """The caller's contacts by id."""
 
-    async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
-        stmt = select(Contact).where(self.key_in(Contact.id, keys))
-        return await rows_by_key(session, stmt, keys, lambda row: row.id)
+    related = Related(Contact, "id")
 
 
 class PhonesByContactIdLoader(RelationLoader):
@@ -36,12 +29,10 @@ class AddressesByContactIdLoader(RelationLoader):
     related = Related(ContactAddress, "contact_id", repository.address_order, many=True)
 
 
-class AddressByIdLoader(BatchLoader[str, ContactAddress | None]):
-    """Contact addresses by id."""
+class AddressByIdLoader(RelationLoader):
+    """Addresses of the caller's contacts by id."""
 
-    async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
-        stmt = select(ContactAddress).where(self.key_in(ContactAddress.id, keys))
-        return await rows_by_key(session, stmt, keys, lambda row: row.id)
+    related = Related(ContactAddress, "id")
 
 
 async def contact(info: Info, id: str) -> Contact:

@@ -1,11 +1,10 @@
 """The typed per-request context every resolver receives."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeAlias, TypeVar
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info as StrawberryInfo
 
 from app.auth.authenticate import Authenticator
@@ -14,7 +13,12 @@ from app.db.engine import Database
 from app.settings import Settings
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
     from resolvers.loaders import Loaders
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 @dataclass
@@ -44,7 +48,26 @@ class Context:
         return require_any_key(self.principal)
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[AsyncSession]:
+    async def read(self) -> AsyncIterator["AsyncSession"]:
+        """A read session of this resolver's own (sibling resolvers run concurrently, so they
+        never share one)."""
+        async with self.db.read() as session:
+            yield session
+
+    async def run(
+        self,
+        service_fn: Callable[Concatenate["AsyncSession", Principal, P], Awaitable[T]],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """``service_fn(session, caller, *args, **kwargs)`` in a read session, for a Back-Office
+        caller: a resolver that only reads through a service is this one line."""
+        principal = self.backoffice()
+        async with self.read() as session:
+            return await service_fn(session, principal, *args, **kwargs)
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator["AsyncSession"]:
         """The write session of one mutation: it commits on a clean exit, rolls back on an
         error, and then clears this request's dataloaders.
 

@@ -2,15 +2,15 @@
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from aiodataloader import DataLoader
-from sqlalchemy import ColumnElement, Select, any_, bindparam
-from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth.principal import Principal
+from app.auth.principal import Principal, require_any_key
 from app.db.engine import Database
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -21,8 +21,13 @@ class BatchLoader(DataLoader, Generic[K, V]):
     """A dataloader that runs one query per batch in its own short session.
 
     Subclasses implement :meth:`load_batch`; sibling resolvers run concurrently, so a batch
-    never shares a session with another.
+    never shares a session with another. ``loads`` names the model and key column a loader
+    reads by: one loader class per (model, key), checked by ``tests/test_tenancy_structure.py``.
+    A batch reads through the repositories with :attr:`reader`, so it sees only what the caller
+    may see.
     """
+
+    loads: ClassVar[tuple[type[Any], str]]
 
     def __init__(self, db: Database, principal: Principal | None) -> None:
         super().__init__()
@@ -33,36 +38,32 @@ class BatchLoader(DataLoader, Generic[K, V]):
         async with self.db.read() as session:
             return await self.load_batch(session, keys)
 
-    async def load_batch(self, session: AsyncSession, keys: Sequence[K]) -> list[V]:
+    async def load_batch(self, session: "AsyncSession", keys: Sequence[K]) -> list[V]:
         raise NotImplementedError
 
-    def key_in(self, column: Any, keys: Sequence[Any]) -> ColumnElement[bool]:
-        """``column`` among this batch's ``keys`` (see :func:`key_in`)."""
-        return key_in(column, keys, self.db.engine.dialect.name)
+    @property
+    def reader(self) -> Principal:
+        """The caller whose rows this loader reads (401 without one)."""
+        return require_any_key(self.principal)
 
 
-def key_in(column: Any, keys: Sequence[Any], dialect: str) -> ColumnElement[bool]:
-    """``column IN keys``; on PostgreSQL one array parameter (``= ANY($1)``), so that a batch
-    of any size is the same prepared statement instead of one per number of keys."""
-    if dialect == "postgresql":
-        return column == any_(bindparam(None, list(keys), type_=ARRAY(column.type)))
-    return column.in_(keys)
-
-
-async def rows_by_key(
-    session: AsyncSession, stmt: Select[Any], keys: Sequence[Any], key_of: Callable[[Any], Any]
+def first_by_key(
+    rows: Iterable[Any], keys: Sequence[Any], key_of: Callable[[Any], Any]
 ) -> list[Any]:
-    """The single row for each key, or ``None`` where there is none, in the order of ``keys``."""
-    found = {key_of(row): row for row in (await session.execute(stmt)).scalars()}
-    return [found.get(key) for key in keys]
+    """The first of ``rows`` for each key, or ``None`` where there is none, in the order of
+    ``keys``."""
+    first: dict[Any, Any] = {}
+    for row in rows:
+        first.setdefault(key_of(row), row)
+    return [first.get(key) for key in keys]
 
 
-async def row_lists_by_key(
-    session: AsyncSession, stmt: Select[Any], keys: Sequence[Any], key_of: Callable[[Any], Any]
+def grouped_by_key(
+    rows: Iterable[Any], keys: Sequence[Any], key_of: Callable[[Any], Any]
 ) -> list[list[Any]]:
-    """All rows for each key (possibly none), in the order of ``keys``."""
+    """All ``rows`` for each key (possibly none), in the order of ``keys``."""
     grouped: dict[Any, list[Any]] = defaultdict(list)
-    for row in (await session.execute(stmt)).scalars():
+    for row in rows:
         grouped[key_of(row)].append(row)
     return [grouped.get(key, []) for key in keys]
 

@@ -1,17 +1,12 @@
 """Resolvers and dataloaders for the organisations network."""
 
-from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any
-
-from sqlalchemy import Select, Table, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from app.contacts.repository import search_contacts
 from app.db.models import (
     BusinessActivity,
     Contact,
-    Industry,
     IndustrySector,
     Membership,
     Organisation,
@@ -20,142 +15,114 @@ from app.db.models import (
     OrganisationLocation,
     OrganisationTap,
 )
+from app.db.relations import Related
 from app.organisations import repository, service
+from app.organisations.repository import ORGANISATIONS
 from app.pagination import Page, PageRequest
 from resolvers.context import Info
-from resolvers.loaders import BatchLoader, key_in, row_lists_by_key, rows_by_key
+from resolvers.loaders import BatchLoader
+from resolvers.relations import RelationLoader
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 
-async def _rows_by_link(
-    session: AsyncSession, model: Any, link: tuple[Table, str], keys: Sequence[str]
-) -> list[list[Any]]:
-    """For each organisation id, the rows of ``model`` it points at through a link table, by
-    name."""
-    table, column = link
-    stmt: Select[Any] = (
-        select(model, table.c.organisation_id)
-        .join(table, table.c[column] == model.id)
-        .where(key_in(table.c.organisation_id, keys, session.get_bind().dialect.name))
-        .order_by(model.name, model.id)
-    )
-    grouped: dict[str, list[Any]] = defaultdict(list)
-    for row, organisation_id in (await session.execute(stmt)).all():
-        grouped[organisation_id].append(row)
-    return [grouped.get(key, []) for key in keys]
+def _order_of_addition(row: Any) -> list[Any]:
+    """Rows of an organisation in the order they were added (their ids are time-ordered)."""
+    return [row.id]
 
 
-class OrganisationByIdLoader(BatchLoader[str, Organisation | None]):
-    """Organisations by id (no tenant filter: callers check what they show)."""
+class OrganisationByIdLoader(RelationLoader):
+    """Organisations of the caller's network by id."""
 
-    async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
-        stmt = select(Organisation).where(self.key_in(Organisation.id, keys))
-        return await rows_by_key(session, stmt, keys, lambda row: row.id)
+    related = Related(Organisation, "id")
 
 
-class LocationsByOrganisationIdLoader(BatchLoader[str, list[OrganisationLocation]]):
+class LocationsByOrganisationIdLoader(RelationLoader):
     """An organisation's locations, in the order they were added."""
 
-    async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
-        stmt = (
-            select(OrganisationLocation)
-            .where(self.key_in(OrganisationLocation.organisation_id, keys))
-            .order_by(OrganisationLocation.id)
-        )
-        return await row_lists_by_key(session, stmt, keys, lambda row: row.organisation_id)
+    related = Related(OrganisationLocation, "organisation_id", _order_of_addition, many=True)
 
 
-class ContactInfoByOrganisationIdLoader(BatchLoader[str, list[OrganisationContactInfo]]):
+class ContactInfoByOrganisationIdLoader(RelationLoader):
     """An organisation's contact details, in the order they were added."""
 
-    async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
-        stmt = (
-            select(OrganisationContactInfo)
-            .where(self.key_in(OrganisationContactInfo.organisation_id, keys))
-            .order_by(OrganisationContactInfo.id)
-        )
-        return await row_lists_by_key(session, stmt, keys, lambda row: row.organisation_id)
+    related = Related(OrganisationContactInfo, "organisation_id", _order_of_addition, many=True)
 
 
-class TapsByOrganisationIdLoader(BatchLoader[str, list[OrganisationTap]]):
+class TapsByOrganisationIdLoader(RelationLoader):
     """An organisation's transaction acquiring points, in the order they were added."""
 
-    async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
-        stmt = (
-            select(OrganisationTap)
-            .where(self.key_in(OrganisationTap.organisation_id, keys))
-            .order_by(OrganisationTap.id)
-        )
-        return await row_lists_by_key(session, stmt, keys, lambda row: row.organisation_id)
+    related = Related(OrganisationTap, "organisation_id", _order_of_addition, many=True)
 
 
-class IndustryByIdLoader(BatchLoader[str, Industry | None]):
-    """Industries by id (the ones organisations already point at)."""
+class LinkedByOrganisationIdLoader(BatchLoader[str, list[Any]]):
+    """The rows of ``model`` an organisation points at through the link table ``link``, by
+    name; the key is the link table's ``organisation_id``."""
 
-    async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
-        stmt = select(Industry).where(self.key_in(Industry.id, keys))
-        return await rows_by_key(session, stmt, keys, lambda row: row.id)
+    model: ClassVar[type[Any]]
+    link: ClassVar[tuple[Any, str]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.loads = (cls.model, f"{cls.link[0].name}.organisation_id")
+
+    async def load_batch(self, session: "AsyncSession", keys: Sequence[str]) -> list[Any]:
+        return await repository.rows_linked_to(session, self.reader, self.model, self.link, keys)
 
 
-class IndustrySectorsByOrganisationIdLoader(BatchLoader[str, list[IndustrySector]]):
+class IndustrySectorsByOrganisationIdLoader(LinkedByOrganisationIdLoader):
     """An organisation's industry sectors, by name."""
 
-    async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
-        return await _rows_by_link(session, IndustrySector, repository.INDUSTRY_SECTORS, keys)
+    model = IndustrySector
+    link = repository.INDUSTRY_SECTORS
 
 
-class BusinessActivitiesByOrganisationIdLoader(BatchLoader[str, list[BusinessActivity]]):
+class BusinessActivitiesByOrganisationIdLoader(LinkedByOrganisationIdLoader):
     """An organisation's business activities, by name."""
 
-    async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
-        return await _rows_by_link(session, BusinessActivity, repository.BUSINESS_ACTIVITIES, keys)
+    model = BusinessActivity
+    link = repository.BUSINESS_ACTIVITIES
 
 
-class GroupsByOrganisationIdLoader(BatchLoader[str, list[OrganisationGroup]]):
+class GroupsByOrganisationIdLoader(LinkedByOrganisationIdLoader):
     """The groups an organisation belongs to, by name."""
 
-    async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
-        return await _rows_by_link(session, OrganisationGroup, repository.GROUPS, keys)
+    model = OrganisationGroup
+    link = repository.GROUPS
 
 
-class ServiceOrganisationsByOrganisationIdLoader(BatchLoader[str, list[Organisation]]):
+class ServiceOrganisationsByOrganisationIdLoader(LinkedByOrganisationIdLoader):
     """The service owners a transaction processor serves, by name."""
 
-    async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
-        return await _rows_by_link(session, Organisation, repository.SERVICE_ORGANISATIONS, keys)
+    model = Organisation
+    link = repository.SERVICE_ORGANISATIONS
 
 
-class PartnersByOrganisationIdLoader(BatchLoader[str, list[Organisation]]):
+class PartnersByOrganisationIdLoader(LinkedByOrganisationIdLoader):
     """A business's partners, by name."""
 
-    async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
-        return await _rows_by_link(session, Organisation, repository.PARTNERS, keys)
+    model = Organisation
+    link = repository.PARTNERS
 
 
 class ChildCountsByOrganisationIdLoader(BatchLoader[str, list[tuple[str, int]]]):
     """How many direct children of each relationship an organisation has."""
 
-    async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
-        stmt = (
-            select(Organisation.parent_id, Organisation.org_type, func.count(Organisation.id))
-            .where(self.key_in(Organisation.parent_id, keys))
-            .group_by(Organisation.parent_id, Organisation.org_type)
-        )
-        by_parent: dict[str | None, dict[str, int]] = defaultdict(dict)
-        for parent_id, org_type, count in (await session.execute(stmt)).all():
-            by_parent[parent_id][org_type] = count
+    loads = (Organisation, "parent_id")
+
+    async def load_batch(self, session: "AsyncSession", keys: Sequence[str]) -> list[Any]:
+        by_parent = await repository.child_type_counts(session, self.reader, keys)
         return [service.child_counts(by_parent.get(key, {})) for key in keys]
 
 
 class UsersCountByOrganisationIdLoader(BatchLoader[str, int]):
     """How many users are members of an organisation."""
 
-    async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
-        stmt = (
-            select(Membership.organisation_id, func.count(Membership.id))
-            .where(self.key_in(Membership.organisation_id, keys))
-            .group_by(Membership.organisation_id)
-        )
-        counts = {key: count for key, count in (await session.execute(stmt)).all()}
+    loads = (Membership, "organisation_id")
+
+    async def load_batch(self, session: "AsyncSession", keys: Sequence[str]) -> list[Any]:
+        counts = await repository.member_counts(session, self.reader, keys)
         return [counts.get(key, 0) for key in keys]
 
 
@@ -192,7 +159,7 @@ async def contacts(info: Info, organisation_id: str, request: PageRequest) -> Pa
 def parent_if_visible(info: Info, parent: Organisation | None) -> Organisation | None:
     """``parent`` if the caller may see it (it is not above the caller), else ``None``."""
     principal = info.context.backoffice()
-    if parent is None or not parent.path.startswith(principal.organisation_path):
+    if parent is None or not ORGANISATIONS.sees(principal, parent):
         return None
     return parent
 

@@ -1,24 +1,23 @@
 """Resolvers and dataloaders for reference data.
 
-The by-id loaders, one per kind of ``service.KINDS``, apply no tenant filter: they serve
-relations of rows the caller already sees (an account's classification, a tier's scheme, ...).
+The by-id loaders, one per kind of ``service.KINDS``, read through the kinds' repositories, so
+they see only the caller's rows; industries are the one exception (see
+:class:`IndustryByIdLoader`).
 """
 
-from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from app.db.models import Organisation
+from app.db.models import Industry
 from app.db.models.reference import ReferenceColumns
 from app.db.relations import Related
 from app.pagination import Page, PageRequest
 from app.reference import service
 from app.reference.service import ReferenceKind
 from resolvers.context import Info
-from resolvers.loaders import BatchLoader, rows_by_key
-from resolvers.relations import RelationLoader
+from resolvers.organisations import OrganisationByIdLoader
+from resolvers.relations import RelationLoader, UnscopedRelationLoader
+
+__all__ = ["OrganisationByIdLoader"]  # imported from here by the relations to organisations
 
 
 class ReferenceByIdLoader(RelationLoader):
@@ -26,20 +25,34 @@ class ReferenceByIdLoader(RelationLoader):
 
     model: ClassVar[type[ReferenceColumns]]
 
-    def __init_subclass__(cls) -> None:
-        super().__init_subclass__()
-        cls.related = Related(cls.model, "id")
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        if "related" not in cls.__dict__:
+            cls.related = Related(cls.model, "id")
+        super().__init_subclass__(**kwargs)
+
+
+class IndustryByIdLoader(ReferenceByIdLoader, UnscopedRelationLoader):
+    """Industries by id, whoever may see them.
+
+    Organisations point at industries and live and test mode share them, so an organisation
+    the caller sees may name an industry of the other mode or of an organisation above the
+    caller; it is shown as it is.
+    """
+
+    model = Industry
 
 
 def _by_id_loader(kind: ReferenceKind) -> type[ReferenceByIdLoader]:
-    """The by-id loader of one kind, named after its model (``IndustryByIdLoader``)."""
+    """The by-id loader of one kind, named after its model (``PaymentTermsByIdLoader``)."""
     kind_model = service.KINDS[kind].model
+    if kind_model is Industry:
+        return IndustryByIdLoader
 
     class ByIdLoader(ReferenceByIdLoader):
         model = kind_model
 
     ByIdLoader.__name__ = ByIdLoader.__qualname__ = f"{kind_model.__name__}ByIdLoader"
-    ByIdLoader.__doc__ = f"Rows of {kind_model.__name__} by id."
+    ByIdLoader.__doc__ = f"The caller's rows of {kind_model.__name__} by id."
     return ByIdLoader
 
 
@@ -49,17 +62,8 @@ BY_ID_LOADERS: dict[ReferenceKind, type[ReferenceByIdLoader]] = {
 # The by-id loaders that relations of other types use.
 AccountClassificationByIdLoader = BY_ID_LOADERS[ReferenceKind.ACCOUNT_CLASSIFICATION]
 PaymentTermsByIdLoader = BY_ID_LOADERS[ReferenceKind.PAYMENT_TERMS]
-IndustryByIdLoader = BY_ID_LOADERS[ReferenceKind.INDUSTRY]
 RewardSchemeByIdLoader = BY_ID_LOADERS[ReferenceKind.REWARD_SCHEME]
 RewardTierByIdLoader = BY_ID_LOADERS[ReferenceKind.REWARD_TIER]
-
-
-class OrganisationByIdLoader(BatchLoader[str, Organisation | None]):
-    """Organisations by id, for the organisations a spend condition names."""
-
-    async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
-        stmt = select(Organisation).where(self.key_in(Organisation.id, keys))
-        return await rows_by_key(session, stmt, keys, lambda row: row.id)
 
 
 async def get(info: Info, kind: ReferenceKind, id: str) -> Any:

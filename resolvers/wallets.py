@@ -2,30 +2,33 @@
 
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from app.db.models import Account, Journal, OrganisationLocation, Wallet
+from app.db.models import Journal, Wallet, WalletCommerceBalance
 from app.db.relations import Related
 from app.pagination import Page, PageRequest
 from app.wallets import repository, service
 from app.wallets.commands import CreateWallet, PostJournal, UpdateWallet
 from app.wallets.service import CommerceBalanceView
+from resolvers.accounts import AccountByIdLoader
 from resolvers.context import Info
-from resolvers.loaders import BatchLoader, row_lists_by_key, rows_by_key, unique
+from resolvers.loaders import BatchLoader, unique
+from resolvers.organisations import LocationsByOrganisationIdLoader
 from resolvers.relations import RelationLoader
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+# Loaders of other domains that the wallet types use, imported from where they are defined.
+__all__ = ["AccountByIdLoader", "LocationsByOrganisationIdLoader"]
 
 JournalPageKey = tuple[str, PageRequest, str | None]
 
 
-class WalletByIdLoader(BatchLoader[str, Wallet | None]):
-    """Wallets by id (no tenant filter: only for relations of rows already visible)."""
+class WalletByIdLoader(RelationLoader):
+    """The caller's wallets by id."""
 
-    async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
-        stmt = select(Wallet).where(self.key_in(Wallet.id, keys))
-        return await rows_by_key(session, stmt, keys, lambda row: row.id)
+    related = Related(Wallet, "id")
 
 
 class EffectiveWalletByAccountIdLoader(RelationLoader):
@@ -34,28 +37,22 @@ class EffectiveWalletByAccountIdLoader(RelationLoader):
     related = Related(Wallet, "account_id", repository.current_wallet_order)
 
 
-class AccountByIdLoader(BatchLoader[str, Account | None]):
-    """Accounts by id, for the account a wallet belongs to."""
-
-    async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
-        stmt = select(Account).where(self.key_in(Account.id, keys))
-        return await rows_by_key(session, stmt, keys, lambda row: row.id)
-
-
 class JournalPageByWalletIdLoader(BatchLoader[JournalPageKey, Page[Journal]]):
     """One page of a wallet's journals; keys are (wallet id, page request, journal type).
 
     Wallets asking for the same page share one pair of statements.
     """
 
-    async def load_batch(self, session: AsyncSession, keys: Sequence[Any]) -> list[Any]:
+    loads = (Journal, "wallet_id")
+
+    async def load_batch(self, session: "AsyncSession", keys: Sequence[Any]) -> list[Any]:
         groups: dict[tuple[PageRequest, str | None], list[str]] = defaultdict(list)
         for wallet_id, request, journal_type in keys:
             groups[(request, journal_type)].append(wallet_id)
         pages: dict[JournalPageKey, Page[Journal]] = {}
         for (request, journal_type), wallet_ids in groups.items():
             found = await repository.journal_pages(
-                session, unique(wallet_ids), request, journal_type
+                session, self.reader, unique(wallet_ids), request, journal_type
             )
             for wallet_id, (items, total) in found.items():
                 pages[(wallet_id, request, journal_type)] = Page(
@@ -67,17 +64,16 @@ class JournalPageByWalletIdLoader(BatchLoader[JournalPageKey, Page[Journal]]):
 class CommerceBalancesByWalletIdLoader(BatchLoader[str, list[CommerceBalanceView]]):
     """A wallet's commerce balances with their spend conditions (without expiration)."""
 
-    async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
+    loads = (WalletCommerceBalance, "wallet_id")
+
+    async def load_batch(self, session: "AsyncSession", keys: Sequence[str]) -> list[Any]:
         wallets = {
             wallet.id: wallet
-            for wallet in (
-                await session.execute(select(Wallet).where(self.key_in(Wallet.id, keys)))
-            )
-            .scalars()
-            .all()
+            for wallet in await repository.WALLETS.rows_by_keys(session, self.reader, "id", keys)
         }
         grouped: dict[str, list[CommerceBalanceView]] = defaultdict(list)
-        for row, condition in await repository.commerce_balances_of_wallets(session, keys):
+        rows = await repository.commerce_balances_of_wallets(session, self.reader, keys)
+        for row, condition in rows:
             grouped[row.wallet_id].append(
                 CommerceBalanceView(
                     wallet_id=row.wallet_id,
@@ -87,18 +83,6 @@ class CommerceBalancesByWalletIdLoader(BatchLoader[str, list[CommerceBalanceView
                 )
             )
         return [grouped.get(key, []) for key in keys]
-
-
-class LocationsByOrganisationIdLoader(BatchLoader[str, list[OrganisationLocation]]):
-    """An organisation's locations."""
-
-    async def load_batch(self, session: AsyncSession, keys: Sequence[str]) -> list[Any]:
-        stmt = (
-            select(OrganisationLocation)
-            .where(self.key_in(OrganisationLocation.organisation_id, keys))
-            .order_by(OrganisationLocation.id)
-        )
-        return await row_lists_by_key(session, stmt, keys, lambda row: row.organisation_id)
 
 
 async def wallet(info: Info, id: str) -> Wallet:

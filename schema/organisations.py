@@ -11,6 +11,7 @@ from app.pagination import DEFAULT_PAGE_SIZE
 from resolvers import organisations as resolve
 from resolvers.context import Info
 from resolvers.inputs import given_fields
+from resolvers.reference import IndustryByIdLoader
 from schema.common import (
     CustomField,
     CustomFieldInput,
@@ -292,7 +293,7 @@ class Organisation:
         industry_id = _row(self).industry_id
         if industry_id is None:
             return None
-        loader = info.context.loaders.get(resolve.IndustryByIdLoader)
+        loader = info.context.loaders.get(IndustryByIdLoader)
         return await loader.load(industry_id)
 
     @strawberry.field(description="The organisation's industry sectors.")

@@ -15,9 +15,14 @@ from app.db.models import (
     ContactAddress,
     Organisation,
 )
+from app.db.repository import ChildRepository, TenantRepository
 from app.errors import NotFound
+from app.organisations.repository import ORGANISATIONS
 from app.pagination import Page, PageRequest, fetch_page
-from app.tenancy import tenant_scoped, visible_organisations
+
+ACCOUNTS = TenantRepository(Account)
+SIGN_UPS = ChildRepository(AccountRewardScheme, ACCOUNTS, "account_id")
+MERCHANTS = ChildRepository(AccountMerchant, ACCOUNTS, "account_id")
 
 DEFAULT_SORT = "created_on"
 SORT_COLUMNS = {
@@ -35,9 +40,19 @@ def contact_account_order(account: Any = Account) -> list[Any]:
     return [account.is_primary.desc(), account.created_on, account.id]
 
 
+def sign_up_order(sign_up: Any = AccountRewardScheme) -> list[Any]:
+    """How an account's reward scheme sign-ups are listed: oldest first."""
+    return [sign_up.signed_up_on, sign_up.reward_scheme_id]
+
+
+def merchant_order(merchant: Any = AccountMerchant) -> list[Any]:
+    """How an account's automatic-spend merchants are listed: in the order they were added."""
+    return [merchant.created_on, merchant.merchant_id]
+
+
 def visible_accounts(principal: Principal) -> Select[Any]:
     """All accounts the caller may see."""
-    return tenant_scoped(select(Account), Account, principal)
+    return ACCOUNTS.readable(principal)
 
 
 async def get_account(
@@ -174,13 +189,7 @@ async def get_visible_organisation(
     session: AsyncSession, principal: Principal, organisation_id: str
 ) -> Organisation:
     """An organisation of the caller's network (404 naming ``organisation`` otherwise)."""
-    stmt = visible_organisations(select(Organisation), principal).where(
-        Organisation.id == organisation_id
-    )
-    found = (await session.execute(stmt)).scalar_one_or_none()
-    if found is None:
-        raise NotFound("organisation", organisation_id)
-    return found
+    return await ORGANISATIONS.lookup(session, principal, "organisation", organisation_id)
 
 
 async def get_sign_up(

@@ -8,10 +8,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Principal
 from app.db.models import Account, Contact, ContactAddress, ContactPhone
+from app.db.repository import ChildRepository, TenantRepository
 from app.errors import NotFound
 from app.pagination import Page, PageRequest, fetch_page
 from app.search import contains_literal
-from app.tenancy import tenant_scoped
+
+CONTACTS = TenantRepository(Contact)
+PHONES = ChildRepository(ContactPhone, CONTACTS, "contact_id")
+ADDRESSES = ChildRepository(ContactAddress, CONTACTS, "contact_id")
 
 DEFAULT_SORT = "created_on"
 SORT_COLUMNS = {
@@ -36,7 +40,7 @@ def address_order(address: Any = ContactAddress) -> list[Any]:
 
 def visible_contacts(principal: Principal) -> Select[Any]:
     """All contacts the caller may see."""
-    return tenant_scoped(select(Contact), Contact, principal)
+    return CONTACTS.readable(principal)
 
 
 async def get_contact(session: AsyncSession, principal: Principal, id_or_code: str) -> Contact:

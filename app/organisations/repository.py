@@ -1,5 +1,6 @@
 """SQL for the organisations network, always narrowed to the caller's part of the tree."""
 
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
@@ -36,10 +37,16 @@ from app.db.models.organisations import (
     organisation_partners,
     organisation_service_organisations,
 )
+from app.db.repository import ChildRepository, NetworkRepository, key_in
 from app.errors import NotFound
 from app.pagination import Page, PageRequest, fetch_page
 from app.search import contains_literal, equals_ignoring_case
-from app.tenancy import visible_organisations
+
+ORGANISATIONS = NetworkRepository()
+LOCATIONS = ChildRepository(OrganisationLocation, ORGANISATIONS, "organisation_id")
+CONTACT_INFO = ChildRepository(OrganisationContactInfo, ORGANISATIONS, "organisation_id")
+TAPS = ChildRepository(OrganisationTap, ORGANISATIONS, "organisation_id")
+MEMBERSHIPS = ChildRepository(Membership, ORGANISATIONS, "organisation_id")
 
 DEFAULT_SORT = "created_on"
 SORT_COLUMNS = {
@@ -70,39 +77,28 @@ OWN_ROWS: tuple[Any, ...] = (
 
 def visible(principal: Principal) -> Select[Any]:
     """All organisations the caller may see: its own and those below it."""
-    return visible_organisations(select(Organisation), principal)
+    return ORGANISATIONS.readable(principal)
 
 
 async def get_organisation(
     session: AsyncSession, principal: Principal, organisation_id: str
 ) -> Organisation:
     """The organisation with this id (404 if the caller cannot see it)."""
-    stmt = visible(principal).where(Organisation.id == organisation_id)
-    organisation = (await session.execute(stmt)).scalar_one_or_none()
-    if organisation is None:
-        raise NotFound("organisation", organisation_id)
-    return organisation
+    return await ORGANISATIONS.lookup(session, principal, "organisation", organisation_id)
 
 
 async def parent_of(session: AsyncSession, organisation: Organisation) -> Organisation | None:
     """The organisation directly above ``organisation`` (it may be above the caller too)."""
     if organisation.parent_id is None:
         return None
-    return await session.get(Organisation, organisation.parent_id)
+    return await ORGANISATIONS.get_by_id_unscoped(session, organisation.parent_id)
 
 
 async def get_visible_organisations(
     session: AsyncSession, principal: Principal, ids: Sequence[str]
 ) -> list[Organisation]:
     """The organisations with these ids, in order (404 naming the first one not visible)."""
-    if not ids:
-        return []
-    stmt = visible(principal).where(Organisation.id.in_(ids))
-    found = {row.id: row for row in (await session.execute(stmt)).scalars()}
-    for organisation_id in ids:
-        if organisation_id not in found:
-            raise NotFound("organisation", organisation_id)
-    return [found[organisation_id] for organisation_id in ids]
+    return await ORGANISATIONS.lookup_all(session, principal, "organisation", ids)
 
 
 def _json_list_has(session: AsyncSession, column: Any, element: Any) -> ColumnElement[bool]:
@@ -216,6 +212,63 @@ async def linked_ids(
     table, column = link
     stmt = select(table.c[column]).where(table.c.organisation_id == organisation_id)
     return list((await session.execute(stmt)).scalars())
+
+
+async def rows_linked_to(
+    session: AsyncSession,
+    principal: Principal,
+    model: Any,
+    link: tuple[Table, str],
+    organisation_ids: Sequence[str],
+) -> list[list[Any]]:
+    """For each organisation id, the rows of ``model`` it points at through a link table, by
+    name; only for the caller's organisations.
+
+    The rows pointed at are shown as they are: live and test mode share the network, and an
+    organisation may point at rows of an organisation above the caller (its service owner,
+    the industry sectors its creator chose).
+    """
+    table, column = link
+    stmt: Select[Any] = (
+        select(model, table.c.organisation_id)
+        .join(table, table.c[column] == model.id)
+        .where(
+            key_in(table.c.organisation_id, organisation_ids, session.get_bind().dialect.name),
+            table.c.organisation_id.in_(ORGANISATIONS.visible_ids(principal)),
+        )
+        .order_by(model.name, model.id)
+    )
+    grouped: dict[str, list[Any]] = defaultdict(list)
+    for row, organisation_id in (await session.execute(stmt)).all():
+        grouped[organisation_id].append(row)
+    return [grouped.get(key, []) for key in organisation_ids]
+
+
+async def child_type_counts(
+    session: AsyncSession, principal: Principal, parent_ids: Sequence[str]
+) -> dict[str | None, dict[str, int]]:
+    """How many of the caller's organisations of each type sit directly below each parent."""
+    stmt = ORGANISATIONS.scoped(
+        select(Organisation.parent_id, Organisation.org_type, func.count(Organisation.id)),
+        principal,
+    ).where(key_in(Organisation.parent_id, parent_ids, session.get_bind().dialect.name))
+    by_parent: dict[str | None, dict[str, int]] = defaultdict(dict)
+    for parent_id, org_type, count in (
+        await session.execute(stmt.group_by(Organisation.parent_id, Organisation.org_type))
+    ).all():
+        by_parent[parent_id][org_type] = count
+    return by_parent
+
+
+async def member_counts(
+    session: AsyncSession, principal: Principal, organisation_ids: Sequence[str]
+) -> dict[str, int]:
+    """How many users are members of each of the caller's organisations among these ids."""
+    stmt = MEMBERSHIPS.scoped(
+        select(Membership.organisation_id, func.count(Membership.id)), principal
+    ).where(key_in(Membership.organisation_id, organisation_ids, session.get_bind().dialect.name))
+    rows = (await session.execute(stmt.group_by(Membership.organisation_id))).all()
+    return {organisation_id: count for organisation_id, count in rows}
 
 
 async def replace_links(

@@ -29,9 +29,26 @@ from app.db.models.organisations import (
     organisation_industry_sectors,
 )
 from app.db.models.reference import ReferenceColumns
+from app.db.repository import TenantRepository, repository_of
+from app.organisations.repository import ORGANISATIONS
 from app.pagination import Page, PageRequest, fetch_page
 from app.search import contains_literal
-from app.tenancy import tenant_scoped, visible_organisations
+
+# One repository per kind of reference data (``repository_of(Industry)``...).
+REFERENCE_REPOSITORIES: dict[type[ReferenceColumns], TenantRepository[Any]] = {
+    model: TenantRepository(model)
+    for model in (
+        AccountClassification,
+        PaymentTerms,
+        Industry,
+        IndustrySector,
+        BusinessActivity,
+        OrganisationGroup,
+        RewardScheme,
+        RewardTier,
+        SpendCondition,
+    )
+}
 
 DEFAULT_SORT = "created_on"
 
@@ -65,6 +82,11 @@ REFERENCED_BY: dict[type[ReferenceColumns], tuple[tuple[str, Any], ...]] = {
 }
 
 
+def reward_tier_order(tier: Any = RewardTier) -> list[Any]:
+    """How a reward scheme's tiers are listed: lowest threshold first."""
+    return [tier.threshold_value_units, tier.id]
+
+
 def sort_columns(model: type[ReferenceColumns]) -> dict[str, Any]:
     """The sort names a caller may use for ``model`` and their columns."""
     return {
@@ -87,7 +109,7 @@ async def search(
 
     ``equals`` maps column names to values the rows must have; ``None`` values are ignored.
     """
-    stmt = tenant_scoped(select(model), model, principal)
+    stmt = repository_of(model).readable(principal)
     if search_value:
         stmt = stmt.where(contains_literal(model.name, search_value))
     for name, value in (equals or {}).items():
@@ -112,7 +134,7 @@ async def first_invisible_organisation(
     """The first of these organisation ids the caller may not see, or ``None``."""
     if not organisation_ids:
         return None
-    stmt = visible_organisations(select(Organisation.id), principal).where(
+    stmt = ORGANISATIONS.scoped(select(Organisation.id), principal).where(
         Organisation.id.in_(organisation_ids)
     )
     found = set((await session.execute(stmt)).scalars())

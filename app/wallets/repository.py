@@ -9,9 +9,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.accounts.repository import ACCOUNTS
 from app.auth.principal import Principal
 from app.db.models import (
     Account,
@@ -21,9 +22,27 @@ from app.db.models import (
     Wallet,
     WalletCommerceBalance,
 )
+from app.db.repository import ChildRepository, TenantRepository
 from app.errors import InvalidInput, NotFound
 from app.pagination import PageRequest, SortOrder
-from app.tenancy import tenant_scoped
+
+WALLETS = TenantRepository(Wallet)
+JOURNALS = TenantRepository(Journal)
+COMMERCE_BALANCES = ChildRepository(WalletCommerceBalance, WALLETS, "wallet_id")
+
+
+class IdempotencyRecords(TenantRepository[IdempotencyRecord]):
+    """Records of earlier requests: only the caller's own organisation's, in its mode (a key
+    names a request of one organisation, not of its network)."""
+
+    def visible(self, principal: Principal) -> ColumnElement[bool]:
+        return and_(
+            IdempotencyRecord.organisation_id == principal.organisation_id,
+            IdempotencyRecord.is_test == principal.is_test,
+        )
+
+
+IDEMPOTENCY_RECORDS = IdempotencyRecords(IdempotencyRecord)
 
 EFFECTIVE = "EFFECTIVE"
 
@@ -46,7 +65,7 @@ def current_wallet_order(wallet: Any = Wallet) -> list[Any]:
 
 def visible_wallets(principal: Principal) -> Select[Any]:
     """All wallets the caller may see."""
-    return tenant_scoped(select(Wallet), Wallet, principal)
+    return WALLETS.readable(principal)
 
 
 async def get_wallet(
@@ -58,9 +77,9 @@ async def get_wallet(
     serialised by ``BEGIN IMMEDIATE`` already) and reloads it, so that balances read after the
     lock are the committed ones.
     """
+    rows = WALLETS.writable(principal) if for_update else WALLETS.readable(principal)
     stmt = (
-        visible_wallets(principal)
-        .where(or_(Wallet.id == id_or_code, Wallet.code == id_or_code))
+        rows.where(or_(Wallet.id == id_or_code, Wallet.code == id_or_code))
         .order_by(
             (Wallet.id == id_or_code).desc(),
             (Wallet.organisation_id == principal.organisation_id).desc(),
@@ -68,8 +87,6 @@ async def get_wallet(
         )
         .limit(1)
     )
-    if for_update:
-        stmt = stmt.with_for_update(of=Wallet).execution_options(populate_existing=True)
     wallet = (await session.execute(stmt)).scalars().first()
     if wallet is None:
         raise NotFound("wallet", id_or_code)
@@ -92,9 +109,9 @@ async def get_account(
     session: AsyncSession, principal: Principal, id_or_number: str, *, for_update: bool = False
 ) -> Account:
     """The account with this id or number (404 if the caller cannot see one)."""
+    rows = ACCOUNTS.writable(principal) if for_update else ACCOUNTS.readable(principal)
     stmt = (
-        tenant_scoped(select(Account), Account, principal)
-        .where(or_(Account.id == id_or_number, Account.number == id_or_number))
+        rows.where(or_(Account.id == id_or_number, Account.number == id_or_number))
         .order_by(
             (Account.id == id_or_number).desc(),
             (Account.organisation_id == principal.organisation_id).desc(),
@@ -102,8 +119,6 @@ async def get_account(
         )
         .limit(1)
     )
-    if for_update:
-        stmt = stmt.with_for_update(of=Account).execution_options(populate_existing=True)
     account = (await session.execute(stmt)).scalars().first()
     if account is None:
         raise NotFound("account", id_or_number)
@@ -206,13 +221,16 @@ async def page_commerce_balances(
 
 
 async def commerce_balances_of_wallets(
-    session: AsyncSession, wallet_ids: Sequence[str]
+    session: AsyncSession, principal: Principal, wallet_ids: Sequence[str]
 ) -> list[tuple[WalletCommerceBalance, SpendCondition]]:
-    """The commerce balances of several wallets with their spend conditions, by name."""
+    """The commerce balances of the caller's wallets among ``wallet_ids`` with their spend
+    conditions, by name."""
     stmt = (
         select(WalletCommerceBalance, SpendCondition)
         .join(SpendCondition, SpendCondition.id == WalletCommerceBalance.spend_condition_id)
-        .where(WalletCommerceBalance.wallet_id.in_(wallet_ids))
+        .where(
+            COMMERCE_BALANCES.visible(principal), WalletCommerceBalance.wallet_id.in_(wallet_ids)
+        )
         .order_by(SpendCondition.name, SpendCondition.id)
     )
     return [(row[0], row[1]) for row in (await session.execute(stmt)).all()]
@@ -241,22 +259,15 @@ async def commerce_credits(
 
 async def get_journal(session: AsyncSession, principal: Principal, journal_id: str) -> Journal:
     """The journal with this id (404 if the caller cannot see it)."""
-    stmt = tenant_scoped(select(Journal), Journal, principal).where(Journal.id == journal_id)
-    journal = (await session.execute(stmt)).scalars().first()
-    if journal is None:
-        raise NotFound("journal", journal_id)
-    return journal
+    return await JOURNALS.lookup(session, principal, "journal", journal_id)
 
 
 async def get_idempotency_record(
     session: AsyncSession, principal: Principal, operation: str, key: str
 ) -> IdempotencyRecord | None:
     """The record of an earlier request with this key, in the caller's organisation and mode."""
-    stmt = select(IdempotencyRecord).where(
-        IdempotencyRecord.organisation_id == principal.organisation_id,
-        IdempotencyRecord.is_test.is_(principal.is_test),
-        IdempotencyRecord.operation == operation,
-        IdempotencyRecord.key == key,
+    stmt = IDEMPOTENCY_RECORDS.readable(principal).where(
+        IdempotencyRecord.operation == operation, IdempotencyRecord.key == key
     )
     return (await session.execute(stmt)).scalars().first()
 
@@ -272,6 +283,7 @@ JOURNAL_SORT_COLUMNS: dict[str, Any] = {
 
 async def journal_pages(
     session: AsyncSession,
+    principal: Principal,
     wallet_ids: Sequence[str],
     request: PageRequest,
     journal_type: str | None = None,
@@ -287,7 +299,7 @@ async def journal_pages(
         raise InvalidInput("sort", f"unknown sort attribute {sort!r}; use one of {allowed}")
     column = JOURNAL_SORT_COLUMNS[sort]
     ascending = request.order is SortOrder.ASC
-    conditions: list[Any] = [Journal.wallet_id.in_(wallet_ids)]
+    conditions: list[Any] = [JOURNALS.visible(principal), Journal.wallet_id.in_(wallet_ids)]
     if journal_type is not None:
         conditions.append(Journal.type == journal_type)
     totals = {

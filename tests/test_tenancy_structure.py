@@ -1,0 +1,176 @@
+"""The tenant filter as structure: every read starts from a repository's visible rows.
+
+- Reads that skip the filter are named ``..._unscoped`` (or ``Unscoped...``) and listed here,
+  each with its reason; a new one fails until it is added with a reason.
+- The rule itself (the organisation path) is written only in ``app/tenancy.py``.
+- Every tenant-owned model has a repository; every dataloader reads a (model, key) no other
+  loader reads, and reads it as the caller.
+"""
+
+import ast
+import importlib
+import pkgutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import resolvers
+from app.auth.principal import CredentialKind, Principal
+from app.db.base import Base
+from app.db.engine import Database
+from app.db.models import Contact, Organisation, TenantOwned
+from app.db.repository import NetworkRepository, TenantRepository, repository_of
+from app.errors import Unauthenticated
+from app.onboarding import BootstrapResult
+from resolvers.accounts import AccountByIdLoader, AccountsByContactIdLoader
+from resolvers.contacts import ContactByIdLoader, PhonesByContactIdLoader
+from resolvers.loaders import BatchLoader
+from resolvers.organisations import (
+    LocationsByOrganisationIdLoader,
+    OrganisationByIdLoader,
+    UsersCountByOrganisationIdLoader,
+)
+from resolvers.reference import IndustryByIdLoader
+from tests.conftest import Api
+from tests.test_contacts import create_contact
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("app", "schema", "resolvers", "rest_compat")
+
+# (module, top-level definition) -> why it reads rows whoever may see them.
+UNSCOPED_READS = {
+    ("app.db.repository", "Repository"): (
+        "defines by_keys_unscoped / rows_by_keys_unscoped / get_by_id_unscoped, the named "
+        "ways to skip the filter"
+    ),
+    ("app.organisations.repository", "parent_of"): (
+        "an organisation's parent may be above the caller; resolvers.organisations."
+        "parent_if_visible and the services apply the network rule to it"
+    ),
+    ("resolvers.relations", "UnscopedRelationLoader"): (
+        "the base of the relation loaders listed here; it only names the skip"
+    ),
+    ("resolvers.reference", "IndustryByIdLoader"): (
+        "organisations (shared by live and test mode) point at industries their creator chose, "
+        "possibly of the other mode or of an organisation above the caller"
+    ),
+}
+
+
+def _modules() -> list[tuple[str, Path]]:
+    found = []
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+            found.append((module.removesuffix(".__init__"), path))
+    return found
+
+
+def _names(node: ast.AST) -> set[str]:
+    names = set()
+    for child in ast.walk(node):
+        if isinstance(child, ast.Name):
+            names.add(child.id)
+        elif isinstance(child, ast.Attribute):
+            names.add(child.attr)
+        elif isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(child.name)
+    return names
+
+
+def test_every_unscoped_read_is_listed_with_its_reason() -> None:
+    found = set()
+    for module, path in _modules():
+        for node in ast.parse(path.read_text()).body:
+            if any("unscoped" in name.lower() for name in _names(node)):
+                name = getattr(node, "name", None) or ast.unparse(node).split("=")[0].strip()
+                found.add((module, name))
+    assert found == set(UNSCOPED_READS)
+
+
+def test_the_network_rule_is_written_once() -> None:
+    """Only app/tenancy.py compares organisation paths (the principal carries its own, and
+    compiled reads bind it as a parameter)."""
+    allowed = {"app.tenancy", "app.auth.principal", "app.auth.authenticate", "app.compiled.sql"}
+    writing_it = {
+        module
+        for module, path in _modules()
+        if "organisation_path" in path.read_text() or ".path.startswith" in path.read_text()
+    }
+    assert writing_it <= allowed
+
+
+def test_every_tenant_owned_model_has_a_tenant_repository() -> None:
+    importlib.import_module("app.main")
+    for mapper in Base.registry.mappers:
+        model = mapper.class_
+        if issubclass(model, TenantOwned):
+            assert isinstance(repository_of(model), TenantRepository), model.__name__
+    assert isinstance(repository_of(Organisation), NetworkRepository)
+
+
+def _loader_classes() -> list[type[BatchLoader[Any, Any]]]:
+    for module in pkgutil.iter_modules(resolvers.__path__):
+        importlib.import_module(f"resolvers.{module.name}")
+    classes: list[type[BatchLoader[Any, Any]]] = []
+    pending: list[type[Any]] = [BatchLoader]
+    while pending:
+        cls = pending.pop()
+        for sub in cls.__subclasses__():
+            pending.append(sub)
+            if "loads" in sub.__dict__ and sub not in classes:
+                classes.append(sub)
+    return classes
+
+
+def test_one_loader_class_per_model_and_key() -> None:
+    loaders = _loader_classes()
+    by_key: dict[tuple[type[Any], str], list[str]] = {}
+    for loader in loaders:
+        model, key = loader.loads
+        by_key.setdefault((model, key), []).append(loader.__qualname__)
+        repository_of(model)  # every loaded model has its repository (and so its rule)
+    assert {key: names for key, names in by_key.items() if len(names) > 1} == {}
+    assert len(loaders) >= 25
+
+
+def test_shared_loaders_are_defined_by_the_domain_that_owns_the_entity() -> None:
+    assert OrganisationByIdLoader.__module__ == "resolvers.organisations"
+    assert LocationsByOrganisationIdLoader.__module__ == "resolvers.organisations"
+    assert IndustryByIdLoader.__module__ == "resolvers.reference"
+    assert AccountByIdLoader.__module__ == "resolvers.accounts"
+
+
+def _principal(organisation_id: str, path: str, *, is_test: bool = False) -> Principal:
+    return Principal(CredentialKind.SECRET_KEY, organisation_id, path, is_test=is_test)
+
+
+async def test_loaders_find_nothing_of_another_tenant_or_mode(
+    api: Api, tenant: BootstrapResult, db: Database
+) -> None:
+    contact_id = await create_contact(api)
+    async with db.read() as session:
+        organisation = await session.get(Organisation, tenant.organisation_id)
+        assert organisation is not None
+        own = _principal(organisation.id, organisation.path)
+    stranger = _principal("0" * 36, "/elsewhere/")
+    test_mode = _principal(organisation.id, organisation.path, is_test=True)
+
+    assert (await ContactByIdLoader(db, own).load(contact_id)).id == contact_id
+    assert await PhonesByContactIdLoader(db, own).load(contact_id) != []
+    assert (await OrganisationByIdLoader(db, own).load(organisation.id)).id == organisation.id
+    for other in (stranger, test_mode):
+        assert await ContactByIdLoader(db, other).load(contact_id) is None
+        assert await PhonesByContactIdLoader(db, other).load(contact_id) == []
+        assert await AccountsByContactIdLoader(db, other).load(contact_id) == []
+    assert await OrganisationByIdLoader(db, stranger).load(organisation.id) is None
+    assert await LocationsByOrganisationIdLoader(db, stranger).load(organisation.id) == []
+    assert await UsersCountByOrganisationIdLoader(db, stranger).load(organisation.id) == 0
+    assert await UsersCountByOrganisationIdLoader(db, own).load(organisation.id) == 1
+    # Without a caller, a loader reads nothing at all.
+    with pytest.raises(Unauthenticated):
+        await ContactByIdLoader(db, None).load(contact_id)
+    assert Contact is repository_of(Contact).model
