@@ -20,6 +20,12 @@ from app.db.engine import Database
 from app.db.models import Contact, RewardTier
 from app.errors import InvalidInput
 from app.onboarding import BootstrapResult
+from app.organisations.commands import (
+    CreateNetworkOrganisation,
+    RegisterOrganisation,
+    UpdateOrganisation,
+)
+from app.organisations.enums import OrganisationType
 from app.reference.commands import (
     CreateIndustry,
     CreateRewardTier,
@@ -339,3 +345,37 @@ def test_reference_update_tells_null_from_left_out() -> None:
     assert refusal(UpdateSpendCondition, {"is_active": None})[1] == (
         "is_active: must be true or false"
     )
+
+
+# Organisations
+
+
+def test_organisation_type_is_the_one_enum() -> None:
+    command = CreateNetworkOrganisation.parse({"org_type": OrganisationType.VENUE, "name": "V"})
+    assert command.org_type == "VENUE"
+    assert refusal(CreateNetworkOrganisation, {"org_type": "CASTLE", "name": "C"}) == (
+        "org_type",
+        "org_type: must be one of " + ", ".join(OrganisationType),
+    )
+    tap = {"name": "T", "code": "1", "tap_type": "PIGEON"}
+    new_venue = {"org_type": "VENUE", "name": "V", "taps": [tap]}
+    assert refusal(CreateNetworkOrganisation, new_venue)[0] == "taps[0].tap_type"
+
+
+def test_organisation_refusals_name_the_field() -> None:
+    assert refusal(RegisterOrganisation, {"name": "Shop"}) == ("owner", "owner: is required")
+    owner = {"contact_info": [{"type": "EMAIL"}]}
+    assert refusal(RegisterOrganisation, {"name": "Shop", "owner": owner}) == (
+        "owner.contact_info[0].value",
+        "owner.contact_info[0].value: is required",
+    )
+    assert refusal(UpdateOrganisation, {"name": " "}) == ("name", "name: may not be empty")
+    assert refusal(UpdateOrganisation, {"cloud_name": "a b"})[0] == "cloud_name"
+
+
+def test_organisation_update_tells_null_from_left_out() -> None:
+    command = UpdateOrganisation.parse({"description": None, "organisation_tags": ["a"]})
+    assert command.model_fields_set == {"description", "organisation_tags"}
+    assert UpdateOrganisation.parse({}).model_fields_set == set()
+    for name in ("name", "organisation_tags", "custom_fields", "inherit_from_parent"):
+        assert refusal(UpdateOrganisation, {name: None}) == (name, f"{name}: may not be null")
