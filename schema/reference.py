@@ -171,11 +171,14 @@ def _timings(values: list[dict[str, Any]] | None) -> list[SpendConditionTiming]:
 @strawberry.type(description="Where and when a commerce balance may be spent.")
 class SpendCondition(ReferenceFields):
     is_active: bool = strawberry.field(description="Whether the condition is in use.")
+    organisation_ids: strawberry.Private[list[str]]
+    products: strawberry.Private[list[dict[str, Any]]]
+    timings: strawberry.Private[list[dict[str, Any]]]
 
     @strawberry.field(description="The organisations where the amounts may be spent.")
     async def organisations(self, info: Info) -> list[SpendConditionOrganisation]:
-        ids: list[str] = self.organisation_ids  # type: ignore[attr-defined]
-        rows = await info.context.loaders.get(resolve.OrganisationByIdLoader).load_many(ids)
+        loader = info.context.loaders.get(resolve.OrganisationByIdLoader)
+        rows = await loader.load_many(self.organisation_ids)
         return [
             SpendConditionOrganisation(id=strawberry.ID(row.id), name=row.name)
             for row in rows
@@ -184,11 +187,11 @@ class SpendCondition(ReferenceFields):
 
     @strawberry.field(name="products", description="The products the amounts may be spent on.")
     def products_list(self) -> list[SpendConditionProduct]:
-        return _products(self.products)  # type: ignore[attr-defined]
+        return _products(self.products)
 
     @strawberry.field(name="timings", description="When the amounts may be spent.")
     def timings_list(self) -> list[SpendConditionTiming]:
-        return _timings(self.timings)  # type: ignore[attr-defined]
+        return _timings(self.timings)
 
 
 @strawberry.input(description="The name and description of new reference data.")
