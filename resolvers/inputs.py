@@ -17,11 +17,11 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Enum):
         return value.value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return given_fields(value)
+        return _given_fields(value)
     return value
 
 
-def given_fields(input_object: Any) -> dict[str, Any]:
+def _given_fields(input_object: Any) -> dict[str, Any]:
     """The fields the caller set on ``input_object`` (left-out ones are absent), recursively."""
     return {
         field.name: _plain(getattr(input_object, field.name))
@@ -33,4 +33,4 @@ def given_fields(input_object: Any) -> dict[str, Any]:
 def to_command(input_object: Any, command: type[C]) -> C:
     """The ``command`` for a Strawberry input: its given fields (nested inputs included), so
     that a field left out stays unset on the command; raises ``InvalidInput`` naming the field."""
-    return command.parse(given_fields(input_object))
+    return command.parse(_given_fields(input_object))

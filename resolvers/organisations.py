@@ -17,6 +17,11 @@ from app.db.models import (
 )
 from app.db.relations import Related
 from app.organisations import repository, service
+from app.organisations.commands import (
+    CreateNetworkOrganisation,
+    RegisterOrganisation,
+    UpdateOrganisation,
+)
 from app.organisations.repository import ORGANISATIONS
 from app.pagination import Page, PageRequest
 from resolvers.context import Info
@@ -164,25 +169,27 @@ def parent_if_visible(info: Info, parent: Organisation | None) -> Organisation |
     return parent
 
 
-async def register_organisation(info: Info, fields: dict[str, Any]) -> Organisation:
+async def register_organisation(info: Info, command: RegisterOrganisation) -> Organisation:
     """Register a business below the organisation of the caller's key (public keys may)."""
     principal = info.context.any_key()
     async with info.context.write() as session:
-        return await service.register_organisation(session, principal, fields)
+        return await service.register_organisation(session, principal, command)
 
 
-async def create_network_organisation(info: Info, id: str, fields: dict[str, Any]) -> Organisation:
+async def create_network_organisation(
+    info: Info, id: str, command: CreateNetworkOrganisation
+) -> Organisation:
     """Create an organisation below another."""
     principal = info.context.backoffice()
     async with info.context.write() as session:
-        return await service.create_network_organisation(session, principal, id, fields)
+        return await service.create_network_organisation(session, principal, id, command)
 
 
-async def update_organisation(info: Info, id: str, fields: dict[str, Any]) -> Organisation:
+async def update_organisation(info: Info, id: str, command: UpdateOrganisation) -> Organisation:
     """Update an organisation."""
     principal = info.context.backoffice()
     async with info.context.write() as session:
-        return await service.update_organisation(session, principal, id, fields)
+        return await service.update_organisation(session, principal, id, command)
 
 
 async def delete_organisation(info: Info, id: str) -> str:

@@ -12,6 +12,7 @@ from app.db.models.reference import ReferenceColumns
 from app.db.relations import Related
 from app.pagination import Page, PageRequest
 from app.reference import service
+from app.reference.commands import CreateReference, UpdateReference
 from app.reference.service import ReferenceKind
 from resolvers.context import Info
 from resolvers.organisations import OrganisationByIdLoader
@@ -88,18 +89,18 @@ async def search(
         )
 
 
-async def create(info: Info, kind: ReferenceKind, fields: dict[str, Any]) -> Any:
-    """Create a row of reference data."""
+async def create(info: Info, kind: ReferenceKind, command: CreateReference) -> Any:
+    """Create a row of reference data (``command`` is the kind's create command)."""
     principal = info.context.backoffice()
     async with info.context.write() as session:
-        return await service.create(session, principal, kind, fields)
+        return await service.create(session, principal, kind, command)
 
 
-async def update(info: Info, kind: ReferenceKind, id: str, fields: dict[str, Any]) -> Any:
-    """Change a row of reference data."""
+async def update(info: Info, kind: ReferenceKind, id: str, command: UpdateReference) -> Any:
+    """Change a row of reference data (``command`` is the kind's update command)."""
     principal = info.context.backoffice()
     async with info.context.write() as session:
-        return await service.update(session, principal, kind, id, fields)
+        return await service.update(session, principal, kind, id, command)
 
 
 async def delete(info: Info, kind: ReferenceKind, id: str) -> str:

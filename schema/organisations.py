@@ -1,16 +1,27 @@
 """GraphQL types, inputs and root fields for the organisations network."""
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Annotated, Any
 
 import strawberry
 
+from app.organisations.commands import (
+    CreateNetworkOrganisation,
+    RegisterOrganisation,
+    UpdateOrganisation,
+)
+from app.organisations.enums import (
+    OrganisationContactInfoType,
+    OrganisationRelationship,
+    OrganisationTapType,
+    OrganisationType,
+    OwnerIdentityProvider,
+)
 from app.organisations.repository import DEFAULT_SORT, SORT_COLUMNS
 from app.pagination import DEFAULT_PAGE_SIZE
 from resolvers import organisations as resolve
 from resolvers.context import Info
-from resolvers.inputs import given_fields
+from resolvers.inputs import to_command
 from resolvers.reference import IndustryByIdLoader
 from schema.common import (
     CustomField,
@@ -27,59 +38,29 @@ from schema.common import (
     to_page,
 )
 from schema.contacts import Contact, ContactSortArgument
+from schema.rows import shown_as
 
 OrganisationSortArgument = Annotated[str | None, sort_argument(SORT_COLUMNS, DEFAULT_SORT)]
 
 
-@strawberry.enum(
+strawberry.enum(
+    OrganisationType,
     description=(
         "The kind of an organisation. A CLOUD_OPERATOR creates SERVICE_OWNER and "
         "TRANSACTION_PROCESSOR organisations, a SERVICE_OWNER creates BUSINESS ones, a BUSINESS "
         "creates MERCHANT, SUBSIDIARY, DEPARTMENT, VENUE and SERVICE_POINT ones (a SUBSIDIARY "
         "the same but no SUBSIDIARY), a MERCHANT creates VENUE and SERVICE_POINT ones."
-    )
+    ),
 )
-class OrganisationType(StrEnum):
-    CLOUD_OPERATOR = "CLOUD_OPERATOR"
-    SERVICE_OWNER = "SERVICE_OWNER"
-    TRANSACTION_PROCESSOR = "TRANSACTION_PROCESSOR"
-    BUSINESS = "BUSINESS"
-    SUBSIDIARY = "SUBSIDIARY"
-    DEPARTMENT = "DEPARTMENT"
-    MERCHANT = "MERCHANT"
-    VENUE = "VENUE"
-    SERVICE_POINT = "SERVICE_POINT"
-
-
-@strawberry.enum(
-    description="How child organisations relate to their parent; VENUES include service points."
+strawberry.enum(
+    OrganisationRelationship,
+    description="How child organisations relate to their parent; VENUES include service points.",
 )
-class OrganisationRelationship(StrEnum):
-    SERVICE_OWNERS = "SERVICE_OWNERS"
-    TRANSACTION_PROCESSORS = "TRANSACTION_PROCESSORS"
-    BUSINESSES = "BUSINESSES"
-    SUBSIDIARIES = "SUBSIDIARIES"
-    DEPARTMENTS = "DEPARTMENTS"
-    MERCHANTS = "MERCHANTS"
-    VENUES = "VENUES"
-
-
-@strawberry.enum(description="The kind of an organisation's contact detail.")
-class OrganisationContactInfoType(StrEnum):
-    EMAIL = "EMAIL"
-    PHONE = "PHONE"
-    EXTENSION = "EXTENSION"
-
-
-@strawberry.enum(description="The kind of a transaction acquiring point.")
-class OrganisationTapType(StrEnum):
-    CARD_TERMINAL = "CARD_TERMINAL"
-    EXTERNAL_REF = "EXTERNAL_REF"
-
-
-@strawberry.enum(description="How an organisation's owner signs in.")
-class OwnerIdentityProvider(StrEnum):
-    EMAIL = "EMAIL"
+strawberry.enum(
+    OrganisationContactInfoType, description="The kind of an organisation's contact detail."
+)
+strawberry.enum(OrganisationTapType, description="The kind of a transaction acquiring point.")
+strawberry.enum(OwnerIdentityProvider, description="How an organisation's owner signs in.")
 
 
 @strawberry.type(
@@ -176,11 +157,6 @@ class OrganisationCreative:
     )
 
 
-def _row(value: Any) -> Any:
-    """The ORM row behind a resolved object (strawberry passes it as ``self``)."""
-    return value
-
-
 @strawberry.type(description="An organisation of the business network.")
 class Organisation:
     id: strawberry.ID = strawberry.field(description="The organisation identifier.")
@@ -214,6 +190,11 @@ class Organisation:
     )
     organisation_tags: list[str] = strawberry.field(description="The tags of the organisation.")
     created_on: datetime = strawberry.field(description="When the organisation was created.")
+    parent_id: strawberry.Private[str | None]
+    industry_id: strawberry.Private[str | None]
+    organisation_profile: strawberry.Private[dict[str, Any] | None]
+    wifi_platform: strawberry.Private[dict[str, Any] | None]
+    custom_fields: strawberry.Private[list[dict[str, Any]]]
 
     @strawberry.field(
         name="organisation_id",
@@ -221,18 +202,18 @@ class Organisation:
         "caller's organisation.",
     )
     def parent_organisation_id(self, info: Info) -> strawberry.ID | None:
-        row = _row(self)
-        if row.id == info.context.backoffice().organisation_id:
+        if self.id == info.context.backoffice().organisation_id:
             return None
-        return row.parent_id
+        return strawberry.ID(self.parent_id) if self.parent_id is not None else None
 
     @strawberry.field(description="The parent organisation; null when it is above the caller.")
     async def parent(self, info: Info) -> "Organisation | None":
-        parent_id = _row(self).parent_id
+        parent_id = self.parent_id
         if parent_id is None:
             return None
         parent = await info.context.loaders.get(resolve.OrganisationByIdLoader).load(parent_id)
-        return resolve.parent_if_visible(info, parent)  # type: ignore[return-value]
+        visible = resolve.parent_if_visible(info, parent)
+        return shown_as(Organisation, visible) if visible is not None else None
 
     @strawberry.field(description="A page of the organisation's direct child organisations.")
     async def children(
@@ -290,7 +271,7 @@ class Organisation:
 
     @strawberry.field(description="The organisation's industry.")
     async def industry(self, info: Info) -> NamedRecord | None:
-        industry_id = _row(self).industry_id
+        industry_id = self.industry_id
         if industry_id is None:
             return None
         loader = info.context.loaders.get(IndustryByIdLoader)
@@ -333,7 +314,7 @@ class Organisation:
 
     @strawberry.field(name="organisation_profile", description="The organisation profile.")
     def profile(self) -> OrganisationProfile | None:
-        stored = _row(self).organisation_profile
+        stored = self.organisation_profile
         if stored is None:
             return None
         return OrganisationProfile(
@@ -345,7 +326,7 @@ class Organisation:
 
     @strawberry.field(name="wifi_platform", description="The WiFi platform provisioning.")
     def wifi(self) -> OrganisationWifiPlatform | None:
-        stored = _row(self).wifi_platform
+        stored = self.wifi_platform
         if stored is None:
             return None
         return OrganisationWifiPlatform(
@@ -354,7 +335,7 @@ class Organisation:
 
     @strawberry.field(name="custom_fields", description="The organisation's custom fields.")
     def custom_fields_list(self) -> list[CustomField]:
-        return custom_fields(_row(self).custom_fields)
+        return custom_fields(self.custom_fields)
 
 
 @strawberry.input(description="A location; give `id` to change an existing one (updates only).")
@@ -625,7 +606,7 @@ class Query:
         info: Info,
         id: Annotated[strawberry.ID, strawberry.argument(description="The organisation id.")],
     ) -> Organisation:
-        return await resolve.organisation(info, id)  # type: ignore[return-value]
+        return shown_as(Organisation, await resolve.organisation(info, id))
 
     @strawberry.field(
         description="The direct child organisations of an organisation, filtered and paged "
@@ -723,7 +704,8 @@ class Mutation:
     async def register_organisation(
         self, info: Info, input: RegisterOrganisationInput
     ) -> Identifier:
-        organisation = await resolve.register_organisation(info, given_fields(input))
+        command = to_command(input, RegisterOrganisation)
+        organisation = await resolve.register_organisation(info, command)
         return Identifier(id=strawberry.ID(organisation.id))
 
     @strawberry.mutation(
@@ -737,8 +719,8 @@ class Mutation:
             CreateNetworkOrganisationInput, strawberry.argument(description="The organisation.")
         ],
     ) -> Organisation:
-        fields = given_fields(input)
-        return await resolve.create_network_organisation(info, id, fields)  # type: ignore[return-value]
+        command = to_command(input, CreateNetworkOrganisation)
+        return shown_as(Organisation, await resolve.create_network_organisation(info, id, command))
 
     @strawberry.mutation(
         description="Change an organisation; fields left out stay as they are." + TEST_MODE_REFUSED
@@ -749,7 +731,8 @@ class Mutation:
         id: Annotated[strawberry.ID, strawberry.argument(description="The organisation id.")],
         input: Annotated[UpdateOrganisationInput, strawberry.argument(description="Changes.")],
     ) -> Organisation:
-        return await resolve.update_organisation(info, id, given_fields(input))  # type: ignore[return-value]
+        command = to_command(input, UpdateOrganisation)
+        return shown_as(Organisation, await resolve.update_organisation(info, id, command))
 
     @strawberry.mutation(
         description="Remove an organisation below the caller's that has no child organisations "

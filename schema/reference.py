@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from enum import Enum, StrEnum
+from enum import Enum
 from typing import Annotated, Any
 
 import strawberry
@@ -22,10 +22,11 @@ from strawberry.types.field import StrawberryField
 from app.db import models
 from app.pagination import DEFAULT_PAGE_SIZE
 from app.reference import repository, service
+from app.reference.enums import ProductIdType, SignUpMethod
 from app.reference.service import ReferenceKind
 from resolvers import reference as resolve
 from resolvers.context import Info
-from resolvers.inputs import given_fields
+from resolvers.inputs import to_command
 from schema.common import (
     Identifier,
     OrderArgument,
@@ -39,19 +40,8 @@ from schema.common import (
 )
 from schema.mapping import maps
 
-
-@strawberry.enum(description="How customers may sign up to a reward scheme.")
-class SignUpMethod(StrEnum):
-    OPEN = "OPEN"
-    EMAIL_DOMAIN = "EMAIL_DOMAIN"
-    SIGN_UP_CODE = "SIGN_UP_CODE"
-
-
-@strawberry.enum(description="What the id of a spend condition's product names.")
-class ProductIdType(StrEnum):
-    BRAND = "BRAND"
-    PRODUCT = "PRODUCT"
-    CATEGORY = "CATEGORY"
+strawberry.enum(SignUpMethod, description="How customers may sign up to a reward scheme.")
+strawberry.enum(ProductIdType, description="What the id of a spend condition's product names.")
 
 
 @strawberry.type(description="The fields every kind of reference data has.")
@@ -181,11 +171,14 @@ def _timings(values: list[dict[str, Any]] | None) -> list[SpendConditionTiming]:
 @strawberry.type(description="Where and when a commerce balance may be spent.")
 class SpendCondition(ReferenceFields):
     is_active: bool = strawberry.field(description="Whether the condition is in use.")
+    organisation_ids: strawberry.Private[list[str]]
+    products: strawberry.Private[list[dict[str, Any]]]
+    timings: strawberry.Private[list[dict[str, Any]]]
 
     @strawberry.field(description="The organisations where the amounts may be spent.")
     async def organisations(self, info: Info) -> list[SpendConditionOrganisation]:
-        ids: list[str] = self.organisation_ids  # type: ignore[attr-defined]
-        rows = await info.context.loaders.get(resolve.OrganisationByIdLoader).load_many(ids)
+        loader = info.context.loaders.get(resolve.OrganisationByIdLoader)
+        rows = await loader.load_many(self.organisation_ids)
         return [
             SpendConditionOrganisation(id=strawberry.ID(row.id), name=row.name)
             for row in rows
@@ -194,11 +187,11 @@ class SpendCondition(ReferenceFields):
 
     @strawberry.field(name="products", description="The products the amounts may be spent on.")
     def products_list(self) -> list[SpendConditionProduct]:
-        return _products(self.products)  # type: ignore[attr-defined]
+        return _products(self.products)
 
     @strawberry.field(name="timings", description="When the amounts may be spent.")
     def timings_list(self) -> list[SpendConditionTiming]:
-        return _timings(self.timings)  # type: ignore[attr-defined]
+        return _timings(self.timings)
 
 
 @strawberry.input(description="The name and description of new reference data.")
@@ -616,15 +609,15 @@ def _queries(row: KindFields) -> list[StrawberryField]:
 
 def _mutations(row: KindFields) -> list[StrawberryField]:
     """``create_<kind>``, ``update_<kind>`` and ``delete_<kind>``."""
-    kind = row.kind
+    kind, rules = row.kind, service.KINDS[row.kind]
     create, update, delete = f"create_{kind}", f"update_{kind}", f"delete_{kind}"
     id_argument = _parameter("id", IdArgument)
 
     async def create_row(info: Info, input: Any) -> Any:
-        return await resolve.create(info, kind, given_fields(input))
+        return await resolve.create(info, kind, to_command(input, rules.create))
 
     async def update_row(info: Info, id: str, input: Any) -> Any:
-        return await resolve.update(info, kind, id, given_fields(input))
+        return await resolve.update(info, kind, id, to_command(input, rules.update))
 
     async def delete_row(info: Info, id: str) -> Identifier:
         return Identifier(id=strawberry.ID(await resolve.delete(info, kind, id)))

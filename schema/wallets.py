@@ -8,6 +8,7 @@ import strawberry
 
 from app.db import models
 from app.pagination import DEFAULT_PAGE_SIZE
+from app.reference.enums import ProductIdType
 from app.wallets.commands import CreateWallet, PostJournal, UpdateWallet
 from app.wallets.enums import (
     JournalType,
@@ -38,7 +39,7 @@ from schema.common import (
     to_page,
 )
 from schema.mapping import maps
-from schema.reference import ProductIdType, SpendConditionProduct, SpendConditionTiming
+from schema.reference import SpendConditionProduct, SpendConditionTiming
 from schema.rows import shown_as
 
 if TYPE_CHECKING:

@@ -17,9 +17,25 @@ from app.commands import apply
 from app.contacts.commands import CreateContact, UpdateContact
 from app.contacts.enums import ContactType
 from app.db.engine import Database
-from app.db.models import Contact
+from app.db.models import Contact, RewardTier
 from app.errors import InvalidInput
 from app.onboarding import BootstrapResult
+from app.organisations.commands import (
+    CreateNetworkOrganisation,
+    RegisterOrganisation,
+    UpdateOrganisation,
+)
+from app.organisations.enums import OrganisationType
+from app.reference.commands import (
+    CreateIndustry,
+    CreateRewardTier,
+    CreateSpendCondition,
+    UpdateIndustrySector,
+    UpdateRewardScheme,
+    UpdateRewardTier,
+    UpdateSpendCondition,
+)
+from app.reference.enums import ProductIdType
 from app.wallets.commands import PostJournal, UpdateWallet
 from app.wallets.enums import JournalType
 from tests.conftest import Api
@@ -279,3 +295,87 @@ async def test_wallet_bad_enum_and_money_through_rest_keep_their_400s(
     assert (response.status_code, response.json()) == invalid(
         "termed_topup.frequency.value", "must be 1 or more"
     )
+
+
+# Reference data
+
+
+def test_reference_product_id_type_is_the_one_enum() -> None:
+    product = {"id_type": ProductIdType.BRAND, "id": " B-1 "}
+    command = CreateSpendCondition.parse({"name": "Bar", "products": [product]})
+    assert command.model_dump()["products"] == [
+        {"id_type": "BRAND", "id": "B-1", "name": None, "description": None}
+    ]
+    assert refusal(UpdateSpendCondition, {"products": [{"id_type": "SHOE", "id": "1"}]}) == (
+        "products[0].id_type",
+        "products[0].id_type: must be one of BRAND, PRODUCT, CATEGORY",
+    )
+    assert refusal(UpdateRewardScheme, {"sign_up_method": "MAGIC"})[1] == (
+        "sign_up_method: must be one of OPEN, EMAIL_DOMAIN, SIGN_UP_CODE"
+    )
+
+
+def test_reference_refusals_name_the_field() -> None:
+    assert refusal(CreateRewardTier, {"name": "Gold"}) == (
+        "reward_scheme_id",
+        "reward_scheme_id: is required",
+    )
+    assert refusal(CreateIndustry, {"name": "  "}) == ("name", "name: must not be empty")
+    timing = {"start_time": "10:00"}
+    assert refusal(UpdateSpendCondition, {"timings": [{}, timing]}) == (
+        "timings[1].end_time",
+        "timings[1].end_time: start_time and end_time go together",
+    )
+    domains = {"email_domains": ["@Ex.COM", "ex.com", " EX.com"]}
+    assert UpdateRewardScheme.parse(domains).email_domains == ["ex.com"]
+
+
+def test_reference_update_tells_null_from_left_out() -> None:
+    command = UpdateRewardTier.parse({"color": None})
+    assert command.model_fields_set == {"color"}
+    tier = RewardTier(name="Gold", color="#d4af37", threshold_value_units=Decimal(100))
+    apply(command, tier)
+    assert (tier.name, tier.color, tier.threshold_value_units) == ("Gold", None, Decimal(100))
+    assert UpdateRewardTier.parse({}).model_fields_set == set()
+    assert refusal(UpdateRewardTier, {"threshold_value_units": None})[0] == "threshold_value_units"
+    assert refusal(UpdateIndustrySector, {"industry_id": None}) == (
+        "industry_id",
+        "industry_id: is required",
+    )
+    assert refusal(UpdateSpendCondition, {"is_active": None})[1] == (
+        "is_active: must be true or false"
+    )
+
+
+# Organisations
+
+
+def test_organisation_type_is_the_one_enum() -> None:
+    command = CreateNetworkOrganisation.parse({"org_type": OrganisationType.VENUE, "name": "V"})
+    assert command.org_type == "VENUE"
+    assert refusal(CreateNetworkOrganisation, {"org_type": "CASTLE", "name": "C"}) == (
+        "org_type",
+        "org_type: must be one of " + ", ".join(OrganisationType),
+    )
+    tap = {"name": "T", "code": "1", "tap_type": "PIGEON"}
+    new_venue = {"org_type": "VENUE", "name": "V", "taps": [tap]}
+    assert refusal(CreateNetworkOrganisation, new_venue)[0] == "taps[0].tap_type"
+
+
+def test_organisation_refusals_name_the_field() -> None:
+    assert refusal(RegisterOrganisation, {"name": "Shop"}) == ("owner", "owner: is required")
+    owner = {"contact_info": [{"type": "EMAIL"}]}
+    assert refusal(RegisterOrganisation, {"name": "Shop", "owner": owner}) == (
+        "owner.contact_info[0].value",
+        "owner.contact_info[0].value: is required",
+    )
+    assert refusal(UpdateOrganisation, {"name": " "}) == ("name", "name: may not be empty")
+    assert refusal(UpdateOrganisation, {"cloud_name": "a b"})[0] == "cloud_name"
+
+
+def test_organisation_update_tells_null_from_left_out() -> None:
+    command = UpdateOrganisation.parse({"description": None, "organisation_tags": ["a"]})
+    assert command.model_fields_set == {"description", "organisation_tags"}
+    assert UpdateOrganisation.parse({}).model_fields_set == set()
+    for name in ("name", "organisation_tags", "custom_fields", "inherit_from_parent"):
+        assert refusal(UpdateOrganisation, {name: None}) == (name, f"{name}: may not be null")

@@ -1,7 +1,6 @@
 """Rules of the organisations network: which organisation may sit below which, who owns it,
 what it points at, and when it may be removed."""
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -9,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Principal, require_live_mode
 from app.auth.secrets import new_password
+from app.commands import apply
 from app.db.models import (
     BusinessActivity,
     Industry,
@@ -21,7 +21,14 @@ from app.db.models import (
 )
 from app.errors import Conflict, Forbidden, InvalidInput
 from app.onboarding import add_owner
-from app.organisations import repository
+from app.organisations import commands, repository
+from app.organisations.commands import (
+    CreateNetworkOrganisation,
+    OrganisationOwner,
+    RegisterOrganisation,
+    UpdateOrganisation,
+)
+from app.organisations.enums import OrganisationType
 from app.organisations.repository import (
     BUSINESS_ACTIVITIES,
     GROUPS,
@@ -32,18 +39,6 @@ from app.organisations.repository import (
 from app.organisations.tree import new_organisation
 from app.pagination import Page, PageRequest
 from app.reference.lookup import get_all_visible, get_visible
-
-ORG_TYPES = (
-    "CLOUD_OPERATOR",
-    "SERVICE_OWNER",
-    "TRANSACTION_PROCESSOR",
-    "BUSINESS",
-    "SUBSIDIARY",
-    "DEPARTMENT",
-    "MERCHANT",
-    "VENUE",
-    "SERVICE_POINT",
-)
 
 # Which organisation types each type may create below itself. The spec describes the org_type
 # values by level: a Cloud Operator creates service owners and transaction processors, a Service
@@ -74,8 +69,6 @@ RELATIONSHIP_OF_TYPE = {
     org_type: relationship for relationship, types in RELATIONSHIPS.items() for org_type in types
 }
 
-CLOUD_NAME = re.compile(r"^[A-Za-z0-9]+$")
-
 # Organisations carry no mode: live and test share them, so test mode may read the network but
 # not change it (DESIGN §3: test-mode calls never change live data).
 CHANGE_NETWORK = "change the organisations network"
@@ -98,13 +91,16 @@ ORGANISATION_FIELDS = (
     "custom_fields",
     "wifi_platform",
 )
-NOT_NULL_FIELDS = (
-    "name",
-    "is_business",
-    "contact_registry",
-    "inherit_from_parent",
-    "organisation_tags",
-    "custom_fields",
+# Fields of an update command the service sets itself (links, rows of their own, references).
+NOT_COLUMNS = (
+    "contact_info",
+    "locations",
+    "industry_id",
+    "industry_sectors",
+    "business_activities",
+    "groups",
+    "partners",
+    "service_organisations",
 )
 
 
@@ -143,17 +139,7 @@ def _check_lengths(model: Any, fields: dict[str, Any], prefix: str = "") -> None
                 raise InvalidInput(f"{prefix}{name}", f"at most {length} characters")
 
 
-def _check_not_null(fields: dict[str, Any]) -> None:
-    for name in NOT_NULL_FIELDS:
-        if name in fields and fields[name] is None:
-            raise InvalidInput(name, "may not be null")
-    if "name" in fields and not fields["name"].strip():
-        raise InvalidInput("name", "may not be empty")
-
-
 def _check_child_type(parent: Organisation, org_type: str) -> None:
-    if org_type not in ORG_TYPES:
-        raise InvalidInput("org_type", f"must be one of {', '.join(ORG_TYPES)}")
     allowed = CHILD_TYPES.get(parent.org_type, ())
     if org_type not in allowed:
         can = f"it may create {', '.join(allowed)}" if allowed else "it may create none"
@@ -170,12 +156,6 @@ def _check_groups(org_type: str, groups: Sequence[str] | None) -> None:
         )
 
 
-def _check_cloud_name(fields: dict[str, Any]) -> None:
-    cloud_name = fields.get("cloud_name")
-    if cloud_name is not None and not CLOUD_NAME.match(cloud_name):
-        raise InvalidInput("cloud_name", "only letters and digits are allowed")
-
-
 def _check_taps(taps: Sequence[dict[str, Any]]) -> None:
     codes = [tap["code"] for tap in taps]
     if len(codes) != len(set(codes)):
@@ -184,9 +164,12 @@ def _check_taps(taps: Sequence[dict[str, Any]]) -> None:
         _check_lengths(OrganisationTap, tap, f"taps[{index}].")
 
 
-def _locations(fields: dict[str, Any], key: str) -> list[dict[str, Any]]:
-    """The locations under ``key``, with the Google place id under its one column name."""
-    locations = fields.pop(key, None) or []
+def _locations(
+    given: Sequence[commands.OrganisationLocation] | None, key: str
+) -> list[dict[str, Any]]:
+    """The locations given under ``key`` as rows' fields (only those given), with the Google
+    place id under its one column name."""
+    locations = [location.model_dump(exclude_unset=True) for location in given or ()]
     for index, location in enumerate(locations):
         alias = location.pop("googleplaceid", None)
         if location.get("google_place_id") is None and alias is not None:
@@ -195,26 +178,31 @@ def _locations(fields: dict[str, Any], key: str) -> list[dict[str, Any]]:
     return list(locations)
 
 
-def _contact_info(fields: dict[str, Any]) -> list[dict[str, Any]] | None:
-    entries = fields.pop("contact_info", None)
-    for index, entry in enumerate(entries or ()):
+def _contact_info(
+    given: Sequence[commands.OrganisationContactInfo] | None,
+) -> list[dict[str, Any]] | None:
+    if given is None:
+        return None
+    entries = [entry.model_dump(exclude_unset=True) for entry in given]
+    for index, entry in enumerate(entries):
         _check_lengths(OrganisationContactInfo, entry, f"contact_info[{index}].")
     return entries
 
 
-def _owner_credentials(owner: dict[str, Any]) -> dict[str, Any]:
+def _owner_credentials(owner: OrganisationOwner) -> dict[str, Any]:
     """The owner's e-mail, password and names; the e-mail comes from ``identity`` (provider
     EMAIL) or else from an ``EMAIL`` entry of ``contact_info``.
 
     Without an ``identity_value`` the owner gets a random password nobody knows, so it cannot
     sign in until it is given one.
     """
-    identity = owner.get("identity") or {}
-    email, field = identity.get("identity_challenge"), "owner.identity.identity_challenge"
+    identity = owner.identity
+    email = identity.identity_challenge if identity is not None else None
+    field = "owner.identity.identity_challenge"
     if not email:
-        for index, entry in enumerate(owner.get("contact_info") or ()):
-            if entry.get("type") == "EMAIL" and entry.get("value"):
-                email, field = entry["value"], f"owner.contact_info[{index}].value"
+        for index, entry in enumerate(owner.contact_info or ()):
+            if entry.type == "EMAIL" and entry.value:
+                email, field = entry.value, f"owner.contact_info[{index}].value"
                 break
     if not email:
         raise InvalidInput(
@@ -228,9 +216,9 @@ def _owner_credentials(owner: dict[str, Any]) -> dict[str, Any]:
     return {
         "email": email,
         "email_field": field,
-        "password": identity.get("identity_value") or new_password(),
-        "first_name": owner.get("first_name"),
-        "last_name": owner.get("last_name"),
+        "password": (identity.identity_value if identity is not None else None) or new_password(),
+        "first_name": owner.first_name,
+        "last_name": owner.last_name,
     }
 
 
@@ -248,7 +236,7 @@ async def _references(
     session: AsyncSession,
     principal: Principal,
     parent: Organisation | None,
-    fields: dict[str, Any],
+    command: CreateNetworkOrganisation | UpdateOrganisation,
 ) -> dict[str, Any]:
     """The industry, sectors and activities to set (copied from the parent when
     ``inherit_from_parent`` is true), each checked to be visible to the caller.
@@ -256,11 +244,11 @@ async def _references(
     Keys are present only for what changes; ``industry_id`` maps to an id or ``None``.
     """
     given: dict[str, Any] = {
-        name: fields.pop(name)
+        name: getattr(command, name)
         for name in ("industry_id", "industry_sectors", "business_activities")
-        if name in fields
+        if command.given(name)
     }
-    if fields.get("inherit_from_parent"):
+    if command.inherit_from_parent:
         for name, value in given.items():
             if value:
                 raise InvalidInput(name, "leave it out when inherit_from_parent is true")
@@ -305,35 +293,33 @@ async def _create(
     principal: Principal,
     parent: Organisation,
     org_type: str,
-    fields: dict[str, Any],
+    command: RegisterOrganisation | CreateNetworkOrganisation,
     locations: list[dict[str, Any]],
 ) -> Organisation:
     """Create an organisation of ``org_type`` below ``parent`` with everything it points at."""
     _check_child_type(parent, org_type)
-    if not fields["name"].strip():
-        raise InvalidInput("name", "may not be empty")
-    _check_cloud_name(fields)
-    _check_lengths(Organisation, fields)
-    groups = fields.pop("groups", None) or []
+    _check_lengths(Organisation, command.model_dump(exclude_unset=True))
+    network = command if isinstance(command, CreateNetworkOrganisation) else None
+    groups = (network.groups if network else None) or []
     _check_groups(org_type, groups)
-    owner = fields.pop("owner", None)
-    credentials = _owner_credentials(owner) if owner is not None else None
-    contact_info = _contact_info(fields) or []
-    taps = fields.pop("taps", None) or []
+    credentials = _owner_credentials(command.owner) if command.owner is not None else None
+    contact_info = (_contact_info(network.contact_info) if network else None) or []
+    taps = [tap.model_dump(exclude_unset=True) for tap in (network.taps if network else None) or ()]
     _check_taps(taps)
-    service_organisations = fields.pop("service_organisations", None) or []
-    references = await _references(session, principal, parent, fields)
+    service_organisations = (network.service_organisations if network else None) or []
+    references = await _references(session, principal, parent, network) if network else {}
     await get_all_visible(session, principal, OrganisationGroup, "organisation_group", groups)
     await _check_service_organisations(session, principal, service_organisations)
 
-    values = {name: fields[name] for name in ORGANISATION_FIELDS if fields.get(name) is not None}
+    given = command.model_dump(include=set(ORGANISATION_FIELDS) & set(command.model_fields_set))
+    values = {name: value for name, value in given.items() if value is not None}
     values.setdefault("organisation_tags", [])
     values.setdefault("custom_fields", [])
     organisation = new_organisation(
         parent,
         org_type=org_type,
         industry_id=references.get("industry_id"),
-        inherit_from_parent=bool(fields.get("inherit_from_parent")),
+        inherit_from_parent=bool(network and network.inherit_from_parent),
         **values,
     )
     session.add(organisation)
@@ -358,36 +344,34 @@ async def _create(
 
 
 async def register_organisation(
-    session: AsyncSession, principal: Principal, fields: dict[str, Any]
+    session: AsyncSession, principal: Principal, command: RegisterOrganisation
 ) -> Organisation:
     """Register a business with its owner below the caller's organisation (a public key names
     it), or below ``organisation_id`` when that is in the caller's network."""
     require_live_mode(principal, CHANGE_NETWORK)
-    parent_id = fields.pop("organisation_id", None) or principal.organisation_id
+    parent_id = command.organisation_id or principal.organisation_id
     parent = await repository.get_organisation(session, principal, parent_id)
-    org_type = fields.pop("org_type", None) or "BUSINESS"
-    if org_type != "BUSINESS":
+    org_type = command.org_type or OrganisationType.BUSINESS
+    if org_type != OrganisationType.BUSINESS:
         raise InvalidInput("org_type", "registration creates BUSINESS organisations only")
-    if fields.get("owner") is None:
-        raise InvalidInput("owner", "a registered business needs its owner")
-    locations = _locations(fields, "locations") + _locations(fields, "location")
-    if fields.get("is_business") is None:
-        fields["is_business"] = True
-    return await _create(session, principal, parent, org_type, fields, locations)
+    locations = _locations(command.locations, "locations") + _locations(
+        command.location, "location"
+    )
+    if command.is_business is None:
+        command = command.model_copy(update={"is_business": True})
+    return await _create(session, principal, parent, org_type, command, locations)
 
 
 async def create_network_organisation(
-    session: AsyncSession, principal: Principal, parent_id: str, fields: dict[str, Any]
+    session: AsyncSession, principal: Principal, parent_id: str, command: CreateNetworkOrganisation
 ) -> Organisation:
     """Create an organisation directly below ``parent_id`` (which the caller must see)."""
     require_live_mode(principal, CHANGE_NETWORK)
     parent = await repository.get_organisation(session, principal, parent_id)
-    body_parent = fields.pop("organisation_id", None)
-    if body_parent is not None and body_parent != parent.id:
+    if command.organisation_id is not None and command.organisation_id != parent.id:
         raise InvalidInput("organisation_id", "must be the organisation of the path, or left out")
-    org_type = fields.pop("org_type")
-    locations = _locations(fields, "locations")
-    return await _create(session, principal, parent, org_type, fields, locations)
+    locations = _locations(command.locations, "locations")
+    return await _create(session, principal, parent, command.org_type, command, locations)
 
 
 async def get_organisation(
@@ -433,35 +417,33 @@ def child_counts(counts_by_type: dict[str, int]) -> list[tuple[str, int]]:
 
 
 async def update_organisation(
-    session: AsyncSession, principal: Principal, organisation_id: str, fields: dict[str, Any]
+    session: AsyncSession, principal: Principal, organisation_id: str, command: UpdateOrganisation
 ) -> Organisation:
     """Change the given fields of an organisation; contact details and locations with an id
     change, without one are added; lists of references are replaced."""
     require_live_mode(principal, CHANGE_NETWORK)
     organisation = await repository.get_organisation(session, principal, organisation_id)
-    _check_not_null(fields)
-    _check_cloud_name(fields)
-    _check_lengths(Organisation, fields)
+    _check_lengths(Organisation, command.model_dump(exclude_unset=True))
     links: dict[str, Sequence[str] | None] = {}
-    if "groups" in fields:
-        links["groups"] = fields.pop("groups") or []
+    if command.given("groups"):
+        links["groups"] = command.groups or []
         _check_groups(organisation.org_type, links["groups"])
-    if "partners" in fields:
-        partners = [partner["id"] for partner in fields.pop("partners") or []]
+    if command.given("partners"):
+        partners = [partner.id for partner in command.partners or []]
         if partners and organisation.org_type != "BUSINESS":
             raise InvalidInput("partners", "only BUSINESS organisations have partners")
         if organisation.id == principal.organisation_id:
             raise Forbidden("A business's partners are assigned from above it (its service owner).")
         await repository.get_visible_organisations(session, principal, partners)
         links["partners"] = partners
-    contact_info = _contact_info(fields)
-    locations = _locations(fields, "locations") if "locations" in fields else None
-    if "service_organisations" in fields:
-        service_organisations = fields.pop("service_organisations") or []
+    contact_info = _contact_info(command.contact_info)
+    locations = _locations(command.locations, "locations") if command.given("locations") else None
+    if command.given("service_organisations"):
+        service_organisations = command.service_organisations or []
         await _check_service_organisations(session, principal, service_organisations)
         links["service_organisations"] = service_organisations
     parent = await repository.parent_of(session, organisation)
-    references = await _references(session, principal, parent, fields)
+    references = await _references(session, principal, parent, command)
     if "groups" in links:
         await get_all_visible(
             session, principal, OrganisationGroup, "organisation_group", list(links["groups"] or [])
@@ -472,9 +454,7 @@ async def update_organisation(
     for name in ("industry_sectors", "business_activities"):
         if name in references:
             links[name] = references[name]
-    for name in (*ORGANISATION_FIELDS, "inherit_from_parent"):
-        if name in fields:
-            setattr(organisation, name, fields[name])
+    apply(command, organisation, exclude=NOT_COLUMNS)
     await _set_links(session, organisation.id, links)
     if contact_info is not None:
         await repository.upsert_rows(
