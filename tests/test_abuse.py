@@ -7,12 +7,7 @@ busy cannot be cut in process; a document that may do so gets a process of its o
 """
 
 import asyncio
-import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,46 +15,21 @@ import httpx
 import orjson
 import pytest
 
-from tests.test_multiprocess_money import ROOT, gateways
+from tests.gateway_processes import Server, sqlite_server
 
 LIMIT_SECONDS = 30
-
-
-@dataclass
-class Server:
-    """A gateway process, its live secret key and its organisation."""
-
-    url: str
-    key: str
-    organisation_id: str
-
-
-def start_server(tmp: Path) -> Iterator[Server]:
-    url = f"sqlite:///{tmp / 'abuse.sqlite3'}"
-    created = subprocess.run(
-        [sys.executable, "-m", "app.cli", "bootstrap", "--json"],
-        cwd=ROOT,
-        env={**os.environ, "CRM_GATEWAY_DATABASE_URL": url},
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    )
-    keys = json.loads(created.stdout)
-    with gateways(url, 1) as (base,):
-        yield Server(base, keys["secret_api_key"], keys["organisation_id"])
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """One gateway process for the probes that cannot hang it."""
-    yield from start_server(tmp_path_factory.mktemp("abuse"))
+    yield from sqlite_server(tmp_path_factory.mktemp("abuse"))
 
 
 @pytest.fixture
 def own_server(tmp_path: Path) -> Iterator[Server]:
     """A gateway process for one probe that might keep it busy; stopped afterwards."""
-    yield from start_server(tmp_path)
+    yield from sqlite_server(tmp_path)
 
 
 async def post(

@@ -18,7 +18,7 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 
-from tests.test_abuse import Server, start_server
+from tests.gateway_processes import Server, sqlite_server
 
 ROOT = Path(__file__).resolve().parent.parent
 REST_EXAMPLES = 12
@@ -63,7 +63,7 @@ graphql_schema = schemathesis.graphql.from_file((ROOT / "schema" / "schema.graph
 @pytest.fixture(scope="module")
 def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """One gateway process on SQLite for the whole fuzz."""
-    yield from start_server(tmp_path_factory.mktemp("fuzz"))
+    yield from sqlite_server(tmp_path_factory.mktemp("fuzz"))
 
 
 def rest_problem(status: int, body: Any) -> str | None:

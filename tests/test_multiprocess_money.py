@@ -2,17 +2,9 @@
 no over-spending, and an idempotent retry sent to both processes posts one journal."""
 
 import asyncio
-import json
-import os
-import socket
-import subprocess
-import sys
-import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -21,15 +13,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from tests.conftest import POSTGRES_URL, _pg_admin_dsn
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+from tests.gateway_processes import bootstrap_json, gateways
 
 
 @pytest.fixture
@@ -45,67 +29,6 @@ async def pg_database(postgres_template: str) -> AsyncIterator[str]:
     conn = await asyncpg.connect(admin)
     await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     await conn.close()
-
-
-@contextmanager
-def gateways(database_url: str, count: int) -> Iterator[list[str]]:
-    """``count`` gateway processes (``app.cli serve``) on free ports; their base URLs."""
-    env = {
-        **os.environ,
-        "CRM_GATEWAY_DATABASE_URL": database_url,
-        "CRM_GATEWAY_JWT_SECRET": "multiprocess-test-secret-0123456789-0123456789",
-    }
-    processes: list[subprocess.Popen[bytes]] = []
-    try:
-        urls = []
-        for _ in range(count):
-            port = _free_port()
-            processes.append(
-                subprocess.Popen(
-                    [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
-                    cwd=ROOT,
-                    env=env,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                )
-            )
-            urls.append(f"http://127.0.0.1:{port}")
-        for url, process in zip(urls, processes, strict=True):
-            deadline = time.monotonic() + 60
-            while True:
-                assert process.poll() is None, f"the gateway at {url} exited"
-                try:
-                    if httpx.get(url + "/health", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                assert time.monotonic() < deadline, f"the gateway at {url} did not start"
-                time.sleep(0.2)
-        yield urls
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
-def bootstrap_key(database_url: str) -> str:
-    """Bootstrap the database through the command line; the live secret key."""
-    result = subprocess.run(
-        [sys.executable, "-m", "app.cli", "bootstrap", "--json"],
-        cwd=ROOT,
-        env={**os.environ, "CRM_GATEWAY_DATABASE_URL": database_url},
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    )
-    key: str = json.loads(result.stdout)["secret_api_key"]
-    return key
 
 
 async def journal_count(database_url: str, wallet_id: str) -> int:
@@ -135,7 +58,7 @@ async def new_wallet(client: httpx.AsyncClient, base: str, headers: dict[str, st
 
 async def test_two_processes_share_money_safely(pg_database: str) -> None:
     """One pair of processes (starting them is the slow part) for both scenarios."""
-    key = bootstrap_key(pg_database)
+    key = bootstrap_json(pg_database)["secret_api_key"]
     with gateways(pg_database, 2) as (first, second):
         async with httpx.AsyncClient(timeout=60) as client:
             await fifty_debits_never_overspend(client, pg_database, key, first, second)
