@@ -143,3 +143,19 @@ def apply(command: Command, row: object, *, exclude: Collection[str] = ()) -> No
         return
     for name, value in command.model_dump(include=given).items():
         setattr(row, name, value)
+
+
+class PostalAddress(Command):
+    """The fields of a postal address shared by contacts' addresses and organisations'
+    locations; with ``id`` a command changes that address, else it adds one."""
+
+    id: str | None = None
+    address_line_1: str | None = None
+    address_line_2: str | None = None
+    state_province_county: str | None = None
+    town_city: str | None = None
+    postal_code: str | None = None
+    country_code: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    google_place_id: str | None = None

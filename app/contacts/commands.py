@@ -9,7 +9,7 @@ from typing import Protocol, TypeVar
 
 from pydantic import field_validator
 
-from app.commands import Command, CustomField, refuse
+from app.commands import Command, CustomField, PostalAddress, refuse
 from app.contacts.enums import AddressType, ContactType, PhoneType
 
 
@@ -44,21 +44,11 @@ class ContactPhone(Command):
     is_primary: bool = False
 
 
-class ContactAddress(Command):
+class ContactAddress(PostalAddress):
     """A postal address; with ``id`` it changes that address of the contact, else adds one."""
 
-    id: str | None = None
     address_type: AddressType = AddressType.HOME
     is_primary: bool = False
-    address_line_1: str | None = None
-    address_line_2: str | None = None
-    state_province_county: str | None = None
-    town_city: str | None = None
-    postal_code: str | None = None
-    country_code: str | None = None
-    lat: float | None = None
-    lon: float | None = None
-    google_place_id: str | None = None
 
 
 class _ContactFields(Command):

@@ -10,7 +10,7 @@ import re
 
 from pydantic import field_validator
 
-from app.commands import Command, CustomField, refuse, refuse_null
+from app.commands import Command, CustomField, PostalAddress, refuse, refuse_null
 from app.organisations.enums import (
     OrganisationContactInfoType,
     OrganisationTapType,
@@ -36,23 +36,13 @@ def _cloud_name(cloud_name: str | None) -> str | None:
     return cloud_name
 
 
-class OrganisationLocation(Command):
+class OrganisationLocation(PostalAddress):
     """A location; with ``id`` it changes that location (updates only), else adds one.
 
     ``googleplaceid`` is the spec example's spelling of ``google_place_id``."""
 
-    id: str | None = None
     name: str | None = None
-    address_line_1: str | None = None
-    address_line_2: str | None = None
-    state_province_county: str | None = None
-    town_city: str | None = None
-    postal_code: str | None = None
-    country_code: str | None = None
     care_of: str | None = None
-    lat: float | None = None
-    lon: float | None = None
-    google_place_id: str | None = None
     googleplaceid: str | None = None
 
 
