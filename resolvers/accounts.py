@@ -54,76 +54,56 @@ class RewardTiersBySchemeIdLoader(RelationLoader):
 
 async def account(info: Info, id: str) -> Account:
     """One account by id or number."""
-    principal = info.context.backoffice()
-    async with info.context.db.read() as session:
-        return await repository.get_account(session, principal, id)
+    return await info.context.reads(repository.get_account, id)
 
 
 async def contact_accounts(
     info: Info, contact_id: str, request: PageRequest, filters: dict[str, Any]
 ) -> Page[Account]:
     """A page of a contact's accounts (404 if the contact is not visible)."""
-    principal = info.context.backoffice()
-    async with info.context.db.read() as session:
-        return await service.contact_accounts(session, principal, contact_id, request, filters)
+    return await info.context.reads(service.contact_accounts, contact_id, request, filters)
 
 
 async def create_account(info: Info, contact_id: str, command: CreateAccount) -> Account:
     """Add an account to a contact."""
-    principal = info.context.backoffice()
-    async with info.context.write() as session:
-        return await service.create_account(session, principal, contact_id, command)
+    return await info.context.writes(service.create_account, contact_id, command)
 
 
 async def update_account(info: Info, id: str, command: UpdateAccount) -> Account:
     """Change an account."""
-    principal = info.context.backoffice()
-    async with info.context.write() as session:
-        return await service.update_account(session, principal, id, command)
+    return await info.context.writes(service.update_account, id, command)
 
 
 async def change_life_cycle_state(info: Info, id: str, command: ChangeLifeCycleState) -> Account:
     """Activate, suspend or terminate an account."""
-    principal = info.context.backoffice()
-    async with info.context.write() as session:
-        return await service.change_life_cycle_state(session, principal, id, command)
+    return await info.context.writes(service.change_life_cycle_state, id, command)
 
 
 async def update_rewards(info: Info, id: str, command: UpdateAccountRewards) -> Account:
     """Change the reward attributes of a primary account."""
-    principal = info.context.backoffice()
-    async with info.context.write() as session:
-        return await service.update_rewards(session, principal, id, command)
+    return await info.context.writes(service.update_rewards, id, command)
 
 
 async def sign_up_to_reward_scheme(
     info: Info, id: str, command: SignUpToRewardScheme
 ) -> AccountRewardScheme:
     """Sign an account up to a reward scheme."""
-    principal = info.context.backoffice()
-    async with info.context.write() as session:
-        return await service.sign_up_to_reward_scheme(session, principal, id, command)
+    return await info.context.writes(service.sign_up_to_reward_scheme, id, command)
 
 
 async def sign_out_of_reward_scheme(info: Info, id: str, reward_scheme_id: str) -> Account:
     """Sign an account out of a reward scheme."""
-    principal = info.context.backoffice()
-    async with info.context.write() as session:
-        return await service.sign_out_of_reward_scheme(session, principal, id, reward_scheme_id)
+    return await info.context.writes(service.sign_out_of_reward_scheme, id, reward_scheme_id)
 
 
 async def add_merchants(info: Info, id: str, command: AddAccountMerchants) -> Account:
     """Add or update an account's automatic-spend merchants."""
-    principal = info.context.backoffice()
-    async with info.context.write() as session:
-        return await service.add_merchants(session, principal, id, command)
+    return await info.context.writes(service.add_merchants, id, command)
 
 
 async def remove_merchant(info: Info, id: str, merchant_id: str) -> Account:
     """Remove a merchant from an account's automatic spends."""
-    principal = info.context.backoffice()
-    async with info.context.write() as session:
-        return await service.remove_merchant(session, principal, id, merchant_id)
+    return await info.context.writes(service.remove_merchant, id, merchant_id)
 
 
 @dataclass(frozen=True)

@@ -37,34 +37,24 @@ class AddressByIdLoader(RelationLoader):
 
 async def contact(info: Info, id: str) -> Contact:
     """One contact by id or code."""
-    principal = info.context.backoffice()
-    async with info.context.db.read() as session:
-        return await repository.get_contact(session, principal, id)
+    return await info.context.reads(repository.get_contact, id)
 
 
 async def contacts(info: Info, request: PageRequest, filters: dict[str, Any]) -> Page[Contact]:
     """A page of contacts matching the filters."""
-    principal = info.context.backoffice()
-    async with info.context.db.read() as session:
-        return await repository.search_contacts(session, principal, request, **filters)
+    return await info.context.reads(repository.search_contacts, request, **filters)
 
 
 async def create_contact(info: Info, command: CreateContact) -> Contact:
     """Create a contact."""
-    principal = info.context.backoffice()
-    async with info.context.write() as session:
-        return await service.create_contact(session, principal, command)
+    return await info.context.writes(service.create_contact, command)
 
 
 async def update_contact(info: Info, id: str, command: UpdateContact) -> Contact:
     """Update a contact."""
-    principal = info.context.backoffice()
-    async with info.context.write() as session:
-        return await service.update_contact(session, principal, id, command)
+    return await info.context.writes(service.update_contact, id, command)
 
 
 async def delete_contact(info: Info, id: str) -> str:
     """Delete a contact; returns its id."""
-    principal = info.context.backoffice()
-    async with info.context.write() as session:
-        return await service.delete_contact(session, principal, id)
+    return await info.context.writes(service.delete_contact, id)

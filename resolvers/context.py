@@ -54,16 +54,30 @@ class Context:
         async with self.db.read() as session:
             yield session
 
-    async def run(
+    async def reads(
         self,
         service_fn: Callable[Concatenate["AsyncSession", Principal, P], Awaitable[T]],
         *args: P.args,
         **kwargs: P.kwargs,
     ) -> T:
-        """``service_fn(session, caller, *args, **kwargs)`` in a read session, for a Back-Office
-        caller: a resolver that only reads through a service is this one line."""
+        """``service_fn(session, caller, *args, **kwargs)`` in a read session of its own, for a
+        Back-Office caller (401 / 403 otherwise): a resolver that only reads through a service
+        is this one line."""
         principal = self.backoffice()
         async with self.read() as session:
+            return await service_fn(session, principal, *args, **kwargs)
+
+    async def writes(
+        self,
+        service_fn: Callable[Concatenate["AsyncSession", Principal, P], Awaitable[T]],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """``service_fn(session, caller, *args, **kwargs)`` in the mutation's write session
+        (:meth:`write`: committed on success, loaders cleared), for a Back-Office caller: a
+        mutation resolver that only calls a service is this one line."""
+        principal = self.backoffice()
+        async with self.write() as session:
             return await service_fn(session, principal, *args, **kwargs)
 
     @asynccontextmanager

@@ -133,32 +133,24 @@ class UsersCountByOrganisationIdLoader(BatchLoader[str, int]):
 
 async def organisation(info: Info, id: str) -> Organisation:
     """One organisation of the caller's network."""
-    principal = info.context.backoffice()
-    async with info.context.db.read() as session:
-        return await service.get_organisation(session, principal, id)
+    return await info.context.reads(service.get_organisation, id)
 
 
 async def organisation_network(
     info: Info, id: str, request: PageRequest, filters: dict[str, Any]
 ) -> Page[Organisation]:
     """A page of the direct children of an organisation, filtered."""
-    principal = info.context.backoffice()
-    async with info.context.db.read() as session:
-        return await service.network(session, principal, id, request, filters)
+    return await info.context.reads(service.network, id, request, filters)
 
 
 async def children(info: Info, organisation_id: str, request: PageRequest) -> Page[Organisation]:
     """A page of the direct children of an organisation already shown to the caller."""
-    principal = info.context.backoffice()
-    async with info.context.db.read() as session:
-        return await service.children(session, principal, organisation_id, request)
+    return await info.context.reads(service.children, organisation_id, request)
 
 
 async def contacts(info: Info, organisation_id: str, request: PageRequest) -> Page[Contact]:
     """A page of an organisation's own contacts (one query for the page, one for the total)."""
-    principal = info.context.backoffice()
-    async with info.context.db.read() as session:
-        return await search_contacts(session, principal, request, organisation_id=organisation_id)
+    return await info.context.reads(search_contacts, request, organisation_id=organisation_id)
 
 
 def parent_if_visible(info: Info, parent: Organisation | None) -> Organisation | None:
@@ -180,20 +172,14 @@ async def create_network_organisation(
     info: Info, id: str, command: CreateNetworkOrganisation
 ) -> Organisation:
     """Create an organisation below another."""
-    principal = info.context.backoffice()
-    async with info.context.write() as session:
-        return await service.create_network_organisation(session, principal, id, command)
+    return await info.context.writes(service.create_network_organisation, id, command)
 
 
 async def update_organisation(info: Info, id: str, command: UpdateOrganisation) -> Organisation:
     """Update an organisation."""
-    principal = info.context.backoffice()
-    async with info.context.write() as session:
-        return await service.update_organisation(session, principal, id, command)
+    return await info.context.writes(service.update_organisation, id, command)
 
 
 async def delete_organisation(info: Info, id: str) -> str:
     """Remove an organisation; returns its id."""
-    principal = info.context.backoffice()
-    async with info.context.write() as session:
-        return await service.delete_organisation(session, principal, id)
+    return await info.context.writes(service.delete_organisation, id)

@@ -69,9 +69,7 @@ RewardTierByIdLoader = BY_ID_LOADERS[ReferenceKind.REWARD_TIER]
 
 async def get(info: Info, kind: ReferenceKind, id: str) -> Any:
     """One row of reference data by id."""
-    principal = info.context.backoffice()
-    async with info.context.db.read() as session:
-        return await service.get(session, principal, kind, id)
+    return await info.context.reads(service.get, kind, id)
 
 
 async def search(
@@ -82,29 +80,21 @@ async def search(
     equals: dict[str, Any] | None = None,
 ) -> Page[Any]:
     """A page of reference data of one kind."""
-    principal = info.context.backoffice()
-    async with info.context.db.read() as session:
-        return await service.search(
-            session, principal, kind, request, search_value=search_value, equals=equals
-        )
+    return await info.context.reads(
+        service.search, kind, request, search_value=search_value, equals=equals
+    )
 
 
 async def create(info: Info, kind: ReferenceKind, command: CreateReference) -> Any:
     """Create a row of reference data (``command`` is the kind's create command)."""
-    principal = info.context.backoffice()
-    async with info.context.write() as session:
-        return await service.create(session, principal, kind, command)
+    return await info.context.writes(service.create, kind, command)
 
 
 async def update(info: Info, kind: ReferenceKind, id: str, command: UpdateReference) -> Any:
     """Change a row of reference data (``command`` is the kind's update command)."""
-    principal = info.context.backoffice()
-    async with info.context.write() as session:
-        return await service.update(session, principal, kind, id, command)
+    return await info.context.writes(service.update, kind, id, command)
 
 
 async def delete(info: Info, kind: ReferenceKind, id: str) -> str:
     """Delete a row of reference data; returns its id."""
-    principal = info.context.backoffice()
-    async with info.context.write() as session:
-        return await service.delete(session, principal, kind, id)
+    return await info.context.writes(service.delete, kind, id)

@@ -87,52 +87,38 @@ class CommerceBalancesByWalletIdLoader(BatchLoader[str, list[CommerceBalanceView
 
 async def wallet(info: Info, id: str) -> Wallet:
     """One wallet by id or code."""
-    principal = info.context.backoffice()
-    async with info.context.db.read() as session:
-        return await repository.get_wallet(session, principal, id)
+    return await info.context.reads(repository.get_wallet, id)
 
 
 async def wallet_commerce_balances(
     info: Info, id: str, request: PageRequest, filters: dict[str, Any]
 ) -> list[CommerceBalanceView]:
     """A page of a wallet's commerce balances."""
-    principal = info.context.backoffice()
-    async with info.context.db.read() as session:
-        return await service.commerce_balances(session, principal, id, request, **filters)
+    return await info.context.reads(service.commerce_balances, id, request, **filters)
 
 
 async def journal(info: Info, id: str) -> Journal:
     """One journal by id."""
-    principal = info.context.backoffice()
-    async with info.context.db.read() as session:
-        return await repository.get_journal(session, principal, id)
+    return await info.context.reads(repository.get_journal, id)
 
 
 async def create_wallet(info: Info, account_id: str, command: CreateWallet) -> Wallet:
     """Add a wallet to an account."""
-    principal = info.context.backoffice()
-    async with info.context.write() as session:
-        return await service.create_wallet(session, principal, account_id, command)
+    return await info.context.writes(service.create_wallet, account_id, command)
 
 
 async def update_wallet(info: Info, id: str, command: UpdateWallet) -> Wallet:
     """Change a wallet's settings."""
-    principal = info.context.backoffice()
-    async with info.context.write() as session:
-        return await service.update_wallet(session, principal, id, command)
+    return await info.context.writes(service.update_wallet, id, command)
 
 
 async def terminate_wallet(info: Info, id: str) -> Wallet:
     """Terminate a wallet."""
-    principal = info.context.backoffice()
-    async with info.context.write() as session:
-        return await service.terminate_wallet(session, principal, id)
+    return await info.context.writes(service.terminate_wallet, id)
 
 
 async def post_journal(info: Info, command: PostJournal, idempotency_key: str | None) -> Journal:
     """Credit or debit a wallet; the key comes from the argument or the Idempotency-Key header."""
-    principal = info.context.backoffice()
     if idempotency_key is None:
         idempotency_key = info.context.request_headers.get("idempotency-key")
-    async with info.context.write() as session:
-        return await service.post_journal(session, principal, command, idempotency_key)
+    return await info.context.writes(service.post_journal, command, idempotency_key)
