@@ -50,6 +50,7 @@ from app.compiled.registry import (
     Registry,
     Relation,
     holds_floats,
+    holds_numerics,
     is_json_column,
     leaf_problem,
 )
@@ -59,7 +60,7 @@ from app.errors import GatewayError
 from app.money import loads_exact
 from app.settings import Settings
 from resolvers.context import Context
-from schema.input_checks import argument_problem
+from schema.input_checks import arguments_problem
 from schema.limits import QueryLimits, query_limit_rules
 from schema.mapping import RELATION, RelationField, mapped_model
 
@@ -165,6 +166,8 @@ class RootPlan:
     selection: Selection
     # False when the answer holds floats, whose JSON text the database writes differently.
     exact: bool
+    # Whether the answer holds money, whose digits a decoder must keep.
+    holds_money: bool
 
 
 @dataclass(frozen=True)
@@ -290,8 +293,17 @@ def build_plan(
                 return None
             root_type = ROOTS[name].type_name
             selection = _selection(node.selection_set, root_type, fragments, registry)
-            exact = not holds_floats(registry, selection)
-            roots.append(RootPlan(key, name, node, query_type.fields[name], selection, exact))
+            roots.append(
+                RootPlan(
+                    key,
+                    name,
+                    node,
+                    query_type.fields[name],
+                    selection,
+                    exact=not holds_floats(registry, selection),
+                    holds_money=holds_numerics(registry, selection),
+                )
+            )
     except NotCompilable:
         return None
     return OperationPlan(tuple(operation.variable_definitions or ()), tuple(roots))
@@ -300,10 +312,12 @@ def build_plan(
 @dataclass(frozen=True)
 class CompiledAnswer:
     """The JSON text the database wrote for each root field, by response key; ``inexact``
-    names the answers whose text must be re-encoded (they hold floats)."""
+    names the answers whose text must be re-encoded (they hold floats), ``moneyless`` those
+    that hold no money (plain JSON decoding keeps every number they hold)."""
 
     texts: Mapping[str, str]
     inexact: frozenset[str] = frozenset()
+    moneyless: frozenset[str] = frozenset()
 
     def fragments(self) -> dict[str, Any]:
         """The answers to embed in a response encoded by ``orjson``: the database's text as it
@@ -315,8 +329,10 @@ class CompiledAnswer:
         }
 
     def value(self, key: str) -> Any:
-        """One root field's answer decoded, for a door that reshapes it; numbers keep their
-        digits (money), as they do in request bodies."""
+        """One root field's answer decoded, for a door that reshapes it; money keeps its
+        digits, as it does in request bodies."""
+        if key in self.moneyless:
+            return orjson.loads(self.texts[key])
         return loads_exact(self.texts[key])
 
 
@@ -370,21 +386,30 @@ class CompiledReads:
         if plan is None:
             return None
         coerced = get_variable_values(self._schema, plan.variables, dict(variables or {}))
+        if isinstance(coerced, list):
+            return None  # bad variables: the general path reports them
+        try:
+            arguments_by_root = [
+                get_argument_values(root.definition, root.node, coerced) for root in plan.roots
+            ]
+        except GraphQLError:
+            return None  # invalid arguments: the general path reports them
         # Input the general path refuses (schema/input_checks.py) is left to it to report.
-        if isinstance(coerced, list) or any(
-            argument_problem(root.definition, root.node, coerced) for root in plan.roots
+        if any(
+            arguments_problem(root.definition, arguments)
+            for root, arguments in zip(plan.roots, arguments_by_root, strict=True)
         ):
             return None
         statements = self._statements_for(context.db)
         texts: dict[str, str] = {}
-        for root in plan.roots:
-            arguments = {
+        for root, arguments in zip(plan.roots, arguments_by_root, strict=True):
+            plain = {
                 name: value.value if isinstance(value, Enum) else value
-                for name, value in get_argument_values(root.definition, root.node, coerced).items()
+                for name, value in arguments.items()
             }
             try:
                 text = await statements.run_root(
-                    context.db, principal, root.name, arguments, root.selection, values
+                    context.db, principal, root.name, plain, root.selection, values
                 )
             except GatewayError:
                 return None
@@ -392,4 +417,5 @@ class CompiledReads:
                 return None
             texts[root.key] = text
         inexact = frozenset(root.key for root in plan.roots if not root.exact)
-        return CompiledAnswer(texts, inexact)
+        moneyless = frozenset(root.key for root in plan.roots if not root.holds_money)
+        return CompiledAnswer(texts, inexact, moneyless)

@@ -70,6 +70,13 @@ def argument_problem(
         arguments = get_argument_values(definition, node, variable_values)
     except GraphQLError:  # invalid arguments: execution reports them
         return None
+    return arguments_problem(definition, arguments)
+
+
+def arguments_problem(
+    definition: GraphQLField, arguments: Mapping[str, Any]
+) -> InvalidInput | None:
+    """:func:`argument_problem` for arguments already coerced (``get_argument_values``)."""
     for name, value in arguments.items():
         type_ = definition.args[name].type
         nullable = type_.of_type if isinstance(type_, GraphQLNonNull) else type_

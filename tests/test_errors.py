@@ -240,6 +240,16 @@ async def test_bodies_over_the_limit_are_413_before_they_are_read(api: Api) -> N
     assert "content-length" not in streamed.request.headers
     assert_spec_body(streamed, 413, "CRM.EXCEPTIONS.PAYLOADTOOLARGEEXCEPTION")
     assert await contact_count(api) == 0
+    # Methods without a body of their own are held to the limit when they announce one.
+    for method in ("GET", "DELETE"):
+        sent = await api.client.request(
+            method, "/backoffice/v1/contacts", content=big, headers=headers
+        )
+        assert_spec_body(sent, 413, "CRM.EXCEPTIONS.PAYLOADTOOLARGEEXCEPTION")
+        chunked = await api.client.request(
+            method, "/backoffice/v1/contacts", content=chunks(), headers=headers
+        )
+        assert_spec_body(chunked, 413, "CRM.EXCEPTIONS.PAYLOADTOOLARGEEXCEPTION")
 
 
 async def test_the_body_limit_is_a_setting(database_url: str) -> None:

@@ -1,6 +1,6 @@
 """What a compiled read selects and how it writes values, independent of GraphQL and of SQL."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -37,7 +37,18 @@ class Field:
 
 @dataclass(frozen=True, slots=True)
 class Selection:
-    """The keys selected on an object of one type, in answer order."""
+    """The keys selected on an object of one type, in answer order.
+
+    Selections key the cache of prepared statements on every compiled read, so the hash of the
+    whole tree is computed once, when the selection is made.
+    """
 
     type_name: str
     fields: tuple[Field, ...]
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.type_name, self.fields)))
+
+    def __hash__(self) -> int:
+        return self._hash

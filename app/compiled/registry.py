@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import JSON, ColumnElement, Float, inspect
+from sqlalchemy import JSON, ColumnElement, Float, Numeric, TypeDecorator, inspect
 from sqlalchemy.ext.hybrid import hybrid_property
 
 from app.compiled.plan import Selection
@@ -94,13 +94,28 @@ def holds_floats(registry: Registry, selection: Selection) -> bool:
     The databases write some floats otherwise than the general path's encoder (``1e-05`` for
     ``0.00001``, ``100`` for ``100.0``, 15 digits on SQLite): such an answer is re-encoded.
     """
+    return _selects_type(registry, selection, Float)
+
+
+def holds_numerics(registry: Registry, selection: Selection) -> bool:
+    """Whether ``selection`` (or a selection below it) writes a decimal column (money).
+
+    An answer without one may be decoded as plain JSON: no number in it needs its digits kept.
+    """
+    return _selects_type(registry, selection, Numeric)
+
+
+def _selects_type(registry: Registry, selection: Selection, column_type: type[Any]) -> bool:
     mapped = registry.types.get(selection.type_name)
     for item in selection.fields:
         if item.selection is not None:
-            if holds_floats(registry, item.selection):
+            if _selects_type(registry, item.selection, column_type):
                 return True
         elif mapped is not None and item.name in mapped.leaves:
             attribute = getattr(mapped.model, mapped.leaves[item.name])
-            if isinstance(attribute.type, Float):
+            attribute_type = attribute.type
+            if isinstance(attribute_type, TypeDecorator):
+                attribute_type = attribute_type.impl_instance
+            if isinstance(attribute_type, column_type):
                 return True
     return False

@@ -4,7 +4,8 @@ A body over the limit is refused with 413 as soon as it is known to be too large
 ``Content-Length`` before any of it is read, or while a chunked body is counted. A POST, PUT or
 PATCH whose ``content-type`` is not JSON is refused with 415 (a request without one is read as
 JSON, as the spec's examples send it). A JSON body that is not an object is refused with 400.
-The body is then handed to the application in one piece.
+The body is then handed to the application in one piece. A request of another method whose
+headers announce no body (most GETs) goes through untouched.
 """
 
 from starlette.datastructures import Headers
@@ -25,6 +26,14 @@ def is_json_media_type(content_type: str) -> bool:
     )
 
 
+def _announces_body(scope: Scope) -> bool:
+    """Whether the request's headers announce a body (a non-zero length, or chunks)."""
+    for name, value in scope["headers"]:
+        if name == b"transfer-encoding" or (name == b"content-length" and value.strip() != b"0"):
+            return True
+    return False
+
+
 class BodyLimitsMiddleware:
     """Refuses oversized, non-JSON and non-object request bodies before the application runs."""
 
@@ -34,7 +43,10 @@ class BodyLimitsMiddleware:
         self.render_error = render_error
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or (
+            scope["method"] not in BODY_METHODS and not _announces_body(scope)
+        ):
+            # Nothing to check (a GET, a DELETE without a body): no buffering on the hot path.
             await self.app(scope, receive, send)
             return
         try:
