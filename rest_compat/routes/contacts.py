@@ -1,18 +1,19 @@
 """Contact routes: not in the spec, designed in its style (DESIGN §3)."""
 
 from rest_compat.route import RestRoute, identifier
+from schema.common import CustomField
+from schema.contacts import Contact, ContactAddress, ContactPhone
+from schema.selections import leaf_fields
 
 SECTION = "Contacts"
 PAGING = "paging { page size total }"
-CONTACT_FIELDS = """
-    id code contact_type first_name last_name company_name email_address organisation_id
-    created_on updated_on
-    phones { id phone_type number country_code is_primary }
-    addresses {
-        id address_type is_primary address_line_1 address_line_2 state_province_county
-        town_city postal_code country_code lat lon google_place_id
-    }
-    custom_fields { key value }
+# A contact as these routes show it: every column of the contact, its phones and addresses
+# (a column added to the GraphQL types is shown without being named here again).
+CONTACT_FIELDS = f"""
+    {leaf_fields(Contact)}
+    phones {{ {leaf_fields(ContactPhone)} }}
+    addresses {{ {leaf_fields(ContactAddress)} }}
+    custom_fields {{ {leaf_fields(CustomField)} }}
 """
 LIST_QUERY = {
     name: name
