@@ -34,3 +34,13 @@ def to_command(input_object: Any, command: type[C]) -> C:
     """The ``command`` for a Strawberry input: its given fields (nested inputs included), so
     that a field left out stays unset on the command; raises ``InvalidInput`` naming the field."""
     return command.parse(_given_fields(input_object))
+
+
+def filter_values(filter_input: Any | None, filter_type: type) -> dict[str, Any]:
+    """Every field of a Strawberry filter input (``filter_type``) by name, with enums as their
+    values; ``None`` for a field left out and for every field when no filter was given. Services
+    take these as their search keyword arguments."""
+    return {
+        field.name: None if filter_input is None else _plain(getattr(filter_input, field.name))
+        for field in dataclasses.fields(filter_type)
+    }

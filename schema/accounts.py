@@ -21,7 +21,7 @@ from app.pagination import DEFAULT_PAGE_SIZE
 from resolvers import accounts as resolve
 from resolvers.contacts import AddressByIdLoader, ContactByIdLoader
 from resolvers.context import Info
-from resolvers.inputs import to_command
+from resolvers.inputs import filter_values, to_command
 from resolvers.reference import (
     AccountClassificationByIdLoader,
     OrganisationByIdLoader,
@@ -431,6 +431,16 @@ class AddAccountMerchantsInput:
     )
 
 
+@strawberry.input(description="Which accounts to return: those matching every field given.")
+class AccountFilter:
+    is_primary: bool | None = strawberry.field(
+        default=None, description="Only the primary account (true), or only the others (false)."
+    )
+    life_cycle_state: AccountLifeCycleState | None = strawberry.field(
+        default=None, description="Only accounts in this state."
+    )
+
+
 @strawberry.type
 class Query:
     @strawberry.field(description="One account by id or number.")
@@ -448,22 +458,16 @@ class Query:
         contact_id: Annotated[
             strawberry.ID, strawberry.argument(description="The contact's id or code.")
         ],
-        is_primary: Annotated[
-            bool | None, strawberry.argument(description="Only the primary account (true).")
-        ] = None,
-        life_cycle_state: Annotated[
-            AccountLifeCycleState | None,
-            strawberry.argument(description="Only accounts in this state."),
+        filter_by: Annotated[
+            AccountFilter | None,
+            strawberry.argument(name="filter", description="Only accounts matching it."),
         ] = None,
         page: PageArgument = 1,
         size: SizeArgument = DEFAULT_PAGE_SIZE,
         sort: AccountSortArgument = None,
         order: OrderArgument = SortOrder.DESC,
     ) -> Page[Account]:
-        filters = {
-            "is_primary": is_primary,
-            "life_cycle_state": life_cycle_state.value if life_cycle_state else None,
-        }
+        filters = filter_values(filter_by, AccountFilter)
         result = await resolve.contact_accounts(
             info, contact_id, page_request(page, size, sort, order), filters
         )

@@ -336,6 +336,14 @@ class CompiledAnswer:
         return loads_exact(self.texts[key])
 
 
+def _plain_arguments(arguments: Mapping[str, Any]) -> dict[str, Any]:
+    """A root's coerced arguments as the compiler takes them: enums as their values, and the
+    fields of its ``filter`` input object as arguments of their own."""
+    flat = dict(arguments)
+    flat.update(flat.pop("filter", None) or {})
+    return {name: value.value if isinstance(value, Enum) else value for name, value in flat.items()}
+
+
 class CompiledReads:
     """The registry of mapped types, plans cached per (document, operation name), and their
     execution."""
@@ -403,10 +411,7 @@ class CompiledReads:
         statements = self._statements_for(context.db)
         texts: dict[str, str] = {}
         for root, arguments in zip(plan.roots, arguments_by_root, strict=True):
-            plain = {
-                name: value.value if isinstance(value, Enum) else value
-                for name, value in arguments.items()
-            }
+            plain = _plain_arguments(arguments)
             try:
                 text = await statements.run_root(
                     context.db, principal, root.name, plain, root.selection, values

@@ -13,7 +13,7 @@ from app.pagination import DEFAULT_PAGE_SIZE
 from resolvers import contacts as resolve
 from resolvers.accounts import AccountsByContactIdLoader
 from resolvers.context import Info
-from resolvers.inputs import to_command
+from resolvers.inputs import filter_values, to_command
 from schema.common import (
     CustomField,
     CustomFieldInput,
@@ -170,6 +170,23 @@ class UpdateContactInput:
     )
 
 
+@strawberry.input(description="Which contacts to return: those matching every field given.")
+class ContactFilter:
+    search_value: str | None = strawberry.field(
+        default=None, description="Free text matched against names, e-mail and code."
+    )
+    contact_type: ContactType | None = strawberry.field(
+        default=None, description="Only contacts of this type."
+    )
+    email_address: str | None = strawberry.field(
+        default=None, description="Only contacts with this e-mail address."
+    )
+    code: str | None = strawberry.field(default=None, description="Only this code.")
+    organisation_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only contacts of this organisation."
+    )
+
+
 @strawberry.type
 class Query:
     @strawberry.field(description="One contact by id or code.")
@@ -184,33 +201,16 @@ class Query:
     async def contacts(
         self,
         info: Info,
-        search_value: Annotated[
-            str | None,
-            strawberry.argument(description="Free text matched against names, e-mail and code."),
-        ] = None,
-        contact_type: Annotated[
-            ContactType | None, strawberry.argument(description="Only contacts of this type.")
-        ] = None,
-        email_address: Annotated[
-            str | None, strawberry.argument(description="Only contacts with this e-mail address.")
-        ] = None,
-        code: Annotated[str | None, strawberry.argument(description="Only this code.")] = None,
-        organisation_id: Annotated[
-            strawberry.ID | None,
-            strawberry.argument(description="Only contacts of this organisation."),
+        filter_by: Annotated[
+            ContactFilter | None,
+            strawberry.argument(name="filter", description="Only contacts matching it."),
         ] = None,
         page: PageArgument = 1,
         size: SizeArgument = DEFAULT_PAGE_SIZE,
         sort: ContactSortArgument = None,
         order: OrderArgument = SortOrder.DESC,
     ) -> Page[Contact]:
-        filters = {
-            "search_value": search_value,
-            "contact_type": contact_type.value if contact_type else None,
-            "email_address": email_address,
-            "code": code,
-            "organisation_id": organisation_id,
-        }
+        filters = filter_values(filter_by, ContactFilter)
         result = await resolve.contacts(info, page_request(page, size, sort, order), filters)
         return to_page(result)
 

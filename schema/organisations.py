@@ -21,7 +21,7 @@ from app.organisations.repository import DEFAULT_SORT, SORT_COLUMNS
 from app.pagination import DEFAULT_PAGE_SIZE
 from resolvers import organisations as resolve
 from resolvers.context import Info
-from resolvers.inputs import to_command
+from resolvers.inputs import filter_values, to_command
 from resolvers.reference import IndustryByIdLoader
 from schema.common import (
     CustomField,
@@ -595,6 +595,51 @@ class UpdateOrganisationInput:
     )
 
 
+@strawberry.input(
+    description="Which child organisations to return: those matching every field given."
+)
+class OrganisationNetworkFilter:
+    name: str | None = strawberry.field(
+        default=None, description="Only names containing this text."
+    )
+    relationship: str | None = strawberry.field(
+        default=None,
+        description="Only children of this relationship (MERCHANTS, VENUES, ...) or "
+        "type (MERCHANT, VENUE, ...); VENUES include service points.",
+    )
+    group_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only members of this group."
+    )
+    industry_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only of this industry."
+    )
+    industry_sector_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only of this industry sector."
+    )
+    business_activity_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only with this business activity."
+    )
+    tags: list[str] | None = strawberry.field(
+        default=None, description="Only with any of these tags."
+    )
+    country: str | None = strawberry.field(
+        default=None, description="Only with a location in this country."
+    )
+    town_city: str | None = strawberry.field(
+        default=None, description="Only with a location in this town."
+    )
+    status: str | None = strawberry.field(default=None, description="Only this status.")
+    tap_code: str | None = strawberry.field(
+        default=None, description="Only with a TAP of this code."
+    )
+    search_value: str | None = strawberry.field(
+        default=None, description="Free text matched against name, description and cloud name."
+    )
+    custom_fields: list[str] | None = strawberry.field(
+        default=None, description="Only with these custom fields, each `key;value`."
+    )
+
+
 @strawberry.type
 class Query:
     @strawberry.field(
@@ -619,72 +664,16 @@ class Query:
             strawberry.ID,
             strawberry.argument(description="The parent whose children are listed."),
         ],
-        name: Annotated[
-            str | None, strawberry.argument(description="Only names containing this text.")
-        ] = None,
-        relationship: Annotated[
-            str | None,
-            strawberry.argument(
-                description="Only children of this relationship (MERCHANTS, VENUES, ...) or "
-                "type (MERCHANT, VENUE, ...); VENUES include service points."
-            ),
-        ] = None,
-        group_id: Annotated[
-            strawberry.ID | None, strawberry.argument(description="Only members of this group.")
-        ] = None,
-        industry_id: Annotated[
-            strawberry.ID | None, strawberry.argument(description="Only of this industry.")
-        ] = None,
-        industry_sector_id: Annotated[
-            strawberry.ID | None, strawberry.argument(description="Only of this industry sector.")
-        ] = None,
-        business_activity_id: Annotated[
-            strawberry.ID | None,
-            strawberry.argument(description="Only with this business activity."),
-        ] = None,
-        tags: Annotated[
-            list[str] | None, strawberry.argument(description="Only with any of these tags.")
-        ] = None,
-        country: Annotated[
-            str | None, strawberry.argument(description="Only with a location in this country.")
-        ] = None,
-        town_city: Annotated[
-            str | None, strawberry.argument(description="Only with a location in this town.")
-        ] = None,
-        status: Annotated[str | None, strawberry.argument(description="Only this status.")] = None,
-        tap_code: Annotated[
-            str | None, strawberry.argument(description="Only with a TAP of this code.")
-        ] = None,
-        search_value: Annotated[
-            str | None,
-            strawberry.argument(
-                description="Free text matched against name, description and cloud name."
-            ),
-        ] = None,
-        custom_fields: Annotated[
-            list[str] | None,
-            strawberry.argument(description="Only with these custom fields, each `key;value`."),
+        filter_by: Annotated[
+            OrganisationNetworkFilter | None,
+            strawberry.argument(name="filter", description="Only children matching it."),
         ] = None,
         page: PageArgument = 1,
         size: SizeArgument = DEFAULT_PAGE_SIZE,
         sort: OrganisationSortArgument = None,
         order: OrderArgument = SortOrder.DESC,
     ) -> Page[Organisation]:
-        filters = {
-            "name": name,
-            "relationship": relationship,
-            "group_id": group_id,
-            "industry_id": industry_id,
-            "industry_sector_id": industry_sector_id,
-            "business_activity_id": business_activity_id,
-            "tags": tags,
-            "country": country,
-            "town_city": town_city,
-            "status": status,
-            "tap_code": tap_code,
-            "search_value": search_value,
-            "custom_fields": custom_fields,
-        }
+        filters = filter_values(filter_by, OrganisationNetworkFilter)
         request = page_request(page, size, sort, order)
         return to_page(await resolve.organisation_network(info, id, request, filters))
 

@@ -12,7 +12,6 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from enum import Enum
 from typing import Annotated, Any
 
 import strawberry
@@ -26,7 +25,7 @@ from app.reference.enums import ProductIdType, SignUpMethod
 from app.reference.service import ReferenceKind
 from resolvers import reference as resolve
 from resolvers.context import Info
-from resolvers.inputs import to_command
+from resolvers.inputs import filter_values, to_command
 from schema.common import (
     Identifier,
     OrderArgument,
@@ -379,25 +378,16 @@ class UpdateSpendConditionInput(UpdateReferenceInput):
 
 
 IdArgument = Annotated[strawberry.ID, strawberry.argument(description="The identifier.")]
-SearchValueArgument = Annotated[
-    str | None,
-    strawberry.argument(description="Only rows whose name contains this text (any case)."),
-]
+SEARCH_VALUE_DESCRIPTION = "Only rows whose name contains this text (any case)."
 
 
 @dataclass(frozen=True, slots=True)
 class ListFilter:
-    """An argument of a kind's list query: only rows whose column ``name`` has the given value."""
+    """A field of a kind's list filter: only rows whose column ``name`` has the given value."""
 
     name: str
     type: Any
     description: str
-
-    def parameter(self) -> inspect.Parameter:
-        """The optional argument, ``None`` (no filter) by default."""
-        argument = strawberry.argument(description=self.description)
-        annotation = Annotated[self.type | None, argument]  # type: ignore[name-defined]
-        return _parameter(self.name, annotation, None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -555,18 +545,32 @@ def _without_article(noun: str) -> str:
     return noun.removeprefix("an ").removeprefix("a ")
 
 
-def _column_value(value: Any) -> Any:
-    """A filter argument as the column stores it (an enum by its value)."""
-    return value.value if isinstance(value, Enum) else value
+def _filter_input(row: KindFields) -> type[Any]:
+    """The filter input of a kind's list query (``IndustrySectorFilter``): ``search_value`` and
+    the kind's own :class:`ListFilter` fields, each optional."""
+    fields = (ListFilter("search_value", str, SEARCH_VALUE_DESCRIPTION), *row.filters)
+    namespace: dict[str, Any] = {
+        "__annotations__": {field.name: field.type | None for field in fields},
+        **{
+            field.name: strawberry.field(default=None, description=field.description)
+            for field in fields
+        },
+    }
+    filter_class = type(f"{row.object_type.__name__}Filter", (), namespace)
+    return strawberry.input(
+        filter_class, description=f"Which {row.many} to return: those matching every field given."
+    )
 
 
-def _list_arguments(row: KindFields) -> list[inspect.Parameter]:
-    """The arguments of a kind's list query: search, its own filters, paging and sorting."""
+def _list_arguments(row: KindFields, filter_input: type[Any]) -> list[inspect.Parameter]:
+    """The arguments of a kind's list query: its filter, paging and sorting."""
     sort_columns = repository.sort_columns(service.KINDS[row.kind].model)
     sort = Annotated[str | None, sort_argument(sort_columns, repository.DEFAULT_SORT)]
+    filter_argument = strawberry.argument(
+        name="filter", description=f"Only {row.many} matching it."
+    )
     return [
-        _parameter("search_value", SearchValueArgument, None),
-        *(list_filter.parameter() for list_filter in row.filters),
+        _parameter("filter_by", Annotated[filter_input | None, filter_argument], None),
         _parameter("page", PageArgument, 1),
         _parameter("size", SizeArgument, DEFAULT_PAGE_SIZE),
         _parameter("sort", sort, None),
@@ -581,17 +585,19 @@ def _queries(row: KindFields) -> list[StrawberryField]:
     async def get_one(info: Info, id: str) -> Any:
         return await resolve.get(info, kind, id)
 
+    filter_input = _filter_input(row)
+
     async def search(
         info: Info,
-        search_value: str | None,
+        filter_by: Any | None,
         page: int,
         size: int,
         sort: str | None,
         order: SortOrder,
-        **filters: Any,
     ) -> Page[Any]:
         request = page_request(page, size, sort, order)
-        equals = {name: _column_value(value) for name, value in filters.items()}
+        equals = filter_values(filter_by, filter_input)
+        search_value = equals.pop("search_value")
         return to_page(await resolve.search(info, kind, request, search_value, equals))
 
     page_type = Page[row.object_type]  # type: ignore[name-defined]
@@ -601,7 +607,9 @@ def _queries(row: KindFields) -> list[StrawberryField]:
             description=row.describe(one, f"One {_without_article(row.a)} by id."),
         ),
         strawberry.field(
-            resolver=_resolver(search, row.list_field, page_type, *_list_arguments(row)),
+            resolver=_resolver(
+                search, row.list_field, page_type, *_list_arguments(row, filter_input)
+            ),
             description=row.describe(row.list_field, f"The {row.many} of the caller's network."),
         ),
     ]

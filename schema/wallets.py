@@ -27,7 +27,7 @@ from app.wallets.repository import (
 from resolvers import reference as resolve_reference
 from resolvers import wallets as resolve
 from resolvers.context import Info
-from resolvers.inputs import to_command
+from resolvers.inputs import filter_values, to_command
 from schema.common import (
     OrderArgument,
     Page,
@@ -485,6 +485,16 @@ class PostJournalInput:
     )
 
 
+@strawberry.input(description="Which commerce balances to return: those matching every field.")
+class CommerceBalanceFilter:
+    spend_condition_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only this spend condition."
+    )
+    currency_code: str | None = strawberry.field(
+        default=None, description="The wallet's currency (the only one accepted)."
+    )
+
+
 @strawberry.type
 class Query:
     @strawberry.field(description="One wallet by id or code.")
@@ -502,12 +512,9 @@ class Query:
         self,
         info: Info,
         id: Annotated[strawberry.ID, strawberry.argument(description="Wallet id or code.")],
-        spend_condition_id: Annotated[
-            strawberry.ID | None, strawberry.argument(description="Only this spend condition.")
-        ] = None,
-        currency_code: Annotated[
-            str | None,
-            strawberry.argument(description="The wallet's currency (the only one accepted)."),
+        filter_by: Annotated[
+            CommerceBalanceFilter | None,
+            strawberry.argument(name="filter", description="Only balances matching it."),
         ] = None,
         include_expiration: Annotated[
             bool, strawberry.argument(description="Also give the balance by expiry.")
@@ -517,11 +524,8 @@ class Query:
         sort: CommerceBalanceSortArgument = None,
         order: OrderArgument = SortOrder.ASC,
     ) -> list[CommerceBalance]:
-        filters = {
-            "spend_condition_id": spend_condition_id,
-            "currency_code": currency_code,
-            "include_expiration": include_expiration,
-        }
+        filters = filter_values(filter_by, CommerceBalanceFilter)
+        filters["include_expiration"] = include_expiration
         views = await resolve.wallet_commerce_balances(
             info, id, page_request(page, size, sort, order), filters
         )

@@ -113,7 +113,7 @@ async def test_a_100_kb_token_is_refused(server: Server) -> None:
 
 async def test_a_100_kb_string_token_is_refused(server: Server) -> None:
     response = await post_query(
-        server, '{ contacts(search_value: "' + "a" * 100_000 + '") { paging { total } } }'
+        server, '{ contacts(filter: {search_value: "' + "a" * 100_000 + '"}) { paging { total } } }'
     )
     assert_refused(response)
 

@@ -57,14 +57,15 @@ CORPUS: list[tuple[str, str, dict[str, Any]]] = [
     (
         "variables, filters, second page, descending",
         """query($size: Int!, $page: Int, $type: ContactType) {
-             contacts(size: $size, page: $page, contact_type: $type, order: DESC) {
+             contacts(size: $size, page: $page, filter: {contact_type: $type}, order: DESC) {
                paging { total size page } content { id first_name } } }""",
         {"size": 3, "page": 2, "type": "PERSON"},
     ),
     (
         "search and code filters, empty result",
-        """{ a: contacts(search_value: "person1") { content { first_name } paging { total } }
-             b: contacts(code: "nobody") { content { id } paging { total } } }""",
+        """{ a: contacts(filter: {search_value: "person1"}) {
+                 content { first_name } paging { total } }
+             b: contacts(filter: {code: "nobody"}) { content { id } paging { total } } }""",
         {},
     ),
     (
@@ -85,7 +86,8 @@ CORPUS: list[tuple[str, str, dict[str, Any]]] = [
     (
         "a contact's accounts with reference relations, filters and paging",
         """query($contact: ID!) {
-             contact_accounts(contact_id: $contact, is_primary: true, sort: "number", order: ASC) {
+             contact_accounts(contact_id: $contact, filter: {is_primary: true},
+                              sort: "number", order: ASC) {
                content { id number is_primary balance classification { id name __typename }
                          payment_terms { name days } wallet { code balance } }
                paging { page size total } } }""",

@@ -198,7 +198,7 @@ async def test_contact_search_matches_wildcards_literally(api: Api) -> None:
         rest = await api.rest("GET", "/contacts", params={"search_value": value})
         assert {item["first_name"] for item in rest.json()["content"]} == expected, value
         graph = await api.data(
-            "query($s: String) { contacts(search_value: $s) { content { first_name } } }",
+            "query($s: String) { contacts(filter: {search_value: $s}) { content { first_name } } }",
             {"s": value},
         )
         assert {item["first_name"] for item in graph["contacts"]["content"]} == expected
@@ -209,7 +209,7 @@ async def test_reference_search_matches_wildcards_literally(api: Api) -> None:
         await create(api, "industry", {"name": name})
     for value, expected in SEARCHES.items():
         graph = await api.data(
-            "query($s: String) { industries(search_value: $s) { content { name } } }",
+            "query($s: String) { industries(filter: {search_value: $s}) { content { name } } }",
             {"s": value},
         )
         assert {item["name"] for item in graph["industries"]["content"]} == expected, value
@@ -234,7 +234,7 @@ async def test_network_search_matches_wildcards_literally(
     )
     assert [item["name"] for item in by_town.json()["content"]] == ["under_score"]
     graph = await api.data(
-        "query($id: ID!, $s: String) { organisation_network(id: $id, search_value: $s) {"
+        "query($id: ID!, $s: String) { organisation_network(id: $id, filter: {search_value: $s}) {"
         " content { name } } }",
         {"id": root, "s": "%"},
     )

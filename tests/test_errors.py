@@ -25,7 +25,7 @@ INTERNAL = "CRM.EXCEPTIONS.INTERNALSERVEREXCEPTION"
 CONTACT = {"contact_type": "PERSON", "first_name": "Ann", "last_name": "Lee", "code": "C-1"}
 CREATE = "mutation($input: CreateContactInput!) { create_contact(input: $input) { id } }"
 READ = "query($id: ID!) { contact(id: $id) { id first_name } }"
-SEARCH = "query($q: String) { contacts(search_value: $q) { content { id } } }"
+SEARCH = "query($q: String) { contacts(filter: {search_value: $q}) { content { id } } }"
 
 
 def assert_spec_body(response: httpx.Response, status: int, error: str) -> dict[str, Any]:

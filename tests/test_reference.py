@@ -234,7 +234,7 @@ async def test_create_get_list_update_delete(api: Api, tenant: BootstrapResult, 
     assert fetched["data"][kind.one] == created
 
     await create(api, kind.kind, await kind.input(api, tenant, "Second"))
-    page = await list_page(api, kind.many, 'search_value: "firs"')
+    page = await list_page(api, kind.many, 'filter: {search_value: "firs"}')
     assert page["content"] == [{"id": created["id"], "name": "First"}]
     assert page["paging"] == {"page": 1, "size": 20, "total": 1}
     everything = await list_page(api, kind.many, 'sort: "name", order: ASC')
@@ -295,7 +295,7 @@ async def test_lists_page_and_sort_by_own_columns(api: Api) -> None:
     assert_refused(body, 400, ["size"])
     # The search text is matched literally, wildcards included.
     await create(api, "payment_terms", {"name": "50% now", "days": 0})
-    page = await list_page(api, "payment_terms_list", 'search_value: "%"')
+    page = await list_page(api, "payment_terms_list", 'filter: {search_value: "%"}')
     assert [row["name"] for row in page["content"]] == ["50% now"]
 
 
@@ -355,7 +355,7 @@ async def test_reward_scheme_sign_up_rules(api: Api) -> None:
         selection,
     )
     assert body["data"]["update_reward_scheme"]["sign_up_code"] == "ABCDEFG1234"
-    page = await list_page(api, "reward_schemes", "sign_up_method: SIGN_UP_CODE")
+    page = await list_page(api, "reward_schemes", "filter: {sign_up_method: SIGN_UP_CODE}")
     assert page["paging"]["total"] == 1
 
 
@@ -375,7 +375,7 @@ async def test_reward_tier_rules(api: Api) -> None:
     assert created["color"] == "#abc"
     other = await create(api, "reward_scheme", {"name": "Other club"})
     await create(api, "reward_tier", {**tier, "name": "Silver", "reward_scheme_id": other["id"]})
-    page = await list_page(api, "reward_tiers", f'reward_scheme_id: "{scheme["id"]}"')
+    page = await list_page(api, "reward_tiers", f'filter: {{reward_scheme_id: "{scheme["id"]}"}}')
     assert [row["name"] for row in page["content"]] == ["Gold"]
     body = await update_raw(api, "reward_tier", created["id"], {"reward_scheme_id": missing})
     assert_refused(body, 404, ["reward_scheme", missing])
@@ -389,7 +389,7 @@ async def test_industry_sector_needs_a_visible_industry(api: Api) -> None:
     sector = await create(api, "industry_sector", {"name": "Bar", "industry_id": industry["id"]})
     body = await update_raw(api, "industry_sector", sector["id"], {"industry_id": None})
     assert_refused(body, 400, ["industry_id"])
-    page = await list_page(api, "industry_sectors", f'industry_id: "{industry["id"]}"')
+    page = await list_page(api, "industry_sectors", f'filter: {{industry_id: "{industry["id"]}"}}')
     assert page["paging"]["total"] == 1
 
 
@@ -447,7 +447,9 @@ async def test_spend_condition_organisations_must_be_visible(
         api, "spend_condition", condition["id"], {"is_active": False}, "is_active"
     )
     assert body["data"]["update_spend_condition"] == {"is_active": False}
-    assert (await list_page(api, "spend_conditions", "is_active: true"))["paging"]["total"] == 0
+    assert (await list_page(api, "spend_conditions", "filter: {is_active: true}"))["paging"][
+        "total"
+    ] == 0
 
 
 # --- Deleting what is still used ---------------------------------------------------------------

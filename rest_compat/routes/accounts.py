@@ -127,8 +127,8 @@ ROUTES = [
         document=f"""query ($contact_id: ID!, $is_primary: Boolean,
                 $life_cycle_state: AccountLifeCycleState,
                 $page: Int = 1, $size: Int = 20, $sort: String, $order: SortOrder = DESC) {{
-            contact_accounts(contact_id: $contact_id, is_primary: $is_primary,
-                life_cycle_state: $life_cycle_state,
+            contact_accounts(contact_id: $contact_id,
+                filter: {{is_primary: $is_primary, life_cycle_state: $life_cycle_state}},
                 page: $page, size: $size, sort: $sort, order: $order) {{
                 content {{ {LIST_ITEM_FIELDS} }} {PAGING}
             }}

@@ -76,8 +76,9 @@ ROUTES = [
         document=f"""query ($search_value: String, $contact_type: ContactType,
                 $email_address: String, $code: String, $organisation_id: ID,
                 $page: Int = 1, $size: Int = 20, $sort: String, $order: SortOrder = DESC) {{
-            contacts(search_value: $search_value, contact_type: $contact_type,
-                email_address: $email_address, code: $code, organisation_id: $organisation_id,
+            contacts(filter: {{search_value: $search_value, contact_type: $contact_type,
+                    email_address: $email_address, code: $code,
+                    organisation_id: $organisation_id}},
                 page: $page, size: $size, sort: $sort, order: $order) {{
                 content {{ {CONTACT_FIELDS} }} {PAGING}
             }}

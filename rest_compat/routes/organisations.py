@@ -352,12 +352,13 @@ ROUTES = [
                 $child_organisations_count: Boolean = true, $include_groups: Boolean = false,
                 $include_total_users: Boolean = false, $include_custom_fields: Boolean = false,
                 $page: Int = 1, $size: Int = 20, $sort: String, $order: SortOrder = DESC) {{
-            organisation_network(id: $id, name: $name, relationship: $relationship,
-                group_id: $group_id, industry_id: $industry_id,
-                industry_sector_id: $industry_sector_id,
-                business_activity_id: $business_activity_id, tags: $tags, country: $country,
-                town_city: $town_city, status: $status, tap_code: $tap_code,
-                search_value: $search_value, custom_fields: $custom_fields,
+            organisation_network(id: $id, filter: {{name: $name, relationship: $relationship,
+                    group_id: $group_id, industry_id: $industry_id,
+                    industry_sector_id: $industry_sector_id,
+                    business_activity_id: $business_activity_id, tags: $tags,
+                    country: $country, town_city: $town_city, status: $status,
+                    tap_code: $tap_code, search_value: $search_value,
+                    custom_fields: $custom_fields}},
                 page: $page, size: $size, sort: $sort, order: $order) {{
                 content {{ {NETWORK_ITEM_FIELDS} }} {PAGING}
             }}

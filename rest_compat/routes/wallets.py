@@ -176,8 +176,9 @@ ROUTES = [
         document=f"""query ($id: ID!, $spend_condition_id: ID, $currency_code: String,
                 $include_expiration: Boolean = false, $page: Int = 1, $size: Int = 20,
                 $sort: String, $order: SortOrder = ASC) {{
-            wallet_commerce_balances(id: $id, spend_condition_id: $spend_condition_id,
-                currency_code: $currency_code, include_expiration: $include_expiration,
+            wallet_commerce_balances(id: $id,
+                filter: {{spend_condition_id: $spend_condition_id, currency_code: $currency_code}},
+                include_expiration: $include_expiration,
                 page: $page, size: $size, sort: $sort, order: $order) {{ {COMMERCE_FIELDS} }}
         }}""",
         query={
