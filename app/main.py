@@ -27,6 +27,7 @@ from app.auth.authenticate import Authenticator, ensure_jwt_secret
 from app.auth.throttle import SignInThrottle
 from app.db.engine import Database, create_engine
 from app.db.migrate import migrations_are_current
+from app.db.outages import outages_as_unavailable
 from app.errors import GatewayError, MethodNotAllowed, NotFound, ServiceUnavailable
 from app.graphiql import GRAPHIQL_ASSETS_PATH, graphiql_assets_app, offline_graphiql_html
 from app.http.body_limits import BodyLimitsMiddleware
@@ -178,10 +179,16 @@ class Gateway:
 
 def refusal_status(result: ExecutionResult) -> int | None:
     """400 for a document the gateway refuses to run (it does not parse or validate, or it
-    breaks a query limit: see :func:`schema.schema.is_document_refusal`); ``None`` (answer 200,
-    as GraphQL does for errors of variables, input and fields) otherwise."""
-    if result.data is None and result.errors and all(map(is_document_refusal, result.errors)):
+    breaks a query limit: see :func:`schema.schema.is_document_refusal`); 503 when the database
+    was not available (``app/db/outages.py``: the answer is not the data's, a client should
+    retry); ``None`` (answer 200, as GraphQL does for errors of variables, input and fields)
+    otherwise."""
+    if not result.errors:
+        return None
+    if result.data is None and all(map(is_document_refusal, result.errors)):
         return 400
+    if any(isinstance(error.original_error, ServiceUnavailable) for error in result.errors):
+        return 503
     return None
 
 
@@ -266,6 +273,8 @@ class GraphQLDoor(GraphQL[Context, None]):
                 if answer is not None:
                     return answer
             return await super().run(request, context, root_value)
+        except ServiceUnavailable as error:  # the database, met while checking credentials
+            return graphql_error_response(error)
         except GatewayError as error:
             # Credentials that are present but invalid are refused at the door.
             return error_response(error)
@@ -297,9 +306,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         that failed (``database`` or ``migrations``), never the driver's message."""
         assert gateway.runtime is not None
         try:
-            current = await migrations_are_current(gateway.runtime.db.engine)
+            with outages_as_unavailable:
+                current = await migrations_are_current(gateway.runtime.db.engine)
         except Exception as exc:  # the database is unreachable: not ready, whatever the cause
-            log_unexpected(exc, "the readiness check")
+            if not isinstance(exc, ServiceUnavailable):  # an outage is logged as a warning
+                log_unexpected(exc, "the readiness check")
             failed = ServiceUnavailable("Not ready: the database check failed.", ["database"])
             return error_response(failed)
         if not current:

@@ -55,7 +55,7 @@ from app.compiled.registry import (
 )
 from app.compiled.sql import PAGING_FIELDS, ROOTS, TYPENAME, CompiledStatements
 from app.db.engine import Database
-from app.errors import GatewayError
+from app.errors import GatewayError, ServiceUnavailable
 from app.money import loads_exact
 from app.settings import Settings
 from resolvers.context import Context
@@ -386,6 +386,8 @@ class CompiledReads:
                 text = await statements.run_root(
                     context.db, principal, root.name, arguments, root.selection, values
                 )
+            except ServiceUnavailable:
+                raise  # the general path would meet the same outage
             except GatewayError:
                 return None
             if text is None:

@@ -19,7 +19,7 @@ from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from app.compiled.plan import ValueFormat
-from app.errors import GatewayError, InternalServerError
+from app.errors import GatewayError, InternalServerError, ServiceUnavailable
 from app.http.request_id import log_unexpected
 from app.settings import Settings, get_settings
 from resolvers.context import Context
@@ -101,6 +101,12 @@ def masked_error(error: GraphQLError | None = None) -> GraphQLError:
         original_error=internal,
         extensions=internal.extensions,
     )
+
+
+def domain_error(error: GatewayError) -> GraphQLError:
+    """A domain error raised outside any field (the whole operation failed), as GraphQL reports
+    it: its message and ``extensions``."""
+    return GraphQLError(error.message, original_error=error, extensions=error.extensions)
 
 
 def coded_errors(errors: Iterable[GraphQLError], *, invalid_document: bool) -> list[GraphQLError]:
@@ -196,7 +202,8 @@ class GatewaySchema(strawberry.Schema):
         read (values written as the door's ``values`` say), or ``None`` when the general path
         must answer (compiled reads off, a document that does not compile, input the general
         path refuses, an error to report). An unexpected exception is logged and answered as
-        on the general path: an ``ExecutionResult`` with a masked error.
+        on the general path: an ``ExecutionResult`` with a masked error; a database outage as an
+        ``ExecutionResult`` with the :class:`~app.errors.ServiceUnavailable` error.
         """
         if self.compiled_reads is None:
             return None
@@ -207,6 +214,8 @@ class GatewaySchema(strawberry.Schema):
             return await self.compiled_reads.answer(
                 query, operation_name, variables, context, values
             )
+        except ServiceUnavailable as error:  # an outage: logged where it was met
+            return ExecutionResult(data=None, errors=[domain_error(error)])
         except Exception as error:
             log_unexpected(error, "a compiled read")
             return ExecutionResult(data=None, errors=[masked_error()])
