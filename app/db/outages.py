@@ -15,6 +15,7 @@ opens fresh connections; the gateway needs no restart.
 import logging
 import sqlite3
 from types import TracebackType
+from typing import Literal
 
 import asyncpg
 from sqlalchemy import exc as sa_exc
@@ -101,7 +102,7 @@ class OutagesAsUnavailable:
         exc_type: type[BaseException] | None,
         error: BaseException | None,
         _traceback: TracebackType | None,
-    ) -> bool:
+    ) -> Literal[False]:
         if error is None or isinstance(error, ServiceUnavailable) or not is_database_outage(error):
             return False
         logger.warning("database unavailable: %s", outage_reason(error))
