@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from app.db.engine import Database, create_engine
 from app.db.migrate import migrate
+from app.db.outages import wait_for_database
 from app.errors import GatewayError
 from app.onboarding import BootstrapResult, bootstrap, create_api_key
 from app.settings import get_settings
@@ -27,6 +28,18 @@ async def _with_database(work: Callable[[Database], Awaitable[T]]) -> T:
         return await work(db)
     finally:
         await db.dispose()
+
+
+async def _wait_for_database() -> str | None:
+    """Wait up to ``database_wait_seconds`` for the database (see :func:`wait_for_database`)."""
+    settings = get_settings()
+    engine = create_engine(settings.database_url, pool_size=1)
+    try:
+        return await wait_for_database(
+            engine, settings.database_wait_seconds, lambda line: print(line, file=sys.stderr)
+        )
+    finally:
+        await engine.dispose()
 
 
 def _print_bootstrap(result: BootstrapResult | None, as_json: bool) -> None:
@@ -53,6 +66,10 @@ def _serve(args: argparse.Namespace) -> int:
 
     from app.main import create_app
 
+    unreachable = asyncio.run(_wait_for_database())
+    if unreachable is not None:
+        print(f"error: cannot reach the database: {unreachable}; giving up", file=sys.stderr)
+        return 1
     result = asyncio.run(_with_database(bootstrap))
     if result is not None:
         _print_bootstrap(result, as_json=False)

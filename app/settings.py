@@ -19,6 +19,13 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL; postgresql:// URLs use asyncpg, sqlite:// ones aiosqlite.",
     )
     database_pool_size: int = Field(default=10, description="Connections kept per process.")
+    database_wait_seconds: float = Field(
+        default=60,
+        description=(
+            "How long `serve` waits for an unreachable database at start-up, retrying with "
+            "backoff, before it gives up (exit status 1)."
+        ),
+    )
     jwt_secret: str | None = Field(
         default=None,
         description=(

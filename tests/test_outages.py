@@ -5,18 +5,27 @@ The shared PostgreSQL server is never stopped: the gateway reaches it through a 
 the test cuts (listening socket and open connections) and restores.
 """
 
+import asyncio
+import os
+import socket
 import sqlite3
+import subprocess
+import sys
+import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy.engine import make_url
 
-from app.db.outages import is_database_outage
+from app.db.engine import create_engine
+from app.db.outages import is_database_outage, wait_for_database
 from app.main import create_app
 from app.onboarding import bootstrap
 from app.settings import Settings
+from tests.gateway_processes import ROOT
 from tests.tcp_proxy import CuttableProxy
 
 CONTACTS = "{ contacts(size: 5) { content { id } } }"
@@ -136,3 +145,60 @@ def test_what_counts_as_an_outage() -> None:
     assert not is_database_outage(sqlite3.OperationalError('near "SELEC": syntax error'))
     assert not is_database_outage(sqlite3.IntegrityError("UNIQUE constraint failed"))
     assert not is_database_outage(ValueError("a bug"))
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_waiting_for_the_database_until_it_answers(database_url: str) -> None:
+    url = make_url(database_url)
+    proxy = CuttableProxy(url.host or "127.0.0.1", url.port or 5432)
+    await proxy.start()
+    await proxy.cut()
+    engine = create_engine(url.set(port=proxy.port).render_as_string(hide_password=False))
+    said: list[str] = []
+    try:
+        waiting = asyncio.create_task(
+            wait_for_database(engine, 30, said.append, first_delay=0.1, max_delay=0.2)
+        )
+        await asyncio.sleep(0.5)
+        assert not waiting.done()
+        await proxy.restore()
+        assert await asyncio.wait_for(waiting, 10) is None
+        assert len(said) == 1
+        assert "cannot reach the database at postgresql+asyncpg://postgres" in said[0]
+        assert f":{proxy.port}/" in said[0]
+        # Gives up once the time is up, with the reason.
+        await proxy.cut()
+        reason = await wait_for_database(engine, 0.3, said.append, first_delay=0.1)
+        assert reason is not None and "ConnectionRefusedError" in reason
+    finally:
+        await engine.dispose()
+        await proxy.stop()
+
+
+def test_serve_gives_up_on_an_unreachable_database_in_one_line(tmp_path: Path) -> None:
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {
+        **os.environ,
+        "CRM_GATEWAY_DATABASE_URL": f"postgresql://postgres:s3cret@127.0.0.1:{port}/crm",
+        "CRM_GATEWAY_DATABASE_WAIT_SECONDS": "1",
+    }
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "app.cli", "serve", "--port", "1"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert time.monotonic() - started >= 1
+    lines = done.stderr.strip().splitlines()
+    assert lines[0].startswith(
+        f"cannot reach the database at postgresql+asyncpg://postgres:***@127.0.0.1:{port}/crm"
+    )
+    assert lines[-1].startswith("error: cannot reach the database: ConnectionRefusedError")
+    assert len(lines) == 2
+    assert "s3cret" not in done.stderr + done.stdout

@@ -12,13 +12,16 @@ whole pool (``connection_invalidated``), so once the database answers again the 
 opens fresh connections; the gateway needs no restart.
 """
 
+import asyncio
 import logging
 import sqlite3
+from collections.abc import Callable
 from types import TracebackType
 from typing import Literal
 
 import asyncpg
 from sqlalchemy import exc as sa_exc
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.errors import ServiceUnavailable
 
@@ -110,3 +113,44 @@ class OutagesAsUnavailable:
 
 
 outages_as_unavailable = OutagesAsUnavailable()
+
+
+async def wait_for_database(
+    engine: AsyncEngine,
+    wait_seconds: float,
+    say: Callable[[str], None],
+    *,
+    first_delay: float = 0.5,
+    max_delay: float = 5.0,
+) -> str | None:
+    """Connect to ``engine``'s database, retrying with exponential backoff (``first_delay``
+    doubling up to ``max_delay`` seconds) for up to ``wait_seconds``.
+
+    On the first failure ``say`` gets one line naming what cannot be reached (the URL without its
+    password) and why. Returns ``None`` once a connection answers, or the last failure's reason
+    when the time is up. Errors that are not outages (a wrong password, an unknown database)
+    are raised at once: waiting would not help.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait_seconds
+    delay = first_delay
+    where = engine.url.render_as_string(hide_password=True)
+    said = False
+    while True:
+        try:
+            async with engine.connect() as connection:
+                await connection.exec_driver_sql("SELECT 1")
+            return None
+        except Exception as error:
+            if not is_database_outage(error):
+                raise
+            reason = outage_reason(error)
+        await engine.dispose()
+        remaining = deadline - loop.time()
+        if remaining <= 0:
+            return reason
+        if not said:
+            say(f"cannot reach the database at {where} ({reason}); retrying for {wait_seconds:g} s")
+            said = True
+        await asyncio.sleep(min(delay, remaining))
+        delay = min(delay * 2, max_delay)
