@@ -14,6 +14,7 @@ from app.db.engine import Database, create_engine
 from app.db.migrate import migrate
 from app.db.outages import wait_for_database
 from app.errors import GatewayError
+from app.logs import configure_logging
 from app.onboarding import BootstrapResult, bootstrap, create_api_key
 from app.settings import get_settings
 
@@ -66,6 +67,8 @@ def _serve(args: argparse.Namespace) -> int:
 
     from app.main import create_app
 
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_format)
     unreachable = asyncio.run(_wait_for_database())
     if unreachable is not None:
         print(f"error: cannot reach the database: {unreachable}; giving up", file=sys.stderr)
@@ -79,7 +82,15 @@ def _serve(args: argparse.Namespace) -> int:
     # The schema, route table and modules live as long as the process: keep the garbage
     # collector from scanning them again and again (fewer, shorter pauses under load).
     gc.freeze()
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    # Uvicorn logs through the configured root logger; the access line is the gateway's own.
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_config=None,
+        log_level=settings.log_level,
+        access_log=False,
+    )
     return 0
 
 

@@ -31,7 +31,9 @@ from app.db.outages import outages_as_unavailable
 from app.errors import GatewayError, MethodNotAllowed, NotFound, ServiceUnavailable
 from app.graphiql import GRAPHIQL_ASSETS_PATH, graphiql_assets_app, offline_graphiql_html
 from app.http.body_limits import BodyLimitsMiddleware
+from app.http.observe import ObserveMiddleware, note_operation, note_principal
 from app.http.request_id import RequestIdMiddleware, log_unexpected
+from app.metrics import METRICS_CONTENT_TYPE, exposition, operation_label, pool_registry
 from app.money import loads_exact
 from app.settings import Settings, get_settings
 from resolvers.context import Context
@@ -166,6 +168,7 @@ class Gateway:
             request.headers.get("api_key") or request.headers.get("api-key"),
             request.headers.get("authorization"),
         )
+        note_principal(request.scope, principal)
         return Context(
             settings=self.settings,
             db=runtime.db,
@@ -232,6 +235,8 @@ class GraphQLDoor(GraphQL[Context, None]):
         )
         if answer is None:
             return None
+        name = operation_label(body["query"], body.get("operationName"))
+        note_operation(request.scope, "graphql", name, compiled=True)
         if isinstance(answer, ExecutionResult):
             errors = [error.formatted for error in answer.errors or ()]
             return Response(
@@ -244,6 +249,9 @@ class GraphQLDoor(GraphQL[Context, None]):
     async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         """Strawberry's execution; an operation refused before any field ran answers with the
         refusal's 4xx status (see :func:`refusal_status`) instead of 200."""
+        request, data = kwargs["request"], kwargs["request_data"]
+        name = operation_label(data.query, data.operation_name)
+        note_operation(request.scope, "graphql", name, compiled=False)
         result: ExecutionResult = await super().execute_single(*args, **kwargs)
         status = refusal_status(result)
         if status is not None:  # Strawberry passes its arguments by name
@@ -327,6 +335,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def openapi_json(_request: Request) -> Response:
         return Response(openapi(), media_type="application/json")
 
+    pool_metrics = pool_registry(lambda: gateway.runtime.db.engine if gateway.runtime else None)
+
+    async def metrics(_request: Request) -> Response:
+        """The Prometheus text exposition (see :mod:`app.metrics`)."""
+        return Response(exposition(pool_metrics), media_type=METRICS_CONTENT_TYPE)
+
     graphql = GraphQLDoor(
         gateway,
         schema,
@@ -338,6 +352,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Route("/health", EveryMethod(health, ["GET"])),
             Route("/ready", EveryMethod(ready, ["GET"])),
+            *([Route("/metrics", EveryMethod(metrics, ["GET"]))] if settings.metrics else []),
             Mount(GRAPHIQL_ASSETS_PATH, app=graphiql_assets_app()),
             Route(GRAPHQL_PATH, graphql),
             Route(f"{REST_PREFIX}/openapi.json", EveryMethod(openapi_json, ["GET"])),
@@ -346,6 +361,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         lifespan=lifespan,
         middleware=[
             Middleware(RequestIdMiddleware, render_error=render_error),
+            Middleware(ObserveMiddleware),
             Middleware(
                 BodyLimitsMiddleware,
                 max_body_bytes=settings.max_body_bytes,
