@@ -8,6 +8,7 @@ registry. The names, labels and meanings are listed in the README ("Operating th
 
 import re
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -89,11 +90,21 @@ def operation_label(query: str | None, given: str | None) -> str:
     return name
 
 
+# The labelled children by (method, route, status): looking them up by label values costs
+# more than counting, and the label sets are bounded.
+_request_children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
+
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:
     """Count one answered request and its duration."""
-    labels = (method_label(method), route, str(status))
-    HTTP_REQUESTS.labels(*labels).inc()
-    HTTP_REQUEST_DURATION.labels(*labels).observe(seconds)
+    key = (method_label(method), route, status)
+    children = _request_children.get(key)
+    if children is None:
+        labels = (key[0], route, str(status))
+        children = (HTTP_REQUESTS.labels(*labels), HTTP_REQUEST_DURATION.labels(*labels))
+        _request_children[key] = children
+    children[0].inc()
+    children[1].observe(seconds)
 
 
 def count_operation(door: str, operation: str, compiled: bool) -> None:
