@@ -36,6 +36,7 @@ from app.http.request_id import RequestIdMiddleware, log_unexpected
 from app.metrics import METRICS_CONTENT_TYPE, exposition, operation_label, pool_registry
 from app.money import loads_exact
 from app.settings import Settings, get_settings
+from app.tracing import add_request_spans, start_tracing, trace_statements
 from resolvers.context import Context
 from resolvers.loaders import Loaders
 from rest_compat.door import RestDoor, error_response
@@ -147,6 +148,7 @@ class Gateway:
     async def start(self) -> None:
         """Open the engine and load the signing secret."""
         db = Database(create_engine(self.settings.database_url, self.settings.database_pool_size))
+        trace_statements(db.engine)
         secret = await ensure_jwt_secret(db, self.settings.jwt_secret)
         throttle = SignInThrottle(
             self.settings.sign_in_max_failures, self.settings.sign_in_failure_window_seconds
@@ -294,6 +296,7 @@ class GraphQLDoor(GraphQL[Context, None]):
 def create_app(settings: Settings | None = None) -> Starlette:
     """The gateway's ASGI application."""
     settings = settings or get_settings()
+    start_tracing()
     gateway = Gateway(settings)
     schema = build_schema(settings)
     rest = RestDoor(RouteTable(ROUTES, schema._schema), schema, gateway.context_for)
@@ -370,6 +373,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         ],
         exception_handlers={HTTPException: _http_exception},
     )
+    add_request_spans(app)
     app.state.gateway = gateway
     app.state.schema = schema
     return app

@@ -58,6 +58,7 @@ from app.db.engine import Database
 from app.errors import GatewayError, ServiceUnavailable
 from app.money import loads_exact
 from app.settings import Settings
+from app.tracing import span
 from resolvers.context import Context
 from schema.input_checks import argument_problem
 from schema.limits import QueryLimits, query_limit_rules
@@ -375,6 +376,15 @@ class CompiledReads:
             argument_problem(root.definition, root.node, coerced) for root in plan.roots
         ):
             return None
+        with span("graphql.compiled", {"graphql.operation.name": operation_name or ""}):
+            return await self._run(plan, coerced, context, values)
+
+    async def _run(
+        self, plan: OperationPlan, coerced: Any, context: Context, values: ValueFormat
+    ) -> CompiledAnswer | None:
+        """Run the plan's statements with the ``coerced`` variables (graphql-core's values)."""
+        principal = context.principal
+        assert principal is not None
         statements = self._statements_for(context.db)
         texts: dict[str, str] = {}
         for root in plan.roots:

@@ -22,6 +22,7 @@ from app.compiled.plan import ValueFormat
 from app.errors import GatewayError, InternalServerError, ServiceUnavailable
 from app.http.request_id import log_unexpected
 from app.settings import Settings, get_settings
+from app.tracing import span
 from resolvers.context import Context
 from schema import accounts, contacts, organisations, reference, users, wallets
 from schema.compiled import CompiledAnswer, CompiledReads
@@ -177,15 +178,16 @@ class GatewaySchema(strawberry.Schema):
         refusal = document_size_refusal(query, self.max_query_bytes)
         if refusal is not None:
             return ExecutionResult(data=None, errors=[refusal])
-        result = await super().execute(
-            query,
-            variable_values,
-            context_value,
-            root_value,
-            operation_name,
-            allowed_operation_types,
-            operation_extensions,
-        )
+        with span("graphql.execute", {"graphql.operation.name": operation_name or ""}):
+            result = await super().execute(
+                query,
+                variable_values,
+                context_value,
+                root_value,
+                operation_name,
+                allowed_operation_types,
+                operation_extensions,
+            )
         if result.errors:  # those raised before the extensions saw them (see GatewayErrors)
             result.errors = coded_errors(result.errors, invalid_document=False)
         return result

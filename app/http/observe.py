@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.auth.principal import Principal
 from app.logs import ACCESS_LOGGER, access_logger
 from app.metrics import count_operation, observe_request
+from app.tracing import name_request_span
 
 _ROUTE = "crm_gateway.route"
 _OPERATION = "crm_gateway.operation"
@@ -75,6 +76,8 @@ class ObserveMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
+                # Before the body: the server span ends with the response.
+                name_request_span(scope["method"], route_of(scope))
             await send(message)
 
         try:
