@@ -4,9 +4,15 @@ metrics at ``/metrics``."""
 
 import io
 import logging
+import os
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import httpx
 import orjson
 import pytest
 import structlog
@@ -17,6 +23,7 @@ from app.db.engine import Database
 from app.logs import configure_logging
 from app.onboarding import BootstrapResult
 from tests.conftest import Api
+from tests.gateway_processes import ROOT, _free_port
 from tests.test_wallets import make_account, make_wallet, post
 
 CONTACT = {"contact_type": "PERSON", "first_name": "Ann", "last_name": "Secretive", "code": "C-9"}
@@ -211,3 +218,44 @@ async def test_operation_names_do_not_grow_the_metrics_without_bound(api: Api) -
         )
     text = (await api.client.get("/metrics")).text
     assert "bad name" not in text
+
+
+def test_serve_writes_json_lines_to_standard_output(tmp_path: Path) -> None:
+    """The real process: uvicorn's lines and the access lines, each one JSON object."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "CRM_GATEWAY_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
+        "CRM_GATEWAY_JWT_SECRET": "serve-logs-secret-0123456789abcdef",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/ready", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        response = httpx.get(
+            f"{base}/backoffice/v1/contacts/C-1",
+            headers={"api_key": "sk_live_wrong-key", "X-Request-ID": "rq-serve"},
+        )
+        assert response.status_code == 401
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=20)
+    json_lines = [orjson.loads(line) for line in output.splitlines() if line.startswith("{")]
+    assert any(line.get("logger") == "uvicorn.error" for line in json_lines)
+    (access,) = [line for line in json_lines if line.get("request_id") == "rq-serve"]
+    assert access["route"] == "/backoffice/v1/contacts/{id}"
+    assert (access["status"], access["credential"]) == (401, "none")
+    assert "sk_live_wrong-key" not in output
