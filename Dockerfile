@@ -7,12 +7,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /src
 # README.m[d]: copied when present (pyproject.toml names it as the long description).
-COPY pyproject.toml README.m[d] ./
+COPY pyproject.toml constraints.txt README.m[d] ./
 COPY app ./app
 COPY schema ./schema
 COPY resolvers ./resolvers
 COPY rest_compat ./rest_compat
-RUN pip install --no-cache-dir . \
+# constraints.txt: the exact versions the test suite passed with.
+RUN pip install --no-cache-dir -c constraints.txt . \
     && rm -rf /src
 
 # Runs unprivileged; ./var (the SQLite default, when no database URL is given) is its own.

@@ -12,7 +12,9 @@ from typing import Any, TypeVar
 
 from app.db.engine import Database, create_engine
 from app.db.migrate import migrate
+from app.db.outages import wait_for_database
 from app.errors import GatewayError
+from app.logs import configure_logging
 from app.onboarding import BootstrapResult, bootstrap, create_api_key
 from app.settings import get_settings
 
@@ -27,6 +29,18 @@ async def _with_database(work: Callable[[Database], Awaitable[T]]) -> T:
         return await work(db)
     finally:
         await db.dispose()
+
+
+async def _wait_for_database() -> str | None:
+    """Wait up to ``database_wait_seconds`` for the database (see :func:`wait_for_database`)."""
+    settings = get_settings()
+    engine = create_engine(settings.database_url, pool_size=1)
+    try:
+        return await wait_for_database(
+            engine, settings.database_wait_seconds, lambda line: print(line, file=sys.stderr)
+        )
+    finally:
+        await engine.dispose()
 
 
 def _print_bootstrap(result: BootstrapResult | None, as_json: bool) -> None:
@@ -53,6 +67,12 @@ def _serve(args: argparse.Namespace) -> int:
 
     from app.main import create_app
 
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    unreachable = asyncio.run(_wait_for_database())
+    if unreachable is not None:
+        print(f"error: cannot reach the database: {unreachable}; giving up", file=sys.stderr)
+        return 1
     result = asyncio.run(_with_database(bootstrap))
     if result is not None:
         _print_bootstrap(result, as_json=False)
@@ -62,7 +82,15 @@ def _serve(args: argparse.Namespace) -> int:
     # The schema, route table and modules live as long as the process: keep the garbage
     # collector from scanning them again and again (fewer, shorter pauses under load).
     gc.freeze()
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    # Uvicorn logs through the configured root logger; the access line is the gateway's own.
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_config=None,
+        log_level=settings.log_level,
+        access_log=False,
+    )
     return 0
 
 

@@ -27,12 +27,16 @@ from app.auth.authenticate import Authenticator, ensure_jwt_secret
 from app.auth.throttle import SignInThrottle
 from app.db.engine import Database, create_engine
 from app.db.migrate import migrations_are_current
+from app.db.outages import outages_as_unavailable
 from app.errors import GatewayError, MethodNotAllowed, NotFound, ServiceUnavailable
 from app.graphiql import GRAPHIQL_ASSETS_PATH, graphiql_assets_app, offline_graphiql_html
 from app.http.body_limits import BodyLimitsMiddleware
+from app.http.observe import ObserveMiddleware, note_operation, note_principal
 from app.http.request_id import RequestIdMiddleware, log_unexpected
+from app.metrics import METRICS_CONTENT_TYPE, exposition, operation_label, pool_registry
 from app.money import loads_exact
 from app.settings import Settings, get_settings
+from app.tracing import add_request_spans, start_tracing, trace_statements
 from resolvers.context import Context
 from resolvers.loaders import Loaders
 from rest_compat.door import RestDoor, error_response
@@ -144,6 +148,7 @@ class Gateway:
     async def start(self) -> None:
         """Open the engine and load the signing secret."""
         db = Database(create_engine(self.settings.database_url, self.settings.database_pool_size))
+        trace_statements(db.engine)
         secret = await ensure_jwt_secret(db, self.settings.jwt_secret)
         throttle = SignInThrottle(
             self.settings.sign_in_max_failures, self.settings.sign_in_failure_window_seconds
@@ -165,6 +170,7 @@ class Gateway:
             request.headers.get("api_key") or request.headers.get("api-key"),
             request.headers.get("authorization"),
         )
+        note_principal(request.scope, principal)
         return Context(
             settings=self.settings,
             db=runtime.db,
@@ -178,10 +184,16 @@ class Gateway:
 
 def refusal_status(result: ExecutionResult) -> int | None:
     """400 for a document the gateway refuses to run (it does not parse or validate, or it
-    breaks a query limit: see :func:`schema.schema.is_document_refusal`); ``None`` (answer 200,
-    as GraphQL does for errors of variables, input and fields) otherwise."""
-    if result.data is None and result.errors and all(map(is_document_refusal, result.errors)):
+    breaks a query limit: see :func:`schema.schema.is_document_refusal`); 503 when the database
+    was not available (``app/db/outages.py``: the answer is not the data's, a client should
+    retry); ``None`` (answer 200, as GraphQL does for errors of variables, input and fields)
+    otherwise."""
+    if not result.errors:
+        return None
+    if result.data is None and all(map(is_document_refusal, result.errors)):
         return 400
+    if any(isinstance(error.original_error, ServiceUnavailable) for error in result.errors):
+        return 503
     return None
 
 
@@ -225,6 +237,8 @@ class GraphQLDoor(GraphQL[Context, None]):
         )
         if answer is None:
             return None
+        name = operation_label(body["query"], body.get("operationName"))
+        note_operation(request.scope, "graphql", name, compiled=True)
         if isinstance(answer, ExecutionResult):
             errors = [error.formatted for error in answer.errors or ()]
             return Response(
@@ -237,6 +251,9 @@ class GraphQLDoor(GraphQL[Context, None]):
     async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         """Strawberry's execution; an operation refused before any field ran answers with the
         refusal's 4xx status (see :func:`refusal_status`) instead of 200."""
+        request, data = kwargs["request"], kwargs["request_data"]
+        name = operation_label(data.query, data.operation_name)
+        note_operation(request.scope, "graphql", name, compiled=False)
         result: ExecutionResult = await super().execute_single(*args, **kwargs)
         status = refusal_status(result)
         if status is not None:  # Strawberry passes its arguments by name
@@ -266,6 +283,8 @@ class GraphQLDoor(GraphQL[Context, None]):
                 if answer is not None:
                     return answer
             return await super().run(request, context, root_value)
+        except ServiceUnavailable as error:  # the database, met while checking credentials
+            return graphql_error_response(error)
         except GatewayError as error:
             # Credentials that are present but invalid are refused at the door.
             return error_response(error)
@@ -277,6 +296,7 @@ class GraphQLDoor(GraphQL[Context, None]):
 def create_app(settings: Settings | None = None) -> Starlette:
     """The gateway's ASGI application."""
     settings = settings or get_settings()
+    start_tracing()
     gateway = Gateway(settings)
     schema = build_schema(settings)
     rest = RestDoor(RouteTable(ROUTES, schema._schema), schema, gateway.context_for)
@@ -297,9 +317,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         that failed (``database`` or ``migrations``), never the driver's message."""
         assert gateway.runtime is not None
         try:
-            current = await migrations_are_current(gateway.runtime.db.engine)
+            with outages_as_unavailable:
+                current = await migrations_are_current(gateway.runtime.db.engine)
         except Exception as exc:  # the database is unreachable: not ready, whatever the cause
-            log_unexpected(exc, "the readiness check")
+            if not isinstance(exc, ServiceUnavailable):  # an outage is logged as a warning
+                log_unexpected(exc, "the readiness check")
             failed = ServiceUnavailable("Not ready: the database check failed.", ["database"])
             return error_response(failed)
         if not current:
@@ -316,6 +338,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def openapi_json(_request: Request) -> Response:
         return Response(openapi(), media_type="application/json")
 
+    pool_metrics = pool_registry(lambda: gateway.runtime.db.engine if gateway.runtime else None)
+
+    async def metrics(_request: Request) -> Response:
+        """The Prometheus text exposition (see :mod:`app.metrics`)."""
+        return Response(exposition(pool_metrics), media_type=METRICS_CONTENT_TYPE)
+
     graphql = GraphQLDoor(
         gateway,
         schema,
@@ -327,6 +355,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Route("/health", EveryMethod(health, ["GET"])),
             Route("/ready", EveryMethod(ready, ["GET"])),
+            *([Route("/metrics", EveryMethod(metrics, ["GET"]))] if settings.metrics else []),
             Mount(GRAPHIQL_ASSETS_PATH, app=graphiql_assets_app()),
             Route(GRAPHQL_PATH, graphql),
             Route(f"{REST_PREFIX}/openapi.json", EveryMethod(openapi_json, ["GET"])),
@@ -335,6 +364,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         lifespan=lifespan,
         middleware=[
             Middleware(RequestIdMiddleware, render_error=render_error),
+            Middleware(ObserveMiddleware),
             Middleware(
                 BodyLimitsMiddleware,
                 max_body_bytes=settings.max_body_bytes,
@@ -343,6 +373,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         ],
         exception_handlers={HTTPException: _http_exception},
     )
+    add_request_spans(app)
     app.state.gateway = gateway
     app.state.schema = schema
     return app

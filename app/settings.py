@@ -19,6 +19,13 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL; postgresql:// URLs use asyncpg, sqlite:// ones aiosqlite.",
     )
     database_pool_size: int = Field(default=10, description="Connections kept per process.")
+    database_wait_seconds: float = Field(
+        default=60,
+        description=(
+            "How long `serve` waits for an unreachable database at start-up, retrying with "
+            "backoff, before it gives up (exit status 1)."
+        ),
+    )
     jwt_secret: str | None = Field(
         default=None,
         description=(
@@ -67,6 +74,14 @@ class Settings(BaseSettings):
         description="Largest request body accepted, in bytes; a larger one is refused with 413.",
     )
     graphiql: bool = Field(default=True, description="Serve GraphiQL at GET /graphql.")
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        default="info", description="Lowest level of the log lines written (`serve`)."
+    )
+    log_format: Literal["json", "console"] = Field(
+        default="json",
+        description="`json`: one JSON object a line; `console`: readable lines for development.",
+    )
+    metrics: bool = Field(default=True, description="Serve Prometheus metrics at GET /metrics.")
     compiled_reads: bool = Field(
         default=True,
         description="Answer plain reads with one SQL statement that builds the JSON.",

@@ -17,6 +17,7 @@ from app.errors import (
     NotFound,
     error_body,
 )
+from app.http.observe import note_operation, note_route
 from app.money import loads_exact
 from resolvers.context import Context
 from rest_compat.coercion import coerce
@@ -128,6 +129,8 @@ class RestDoor:
             if allowed:
                 return error_response(MethodNotAllowed(sorted(allowed)))
             return error_response(NotFound("route", f"{request.method} {path}"))
+        template = API_PREFIX + compiled.route.path
+        note_route(request.scope, template)
         try:
             context = await self._context_factory(request)
             variables = await _variables(compiled, request, path_params)
@@ -136,6 +139,7 @@ class RestDoor:
         document = compiled.route.document
         root = compiled.root_field
         answer = await self._schema.compiled_answer(document, None, variables, context, REST_VALUES)
+        note_operation(request.scope, "rest", template, isinstance(answer, CompiledAnswer))
         if isinstance(answer, CompiledAnswer):
             if compiled.route.shape is None and root not in answer.inexact:
                 # The database wrote the documented JSON: no decode/encode round trip.

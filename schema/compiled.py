@@ -56,9 +56,10 @@ from app.compiled.registry import (
 )
 from app.compiled.sql import PAGING_FIELDS, ROOTS, TYPENAME, CompiledStatements
 from app.db.engine import Database
-from app.errors import GatewayError
+from app.errors import GatewayError, ServiceUnavailable
 from app.money import loads_exact
 from app.settings import Settings
+from app.tracing import span
 from resolvers.context import Context
 from schema.input_checks import arguments_problem
 from schema.limits import QueryLimits, query_limit_rules
@@ -408,6 +409,15 @@ class CompiledReads:
             for root, arguments in zip(plan.roots, arguments_by_root, strict=True)
         ):
             return None
+        with span("graphql.compiled", {"graphql.operation.name": operation_name or ""}):
+            return await self._run(plan, coerced, context, values)
+
+    async def _run(
+        self, plan: OperationPlan, coerced: Any, context: Context, values: ValueFormat
+    ) -> CompiledAnswer | None:
+        """Run the plan's statements with the ``coerced`` variables (graphql-core's values)."""
+        principal = context.principal
+        assert principal is not None
         statements = self._statements_for(context.db)
         texts: dict[str, str] = {}
         for root, arguments in zip(plan.roots, arguments_by_root, strict=True):
@@ -416,6 +426,8 @@ class CompiledReads:
                 text = await statements.run_root(
                     context.db, principal, root.name, plain, root.selection, values
                 )
+            except ServiceUnavailable:
+                raise  # the general path would meet the same outage
             except GatewayError:
                 return None
             if text is None:

@@ -19,9 +19,10 @@ from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from app.compiled.plan import ValueFormat
-from app.errors import GatewayError, InternalServerError
+from app.errors import GatewayError, InternalServerError, ServiceUnavailable
 from app.http.request_id import log_unexpected
 from app.settings import Settings, get_settings
+from app.tracing import span
 from resolvers.context import Context
 from schema import accounts, contacts, organisations, reference, users, wallets
 from schema.compiled import CompiledAnswer, CompiledReads
@@ -103,6 +104,12 @@ def masked_error(error: GraphQLError | None = None) -> GraphQLError:
     )
 
 
+def domain_error(error: GatewayError) -> GraphQLError:
+    """A domain error raised outside any field (the whole operation failed), as GraphQL reports
+    it: its message and ``extensions``."""
+    return GraphQLError(error.message, original_error=error, extensions=error.extensions)
+
+
 def coded_errors(errors: Iterable[GraphQLError], *, invalid_document: bool) -> list[GraphQLError]:
     """``errors``, each with an ``extensions.code``: unexpected ones masked (see
     :func:`masked_error`), and those graphql-core reports about the request coded
@@ -171,15 +178,16 @@ class GatewaySchema(strawberry.Schema):
         refusal = document_size_refusal(query, self.max_query_bytes)
         if refusal is not None:
             return ExecutionResult(data=None, errors=[refusal])
-        result = await super().execute(
-            query,
-            variable_values,
-            context_value,
-            root_value,
-            operation_name,
-            allowed_operation_types,
-            operation_extensions,
-        )
+        with span("graphql.execute", {"graphql.operation.name": operation_name or ""}):
+            result = await super().execute(
+                query,
+                variable_values,
+                context_value,
+                root_value,
+                operation_name,
+                allowed_operation_types,
+                operation_extensions,
+            )
         if result.errors:  # those raised before the extensions saw them (see GatewayErrors)
             result.errors = coded_errors(result.errors, invalid_document=False)
         return result
@@ -196,7 +204,8 @@ class GatewaySchema(strawberry.Schema):
         read (values written as the door's ``values`` say), or ``None`` when the general path
         must answer (compiled reads off, a document that does not compile, input the general
         path refuses, an error to report). An unexpected exception is logged and answered as
-        on the general path: an ``ExecutionResult`` with a masked error.
+        on the general path: an ``ExecutionResult`` with a masked error; a database outage as an
+        ``ExecutionResult`` with the :class:`~app.errors.ServiceUnavailable` error.
         """
         if self.compiled_reads is None:
             return None
@@ -207,6 +216,8 @@ class GatewaySchema(strawberry.Schema):
             return await self.compiled_reads.answer(
                 query, operation_name, variables, context, values
             )
+        except ServiceUnavailable as error:  # an outage: logged where it was met
+            return ExecutionResult(data=None, errors=[domain_error(error)])
         except Exception as error:
             log_unexpected(error, "a compiled read")
             return ExecutionResult(data=None, errors=[masked_error()])

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from app.db import models
+from app.errors import GatewayError
+from app.metrics import journal_posted, journal_refused
 from app.pagination import DEFAULT_PAGE_SIZE
 from app.reference.enums import ProductIdType
 from app.wallets.commands import CreateWallet, PostJournal, UpdateWallet
@@ -588,5 +590,11 @@ class Mutation:
             ),
         ] = None,
     ) -> Journal:
-        command = to_command(input, PostJournal)
-        return shown_as(Journal, await resolve.post_journal(info, command, idempotency_key))
+        try:
+            command = to_command(input, PostJournal)
+            journal = await resolve.post_journal(info, command, idempotency_key)
+        except GatewayError as error:
+            journal_refused(error)
+            raise
+        journal_posted(str(command.type))
+        return shown_as(Journal, journal)

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from app.db.outages import outages_as_unavailable
 from app.db.text_limits import has_unstorable_character, storable
 
 WRITE_OPTION = "crm_write"
@@ -105,7 +106,11 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
 
 class Database:
-    """The engine of one process and the sessions it hands out."""
+    """The engine of one process and the sessions it hands out.
+
+    A database outage met in a session or connection it hands out (while connecting or inside
+    the block) is raised as :class:`~app.errors.ServiceUnavailable` (``app/db/outages.py``).
+    """
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
@@ -123,20 +128,23 @@ class Database:
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
         """A short session for reads; it is closed (and rolled back) on exit."""
-        async with self._read_sessions() as session:
-            yield session
+        with outages_as_unavailable:
+            async with self._read_sessions() as session:
+                yield session
 
     @asynccontextmanager
     async def read_connection(self) -> AsyncIterator[AsyncConnection]:
         """A connection for one prepared read statement, without an ORM session around it."""
-        async with self._read_engine.connect() as connection:
-            yield connection
+        with outages_as_unavailable:
+            async with self._read_engine.connect() as connection:
+                yield connection
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
         """A session whose transaction commits on a clean exit and rolls back on an error."""
-        async with self._write_sessions() as session, session.begin():
-            yield session
+        with outages_as_unavailable:
+            async with self._write_sessions() as session, session.begin():
+                yield session
 
     async def dispose(self) -> None:
         """Close every pooled connection."""
