@@ -410,12 +410,16 @@ class CompiledReads:
         ):
             return None
         with span("graphql.compiled", {"graphql.operation.name": operation_name or ""}):
-            return await self._run(plan, coerced, context, values)
+            return await self._run(plan, arguments_by_root, context, values)
 
     async def _run(
-        self, plan: OperationPlan, coerced: Any, context: Context, values: ValueFormat
+        self,
+        plan: OperationPlan,
+        arguments_by_root: list[dict[str, Any]],
+        context: Context,
+        values: ValueFormat,
     ) -> CompiledAnswer | None:
-        """Run the plan's statements with the ``coerced`` variables (graphql-core's values)."""
+        """Run the plan's statements with each root's coerced arguments (graphql-core's)."""
         principal = context.principal
         assert principal is not None
         statements = self._statements_for(context.db)
