@@ -47,9 +47,9 @@ def _print_bootstrap(result: BootstrapResult | None, as_json: bool) -> None:
         print(json.dumps({"created": True, **dataclasses.asdict(result)}))
         return
     print(f"Created service owner {result.service_owner_id} (the operator of this installation).")
-    print(f"  public API key (live): {result.service_owner_public_api_key}")
+    print(f"  service owner public key: {result.service_owner_public_api_key}")
     print("    (registers businesses: POST /backoffice/v1/organisations/register)")
-    print(f"  secret API key (live): {result.service_owner_secret_api_key}")
+    print(f"  service owner secret key: {result.service_owner_secret_api_key}")
     print(f"Created business {result.organisation_name!r} ({result.organisation_id}) below it.")
     print("Keep these now; they are not shown again:")
     print(f"  secret API key (live): {result.secret_api_key}")

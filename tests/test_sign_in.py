@@ -221,7 +221,12 @@ async def member_claims(tenant: BootstrapResult, db: Database) -> dict[str, Any]
         user_id = (
             await session.execute(select(User.id).where(User.email == tenant.owner_email))
         ).scalar_one()
-    return {"sub": user_id, "org": tenant.organisation_id, "exp": utcnow() + timedelta(hours=1)}
+    return {
+        "sub": user_id,
+        "org": tenant.organisation_id,
+        "role": "OWNER",
+        "exp": utcnow() + timedelta(hours=1),
+    }
 
 
 async def assert_refused_at_both_doors(api: Api, bearer: str) -> None:
@@ -247,7 +252,7 @@ async def test_a_complete_token_is_accepted(
     assert response.status_code == 200, response.text
 
 
-@pytest.mark.parametrize("missing", ["exp", "sub", "org"])
+@pytest.mark.parametrize("missing", ["exp", "sub", "org", "role"])
 async def test_a_token_without_a_required_claim_is_401(
     api: Api, db: Database, tenant: BootstrapResult, missing: str
 ) -> None:
@@ -263,6 +268,10 @@ async def test_expired_and_malformed_tokens_are_401(
     await assert_refused_at_both_doors(api, token(**{**claims, "exp": utcnow() - timedelta(1)}))
     await assert_refused_at_both_doors(api, token(**{**claims, "org": ["a", "b"]}))
     await assert_refused_at_both_doors(api, token(**{**claims, "sub": 7}))
+    # A role the membership does not have, and an organisation signed in to that the user is
+    # not a member of.
+    await assert_refused_at_both_doors(api, token(**{**claims, "role": "ADMIN"}))
+    await assert_refused_at_both_doors(api, token(**{**claims, "home": tenant.service_owner_id}))
     await assert_refused_at_both_doors(
         api, jwt.encode(claims, "another-secret-of-enough-length-0123456789", algorithm="HS256")
     )
