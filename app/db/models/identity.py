@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base, UtcDateTime, created_on_column, id_column
@@ -13,10 +13,12 @@ class User(Base):
     e-mail address, and a password."""
 
     __tablename__ = "users"
+    # Unique by an index (migration 0005 adds it without rebuilding the table on SQLite).
+    __table_args__ = (Index("ix_users_username", "username", unique=True),)
 
     id: Mapped[str] = id_column()
     email: Mapped[str] = mapped_column(String(320), nullable=False, unique=True)
-    username: Mapped[str] = mapped_column(String(320), nullable=False, unique=True)
+    username: Mapped[str] = mapped_column(String(320), nullable=False)
     password_hash: Mapped[str] = mapped_column(String(300), nullable=False)
     first_name: Mapped[str | None] = mapped_column(String(100))
     last_name: Mapped[str | None] = mapped_column(String(100))

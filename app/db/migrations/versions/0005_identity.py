@@ -90,17 +90,22 @@ def _place_root_businesses_below_a_service_owner() -> None:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("username", sa.String(length=320), nullable=True))
+    # Plain ALTER TABLE statements only: SQLite would rebuild the tables for a batch change, and a
+    # rebuild of "users" fails there while memberships point at it (foreign keys are on). So the
+    # column comes NOT NULL with an empty default, is backfilled, and is made unique by an index;
+    # PostgreSQL then drops the default (SQLite keeps it: every insert gives a username).
+    op.add_column(
+        "users", sa.Column("username", sa.String(length=320), nullable=False, server_default="")
+    )
     op.execute(_users.update().values(username=_users.c.email))
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.alter_column("username", existing_type=sa.String(length=320), nullable=False)
-        batch_op.create_unique_constraint(batch_op.f("uq_users_username"), ["username"])
+    op.create_index("ix_users_username", "users", ["username"], unique=True)
+    if op.get_bind().dialect.name != "sqlite":
+        op.alter_column("users", "username", server_default=None)
 
-    with op.batch_alter_table("api_keys", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("last_used_on", app.db.base.UtcDateTime(timezone=True), nullable=True)
-        )
+    op.add_column(
+        "api_keys",
+        sa.Column("last_used_on", app.db.base.UtcDateTime(timezone=True), nullable=True),
+    )
 
     op.create_table(
         "refresh_tokens",
@@ -176,8 +181,6 @@ def downgrade() -> None:
     # database at 0004 works with it (it is one more root organisation).
     op.drop_table("user_invitations")
     op.drop_table("refresh_tokens")
-    with op.batch_alter_table("api_keys", schema=None) as batch_op:
-        batch_op.drop_column("last_used_on")
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.drop_constraint("uq_users_username", type_="unique")
-        batch_op.drop_column("username")
+    op.drop_column("api_keys", "last_used_on")
+    op.drop_index("ix_users_username", table_name="users")
+    op.drop_column("users", "username")
