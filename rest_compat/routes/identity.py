@@ -67,7 +67,7 @@ ROUTES = [
         path="/organisations/{id}/api_keys",
         section=SECTION,
         summary="Create an API key for an organisation",
-        document=f"""mutation ($id: ID!, $body: CreateApiKeyInput) {{
+        document=f"""mutation ($id: ID!, $body: CreateApiKeyInput!) {{
             create_api_key(organisation_id: $id, input: $body) {{ key {API_KEY_FIELDS} }}
         }}""",
         body="body",
