@@ -63,9 +63,12 @@ async def accept_user_invitation(
 ) -> "tuple[User, UserInvitation, TokenPair]":
     """Accept an invitation (no credentials needed: the token is one) and sign the user in to
     the organisation joined."""
-    async with info.context.write() as session:
-        user, invitation = await invitations.accept_invitation(session, command)
-        pair = await info.context.authenticator.issue_pair(
+    context = info.context
+    async with context.write() as session:
+        user, invitation = await invitations.accept_invitation(
+            session, command, context.authenticator.throttle, context.client_address
+        )
+        pair = await context.authenticator.issue_pair(
             session, user.id, invitation.organisation_id, invitation.role
         )
     return user, invitation, pair

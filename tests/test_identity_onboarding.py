@@ -209,3 +209,24 @@ async def test_invitations_through_graphql_and_their_refusals(
         "POST", "/users/invitations/accept", {"token": expired, "password": "late-password"}
     )
     assert (response.status_code, response.json()["parameters"]) == (400, ["token"])
+
+
+async def test_guessing_an_existing_users_password_through_an_invitation_is_limited(
+    api: Api, tenant: BootstrapResult
+) -> None:
+    merchant = await api.rest(
+        "POST",
+        f"/organisations/{tenant.organisation_id}/network",
+        {"org_type": "MERCHANT", "name": "Shop"},
+    )
+    token = await invite(api, merchant.json()["id"], tenant.owner_email)
+    client = api.as_key("")
+    guess = {"token": token, "password": "guess"}
+    for _attempt in range(10):  # the gateway fixture's sign_in_max_failures
+        response = await client.rest("POST", "/users/invitations/accept", guess)
+        assert response.status_code == 401
+    response = await client.rest(
+        "POST", "/users/invitations/accept", {**guess, "password": tenant.owner_password}
+    )
+    assert response.status_code == 429
+    assert response.json()["error"] == "CRM.EXCEPTIONS.TOOMANYREQUESTSEXCEPTION"

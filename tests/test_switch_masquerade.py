@@ -204,3 +204,25 @@ async def test_a_masquerade_token_stops_working_with_the_signed_in_membership(
         )
     response = await client.rest("GET", "/contacts", headers=bearer(token))
     assert response.status_code == 401
+
+
+async def test_an_organisation_masqueraded_into_can_still_be_removed(
+    api: Api, tenant: BootstrapResult
+) -> None:
+    net = await build_network(api, tenant)
+    client = api.as_key("")
+    shop_c = await create_child(api, net.business, "MERCHANT", "Shop C")
+    pair = (
+        await client.rest(
+            "POST", f"/organisations/{shop_c}/masquerade", headers=bearer(net.ann_token)
+        )
+    ).json()
+    removed = await api.rest("DELETE", f"/organisations/{shop_c}")
+    assert removed.status_code == 200, removed.text
+    assert (
+        await client.rest("GET", "/contacts", headers=bearer(pair["access_token"]))
+    ).status_code == 401
+    refreshed = await client.rest(
+        "POST", "/users/refresh", {"refresh_token": pair["refresh_token"]}
+    )
+    assert refreshed.status_code == 401

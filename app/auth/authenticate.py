@@ -139,6 +139,11 @@ class Authenticator:
             )
         return replace(user, is_test=key_principal.is_test)
 
+    @property
+    def throttle(self) -> SignInThrottle:
+        """The limit of failed password checks (sign-ins, invitations accepted by a user)."""
+        return self._throttle
+
     def forget_key(self, key_hash: str) -> None:
         """Drop a key from this process's cache (after its revocation)."""
         self._known_keys.pop(key_hash, None)

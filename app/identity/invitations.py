@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Principal, require_live_mode
 from app.auth.secrets import new_token, token_digest, verify_password
+from app.auth.throttle import SignInThrottle
 from app.db.base import utcnow
 from app.db.models import Membership, User, UserInvitation
 from app.errors import Conflict, InvalidInput, Unauthenticated
@@ -84,7 +85,10 @@ async def _membership_of_email(session: AsyncSession, email: str, organisation_i
 
 
 async def accept_invitation(
-    session: AsyncSession, command: AcceptUserInvitation
+    session: AsyncSession,
+    command: AcceptUserInvitation,
+    throttle: SignInThrottle,
+    client_address: str | None = None,
 ) -> tuple[User, UserInvitation]:
     """Make the invitee a member of the invitation's organisation with its role, once.
 
@@ -94,6 +98,9 @@ async def accept_invitation(
     otherwise) and nothing new is created; else a user is created with ``password`` (at least
     :data:`MIN_PASSWORD_LENGTH` characters) and ``username`` (the e-mail address by default;
     409 when taken). A user who is a member already is a 409.
+
+    An existing user's password is checked as a sign-in is: failures count in ``throttle``
+    against the e-mail address and ``client_address`` (429 once too many).
     """
     now = utcnow()
     invitation = (
@@ -114,10 +121,13 @@ async def accept_invitation(
         raise InvalidInput("email", "the invitation names no e-mail address: give one")
     user = (await session.execute(select(User).where(User.email == email))).scalar_one_or_none()
     if user is not None:
+        throttle.check(email, client_address)
         if not await verify_password(command.password, user.password_hash):
+            throttle.record_failure(email, client_address)
             raise Unauthenticated(
                 "A user with this e-mail address exists: give that user's password to accept."
             )
+        throttle.record_success(email)
         if await _membership_of_email(session, email, invitation.organisation_id):
             raise Conflict("This user is a member of the organisation already.", ["email"])
     else:
