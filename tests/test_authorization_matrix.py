@@ -12,8 +12,10 @@ The network (built directly in the database):
 Callers that may see the target answer 2xx; those above the target's view (child, sibling,
 another tenant, a test-mode key on live data) answer 404 (or a list without the object); a
 test-mode key that would change the organisations network (shared by both modes) answers 403
-``["test_mode"]``; a public key answers 403 outside ``/organisations/register``; no, bad,
-forged or expired credentials answer 401. Every refused call is checked to have changed no row
+``["test_mode"]``; a public key answers 403 outside ``/organisations/register`` (and the
+routes whose body is the credential: sign-in, refresh, accepting an invitation); switch and
+masquerade answer 200 to the signed-in user only and 403 to every key; no, bad, forged or
+expired credentials answer 401. Every refused call is checked to have changed no row
 of any table.
 """
 
