@@ -15,7 +15,13 @@ from app.db.migrate import migrate
 from app.db.outages import wait_for_database
 from app.errors import GatewayError
 from app.logs import configure_logging
-from app.onboarding import BootstrapResult, bootstrap, create_api_key
+from app.onboarding import (
+    DEFAULT_BUSINESS_NAME,
+    DEFAULT_OWNER_EMAIL,
+    BootstrapResult,
+    bootstrap,
+    create_api_key,
+)
 from app.settings import get_settings
 
 T = TypeVar("T")
@@ -54,7 +60,11 @@ def _print_bootstrap(result: BootstrapResult | None, as_json: bool) -> None:
     if as_json:
         print(json.dumps({"created": True, **dataclasses.asdict(result)}))
         return
-    print(f"Created organisation {result.organisation_name!r} ({result.organisation_id}).")
+    print(f"Created service owner {result.service_owner_id} (the operator of this installation).")
+    print(f"  service owner public key: {result.service_owner_public_api_key}")
+    print("    (registers businesses: POST /backoffice/v1/organisations/register)")
+    print(f"  service owner secret key: {result.service_owner_secret_api_key}")
+    print(f"Created business {result.organisation_name!r} ({result.organisation_id}) below it.")
     print("Keep these now; they are not shown again:")
     print(f"  secret API key (live): {result.secret_api_key}")
     print(f"  secret API key (test): {result.test_secret_api_key}")
@@ -73,7 +83,7 @@ def _serve(args: argparse.Namespace) -> int:
     if unreachable is not None:
         print(f"error: cannot reach the database: {unreachable}; giving up", file=sys.stderr)
         return 1
-    result = asyncio.run(_with_database(bootstrap))
+    result = asyncio.run(_with_database(_bootstrap_work(args)))
     if result is not None:
         _print_bootstrap(result, as_json=False)
     print(f"GraphQL and GraphiQL: http://{args.host}:{args.port}/graphql")
@@ -103,9 +113,33 @@ def _migrate(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _bootstrap_work(
+    args: argparse.Namespace,
+) -> Callable[[Database], Awaitable[BootstrapResult | None]]:
+    """The bootstrap of an empty database with the business name and owner e-mail given."""
+
+    async def work(db: Database) -> BootstrapResult | None:
+        return await bootstrap(db, name=args.name, owner_email=args.owner_email)
+
+    return work
+
+
 def _bootstrap(args: argparse.Namespace) -> int:
-    _print_bootstrap(asyncio.run(_with_database(bootstrap)), args.json)
+    _print_bootstrap(asyncio.run(_with_database(_bootstrap_work(args))), args.json)
     return 0
+
+
+def _add_bootstrap_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--name",
+        default=DEFAULT_BUSINESS_NAME,
+        help="the first business's name (on an empty database)",
+    )
+    parser.add_argument(
+        "--owner-email",
+        default=DEFAULT_OWNER_EMAIL,
+        help="the e-mail address (and username) of the first business's owner",
+    )
 
 
 def _create_api_key(args: argparse.Namespace) -> int:
@@ -146,12 +180,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="migrate, bootstrap if empty, and serve")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    _add_bootstrap_options(serve)
     serve.set_defaults(run=_serve)
 
     commands.add_parser("migrate", help="apply the migrations").set_defaults(run=_migrate)
 
     boot = commands.add_parser("bootstrap", help="create the first organisation if there is none")
     boot.add_argument("--json", action="store_true", help="print one JSON object")
+    _add_bootstrap_options(boot)
     boot.set_defaults(run=_bootstrap)
 
     key = commands.add_parser("create-api-key", help="create an API key for an organisation")

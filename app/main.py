@@ -153,7 +153,13 @@ class Gateway:
         throttle = SignInThrottle(
             self.settings.sign_in_max_failures, self.settings.sign_in_failure_window_seconds
         )
-        authenticator = Authenticator(db, secret, self.settings.jwt_ttl_seconds, throttle)
+        authenticator = Authenticator(
+            db,
+            secret,
+            self.settings.jwt_ttl_seconds,
+            throttle,
+            refresh_ttl_seconds=self.settings.refresh_token_ttl_seconds,
+        )
         self.runtime = Runtime(db, authenticator)
 
     async def stop(self) -> None:

@@ -33,6 +33,10 @@ class Settings(BaseSettings):
         ),
     )
     jwt_ttl_seconds: int = Field(default=3600, description="Lifetime of a user access token.")
+    refresh_token_ttl_seconds: int = Field(
+        default=14 * 24 * 3600,
+        description="Lifetime of a refresh token (each is exchanged once for a new pair).",
+    )
     sign_in_max_failures: int = Field(
         default=10,
         description=(

@@ -161,8 +161,9 @@ def parent_if_visible(info: Info, parent: Organisation | None) -> Organisation |
     return parent
 
 
-async def register_organisation(info: Info, command: RegisterOrganisation) -> Organisation:
-    """Register a business below the organisation of the caller's key (public keys may)."""
+async def register_organisation(info: Info, command: RegisterOrganisation) -> service.Registration:
+    """Register a business below the organisation of the caller's key (public keys may), with
+    its owner's invitation token when the owner gave no password."""
     principal = info.context.any_key()
     async with info.context.write() as session:
         return await service.register_organisation(session, principal, command)

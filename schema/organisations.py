@@ -684,18 +684,33 @@ TEST_MODE_REFUSED = (
 )
 
 
+@strawberry.type(description="A registered business.")
+class Registration:
+    id: strawberry.ID = strawberry.field(description="The business's identifier.")
+    owner_invitation_token: str | None = strawberry.field(
+        description="When the owner gave no password (owner.identity.identity_value): the token "
+        "with which the owner accepts the invitation (POST /users/invitations/accept), shown "
+        "only now. Null when the owner was created with a password."
+    )
+
+
 @strawberry.type
 class Mutation:
     @strawberry.mutation(
-        description="Register a business with its owner (a new user; a taken e-mail is a 409) "
-        "below the organisation of the api key (public keys may)." + TEST_MODE_REFUSED
+        description="Register a business with its owner below the organisation of the api key "
+        "(public keys may). With owner.identity.identity_value the owner is a new user with that "
+        "password (a taken e-mail is a 409); without it the owner is invited (role OWNER) and "
+        "the invitation token is returned once." + TEST_MODE_REFUSED
     )
     async def register_organisation(
         self, info: Info, input: RegisterOrganisationInput
-    ) -> Identifier:
+    ) -> Registration:
         command = to_command(input, RegisterOrganisation)
-        organisation = await resolve.register_organisation(info, command)
-        return Identifier(id=strawberry.ID(organisation.id))
+        registration = await resolve.register_organisation(info, command)
+        return Registration(
+            id=strawberry.ID(registration.organisation.id),
+            owner_invitation_token=registration.owner_invitation_token,
+        )
 
     @strawberry.mutation(
         description="Create an organisation directly below another one." + TEST_MODE_REFUSED

@@ -12,8 +12,10 @@ The network (built directly in the database):
 Callers that may see the target answer 2xx; those above the target's view (child, sibling,
 another tenant, a test-mode key on live data) answer 404 (or a list without the object); a
 test-mode key that would change the organisations network (shared by both modes) answers 403
-``["test_mode"]``; a public key answers 403 outside ``/organisations/register``; no, bad,
-forged or expired credentials answer 401. Every refused call is checked to have changed no row
+``["test_mode"]``; a public key answers 403 outside ``/organisations/register`` (and the
+routes whose body is the credential: sign-in, refresh, accepting an invitation); switch and
+masquerade answer 200 to the signed-in user only and 403 to every key; no, bad, forged or
+expired credentials answer 401. Every refused call is checked to have changed no row
 of any table.
 """
 
@@ -55,6 +57,8 @@ LIST = "list"  # a list: every caller gets 200, only those who may see the objec
 SIGN_IN = "sign_in"  # POST /users/authenticate: no credentials needed
 REGISTER = "register"  # POST /organisations/register below the target: public keys may
 NETWORK_WRITES = (ORG_WRITE, REGISTER)
+# Switch and masquerade: for a signed-in user only; every API key is refused (403).
+USER_ONLY = "user_only"
 
 
 def expected_status(kind: str, caller: str) -> int:
@@ -65,6 +69,8 @@ def expected_status(kind: str, caller: str) -> int:
         return 200
     if caller == "no_key":
         return 401
+    if kind == USER_ONLY:
+        return 200 if caller == "own_user" else 403
     if caller == "public":
         return 200 if kind == REGISTER else 403
     if caller == "test_key" and kind == ORG_READ:
@@ -232,7 +238,7 @@ async def build_world(
     claims = {"sub": user_id, "org": target_id, "iat": now, "exp": now + timedelta(hours=1)}
     headers = {name: {"api_key": key} for name, key in keys.items()}
     headers["own_user"] = {
-        "authorization": f"Bearer {authenticator.issue_token(user_id, target_id)}"
+        "authorization": f"Bearer {authenticator.issue_token(user_id, target_id, 'OWNER')}"
     }
     forged = jwt.encode(claims, "another-secret-0123456789-0123456789", algorithm="HS256")
     headers["forged_token"] = {"authorization": f"Bearer {forged}"}
@@ -295,6 +301,25 @@ async def fresh_wallet(world: World) -> Ids:
 
 async def fresh_organisation(world: World) -> Ids:
     return world.ids | {"organisation": await world.organisation()}
+
+
+async def fresh_refresh_token(world: World) -> Ids:
+    credentials = {"username": world.owner_email, "password": world.owner_password}
+    response = await world.client.post("/backoffice/v1/users/authenticate", json=credentials)
+    assert response.status_code == 200, response.text
+    return world.ids | {"refresh_token": response.json()["refresh_token"]}
+
+
+async def fresh_invitation(world: World) -> Ids:
+    body = {"email": f"{world.unique('invitee')}@example.com", "role": "ADMIN"}
+    return world.ids | {
+        "invitation": (await world.rest("POST", "/users/invitations", body))["token"]
+    }
+
+
+async def fresh_api_key(world: World) -> Ids:
+    created = await world.rest("POST", f"/organisations/{world.target_id}/api_keys", {})
+    return world.ids | {"api_key": created["id"]}
 
 
 @dataclass(frozen=True)
@@ -421,6 +446,37 @@ REST_CASES: dict[tuple[str, str], RestCase] = {
     ),
     ("GET", "/organisations/{id}/network"): RestCase(ORG_READ, lambda w, ids: {"id": w.target_id}),
     ("GET", "/organisations/{id}"): RestCase(ORG_READ, lambda w, ids: {"id": w.target_id}),
+    ("POST", "/users/refresh"): RestCase(
+        SIGN_IN,
+        body=lambda w, ids: {"refresh_token": ids["refresh_token"]},
+        arrange=fresh_refresh_token,
+    ),
+    ("POST", "/users/invitations"): RestCase(
+        ORG_WRITE,
+        body=lambda w, ids: {
+            "organisation_id": w.target_id,
+            "email": f"{w.unique('invitee')}@example.com",
+            "role": "ADMIN",
+        },
+    ),
+    ("POST", "/users/invitations/accept"): RestCase(
+        SIGN_IN,
+        body=lambda w, ids: {"token": ids["invitation"], "password": "a-long-password"},
+        arrange=fresh_invitation,
+    ),
+    ("POST", "/organisations/{id}/switch"): RestCase(USER_ONLY, lambda w, ids: {"id": w.target_id}),
+    ("POST", "/organisations/{id}/masquerade"): RestCase(
+        USER_ONLY, lambda w, ids: {"id": w.child_id}
+    ),
+    ("GET", "/organisations/{id}/api_keys"): RestCase(ORG_READ, lambda w, ids: {"id": w.target_id}),
+    ("POST", "/organisations/{id}/api_keys"): RestCase(
+        ORG_WRITE, lambda w, ids: {"id": w.target_id}, lambda w, ids: {"mode": "TEST"}
+    ),
+    ("DELETE", "/organisations/{id}/api_keys/{key_id}"): RestCase(
+        ORG_WRITE,
+        lambda w, ids: {"id": w.target_id, "key_id": ids["api_key"]},
+        arrange=fresh_api_key,
+    ),
 }
 
 
@@ -720,6 +776,52 @@ GRAPHQL_CASES: dict[str, GraphQLCase] = {
         "mutation($id: ID!) { delete_organisation(id: $id) { id } }",
         by_id("organisation"),
         arrange=fresh_organisation,
+    ),
+    "refresh_access_token": GraphQLCase(
+        SIGN_IN,
+        "mutation($t: String!) { refresh_access_token(input: {refresh_token: $t}) "
+        "{ access_token } }",
+        lambda w, ids: {"t": ids["refresh_token"]},
+        arrange=fresh_refresh_token,
+    ),
+    "create_user_invitation": GraphQLCase(
+        ORG_WRITE,
+        "mutation($id: ID!, $e: String!) { create_user_invitation(input: "
+        '{organisation_id: $id, email: $e, role: "ADMIN"}) { token } }',
+        lambda w, ids: {"id": w.target_id, "e": f"{w.unique('invitee')}@example.com"},
+    ),
+    "accept_user_invitation": GraphQLCase(
+        SIGN_IN,
+        "mutation($t: String!) { accept_user_invitation(input: "
+        '{token: $t, password: "a-long-password"}) { user_id } }',
+        lambda w, ids: {"t": ids["invitation"]},
+        arrange=fresh_invitation,
+    ),
+    "switch_organisation": GraphQLCase(
+        USER_ONLY,
+        "mutation($id: ID!) { switch_organisation(id: $id) { access_token } }",
+        target_org,
+    ),
+    "masquerade_organisation": GraphQLCase(
+        USER_ONLY,
+        "mutation($id: ID!) { masquerade_organisation(id: $id) { access_token } }",
+        lambda w, ids: {"id": w.child_id},
+    ),
+    "api_keys": GraphQLCase(
+        ORG_READ,
+        "query($id: ID!) { api_keys(organisation_id: $id) { content { id } } }",
+        target_org,
+    ),
+    "create_api_key": GraphQLCase(
+        ORG_WRITE,
+        "mutation($id: ID!) { create_api_key(organisation_id: $id, input: {mode: TEST}) { id } }",
+        target_org,
+    ),
+    "revoke_api_key": GraphQLCase(
+        ORG_WRITE,
+        "mutation($id: ID!, $key: ID!) { revoke_api_key(organisation_id: $id, id: $key) { id } }",
+        lambda w, ids: {"id": w.target_id, "key": ids["api_key"]},
+        arrange=fresh_api_key,
     ),
 }
 

@@ -1,5 +1,6 @@
 """The crm-gateway command line, run as a user would run it."""
 
+import copy
 import json
 import os
 import socket
@@ -9,6 +10,8 @@ import time
 from pathlib import Path
 
 import httpx
+
+from rest_compat.routes.organisations import REGISTER_EXAMPLE
 
 
 def run_cli(*args: str, database: Path) -> subprocess.CompletedProcess[str]:
@@ -25,11 +28,25 @@ def run_cli(*args: str, database: Path) -> subprocess.CompletedProcess[str]:
 
 def test_bootstrap_creates_once_and_prints_keys(tmp_path: Path) -> None:
     database = tmp_path / "cli.sqlite3"
-    first = run_cli("bootstrap", "--json", database=database)
+    first = run_cli(
+        "bootstrap",
+        "--json",
+        "--name",
+        "Burger Bar",
+        "--owner-email",
+        "Ann@Example.com",
+        database=database,
+    )
     assert first.returncode == 0, first.stderr
     created = json.loads(first.stdout)
     assert created["created"] is True
+    assert created["organisation_name"] == "Burger Bar"
+    assert created["owner_email"] == "ann@example.com"
+    assert created["service_owner_public_api_key"].startswith("pk_live_")
+    assert created["service_owner_id"] != created["organisation_id"]
     for field in (
+        "service_owner_id",
+        "service_owner_public_api_key",
         "organisation_id",
         "secret_api_key",
         "test_secret_api_key",
@@ -61,6 +78,12 @@ def test_create_api_key_for_unknown_organisation_fails_clearly(tmp_path: Path) -
     assert "not found" in result.stderr.lower()
 
 
+def test_bootstrap_refuses_a_malformed_owner_email(tmp_path: Path) -> None:
+    result = run_cli("bootstrap", "--owner-email", "nobody", database=tmp_path / "b.sqlite3")
+    assert result.returncode == 2
+    assert "owner_email" in result.stderr
+
+
 def test_migrate_is_repeatable(tmp_path: Path) -> None:
     database = tmp_path / "m.sqlite3"
     assert run_cli("migrate", database=database).returncode == 0
@@ -86,13 +109,16 @@ def test_serve_bootstraps_prints_a_key_that_works(tmp_path: Path) -> None:
     )
     try:
         assert server.stdout is not None
-        key = None
+        key = service_owner_key = None
         deadline = time.monotonic() + 30
         while key is None and time.monotonic() < deadline:
             line = server.stdout.readline()
+            if "service owner public key:" in line:
+                service_owner_key = line.split(":", 1)[1].strip()
             if "secret API key (live):" in line:
                 key = line.split(":", 1)[1].strip()
         assert key, "serve printed no key"
+        assert service_owner_key and service_owner_key.startswith("pk_live_")
         base = f"http://127.0.0.1:{port}"
         while time.monotonic() < deadline:
             try:
@@ -108,6 +134,40 @@ def test_serve_bootstraps_prints_a_key_that_works(tmp_path: Path) -> None:
         assert created.status_code == 200, created.text
         fetched = httpx.get(f"{base}/backoffice/v1/contacts/ACME", headers={"api_key": key})
         assert fetched.json()["company_name"] == "ACME"
+        register_a_business_and_work_as_its_owner(base, service_owner_key)
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def register_a_business_and_work_as_its_owner(base: str, service_owner_key: str) -> None:
+    """The spec's register example (ids dropped) with the printed service-owner key; the owner
+    accepts the invitation, signs in as CRM.COM clients do and creates a contact."""
+    example = copy.deepcopy(REGISTER_EXAMPLE)
+    del example["organisation_id"]
+    registered = httpx.post(
+        f"{base}/backoffice/v1/organisations/register",
+        json=example,
+        headers={"api_key": service_owner_key},
+    )
+    assert registered.status_code == 200, registered.text
+    token = registered.json()["owner_invitation_token"]
+    accepted = httpx.post(
+        f"{base}/backoffice/v1/users/invitations/accept",
+        json={"token": token, "email": "john.doe@example.com", "password": "burgers-and-fries"},
+    )
+    assert accepted.status_code == 200, accepted.text
+    signed_in = httpx.post(
+        f"{base}/backoffice/v1/users/authenticate",
+        json={"username": "john.doe@example.com", "password": "burgers-and-fries"},
+    )
+    assert signed_in.status_code == 200, signed_in.text
+    bearer = {"authorization": f"Bearer {signed_in.json()['access_token']}"}
+    created = httpx.post(
+        f"{base}/backoffice/v1/contacts",
+        json={"contact_type": "PERSON", "first_name": "Jo", "last_name": "Diner", "code": "JO"},
+        headers=bearer,
+    )
+    assert created.status_code == 200, created.text
+    mine = httpx.get(f"{base}/backoffice/v1/contacts", headers=bearer).json()
+    assert [contact["code"] for contact in mine["content"]] == ["JO"]

@@ -180,6 +180,31 @@ async def test_failures_are_limited_per_email_at_both_doors(
     assert (await sign_in(late, "other@example.com", "bad")).status_code == 401
 
 
+async def test_failures_count_against_the_user_whichever_login_names_it(
+    throttled: tuple[Any, BootstrapResult],
+) -> None:
+    app, tenant = throttled
+    async with app.state.gateway.runtime.db.write() as session:
+        await session.execute(
+            update(User).where(User.email == tenant.owner_email).values(username="the_owner")
+        )
+    for attempt in range(MAX_FAILURES):
+        login = tenant.owner_email if attempt % 2 else "the_owner"
+        response = await client_at(app, f"10.0.2.{attempt}").rest(
+            "POST", "/users/authenticate", {"username": login, "password": "bad"}
+        )
+        assert response.status_code == 401
+    late = client_at(app, "10.0.3.1")
+    assert_too_many(await sign_in(late, tenant.owner_email, tenant.owner_password))
+    assert_too_many(
+        await late.rest(
+            "POST",
+            "/users/authenticate",
+            {"username": "the_owner", "password": tenant.owner_password},
+        )
+    )
+
+
 async def test_failures_are_limited_per_client_address(
     throttled: tuple[Any, BootstrapResult],
 ) -> None:
@@ -221,7 +246,12 @@ async def member_claims(tenant: BootstrapResult, db: Database) -> dict[str, Any]
         user_id = (
             await session.execute(select(User.id).where(User.email == tenant.owner_email))
         ).scalar_one()
-    return {"sub": user_id, "org": tenant.organisation_id, "exp": utcnow() + timedelta(hours=1)}
+    return {
+        "sub": user_id,
+        "org": tenant.organisation_id,
+        "role": "OWNER",
+        "exp": utcnow() + timedelta(hours=1),
+    }
 
 
 async def assert_refused_at_both_doors(api: Api, bearer: str) -> None:
@@ -247,7 +277,7 @@ async def test_a_complete_token_is_accepted(
     assert response.status_code == 200, response.text
 
 
-@pytest.mark.parametrize("missing", ["exp", "sub", "org"])
+@pytest.mark.parametrize("missing", ["exp", "sub", "org", "role"])
 async def test_a_token_without_a_required_claim_is_401(
     api: Api, db: Database, tenant: BootstrapResult, missing: str
 ) -> None:
@@ -263,6 +293,10 @@ async def test_expired_and_malformed_tokens_are_401(
     await assert_refused_at_both_doors(api, token(**{**claims, "exp": utcnow() - timedelta(1)}))
     await assert_refused_at_both_doors(api, token(**{**claims, "org": ["a", "b"]}))
     await assert_refused_at_both_doors(api, token(**{**claims, "sub": 7}))
+    # A role the membership does not have, and an organisation signed in to that the user is
+    # not a member of.
+    await assert_refused_at_both_doors(api, token(**{**claims, "role": "ADMIN"}))
+    await assert_refused_at_both_doors(api, token(**{**claims, "home": tenant.service_owner_id}))
     await assert_refused_at_both_doors(
         api, jwt.encode(claims, "another-secret-of-enough-length-0123456789", algorithm="HS256")
     )

@@ -20,6 +20,12 @@ class Principal:
 
     ``organisation_path`` is the ``/root/.../own/`` path of the organisation; the caller may see
     exactly the organisations whose path starts with it.
+
+    For a signed-in user (``user_id`` set), ``role`` is the role code of the user's membership
+    the token was issued for (``OWNER``, ``ADMIN``, ``READ_ONLY`` or a custom role's), and
+    ``home_organisation_id`` the organisation the user signed in or switched to: the same as
+    ``organisation_id``, except after a masquerade into an organisation below it. Both are
+    ``None`` for API keys.
     """
 
     kind: CredentialKind
@@ -27,6 +33,8 @@ class Principal:
     organisation_path: str
     is_test: bool
     user_id: str | None = None
+    role: str | None = None
+    home_organisation_id: str | None = None
 
     @property
     def may_use_backoffice(self) -> bool:

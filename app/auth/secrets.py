@@ -34,6 +34,17 @@ def api_key_digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+def token_digest(token: str) -> str:
+    """The stored form of a long random token (refresh tokens, invitation tokens): its SHA-256,
+    as for API keys."""
+    return api_key_digest(token)
+
+
+def new_token(prefix: str) -> str:
+    """A fresh random token (256 bits) whose ``prefix`` tells what it is (``rt_``, ``inv_``)."""
+    return prefix + secrets.token_urlsafe(32)
+
+
 def _hash(password: str) -> str:
     return _HASHER.hash(password)
 

@@ -29,6 +29,8 @@ from app.db.models import (
     OrganisationContactInfo,
     OrganisationLocation,
     OrganisationTap,
+    RefreshToken,
+    UserInvitation,
 )
 from app.db.models.organisations import (
     organisation_business_activities,
@@ -72,6 +74,8 @@ OWN_ROWS: tuple[Any, ...] = (
     Membership,
     ApiKey,
     IdempotencyRecord,
+    UserInvitation,
+    RefreshToken,
 )
 
 
@@ -352,6 +356,10 @@ async def delete_organisation_rows(session: AsyncSession, organisation: Organisa
         await session.execute(delete(model).where(model.organisation_id == organisation.id))
     for table, _column in LINKS:
         await session.execute(delete(table).where(table.c.organisation_id == organisation.id))
+    # A refresh token of a masquerade acts below the organisation it was signed in to.
+    await session.execute(
+        delete(RefreshToken).where(RefreshToken.home_organisation_id == organisation.id)
+    )
     # Other organisations may name this one as a service organisation or a partner.
     for table, column in (SERVICE_ORGANISATIONS, PARTNERS):
         await session.execute(delete(table).where(table.c[column] == organisation.id))

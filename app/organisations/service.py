@@ -2,6 +2,7 @@
 what it points at, and when it may be removed."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,7 +21,8 @@ from app.db.models import (
     OrganisationTap,
 )
 from app.errors import Conflict, Forbidden, InvalidInput
-from app.onboarding import add_owner
+from app.identity.invitations import new_invitation
+from app.onboarding import OWNER_ROLE, add_owner
 from app.organisations import commands, repository
 from app.organisations.commands import (
     CreateNetworkOrganisation,
@@ -189,30 +191,50 @@ def _contact_info(
     return entries
 
 
-def _owner_credentials(owner: OrganisationOwner) -> dict[str, Any]:
-    """The owner's e-mail, password and names; the e-mail comes from ``identity`` (provider
-    EMAIL) or else from an ``EMAIL`` entry of ``contact_info``.
+def _owner_email(owner: OrganisationOwner, *, required: bool) -> tuple[str | None, str]:
+    """The owner's e-mail address and the field it came from: ``identity.identity_challenge``
+    (provider EMAIL; 400 when it is not an e-mail address) or else the first ``EMAIL`` entry of
+    ``contact_info``.
 
-    Without an ``identity_value`` the owner gets a random password nobody knows, so it cannot
-    sign in until it is given one.
+    With ``required`` (the owner is created now) a missing or malformed address is a 400; else
+    (the owner is invited) a contact entry that is not an e-mail address is left out and the
+    invitee gives one on acceptance.
     """
     identity = owner.identity
-    email = identity.identity_challenge if identity is not None else None
-    field = "owner.identity.identity_challenge"
-    if not email:
-        for index, entry in enumerate(owner.contact_info or ()):
-            if entry.type == "EMAIL" and entry.value:
-                email, field = entry.value, f"owner.contact_info[{index}].value"
-                break
-    if not email:
+    challenge_field = "owner.identity.identity_challenge"
+    if identity is not None and identity.identity_challenge:
+        return _checked_email(identity.identity_challenge, challenge_field), challenge_field
+    for index, entry in enumerate(owner.contact_info or ()):
+        if entry.type == "EMAIL" and entry.value:
+            field = f"owner.contact_info[{index}].value"
+            if required:
+                return _checked_email(entry.value, field), field
+            value = entry.value.strip()
+            return (value if "@" in value and len(value) <= 320 else None), field
+    if required:
         raise InvalidInput(
             "owner.identity",
             "the owner needs an e-mail address: give owner.identity (provider EMAIL) or an "
             "owner.contact_info entry of type EMAIL",
         )
+    return None, challenge_field
+
+
+def _checked_email(email: str, field: str) -> str:
     email = email.strip()
     if "@" not in email or len(email) > 320:
         raise InvalidInput(field, "is not an e-mail address")
+    return email
+
+
+def _owner_credentials(owner: OrganisationOwner) -> dict[str, Any]:
+    """The owner's e-mail, password and names (see :func:`_owner_email`).
+
+    Without an ``identity_value`` the owner gets a random password nobody knows, so it cannot
+    sign in until it is given one.
+    """
+    email, field = _owner_email(owner, required=True)
+    identity = owner.identity
     return {
         "email": email,
         "email_field": field,
@@ -295,14 +317,19 @@ async def _create(
     org_type: str,
     command: RegisterOrganisation | CreateNetworkOrganisation,
     locations: list[dict[str, Any]],
-) -> Organisation:
-    """Create an organisation of ``org_type`` below ``parent`` with everything it points at."""
+    *,
+    invite_owner: bool = False,
+) -> tuple[Organisation, str | None]:
+    """Create an organisation of ``org_type`` below ``parent`` with everything it points at, and
+    the token of the owner's invitation when ``invite_owner`` (else ``None``)."""
     _check_child_type(parent, org_type)
     _check_lengths(Organisation, command.model_dump(exclude_unset=True))
     network = command if isinstance(command, CreateNetworkOrganisation) else None
     groups = (network.groups if network else None) or []
     _check_groups(org_type, groups)
-    credentials = _owner_credentials(command.owner) if command.owner is not None else None
+    owner = command.owner
+    credentials = _owner_credentials(owner) if owner is not None and not invite_owner else None
+    invited_email = _owner_email(owner, required=False)[0] if owner and invite_owner else None
     contact_info = (_contact_info(network.contact_info) if network else None) or []
     taps = [tap.model_dump(exclude_unset=True) for tap in (network.taps if network else None) or ()]
     _check_taps(taps)
@@ -337,17 +364,43 @@ async def _create(
     await repository.add_rows(session, OrganisationLocation, organisation.id, locations)
     await repository.add_rows(session, OrganisationContactInfo, organisation.id, contact_info)
     await repository.add_rows(session, OrganisationTap, organisation.id, taps)
+    token = None
     if credentials is not None:
         await add_owner(session, organisation.id, **credentials)
+    elif owner is not None and invite_owner:
+        _invitation, token = await new_invitation(
+            session,
+            organisation.id,
+            OWNER_ROLE,
+            email=invited_email.lower() if invited_email else None,
+            first_name=owner.first_name,
+            last_name=owner.last_name,
+            invited_by_user_id=principal.user_id,
+        )
     await session.flush()
-    return organisation
+    return organisation, token
+
+
+@dataclass(frozen=True)
+class Registration:
+    """A registered business, and the token of its owner's invitation (shown once) when the
+    owner gave no password."""
+
+    organisation: Organisation
+    owner_invitation_token: str | None
 
 
 async def register_organisation(
     session: AsyncSession, principal: Principal, command: RegisterOrganisation
-) -> Organisation:
+) -> Registration:
     """Register a business with its owner below the caller's organisation (a public key names
-    it), or below ``organisation_id`` when that is in the caller's network."""
+    it), or below ``organisation_id`` when that is in the caller's network.
+
+    With ``owner.identity.identity_value`` the owner is created as a user with that password
+    (a taken e-mail address is a 409); without it the owner is invited with the role ``OWNER``
+    (to the e-mail address of ``owner.identity`` or ``owner.contact_info``, when one is given)
+    and the invitation's token is returned once.
+    """
     require_live_mode(principal, CHANGE_NETWORK)
     parent_id = command.organisation_id or principal.organisation_id
     parent = await repository.get_organisation(session, principal, parent_id)
@@ -359,7 +412,17 @@ async def register_organisation(
     )
     if command.is_business is None:
         command = command.model_copy(update={"is_business": True})
-    return await _create(session, principal, parent, org_type, command, locations)
+    identity = command.owner.identity
+    organisation, token = await _create(
+        session,
+        principal,
+        parent,
+        org_type,
+        command,
+        locations,
+        invite_owner=identity is None or not identity.identity_value,
+    )
+    return Registration(organisation, token)
 
 
 async def create_network_organisation(
@@ -371,7 +434,10 @@ async def create_network_organisation(
     if command.organisation_id is not None and command.organisation_id != parent.id:
         raise InvalidInput("organisation_id", "must be the organisation of the path, or left out")
     locations = _locations(command.locations, "locations")
-    return await _create(session, principal, parent, command.org_type, command, locations)
+    organisation, _no_invitation = await _create(
+        session, principal, parent, command.org_type, command, locations
+    )
+    return organisation
 
 
 async def get_organisation(

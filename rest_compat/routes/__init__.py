@@ -1,7 +1,7 @@
 """The route table's rows, one module per domain."""
 
 from rest_compat.route import RestRoute
-from rest_compat.routes import accounts, contacts, organisations, users, wallets
+from rest_compat.routes import accounts, contacts, identity, organisations, users, wallets
 
 ROUTES: list[RestRoute] = [
     *contacts.ROUTES,
@@ -9,4 +9,5 @@ ROUTES: list[RestRoute] = [
     *accounts.ROUTES,
     *wallets.ROUTES,
     *organisations.ROUTES,
+    *identity.ROUTES,
 ]

@@ -1,6 +1,26 @@
 """Organisation routes (spec routes 79-84): registration, the network, reads, updates, removal."""
 
-from rest_compat.route import RestRoute, identifier
+from typing import Any
+
+from rest_compat.json_schema import JsonSchema, object_schema
+from rest_compat.route import RestRoute, Shape, identifier
+
+
+def _registration(data: Any) -> dict[str, Any]:
+    """The spec's ``{"id"}``, with ``owner_invitation_token`` when the owner was invited."""
+    answer = {"id": data["id"]}
+    if data["owner_invitation_token"] is not None:
+        answer["owner_invitation_token"] = data["owner_invitation_token"]
+    return answer
+
+
+def _registration_schema(selected: JsonSchema) -> JsonSchema:
+    properties = selected["properties"]
+    token = {"type": "string", "description": "Present when the owner was invited; shown once."}
+    return object_schema({"id": properties["id"], "owner_invitation_token": token}, ["id"])
+
+
+registration = Shape(_registration, _registration_schema)
 
 SECTION = "Organisations"
 # Organisations carry no mode: one network serves live and test mode.
@@ -233,10 +253,10 @@ ROUTES = [
         section=SECTION,
         summary="Creates a business semantic parent as the primary business.",
         document="""mutation ($body: RegisterOrganisationInput!) {
-            register_organisation(input: $body) { id }
+            register_organisation(input: $body) { id owner_invitation_token }
         }""",
         body="body",
-        shape=identifier,
+        shape=registration,
         public_key_allowed=True,
         example_body=REGISTER_EXAMPLE,
         notes=(
@@ -248,14 +268,19 @@ ROUTES = [
             "The locations may be sent as `location` (the example's singular key) or "
             "`locations`; the place id as `googleplaceid` (as in the example) or "
             "`google_place_id`.",
-            "The owner's e-mail address comes from `owner.identity.identity_challenge` (provider "
-            "EMAIL) or else from an `owner.contact_info` entry of type EMAIL; one is required and "
-            "must be an e-mail address (the example's value 4499885544 is not, and is refused "
-            "with a 400). The password is `owner.identity.identity_value`; without one the owner "
-            "gets a random password nobody knows and cannot sign in until given one. The owner is "
-            "always a new user: an e-mail address that an existing user has is refused with a "
-            "409 (CONFLICTEXCEPTION) naming the e-mail field, and nothing is created. Other "
-            "owner contact details are accepted but not stored (users have no phone fields).",
+            "With a password (`owner.identity.identity_value`) the owner is created as a new "
+            "user whose e-mail address (and username) is `owner.identity.identity_challenge` "
+            "(provider EMAIL) or else an `owner.contact_info` entry of type EMAIL; it must be an "
+            "e-mail address (400 otherwise), and one that an existing user has is refused with a "
+            "409 (CONFLICTEXCEPTION) naming the e-mail field, creating nothing. The owner then "
+            "signs in with POST /users/authenticate.",
+            "Without a password (as in the spec's example) the owner is invited with the role "
+            "OWNER: the answer adds `owner_invitation_token`, shown only once, which the owner "
+            "accepts with POST /users/invitations/accept (choosing a password, or giving an "
+            "existing user's). The invitation carries the e-mail address given (identity "
+            "challenge, else an EMAIL contact entry that is an e-mail address: the example's "
+            "4499885544 is not, so the owner gives one on acceptance). Other owner contact "
+            "details are accepted but not stored (users have no phone fields).",
             TEST_MODE_REFUSED,
         ),
     ),

@@ -2,7 +2,14 @@
 
 from app.db.models.accounts import Account, AccountMerchant, AccountRewardScheme
 from app.db.models.contacts import Contact, ContactAddress, ContactPhone
-from app.db.models.identity import ApiKey, InstanceSecret, Membership, User
+from app.db.models.identity import (
+    ApiKey,
+    InstanceSecret,
+    Membership,
+    RefreshToken,
+    User,
+    UserInvitation,
+)
 from app.db.models.organisations import (
     Organisation,
     OrganisationContactInfo,
@@ -45,11 +52,13 @@ __all__ = [
     "OrganisationLocation",
     "OrganisationTap",
     "PaymentTerms",
+    "RefreshToken",
     "RewardScheme",
     "RewardTier",
     "SpendCondition",
     "TenantOwned",
     "User",
+    "UserInvitation",
     "Wallet",
     "WalletCommerceBalance",
 ]
