@@ -57,7 +57,7 @@ def _serve(args: argparse.Namespace) -> int:
     if result is not None:
         _print_bootstrap(result, as_json=False)
     print(f"GraphQL and GraphiQL: http://{args.host}:{args.port}/graphql")
-    print(f"REST: http://{args.host}:{args.port}/backoffice/v1/  (openapi.json there)")
+    print(f"REST reference: http://{args.host}:{args.port}/backoffice/v1/docs")
     app = create_app()
     # The schema, route table and modules live as long as the process: keep the garbage
     # collector from scanning them again and again (fewer, shorter pauses under load).
