@@ -224,7 +224,8 @@ class DocumentMeasurer:
             if given.name.value != SIZE_ARGUMENT:
                 continue
             if isinstance(given.value, IntValueNode):
-                return max(int(given.value.value), 0)
+                # A size above the largest page is served at it (see app.pagination).
+                return min(max(int(given.value.value), 0), self._max_page_size)
             return self._max_page_size
         default = argument.default_value
         return default if isinstance(default, int) else DEFAULT_PAGE_SIZE

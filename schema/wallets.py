@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
+from strawberry.types.arguments import StrawberryArgumentAnnotation
 
 from app.db import models
 from app.pagination import DEFAULT_PAGE_SIZE
@@ -23,6 +24,7 @@ from app.wallets.repository import (
     COMMERCE_SORT_COLUMNS,
     JOURNAL_DEFAULT_SORT,
     JOURNAL_SORT_COLUMNS,
+    JournalFilter,
 )
 from resolvers import reference as resolve_reference
 from resolvers import wallets as resolve
@@ -48,6 +50,19 @@ if TYPE_CHECKING:
 JournalSortArgument = Annotated[
     str | None, sort_argument(JOURNAL_SORT_COLUMNS, JOURNAL_DEFAULT_SORT)
 ]
+
+
+def _created_on(relation: str) -> StrawberryArgumentAnnotation:
+    """A journal list's bound on ``created_on`` (the business date; REST ``created_on[..]``)."""
+    return strawberry.argument(description=f"Only journals created {relation} this time.")
+
+
+CreatedOnGte = Annotated[datetime | None, _created_on("at or after")]
+CreatedOnGt = Annotated[datetime | None, _created_on("after")]
+CreatedOnLt = Annotated[datetime | None, _created_on("before")]
+CreatedOnLte = Annotated[datetime | None, _created_on("at or before")]
+
+
 CommerceBalanceSortArgument = Annotated[
     str | None, sort_argument(COMMERCE_SORT_COLUMNS, COMMERCE_DEFAULT_SORT)
 ]
@@ -345,13 +360,24 @@ class Wallet:
         type: Annotated[
             JournalType | None, strawberry.argument(description="Only journals of this type.")
         ] = None,
+        created_on_gte: CreatedOnGte = None,
+        created_on_gt: CreatedOnGt = None,
+        created_on_lt: CreatedOnLt = None,
+        created_on_lte: CreatedOnLte = None,
         page: PageArgument = 1,
         size: SizeArgument = DEFAULT_PAGE_SIZE,
         sort: JournalSortArgument = None,
         order: OrderArgument = SortOrder.DESC,
     ) -> Page[Journal]:
         request = page_request(page, size, sort, order)
-        key = (self.id, request, type.value if type else None)
+        filters = JournalFilter(
+            type=type.value if type else None,
+            created_on_gte=created_on_gte,
+            created_on_gt=created_on_gt,
+            created_on_lt=created_on_lt,
+            created_on_lte=created_on_lte,
+        )
+        key = (self.id, request, filters)
         loader = info.context.loaders.get(resolve.JournalPageByWalletIdLoader)
         return to_page(await loader.load(key))
 

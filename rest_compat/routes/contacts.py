@@ -1,9 +1,8 @@
 """Contact routes: not in the spec, designed in its style (DESIGN §3)."""
 
-from rest_compat.route import RestRoute, identifier
+from rest_compat.route import PAGING, RestRoute, identifier
 
 SECTION = "Contacts"
-PAGING = "paging { page size total }"
 CONTACT_FIELDS = """
     id code contact_type first_name last_name company_name email_address organisation_id
     created_on updated_on

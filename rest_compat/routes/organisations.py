@@ -1,6 +1,6 @@
 """Organisation routes (spec routes 79-84): registration, the network, reads, updates, removal."""
 
-from rest_compat.route import RestRoute, identifier
+from rest_compat.route import PAGING, RestRoute, identifier
 
 SECTION = "Organisations"
 # Organisations carry no mode: one network serves live and test mode.
@@ -13,7 +13,6 @@ TEST_MODE_REFUSED = (
     'it: this route answers them 403 (FORBIDDENEXCEPTION, parameters ["test_mode"]) and '
     "changes nothing, because organisations are shared by live and test mode."
 )
-PAGING = "paging { page size total }"
 NAMED = "{ id name }"
 LOCATION_FIELDS = """
     id name address_line_1 address_line_2 state_province_county town_city postal_code
