@@ -484,7 +484,10 @@ class WalletActionInput:
 @strawberry.input(description="A journal that credits or debits a wallet.")
 class PostJournalInput:
     wallet_id: strawberry.ID = strawberry.field(description="The wallet (id or code).")
-    amount: Decimal = strawberry.field(description="The amount: positive, at most 4 decimals.")
+    amount: Decimal = strawberry.field(
+        description="The amount: positive, with no more decimals than the wallet's currency"
+        " (ISO 4217: EUR 2, JPY 0; at most 4)."
+    )
     type: JournalType = strawberry.field(description="CREDIT or DEBIT.")
     currency_code: str | None = strawberry.field(
         default=None, description="The wallet's currency (the default); no other is accepted."

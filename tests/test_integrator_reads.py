@@ -1,5 +1,6 @@
-"""Reads integrators expect: an account by id, a wallet's journals with filters, paging as
-existing clients use it (`size=250` served at the maximum, `has_more`), through both doors."""
+"""What integrators expect: an account by id, a wallet's journals with filters, paging as
+existing clients use it (`size=250` served at the maximum, `has_more`), amounts no finer than
+their currency, through both doors."""
 
 from datetime import UTC, datetime
 from typing import Any
@@ -8,7 +9,7 @@ from app.db.engine import Database
 from app.onboarding import BootstrapResult
 from tests.conftest import Api
 from tests.test_journals import new_wallet
-from tests.test_wallets import make_account, post
+from tests.test_wallets import make_account, make_wallet, post, wallet_state
 
 
 def refused(response: Any, status: int, parameters: list[str]) -> None:
@@ -143,3 +144,31 @@ async def test_the_query_cost_counts_the_size_served(api: Api, tenant: Bootstrap
     body = await api.graphql(query)
     assert "errors" not in body, body
     assert body["data"]["organisation_network"]["content"] == []
+
+
+async def test_an_amount_finer_than_its_currency_is_refused_naming_it(
+    api: Api, tenant: BootstrapResult, db: Database
+) -> None:
+    wallet_id = await new_wallet(api, tenant, db)  # EUR: 2 decimals
+    refused(await post(api, wallet_id, "0.001"), 400, ["amount"])
+    response = await post(api, wallet_id, 0.001)
+    refused(response, 400, ["amount"])
+    assert "EUR amounts have at most 2 decimals" in response.json()["message"]
+    body = await api.graphql(
+        """mutation($id: ID!) { post_journal(input: {
+            wallet_id: $id, type: CREDIT, amount: "1.005" }) { id } }""",
+        {"id": wallet_id},
+    )
+    assert body["errors"][0]["extensions"]["parameters"] == ["amount"], body
+    assert await wallet_state(db, wallet_id) == (0, 0, "EFFECTIVE", 0)
+    assert (await post(api, wallet_id, "0.10")).status_code == 200  # trailing zeros are fine
+    # JPY has no decimals, BHD three.
+    organisation = tenant.organisation_id
+    yen_account = await make_account(db, organisation, number="AC00000201", currency_code="JPY")
+    yen = await make_wallet(api, yen_account)
+    refused(await post(api, yen, "1.5"), 400, ["amount"])
+    assert (await post(api, yen, "150")).status_code == 200
+    dinar_account = await make_account(db, organisation, number="AC00000202", currency_code="BHD")
+    dinar = await make_wallet(api, dinar_account)
+    assert (await post(api, dinar, "1.005")).status_code == 200
+    refused(await post(api, dinar, "1.0005"), 400, ["amount"])

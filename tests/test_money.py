@@ -73,7 +73,9 @@ async def graphql_raw(api: Api, query: str, variables: str) -> Any:
 
 
 async def new_wallet(api: Api, tenant: BootstrapResult, db: Database) -> str:
-    return await make_wallet(api, await make_account(db, tenant.organisation_id))
+    """A wallet in CLF, a currency of 4 decimals (ISO 4217): the money rule's whole range."""
+    account_id = await make_account(db, tenant.organisation_id, currency_code="CLF")
+    return await make_wallet(api, account_id)
 
 
 def journal_body(wallet_id: str, amount: str) -> str:

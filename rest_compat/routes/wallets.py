@@ -240,8 +240,10 @@ ROUTES = [
             "created_on": 1588081851,
         },
         notes=(
-            "wallet_id accepts the wallet's id or code. amount must be positive with at most 4"
-            " decimals; currency_code defaults to the wallet's and no other is accepted (400).",
+            "wallet_id accepts the wallet's id or code. amount must be positive with no more"
+            " decimals than the wallet's currency has (ISO 4217 minor unit: EUR 2, JPY 0,"
+            ' BHD 3; at most 4): EUR 0.001 is a 400 naming amount (parameters ["amount"]);'
+            " currency_code defaults to the wallet's and no other is accepted (400).",
             "The documented but unnamed flag that lets a debit take the balance below zero is"
             " named allow_negative_balance (boolean, default false); it also lifts the wallet's"
             " minimum_balance.",
