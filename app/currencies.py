@@ -7,13 +7,15 @@ only the money rule of :mod:`app.money` (at most 4 decimals).
 
 from decimal import Decimal
 from functools import cache
+from typing import Any
 
 from iso4217 import Currency
+from pydantic import BaseModel
 
 from app.errors import InvalidInput
 from app.money import MONEY_SCALE
 
-__all__ = ["check_minor_units", "decimals_of", "minor_units"]
+__all__ = ["check_amounts", "check_minor_units", "decimals_of", "minor_units"]
 
 
 @cache
@@ -44,3 +46,25 @@ def check_minor_units(amount: Decimal, currency_code: str, field: str) -> None:
             f"{currency_code.upper()} amounts have at most {allowed} decimal"
             f"{'' if allowed == 1 else 's'}",
         )
+
+
+def _amounts(value: Any, path: str) -> list[tuple[str, Decimal]]:
+    """Every ``Decimal`` inside a command value, with its field path (``limit_rules[0].x``)."""
+    if isinstance(value, Decimal):
+        return [(path, value)]
+    if isinstance(value, BaseModel):
+        found: list[tuple[str, Decimal]] = []
+        for name in type(value).model_fields:
+            found += _amounts(getattr(value, name), f"{path}.{name}" if path else name)
+        return found
+    if isinstance(value, list | tuple):
+        return [pair for i, item in enumerate(value) for pair in _amounts(item, f"{path}[{i}]")]
+    return []
+
+
+def check_amounts(command: BaseModel, currency_code: str) -> None:
+    """Refuse a command any of whose amounts (its ``Decimal`` fields, nested ones included:
+    commands hold money and nothing else as ``Decimal``) has more decimals than
+    ``currency_code``; the 400 names the first such field by its path."""
+    for path, amount in _amounts(command, ""):
+        check_minor_units(amount, currency_code, path)

@@ -172,3 +172,24 @@ async def test_an_amount_finer_than_its_currency_is_refused_naming_it(
     dinar = await make_wallet(api, dinar_account)
     assert (await post(api, dinar, "1.005")).status_code == 200
     refused(await post(api, dinar, "1.0005"), 400, ["amount"])
+
+
+async def test_account_and_wallet_amounts_finer_than_their_currency_are_refused(
+    api: Api, tenant: BootstrapResult, db: Database
+) -> None:
+    account_id = await make_account(db, tenant.organisation_id)  # EUR
+    response = await api.rest("PUT", f"/accounts/{account_id}", {"credit_limit": "10.005"})
+    refused(response, 400, ["credit_limit"])
+    assert (await api.rest("PUT", f"/accounts/{account_id}", {"credit_limit": 10.5})).is_success
+    rule = {"maximum_amount": "9.999", "transaction_type": "DEBIT", "period": "DAILY"}
+    response = await api.rest("POST", f"/accounts/{account_id}/wallets", {"limit_rules": [rule]})
+    refused(response, 400, ["limit_rules[0].maximum_amount"])
+    wallet_id = await make_wallet(api, account_id, {"minimum_balance": "1.10"})
+    topup = {"auto_topup": {"threshold": 1, "amount": "5.125"}}
+    refused(await api.rest("PUT", f"/wallets/{wallet_id}", topup), 400, ["auto_topup.amount"])
+    body = await api.graphql(
+        """mutation($id: ID!) { update_wallet(id: $id, input: {minimum_balance: "0.001"})
+            { id } }""",
+        {"id": wallet_id},
+    )
+    assert body["errors"][0]["extensions"]["parameters"] == ["minimum_balance"], body

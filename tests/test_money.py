@@ -176,7 +176,7 @@ async def test_json_nan_and_infinity_are_not_json(
 async def test_other_money_fields_are_refused_beyond_the_range(
     api: Api, tenant: BootstrapResult, db: Database, amount: str
 ) -> None:
-    account_id = await make_account(db, tenant.organisation_id)
+    account_id = await make_account(db, tenant.organisation_id, currency_code="CLF")
     wallet_id = await make_wallet(api, account_id)
     account_before = (await api.rest("GET", f"/accounts/{account_id}")).content
     wallet_before = (await api.rest("GET", f"/wallets/{wallet_id}")).content
@@ -220,7 +220,7 @@ async def test_other_money_fields_are_refused_beyond_the_range(
 async def test_money_fields_keep_every_digit(
     api: Api, tenant: BootstrapResult, db: Database
 ) -> None:
-    account_id = await make_account(db, tenant.organisation_id)
+    account_id = await make_account(db, tenant.organisation_id, currency_code="CLF")
     wallet_id = await make_wallet(api, account_id)
     credit_limit = f'{{"credit_limit": {LARGEST}}}'
     response = await rest_raw(api, "PUT", f"/accounts/{account_id}", credit_limit)

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Principal
-from app.currencies import check_minor_units
+from app.currencies import check_amounts
 from app.db.base import new_id, utcnow
 from app.db.models import IdempotencyRecord, Journal, SpendCondition, Wallet, WalletCommerceBalance
 from app.errors import (
@@ -288,7 +288,7 @@ async def post_journal(
         raise InvalidInput(
             "currency_code", f"must be the wallet's currency ({wallet.currency_code})"
         )
-    check_minor_units(command.amount, wallet.currency_code, "amount")
+    check_amounts(command, wallet.currency_code)
     spend_condition_id = command.spend_condition_id
     if spend_condition_id is not None:
         condition = await get_visible(
