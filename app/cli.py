@@ -1,4 +1,5 @@
-"""The ``crm-gateway`` command line: serve, migrate, bootstrap, create-api-key."""
+"""The ``crm-gateway`` command line: serve, migrate, bootstrap, create-api-key,
+organisations, doctor, export-contracts."""
 
 import argparse
 import asyncio
@@ -6,12 +7,13 @@ import dataclasses
 import gc
 import json
 import sys
+import textwrap
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 from app.db.engine import Database, create_engine
-from app.db.migrate import migrate
+from app.db.migrate import Migration, migrate
 from app.db.outages import wait_for_database
 from app.errors import GatewayError
 from app.logs import configure_logging
@@ -22,6 +24,7 @@ from app.onboarding import (
     bootstrap,
     create_api_key,
 )
+from app.operator import all_organisations_unscoped, doctor_checks
 from app.settings import get_settings
 
 T = TypeVar("T")
@@ -87,7 +90,7 @@ def _serve(args: argparse.Namespace) -> int:
     if result is not None:
         _print_bootstrap(result, as_json=False)
     print(f"GraphQL and GraphiQL: http://{args.host}:{args.port}/graphql")
-    print(f"REST: http://{args.host}:{args.port}/backoffice/v1/  (openapi.json there)")
+    print(f"REST reference: http://{args.host}:{args.port}/backoffice/v1/docs")
     app = create_app()
     # The schema, route table and modules live as long as the process: keep the garbage
     # collector from scanning them again and again (fewer, shorter pauses under load).
@@ -105,11 +108,20 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _migrate(_args: argparse.Namespace) -> int:
-    async def noop(_db: Database) -> None:
-        return None
+    async def apply() -> list[Migration]:
+        db = Database(create_engine(get_settings().database_url, pool_size=2))
+        try:
+            return await migrate(db.engine)
+        finally:
+            await db.dispose()
 
-    asyncio.run(_with_database(noop))
-    print("The database is at the newest migration.")
+    applied = asyncio.run(apply())
+    for migration in applied:
+        print(f"applied {migration.revision}  {migration.description}")
+    if applied:
+        print(f"{len(applied)} migration(s) applied; the database is at the newest migration.")
+    else:
+        print("No migration to apply: the database was already at the newest migration.")
     return 0
 
 
@@ -122,6 +134,36 @@ def _bootstrap_work(
         return await bootstrap(db, name=args.name, owner_email=args.owner_email)
 
     return work
+
+
+def _organisations(args: argparse.Namespace) -> int:
+    rows = asyncio.run(_with_database(all_organisations_unscoped))
+    if args.json:
+        print(json.dumps([dataclasses.asdict(row) for row in rows]))
+        return 0
+    if not rows:
+        print("No organisation yet: run crm-gateway bootstrap (or serve).")
+        return 0
+    headers = ("id", "name", "type", "parent")
+    table = [(row.id, row.name, row.org_type, row.parent_id or "-") for row in rows]
+    widths = [max(len(line[i]) for line in [headers, *table]) for i in range(len(headers))]
+    for line in [headers, *table]:
+        print(
+            "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+        )
+    return 0
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    checks = asyncio.run(doctor_checks())
+    if args.json:
+        print(json.dumps([dataclasses.asdict(check) for check in checks]))
+    else:
+        for check in checks:
+            print(f"{'ok  ' if check.ok else 'FAIL'}  {check.name}: {check.detail}")
+            if check.fix:
+                print(f"      -> {check.fix}")
+    return 0 if all(check.ok for check in checks) else 1
 
 
 def _bootstrap(args: argparse.Namespace) -> int:
@@ -172,33 +214,110 @@ def _export_contracts(_args: argparse.Namespace) -> int:
     return 0
 
 
+DESCRIPTION = """\
+The CRM Back-Office gateway: GraphQL at /graphql, REST at /backoffice/v1
+(reference at /backoffice/v1/docs)."""
+EPILOG = """\
+Settings come from CRM_GATEWAY_* environment variables or a .env file; the
+database is CRM_GATEWAY_DATABASE_URL, by default
+  sqlite+aiosqlite:///./var/crm-gateway.sqlite3
+'crm-gateway COMMAND --help' describes a command and its options."""
+
+
+class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
+    """Plain-text help (descriptions as written) that shows each option's default (flags and
+    required options have none to show)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        if action.required or isinstance(action, argparse._StoreTrueAction):
+            return action.help
+        return super()._get_help_string(action)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with one sub-command per task."""
-    parser = argparse.ArgumentParser(prog="crm-gateway", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = argparse.ArgumentParser(
+        prog="crm-gateway",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=_HelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    serve = commands.add_parser("serve", help="migrate, bootstrap if empty, and serve")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    def command(name: str, summary: str, details: str) -> argparse.ArgumentParser:
+        return commands.add_parser(
+            name,
+            help=summary,
+            description=textwrap.fill(details, 79),
+            formatter_class=_HelpFormatter,
+        )
+
+    serve = command(
+        "serve",
+        "migrate, bootstrap an empty database, and serve (in the foreground)",
+        "Apply the migrations, create the first organisation if the database has none (its"
+        " keys are printed once), then serve both doors until interrupted (Ctrl-C).",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="the address to listen on")
+    serve.add_argument("--port", type=int, default=8000, help="the TCP port to listen on")
     _add_bootstrap_options(serve)
     serve.set_defaults(run=_serve)
 
-    commands.add_parser("migrate", help="apply the migrations").set_defaults(run=_migrate)
+    command(
+        "migrate",
+        "apply the database migrations and list them",
+        "Bring the database (CRM_GATEWAY_DATABASE_URL) to the newest migration, printing each"
+        " migration applied, or that there was none.",
+    ).set_defaults(run=_migrate)
 
-    boot = commands.add_parser("bootstrap", help="create the first organisation if there is none")
+    boot = command(
+        "bootstrap",
+        "create the service owner and the first business if there is none",
+        "On an empty database, create the service owner (the operator of this installation,"
+        " whose public key registers businesses) and below it the first BUSINESS with an owner"
+        " user and live, test and public keys, once; the keys and the owner's password are"
+        " printed only then.",
+    )
     boot.add_argument("--json", action="store_true", help="print one JSON object")
     _add_bootstrap_options(boot)
     boot.set_defaults(run=_bootstrap)
 
-    key = commands.add_parser("create-api-key", help="create an API key for an organisation")
-    key.add_argument("--organisation", required=True, help="the organisation id")
-    key.add_argument("--test", action="store_true", help="a test-mode key")
-    key.add_argument("--public", action="store_true", help="a public key")
+    key = command(
+        "create-api-key",
+        "create an API key for an organisation",
+        "Create a new API key for an organisation (ids: crm-gateway organisations). The key"
+        " is printed once and stored only as a hash.",
+    )
+    key.add_argument("--organisation", required=True, help="the organisation id (required)")
+    key.add_argument("--test", action="store_true", help="a test-mode key (sk_test_...)")
+    key.add_argument("--public", action="store_true", help="a public key instead of a secret one")
     key.add_argument("--json", action="store_true", help="print one JSON object")
     key.set_defaults(run=_create_api_key)
 
-    commands.add_parser(
-        "export-contracts", help="write schema/schema.graphql and rest_compat/openapi.json"
+    organisations = command(
+        "organisations",
+        "list every organisation (id, name, type, parent)",
+        "List every organisation of the database, each below its parent, with its id, name,"
+        " type and parent id: the ids create-api-key takes.",
+    )
+    organisations.add_argument("--json", action="store_true", help="print one JSON array")
+    organisations.set_defaults(run=_organisations)
+
+    doctor = command(
+        "doctor",
+        "check the settings, the database and its migrations",
+        "Check that the settings load, that the database answers (within 10 s), that its"
+        " migrations are current and that it has an organisation; say what is wrong and what"
+        " to do. Exit status 0 when every check passes, 1 otherwise. Changes nothing.",
+    )
+    doctor.add_argument("--json", action="store_true", help="print one JSON array of checks")
+    doctor.set_defaults(run=_doctor)
+
+    command(
+        "export-contracts",
+        "write schema/schema.graphql and rest_compat/openapi.json",
+        "Rewrite the committed contracts from the schema and the route table (a test fails"
+        " when they are stale).",
     ).set_defaults(run=_export_contracts)
     return parser
 

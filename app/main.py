@@ -23,6 +23,7 @@ from strawberry import UNSET
 from strawberry.asgi import GraphQL
 from strawberry.types import ExecutionResult
 
+from app.api_docs import api_docs_html, redoc_bundle
 from app.auth.authenticate import Authenticator, ensure_jwt_secret
 from app.auth.throttle import SignInThrottle
 from app.db.engine import Database, create_engine
@@ -48,6 +49,41 @@ from schema.schema import GatewaySchema, build_schema, is_document_refusal
 
 REST_PREFIX = "/backoffice/v1"
 GRAPHQL_PATH = "/graphql"
+OPENAPI_PATH = f"{REST_PREFIX}/openapi.json"
+DOCS_PATH = f"{REST_PREFIX}/docs"
+REDOC_BUNDLE_PATH = f"{DOCS_PATH}/redoc.standalone.js"
+
+
+def doors_index(graphiql: bool) -> dict[str, Any]:
+    """What ``GET /`` answers: the gateway's doors and where each is documented (paths on
+    this host; ``graphiql`` is null when the setting turns GraphiQL off)."""
+    return {
+        "name": "CRM Back-Office Gateway",
+        "graphql": {
+            "endpoint": GRAPHQL_PATH,
+            "graphiql": GRAPHQL_PATH if graphiql else None,
+        },
+        "rest": {
+            "prefix": REST_PREFIX,
+            "docs": DOCS_PATH,
+            "openapi": OPENAPI_PATH,
+        },
+        "health": "/health",
+        "ready": "/ready",
+    }
+
+
+async def _api_docs(_request: Request) -> Response:
+    page = api_docs_html(OPENAPI_PATH, REDOC_BUNDLE_PATH, "CRM Back-Office API: REST reference")
+    return HTMLResponse(page)
+
+
+async def _redoc_bundle(_request: Request) -> Response:
+    return Response(
+        redoc_bundle(),
+        media_type="text/javascript; charset=utf-8",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )
 
 
 def graphql_error_response(error: GatewayError) -> Response:
@@ -341,6 +377,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # about half a second).
         return orjson.dumps(openapi_document(ROUTES, schema._schema))
 
+    async def index(_request: Request) -> Response:
+        return JSONResponse(doors_index(settings.graphiql))
+
     async def openapi_json(_request: Request) -> Response:
         return Response(openapi(), media_type="application/json")
 
@@ -364,7 +403,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *([Route("/metrics", EveryMethod(metrics, ["GET"]))] if settings.metrics else []),
             Mount(GRAPHIQL_ASSETS_PATH, app=graphiql_assets_app()),
             Route(GRAPHQL_PATH, graphql),
-            Route(f"{REST_PREFIX}/openapi.json", EveryMethod(openapi_json, ["GET"])),
+            Route("/", EveryMethod(index, ["GET"])),
+            Route(OPENAPI_PATH, EveryMethod(openapi_json, ["GET"])),
+            Route(DOCS_PATH, EveryMethod(_api_docs, ["GET"])),
+            Route(REDOC_BUNDLE_PATH, EveryMethod(_redoc_bundle, ["GET"])),
             Route(REST_PREFIX + "/{path:path}", EveryMethod(rest.handle)),
         ],
         lifespan=lifespan,

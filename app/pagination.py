@@ -1,4 +1,9 @@
-"""Paging and ordering of lists, applied by the database."""
+"""Paging and ordering of lists, applied by the database.
+
+Page sizes: 1 or more (0 and negative sizes are a 400 naming ``size``); a size above
+:data:`MAX_PAGE_SIZE` is served at the maximum, and the page's ``size`` says so (clients of the
+Back-Office API ask for ``size=250`` and walk the pages by ``total`` or ``has_more``).
+"""
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -22,9 +27,18 @@ class SortOrder(StrEnum):
     DESC = "DESC"
 
 
+def served_page_size(size: int) -> int:
+    """The page size served for the ``size`` a caller asks for: ``size``, at most
+    :data:`MAX_PAGE_SIZE`. Raises ``InvalidInput("size")`` (400) below 1."""
+    if size < 1:
+        raise InvalidInput("size", "must be 1 or more")
+    return min(size, MAX_PAGE_SIZE)
+
+
 @dataclass(frozen=True, slots=True)
 class PageRequest:
-    """Which page of a list to return and how to order it."""
+    """Which page of a list to return and how to order it (``size`` as served: see
+    :func:`served_page_size`)."""
 
     page: int = 1
     size: int = DEFAULT_PAGE_SIZE
@@ -34,8 +48,7 @@ class PageRequest:
     def __post_init__(self) -> None:
         if self.page < 1:
             raise InvalidInput("page", "must be 1 or more")
-        if not 1 <= self.size <= MAX_PAGE_SIZE:
-            raise InvalidInput("size", f"must be between 1 and {MAX_PAGE_SIZE}")
+        object.__setattr__(self, "size", served_page_size(self.size))
 
     @property
     def offset(self) -> int:
@@ -51,6 +64,11 @@ class Page(Generic[T]):
     page: int
     size: int
     total: int
+
+    @property
+    def has_more(self) -> bool:
+        """Whether pages follow this one (items beyond this page's end)."""
+        return self.page * self.size < self.total
 
 
 async def fetch_page(

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 # Loaders of other domains that the wallet types use, imported from where they are defined.
 __all__ = ["AccountByIdLoader", "LocationsByOrganisationIdLoader"]
 
-JournalPageKey = tuple[str, PageRequest, str | None]
+JournalPageKey = tuple[str, PageRequest, repository.JournalFilter]
 
 
 class WalletByIdLoader(RelationLoader):
@@ -38,7 +38,7 @@ class EffectiveWalletByAccountIdLoader(RelationLoader):
 
 
 class JournalPageByWalletIdLoader(BatchLoader[JournalPageKey, Page[Journal]]):
-    """One page of a wallet's journals; keys are (wallet id, page request, journal type).
+    """One page of a wallet's journals; keys are (wallet id, page request, journal filter).
 
     Wallets asking for the same page share one pair of statements.
     """
@@ -46,16 +46,16 @@ class JournalPageByWalletIdLoader(BatchLoader[JournalPageKey, Page[Journal]]):
     loads = (Journal, "wallet_id")
 
     async def load_batch(self, session: "AsyncSession", keys: Sequence[Any]) -> list[Any]:
-        groups: dict[tuple[PageRequest, str | None], list[str]] = defaultdict(list)
-        for wallet_id, request, journal_type in keys:
-            groups[(request, journal_type)].append(wallet_id)
+        groups: dict[tuple[PageRequest, repository.JournalFilter], list[str]] = defaultdict(list)
+        for wallet_id, request, filters in keys:
+            groups[(request, filters)].append(wallet_id)
         pages: dict[JournalPageKey, Page[Journal]] = {}
-        for (request, journal_type), wallet_ids in groups.items():
+        for (request, filters), wallet_ids in groups.items():
             found = await repository.journal_pages(
-                session, self.reader, unique(wallet_ids), request, journal_type
+                session, self.reader, unique(wallet_ids), request, filters
             )
             for wallet_id, (items, total) in found.items():
-                pages[(wallet_id, request, journal_type)] = Page(
+                pages[(wallet_id, request, filters)] = Page(
                     items=items, page=request.page, size=request.size, total=total
                 )
         return [pages[key] for key in keys]

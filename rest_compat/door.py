@@ -2,7 +2,7 @@
 
 import json
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from graphql import GraphQLError
@@ -79,24 +79,27 @@ async def _variables(
     }
 
 
-# graphql-core names the bad input as "... invalid value at .phones[0].number: ..." or
-# "... unknown field 'shoe_size' ...".
+# graphql-core names the bad input as "... invalid value at .phones[0].number: ...",
+# "... unknown field 'shoe_size' ..." or, for a whole variable (a query parameter's enum),
+# "Variable '$type' got invalid value ..." / "... has invalid value ...".
 _INVALID_FIELD = (
     re.compile(r"invalid value at \.([\w.\[\]]+)"),
     re.compile(r"unknown field '(\w+)'"),
+    re.compile(r"^Variable '\$(\w+)' (?:got|has) invalid value"),
 )
 
 
-def _invalid_fields(error: GraphQLError) -> list[str]:
-    """The input field a coercion error names, if it names one."""
+def _invalid_fields(error: GraphQLError, names: Mapping[str, str] | None = None) -> list[str]:
+    """The input field a coercion error names, if it names one; a variable fed by a query
+    parameter is named as the parameter (``names``: variable -> parameter)."""
     for pattern in _INVALID_FIELD:
         found = pattern.search(error.message)
         if found:
-            return [found.group(1)]
+            return [(names or {}).get(found.group(1), found.group(1))]
     return []
 
 
-def _failure(errors: list[GraphQLError]) -> Response:
+def _failure(errors: list[GraphQLError], names: Mapping[str, str] | None = None) -> Response:
     """The response of a failed operation: the domain error of the highest status wins.
 
     Masked unexpected errors carry an :class:`~app.errors.InternalServerError` (500); errors
@@ -107,7 +110,7 @@ def _failure(errors: list[GraphQLError]) -> Response:
         return error_response(max(domain, key=lambda e: e.status))
     if all(e.original_error is None or isinstance(e.original_error, GraphQLError) for e in errors):
         # Variable coercion and validation errors: the request's input is at fault.
-        return error_response(GatewayError(errors[0].message, _invalid_fields(errors[0])))
+        return error_response(GatewayError(errors[0].message, _invalid_fields(errors[0], names)))
     return error_response(InternalServerError())
 
 
@@ -150,7 +153,8 @@ class RestDoor:
                 document, variable_values=variables, context_value=context
             )
             if result.errors:
-                return _failure(result.errors)
+                parameters = {variable: name for name, variable in compiled.route.query.items()}
+                return _failure(result.errors, parameters)
             assert result.data is not None
             data = result.data[root]
         if compiled.route.shape is not None:

@@ -7,6 +7,8 @@ from typing import Any
 from rest_compat.json_schema import JsonSchema, object_schema
 
 API_PREFIX = "/backoffice/v1"
+# The paging object every list route answers with (its fields: `schema.common.Paging`).
+PAGING = "paging { page size total has_more }"
 
 
 @dataclass(frozen=True)

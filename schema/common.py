@@ -23,21 +23,31 @@ class SortOrder(StrEnum):
 @strawberry.type(description="Where a page stands in its list.")
 class Paging:
     page: int = strawberry.field(description="The page number, from 1.")
-    size: int = strawberry.field(description="The most items a page holds.")
+    size: int = strawberry.field(
+        description=(
+            f"The most items a page holds: the size asked for, at most {MAX_PAGE_SIZE} (a larger "
+            "size is served at the maximum)."
+        )
+    )
     total: int = strawberry.field(description="The number of items in the whole list.")
+    has_more: bool = strawberry.field(
+        description="Whether pages follow this one (page * size < total)."
+    )
 
 
 @strawberry.type(description="One page of a list with its paging information.")
 class Page(Generic[T]):
     content: list[T] = strawberry.field(description="The items of this page.")
-    paging: Paging = strawberry.field(description="Page number, page size and list total.")
+    paging: Paging = strawberry.field(
+        description="Page number, page size, list total and whether more pages follow."
+    )
 
 
 def to_page(page: AppPage[Any]) -> Page[Any]:
     """The GraphQL page for a page of rows."""
     return Page(
         content=list(page.items),
-        paging=Paging(page=page.page, size=page.size, total=page.total),
+        paging=Paging(page=page.page, size=page.size, total=page.total, has_more=page.has_more),
     )
 
 
@@ -47,7 +57,10 @@ def page_request(page: int, size: int, sort: str | None, order: SortOrder) -> Pa
 
 
 PAGE_DESCRIPTION = "The page number, from 1."
-SIZE_DESCRIPTION = f"Items per page, 1 to {MAX_PAGE_SIZE}."
+SIZE_DESCRIPTION = (
+    f"Items per page, 1 or more; a size above {MAX_PAGE_SIZE} is served at {MAX_PAGE_SIZE} "
+    "(paging.size says so)."
+)
 SORT_DESCRIPTION = "The attribute to sort by."
 ORDER_DESCRIPTION = "ASC or DESC."
 

@@ -47,7 +47,7 @@ from graphql import (
 from graphql.validation import MaxIntrospectionDepthRule
 
 from app.errors import GatewayError
-from app.pagination import DEFAULT_PAGE_SIZE
+from app.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from app.settings import Settings
 
 INTROSPECTION_ROOTS = {"__schema": SchemaMetaFieldDef, "__type": TypeMetaFieldDef}
@@ -224,7 +224,8 @@ class DocumentMeasurer:
             if given.name.value != SIZE_ARGUMENT:
                 continue
             if isinstance(given.value, IntValueNode):
-                return max(int(given.value.value), 0)
+                # A size above the largest page is served at it (app.pagination).
+                return min(max(int(given.value.value), 0), MAX_PAGE_SIZE)
             return self._max_page_size
         default = argument.default_value
         return default if isinstance(default, int) else DEFAULT_PAGE_SIZE

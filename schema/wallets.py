@@ -25,6 +25,7 @@ from app.wallets.repository import (
     COMMERCE_SORT_COLUMNS,
     JOURNAL_DEFAULT_SORT,
     JOURNAL_SORT_COLUMNS,
+    JournalFilter,
 )
 from resolvers import reference as resolve_reference
 from resolvers import wallets as resolve
@@ -50,6 +51,15 @@ if TYPE_CHECKING:
 JournalSortArgument = Annotated[
     str | None, sort_argument(JOURNAL_SORT_COLUMNS, JOURNAL_DEFAULT_SORT)
 ]
+
+
+def _created_on(relation: str) -> Any:
+    """A journal list's bound on ``created_on`` (the business date; REST ``created_on[..]``)."""
+    return strawberry.field(
+        default=None, description=f"Only journals created {relation} this time."
+    )
+
+
 CommerceBalanceSortArgument = Annotated[
     str | None, sort_argument(COMMERCE_SORT_COLUMNS, COMMERCE_DEFAULT_SORT)
 ]
@@ -58,6 +68,22 @@ CommerceBalanceSortArgument = Annotated[
 strawberry.enum(WalletLifeCycleState, description="The life cycle state of a wallet.")
 strawberry.enum(WalletAction, description="An action that changes a wallet's state.")
 strawberry.enum(JournalType, description="Whether a journal credits or debits its wallet.")
+
+
+@strawberry.input(
+    name="JournalFilter",
+    description="Which of a wallet's journals to return: those matching every field given.",
+)
+class JournalFilterInput:
+    type: JournalType | None = strawberry.field(
+        default=None, description="Only journals of this type."
+    )
+    created_on_gte: datetime | None = _created_on("at or after")
+    created_on_gt: datetime | None = _created_on("after")
+    created_on_lt: datetime | None = _created_on("before")
+    created_on_lte: datetime | None = _created_on("at or before")
+
+
 strawberry.enum(
     WalletTransactionType,
     description="The journals a limit rule counts: DEBIT, CREDIT, or TOPUP (credits of the"
@@ -344,8 +370,9 @@ class Wallet:
     async def journals(
         self,
         info: Info,
-        type: Annotated[
-            JournalType | None, strawberry.argument(description="Only journals of this type.")
+        filter_by: Annotated[
+            JournalFilterInput | None,
+            strawberry.argument(name="filter", description="Only journals matching it."),
         ] = None,
         page: PageArgument = 1,
         size: SizeArgument = DEFAULT_PAGE_SIZE,
@@ -353,7 +380,8 @@ class Wallet:
         order: OrderArgument = SortOrder.DESC,
     ) -> Page[Journal]:
         request = page_request(page, size, sort, order)
-        key = (self.id, request, type.value if type else None)
+        filters = JournalFilter(**filter_values(filter_by, JournalFilterInput))
+        key = (self.id, request, filters)
         loader = info.context.loaders.get(resolve.JournalPageByWalletIdLoader)
         return to_page(await loader.load(key))
 
@@ -460,7 +488,10 @@ class WalletActionInput:
 @strawberry.input(description="A journal that credits or debits a wallet.")
 class PostJournalInput:
     wallet_id: strawberry.ID = strawberry.field(description="The wallet (id or code).")
-    amount: Decimal = strawberry.field(description="The amount: positive, at most 4 decimals.")
+    amount: Decimal = strawberry.field(
+        description="The amount: positive, with no more decimals than the wallet's currency"
+        " (ISO 4217: EUR 2, JPY 0; at most 4)."
+    )
     type: JournalType = strawberry.field(description="CREDIT or DEBIT.")
     currency_code: str | None = strawberry.field(
         default=None, description="The wallet's currency (the default); no other is accepted."

@@ -340,7 +340,7 @@ async def test_list_contact_accounts_with_the_spec_fields(world: World) -> None:
     )
     assert response.status_code == 200
     body = response.json()
-    assert body["paging"] == {"page": 1, "size": 20, "total": 2}
+    assert body["paging"] == {"page": 1, "size": 20, "total": 2, "has_more": False}
     item = body["content"][0]
     assert item["id"] == primary
     assert {

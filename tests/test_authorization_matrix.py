@@ -374,6 +374,7 @@ REST_CASES: dict[tuple[str, str], RestCase] = {
         arrange=fresh_account,
     ),
     ("GET", "/accounts/{id}/financials"): RestCase(TARGET, lambda w, ids: {"id": ids["account"]}),
+    ("GET", "/accounts/{id}"): RestCase(TARGET, lambda w, ids: {"id": ids["account"]}),
     ("PUT", "/accounts/{id}/rewards"): RestCase(
         TARGET,
         lambda w, ids: {"id": ids["account"]},
@@ -422,6 +423,7 @@ REST_CASES: dict[tuple[str, str], RestCase] = {
     ),
     ("GET", "/wallets/{id}"): RestCase(TARGET, lambda w, ids: {"id": ids["wallet"]}),
     ("GET", "/journals/{id}"): RestCase(TARGET, lambda w, ids: {"id": ids["journal"]}),
+    ("GET", "/wallets/{id}/journals"): RestCase(TARGET, lambda w, ids: {"id": ids["wallet"]}),
     ("POST", "/organisations/register"): RestCase(
         REGISTER,
         body=lambda w, ids: {

@@ -84,10 +84,102 @@ def test_bootstrap_refuses_a_malformed_owner_email(tmp_path: Path) -> None:
     assert "owner_email" in result.stderr
 
 
-def test_migrate_is_repeatable(tmp_path: Path) -> None:
+def test_migrate_lists_what_it_applies_and_says_when_there_was_none(tmp_path: Path) -> None:
     database = tmp_path / "m.sqlite3"
+    first = run_cli("migrate", database=database)
+    assert first.returncode == 0, first.stderr
+    applied = [line for line in first.stdout.splitlines() if line.startswith("applied ")]
+    assert applied[0].startswith("applied 0001  ")
+    assert len(applied) >= 4
+    assert f"{len(applied)} migration(s) applied" in first.stdout
+    again = run_cli("migrate", database=database)
+    assert again.returncode == 0, again.stderr
+    assert "applied " not in again.stdout
+    assert "No migration to apply" in again.stdout
+
+
+def test_help_is_plain_text_with_every_options_help_and_default() -> None:
+    top = run_cli("--help", database=Path("unused.sqlite3"))
+    assert top.returncode == 0
+    for command in ("serve", "migrate", "bootstrap", "create-api-key", "organisations", "doctor"):
+        assert f"    {command}" in top.stdout
+    serve = run_cli("serve", "--help", database=Path("unused.sqlite3")).stdout
+    assert "--host HOST  the address to listen on (default: 127.0.0.1)" in serve
+    assert "--port PORT  the TCP port to listen on (default: 8000)" in serve
+    for command in ("migrate", "bootstrap", "create-api-key", "organisations", "doctor"):
+        text = run_cli(command, "--help", database=Path("unused.sqlite3")).stdout
+        assert "``" not in text and ":func:" not in text, text  # no reStructuredText
+        options = [line for line in text.splitlines() if line.strip().startswith("--")]
+        for line in options:  # every option has its help on its line or the next
+            assert len(line.split()) > 1 or line.strip() == "--organisation ORGANISATION", text
+
+
+def test_organisations_lists_ids_for_create_api_key(tmp_path: Path) -> None:
+    database = tmp_path / "o.sqlite3"
+    empty = run_cli("organisations", database=database)
+    assert empty.returncode == 0 and "No organisation yet" in empty.stdout
+    created = json.loads(run_cli("bootstrap", "--json", database=database).stdout)
+    listed = run_cli("organisations", database=database)
+    assert listed.returncode == 0, listed.stderr
+    header, row = listed.stdout.splitlines()
+    assert header.split() == ["id", "name", "type", "parent"]
+    assert row.split()[0] == created["organisation_id"]
+    assert row.split()[-2:] == ["BUSINESS", "-"]
+    rows = json.loads(run_cli("organisations", "--json", database=database).stdout)
+    assert rows == [
+        {
+            "id": created["organisation_id"],
+            "name": created["organisation_name"],
+            "org_type": "BUSINESS",
+            "parent_id": None,
+            "is_business": True,
+        }
+    ]
+    key = run_cli("create-api-key", "--organisation", rows[0]["id"], "--json", database=database)
+    assert json.loads(key.stdout)["secret_api_key"].startswith("sk_live_")
+
+
+def test_doctor_says_what_is_wrong(tmp_path: Path) -> None:
+    database = tmp_path / "d.sqlite3"
+    missing = run_cli("doctor", database=database)
+    assert missing.returncode == 1
+    assert "FAIL  database: the SQLite file" in missing.stdout
+    assert "crm-gateway migrate" in missing.stdout
+    assert not database.exists()  # the doctor changes nothing
     assert run_cli("migrate", database=database).returncode == 0
-    assert run_cli("migrate", database=database).returncode == 0
+    empty = run_cli("doctor", "--json", database=database)
+    checks = {check["name"]: check for check in json.loads(empty.stdout)}
+    assert [checks[name]["ok"] for name in ("settings", "database", "migrations")] == [True] * 3
+    assert checks["organisations"]["ok"] is False
+    assert "bootstrap" in checks["organisations"]["fix"]
+    assert run_cli("bootstrap", database=database).returncode == 0
+    healthy = run_cli("doctor", database=database)
+    assert healthy.returncode == 0, healthy.stdout
+    assert "FAIL" not in healthy.stdout
+    unreachable = subprocess.run(
+        [sys.executable, "-m", "app.cli", "doctor"],
+        capture_output=True,
+        text=True,
+        env={
+            **os.environ,
+            "CRM_GATEWAY_DATABASE_URL": f"postgresql://u:secret@127.0.0.1:{_free_port()}/x",
+        },
+        check=False,
+        timeout=60,
+    )
+    assert unreachable.returncode == 1
+    assert "FAIL  database: cannot connect" in unreachable.stdout
+    assert "secret" not in unreachable.stdout  # the password is never printed
+    bad = subprocess.run(
+        [sys.executable, "-m", "app.cli", "doctor"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CRM_GATEWAY_MAX_QUERY_DEPTH": "deep"},
+        check=False,
+        timeout=60,
+    )
+    assert bad.returncode == 1
+    assert "FAIL  settings: CRM_GATEWAY_MAX_QUERY_DEPTH" in bad.stdout
 
 
 def _free_port() -> int:

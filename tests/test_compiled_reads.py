@@ -51,15 +51,26 @@ CORPUS: list[tuple[str, str, dict[str, Any]]] = [
     (
         "nested page",
         f'{{ contacts(size: 50, sort: "first_name", order: ASC) {{ content {{ {CONTACT_FIELDS} }}'
-        " paging { page size total } } }",
+        " paging { page size total has_more } } }",
+        {},
+    ),
+    (
+        "a size above the largest page, served at it",
+        "{ contacts(size: 250) { content { id } paging { size total has_more page } } }",
         {},
     ),
     (
         "variables, filters, second page, descending",
         """query($size: Int!, $page: Int, $type: ContactType) {
              contacts(size: $size, page: $page, filter: {contact_type: $type}, order: DESC) {
-               paging { total size page } content { id first_name } } }""",
+               paging { total size page has_more } content { id first_name } } }""",
         {"size": 3, "page": 2, "type": "PERSON"},
+    ),
+    (
+        "the last page: nothing more",
+        """query($size: Int!, $page: Int) {
+             contacts(size: $size, page: $page) { paging { has_more } content { id } } }""",
+        {"size": 5, "page": 3},
     ),
     (
         "search and code filters, empty result",
@@ -90,7 +101,7 @@ CORPUS: list[tuple[str, str, dict[str, Any]]] = [
                               sort: "number", order: ASC) {
                content { id number is_primary balance classification { id name __typename }
                          payment_terms { name days } wallet { code balance } }
-               paging { page size total } } }""",
+               paging { page size total has_more } } }""",
         {"contact": "C-3"},
     ),
     (

@@ -49,7 +49,7 @@ async def test_search_pages_and_filters(api: Api) -> None:
     for n in range(5):
         await create_contact(api, code=f"C-{n}", first_name=f"Person{n}")
     page = (await api.rest("GET", "/contacts", params={"size": 2, "page": 2})).json()
-    assert page["paging"] == {"page": 2, "size": 2, "total": 5}
+    assert page["paging"] == {"page": 2, "size": 2, "total": 5, "has_more": True}
     assert len(page["content"]) == 2
     found = (await api.rest("GET", "/contacts", params={"search_value": "person3"})).json()
     assert [c["code"] for c in found["content"]] == ["C-3"]

@@ -73,7 +73,9 @@ async def graphql_raw(api: Api, query: str, variables: str) -> Any:
 
 
 async def new_wallet(api: Api, tenant: BootstrapResult, db: Database) -> str:
-    return await make_wallet(api, await make_account(db, tenant.organisation_id))
+    """A wallet in CLF, a currency of 4 decimals (ISO 4217): the money rule's whole range."""
+    account_id = await make_account(db, tenant.organisation_id, currency_code="CLF")
+    return await make_wallet(api, account_id)
 
 
 def journal_body(wallet_id: str, amount: str) -> str:
@@ -174,7 +176,7 @@ async def test_json_nan_and_infinity_are_not_json(
 async def test_other_money_fields_are_refused_beyond_the_range(
     api: Api, tenant: BootstrapResult, db: Database, amount: str
 ) -> None:
-    account_id = await make_account(db, tenant.organisation_id)
+    account_id = await make_account(db, tenant.organisation_id, currency_code="CLF")
     wallet_id = await make_wallet(api, account_id)
     account_before = (await api.rest("GET", f"/accounts/{account_id}")).content
     wallet_before = (await api.rest("GET", f"/wallets/{wallet_id}")).content
@@ -218,7 +220,7 @@ async def test_other_money_fields_are_refused_beyond_the_range(
 async def test_money_fields_keep_every_digit(
     api: Api, tenant: BootstrapResult, db: Database
 ) -> None:
-    account_id = await make_account(db, tenant.organisation_id)
+    account_id = await make_account(db, tenant.organisation_id, currency_code="CLF")
     wallet_id = await make_wallet(api, account_id)
     credit_limit = f'{{"credit_limit": {LARGEST}}}'
     response = await rest_raw(api, "PUT", f"/accounts/{account_id}", credit_limit)

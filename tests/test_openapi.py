@@ -142,7 +142,9 @@ def test_parameters_have_their_variable_types() -> None:
     assert parameters["page"]["schema"]["type"] == "integer"
     assert parameters["page"]["schema"]["default"] == 1
     assert parameters["order"]["schema"]["default"] == "DESC"
-    assert parameters["size"]["description"] == "Items per page, 1 to 100."
+    assert parameters["size"]["description"] == (
+        "Items per page, 1 or more; a size above 100 is served at 100 (paging.size says so)."
+    )
     network = {p["name"]: p for p in _operation("GET", "/organisations/{id}/network")["parameters"]}
     assert network["id"] | {"in": "path", "required": True} == network["id"]
     assert network["tags"]["schema"] == {"type": "array", "items": {"type": "string"}}

@@ -291,7 +291,7 @@ async def test_lists_page_and_sort_by_own_columns(api: Api) -> None:
     assert page["paging"] == {"page": 2, "size": 2, "total": 3}
     body = await api.graphql('{ payment_terms_list(sort: "colour") { paging { total } } }')
     assert_refused(body, 400, ["sort"])
-    body = await api.graphql("{ industries(size: 1000) { paging { total } } }")
+    body = await api.graphql("{ industries(size: 0) { paging { total } } }")
     assert_refused(body, 400, ["size"])
     # The search text is matched literally, wildcards included.
     await create(api, "payment_terms", {"name": "50% now", "days": 0})

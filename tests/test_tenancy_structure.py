@@ -48,6 +48,13 @@ UNSCOPED_READS = {
         "an organisation's parent may be above the caller; resolvers.organisations."
         "parent_if_visible and the services apply the network rule to it"
     ),
+    ("app.cli", "_organisations"): (
+        "the organisations command, which prints app.operator.all_organisations_unscoped"
+    ),
+    ("app.operator", "all_organisations_unscoped"): (
+        "the operator's command line (crm-gateway organisations) lists every organisation so"
+        " that create-api-key can be used; it runs with no caller, outside both doors"
+    ),
     ("resolvers.relations", "UnscopedRelationLoader"): (
         "the base of the relation loaders listed here; it only names the skip"
     ),

@@ -506,13 +506,13 @@ async def test_graphql_and_rest_agree(api: Api, tenant: BootstrapResult, db: Dat
     account_id = await make_account(db, tenant.organisation_id)
     wallet_id = await make_wallet(api, account_id, SPEC_CREATE_BODY)
     condition_id = await make_spend_condition(db, tenant.organisation_id)
-    assert (await post(api, wallet_id, "12.3456", spend_condition_id=condition_id)).is_success
+    assert (await post(api, wallet_id, "12.34", spend_condition_id=condition_id)).is_success
     graph = (await api.data(WALLET_QUERY, {"id": wallet_id}))["wallet"]
     rest = (await api.rest("GET", f"/wallets/{wallet_id}")).json()
     assert graph["id"] == rest["id"] and graph["code"] == rest["code"]
     # Money: exact strings in GraphQL, numbers in REST.
-    assert graph["balance"] == "12.3456" and rest["balance"] == 12.3456
-    assert graph["commerce_balance"] == "12.3456" and graph["open_balance"] == "0"
+    assert graph["balance"] == "12.34" and rest["balance"] == 12.34
+    assert graph["commerce_balance"] == "12.34" and graph["open_balance"] == "0"
     assert graph["limits"][0]["maximum_amount"] == "100.99"
     balances = await api.data(
         "query($id: ID!) { wallet_commerce_balances(id: $id, include_expiration: true) {"
@@ -520,7 +520,7 @@ async def test_graphql_and_rest_agree(api: Api, tenant: BootstrapResult, db: Dat
         {"id": wallet_id},
     )
     assert balances["wallet_commerce_balances"] == [
-        {"id": condition_id, "amount": "12.3456", "expiration": {"ninety_plus": "12.3456"}}
+        {"id": condition_id, "amount": "12.34", "expiration": {"ninety_plus": "12.34"}}
     ]
 
 
@@ -545,7 +545,8 @@ async def test_graphql_wallet_relations_and_mutations(
             journals(size: 2, sort: "amount", order: ASC) {
                 content { amount balance_after wallet { id } } paging { page size total }
             }
-            credits: journals(type: CREDIT, page: 2, size: 2, sort: "amount", order: ASC) {
+            credits: journals(filter: {type: CREDIT}, page: 2, size: 2,
+                              sort: "amount", order: ASC) {
                 content { amount } paging { total }
             }
             commerce_balances { id }

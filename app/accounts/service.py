@@ -22,6 +22,7 @@ from app.accounts.enums import AccountLifeCycleState, AutomaticSpendPreference
 from app.auth.principal import Principal
 from app.commands import apply
 from app.contacts import repository as contacts
+from app.currencies import check_amounts
 from app.db.base import utcnow
 from app.db.models import (
     Account,
@@ -143,6 +144,7 @@ async def create_account(
     The account belongs to the contact's organisation and mode, is named
     ``"<contact name> <number>"`` and bills the given address or else the contact's primary one.
     """
+    check_amounts(command, command.currency_code)
     contact = await contacts.get_contact(session, principal, contact_id_or_code)
     await repository.lock_contact(session, contact.id)
     classification_id = await _reference_id(
@@ -194,6 +196,7 @@ async def update_account(
     """
     account = await _locked_with_contact(session, principal, id_or_number)
     _check_not_terminated(account)
+    check_amounts(command, account.currency_code)
     await _reference_id(
         session, principal, AccountClassification, "classification", command.classification_id
     )
@@ -303,6 +306,7 @@ async def update_rewards(
     account = await repository.get_account(session, principal, id_or_number, for_update=True)
     _check_primary(account)
     _check_not_terminated(account)
+    check_amounts(command, account.currency_code)
     if command.signed_up_organisation_id is not None:
         await repository.get_visible_organisation(
             session, principal, command.signed_up_organisation_id

@@ -53,7 +53,7 @@ from app.pagination import PageRequest, SortOrder, count_of, page_order
 TYPENAME = "__typename"
 
 
-PAGING_FIELDS = frozenset({"page", "size", "total"})
+PAGING_FIELDS = frozenset({"page", "size", "total", "has_more"})
 CONTACT_FILTERS = ("search_value", "contact_type", "email_address", "code", "organisation_id")
 
 
@@ -131,6 +131,12 @@ class _Renderer:
             arguments.append(_text(key))
             arguments.append(func.json(expression) if is_json else expression)
         return func.json_object(*arguments)
+
+    def boolean(self, condition: Any) -> tuple[Any, bool]:
+        """A SQL condition as a JSON ``true`` / ``false`` (already JSON)."""
+        if self.postgres:
+            return case((condition, _json_text("true")), else_=_json_text("false")), True
+        return case((condition, func.json("true")), else_=func.json("false")), True
 
     def leaf(self, expression: Any) -> tuple[Any, bool]:
         """The rendered value of a column (or hybrid) and whether it is already JSON."""
@@ -308,15 +314,18 @@ class Compiler:
                 pairs.append((item.key, self.render.many(select(row), value, order_again), True))
             else:
                 assert item.selection is not None
+                total = count_of(base).scalar_subquery()
                 paging = {
-                    "page": literal_column(str(request.page)),
-                    "size": literal_column(str(request.size)),
-                    "total": count_of(base).scalar_subquery(),
+                    "page": (literal_column(str(request.page)), False),
+                    "size": (literal_column(str(request.size)), False),
+                    "total": (total, False),
+                    # As `Page.has_more`: items beyond this page's end.
+                    "has_more": self.render.boolean(total > request.page * request.size),
                 }
                 fields = [
                     self.render.typename(sub.key, item.selection.type_name)
                     if sub.name == TYPENAME
-                    else (sub.key, paging[sub.name], False)
+                    else (sub.key, *paging[sub.name])
                     for sub in item.selection.fields
                 ]
                 pairs.append((item.key, self.render.object(fields), True))

@@ -1,5 +1,6 @@
 """Apply the Alembic migrations from inside the gateway and tell whether they are current."""
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from alembic import command
@@ -25,10 +26,51 @@ def _upgrade(connection: Connection) -> None:
     command.upgrade(config, "head")
 
 
-async def migrate(engine: AsyncEngine) -> None:
-    """Bring the database to the newest migration."""
+@dataclass(frozen=True)
+class Migration:
+    """One Alembic revision: its id and its message (the first line of its docstring)."""
+
+    revision: str
+    description: str
+
+
+def _pending(connection: Connection) -> list[Migration]:
+    """The migrations between the database's revision and the newest, oldest first."""
+    script = ScriptDirectory.from_config(alembic_config())
+    current = MigrationContext.configure(connection).get_current_revision()
+    newest_first = script.iterate_revisions(script.get_current_head(), current)
+    return [
+        Migration(revision.revision, (revision.doc or "").strip().splitlines()[0])
+        if revision.doc
+        else Migration(revision.revision, "")
+        for revision in reversed(list(newest_first))
+    ]
+
+
+def _upgrade_reporting(connection: Connection) -> list[Migration]:
+    pending = _pending(connection)
+    _upgrade(connection)
+    return pending
+
+
+async def migrate(engine: AsyncEngine) -> list[Migration]:
+    """Bring the database to the newest migration; the migrations applied, oldest first
+    (none when it was current)."""
     async with engine.begin() as connection:
-        await connection.run_sync(_upgrade)
+        applied: list[Migration] = await connection.run_sync(_upgrade_reporting)
+        return applied
+
+
+async def pending_migrations(engine: AsyncEngine) -> list[Migration]:
+    """The migrations the database lacks, oldest first, without applying them."""
+    async with engine.connect() as connection:
+        pending: list[Migration] = await connection.run_sync(_pending)
+        return pending
+
+
+def newest_revision() -> str | None:
+    """The newest migration's revision."""
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 def _current_revision(connection: Connection) -> str | None:

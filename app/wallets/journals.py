@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Principal
+from app.currencies import check_amounts
 from app.db.base import new_id, utcnow
 from app.db.models import IdempotencyRecord, Journal, SpendCondition, Wallet, WalletCommerceBalance
 from app.errors import (
@@ -264,10 +265,11 @@ async def post_journal(
 ) -> Journal:
     """Credit or debit a wallet with one journal (route POST /journals).
 
-    ``command.currency_code`` must be the wallet's; ``created_on`` is the business date, UTC
-    (see :func:`check_created_on`). With an ``idempotency_key`` the same request sent again
-    answers with the first journal and posts nothing; the same key with another request is
-    an IdempotencyKeyReused error.
+    ``command.currency_code`` must be the wallet's, and the amount may have no more decimals
+    than that currency (``app.currencies``: EUR 2; a 400 naming ``amount``); ``created_on`` is
+    the business date, UTC (see :func:`check_created_on`). With an ``idempotency_key`` the same
+    request sent again answers with the first journal and posts nothing; the same key with
+    another request is an IdempotencyKeyReused error.
     """
     journal_id = new_id()
     if idempotency_key is not None:
@@ -286,6 +288,7 @@ async def post_journal(
         raise InvalidInput(
             "currency_code", f"must be the wallet's currency ({wallet.currency_code})"
         )
+    check_amounts(command, wallet.currency_code)
     spend_condition_id = command.spend_condition_id
     if spend_condition_id is not None:
         condition = await get_visible(

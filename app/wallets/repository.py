@@ -5,6 +5,7 @@ row already visible (a wallet's journals, its commerce balances) need no second 
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -281,14 +282,43 @@ JOURNAL_SORT_COLUMNS: dict[str, Any] = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class JournalFilter:
+    """Which of a wallet's journals a list holds: one type, and a range of ``created_on`` (the
+    business date; the spec's ``created_on[gte]`` / ``[gt]`` / ``[lt]`` / ``[lte]``), each bound
+    optional. Hashable: it is part of a dataloader key."""
+
+    type: str | None = None
+    created_on_gte: datetime | None = None
+    created_on_gt: datetime | None = None
+    created_on_lt: datetime | None = None
+    created_on_lte: datetime | None = None
+
+    def conditions(self) -> list[Any]:
+        """The WHERE conditions of this filter."""
+        conditions: list[Any] = []
+        if self.type is not None:
+            conditions.append(Journal.type == self.type)
+        if self.created_on_gte is not None:
+            conditions.append(Journal.created_on >= self.created_on_gte)
+        if self.created_on_gt is not None:
+            conditions.append(Journal.created_on > self.created_on_gt)
+        if self.created_on_lt is not None:
+            conditions.append(Journal.created_on < self.created_on_lt)
+        if self.created_on_lte is not None:
+            conditions.append(Journal.created_on <= self.created_on_lte)
+        return conditions
+
+
 async def journal_pages(
     session: AsyncSession,
     principal: Principal,
     wallet_ids: Sequence[str],
     request: PageRequest,
-    journal_type: str | None = None,
+    filters: JournalFilter | None = None,
 ) -> dict[str, tuple[list[Journal], int]]:
-    """The same page of journals for each of several wallets, with each wallet's total.
+    """The same page of journals for each of several wallets, with each wallet's total, the
+    journals narrowed by ``filters``.
 
     Two statements whatever the number of wallets: a window function numbers each wallet's
     journals in the requested order and the page is cut from every wallet's numbering at once.
@@ -299,9 +329,11 @@ async def journal_pages(
         raise InvalidInput("sort", f"unknown sort attribute {sort!r}; use one of {allowed}")
     column = JOURNAL_SORT_COLUMNS[sort]
     ascending = request.order is SortOrder.ASC
-    conditions: list[Any] = [JOURNALS.visible(principal), Journal.wallet_id.in_(wallet_ids)]
-    if journal_type is not None:
-        conditions.append(Journal.type == journal_type)
+    conditions: list[Any] = [
+        JOURNALS.visible(principal),
+        Journal.wallet_id.in_(wallet_ids),
+        *(filters or JournalFilter()).conditions(),
+    ]
     totals = {
         wallet_id: int(count)
         for wallet_id, count in (

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.enums import AccountLifeCycleState
 from app.auth.principal import Principal
+from app.currencies import check_amounts
 from app.db.base import utcnow
 from app.db.models import Journal, SpendCondition, Wallet
 from app.errors import BusinessRuleViolation, Conflict, InvalidInput
@@ -70,6 +71,7 @@ async def create_wallet(
             f"Account {account.number} is terminated; it cannot get a wallet.",
             ["account", account.id],
         )
+    check_amounts(command, account.currency_code)
     existing = await repository.effective_wallet_of_account(session, account.id)
     if existing is not None:
         raise Conflict(
@@ -141,6 +143,7 @@ async def update_wallet(
             f"Wallet {wallet.code} is {wallet.life_cycle_state}; it cannot be changed.",
             ["wallet", wallet.id],
         )
+    check_amounts(command, wallet.currency_code)
     stored = {
         "auto_topup": _auto_topup(command.auto_topup),
         "termed_topup": _termed_topup(command.termed_topup),

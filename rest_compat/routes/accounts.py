@@ -3,10 +3,9 @@
 from typing import Any
 
 from rest_compat.json_schema import JsonSchema, non_null, nullable, object_schema
-from rest_compat.route import RestRoute, Shape, identifier
+from rest_compat.route import PAGING, RestRoute, Shape, identifier
 
 SECTION = "Accounts"
-PAGING = "paging { page size total }"
 ID_OR_NUMBER = "`{id}` accepts the account's id or its number."
 ADDRESS_FIELDS = """
     id address_line_1 address_line_2 state_province_county town_city postal_code country_code
@@ -17,6 +16,11 @@ LIST_ITEM_FIELDS = """
     balance credit_limit overdue_amount
     payment_terms { id name }
     wallet { id code balance currency_code life_cycle_state }
+"""
+ACCOUNT_FIELDS = f"""
+    {LIST_ITEM_FIELDS}
+    opening_balance contact_id created_on terminated_on
+    billing_address {{ {ADDRESS_FIELDS} }}
 """
 FINANCIAL_FIELDS = f"""
     id name number is_primary life_cycle_state currency_code
@@ -179,6 +183,20 @@ ROUTES = [
             "accounting_period is always null: this gateway keeps no accounting periods.",
             'is_primary is a JSON boolean (the spec\'s example shows the string "true").',
             "The answer also carries the account's id.",
+        ),
+    ),
+    RestRoute(
+        method="GET",
+        path="/accounts/{id}",
+        section=SECTION,
+        summary="Get a single account (not in the spec)",
+        document=f"""query ($id: ID!) {{ account(id: $id) {{ {ACCOUNT_FIELDS} }} }}""",
+        notes=(
+            ID_OR_NUMBER,
+            "Not in the spec (which documents PUT on this path): the account as the list of a"
+            " contact's accounts shows it, with its contact, dates and billing address. Its"
+            " financial details are GET /accounts/{id}/financials, its rewards"
+            " GET /accounts/{id}/rewards, its wallet's journals GET /wallets/{id}/journals.",
         ),
     ),
     RestRoute(

@@ -1,12 +1,11 @@
 """Contact routes: not in the spec, designed in its style (DESIGN §3)."""
 
-from rest_compat.route import RestRoute, identifier
+from rest_compat.route import PAGING, RestRoute, identifier
 from schema.common import CustomField
 from schema.contacts import Contact, ContactAddress, ContactPhone
 from schema.selections import leaf_fields
 
 SECTION = "Contacts"
-PAGING = "paging { page size total }"
 # A contact as these routes show it: every column of the contact, its phones and addresses
 # (a column added to the GraphQL types is shown without being named here again).
 CONTACT_FIELDS = f"""

@@ -3,7 +3,7 @@
 from typing import Any
 
 from rest_compat.json_schema import JsonSchema, object_schema
-from rest_compat.route import RestRoute, Shape, identifier
+from rest_compat.route import PAGING, RestRoute, Shape, identifier
 
 
 def _registration(data: Any) -> dict[str, Any]:
@@ -33,7 +33,6 @@ TEST_MODE_REFUSED = (
     'it: this route answers them 403 (FORBIDDENEXCEPTION, parameters ["test_mode"]) and '
     "changes nothing, because organisations are shared by live and test mode."
 )
-PAGING = "paging { page size total }"
 NAMED = "{ id name }"
 LOCATION_FIELDS = """
     id name address_line_1 address_line_2 state_province_county town_city postal_code

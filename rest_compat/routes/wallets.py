@@ -3,7 +3,7 @@
 from typing import Any
 
 from rest_compat.json_schema import JsonSchema, non_null
-from rest_compat.route import RestRoute, Shape, identifier
+from rest_compat.route import PAGING, RestRoute, Shape, identifier
 
 SECTION = "Wallets"
 JOURNALS_SECTION = "Journals"
@@ -69,6 +69,17 @@ def _commerce_balances_schema(selected: JsonSchema) -> JsonSchema:
 
 commerce_balances = Shape(_commerce_balances, _commerce_balances_schema)
 """The top-level array; ``expiration`` is left out unless include_expiration asked for it."""
+
+
+def _wallet_journals_schema(selected: JsonSchema) -> JsonSchema:
+    return non_null(selected["properties"]["journals"])
+
+
+wallet_journals = Shape(lambda data: data["journals"], _wallet_journals_schema)
+"""The wallet's page of journals (``content`` and ``paging``), without the wallet around it."""
+
+# The spec's date-range filter (`created_on[gte]=...&created_on[lt]=...`, epoch seconds).
+CREATED_ON_BOUNDS = {f"created_on[{op}]": f"created_on_{op}" for op in ("gte", "gt", "lt", "lte")}
 
 
 ROUTES = [
@@ -230,8 +241,10 @@ ROUTES = [
             "created_on": 1588081851,
         },
         notes=(
-            "wallet_id accepts the wallet's id or code. amount must be positive with at most 4"
-            " decimals; currency_code defaults to the wallet's and no other is accepted (400).",
+            "wallet_id accepts the wallet's id or code. amount must be positive with no more"
+            " decimals than the wallet's currency has (ISO 4217 minor unit: EUR 2, JPY 0,"
+            ' BHD 3; at most 4): EUR 0.001 is a 400 naming amount (parameters ["amount"]);'
+            " currency_code defaults to the wallet's and no other is accepted (400).",
             "The documented but unnamed flag that lets a debit take the balance below zero is"
             " named allow_negative_balance (boolean, default false); it also lifts the wallet's"
             " minimum_balance.",
@@ -261,6 +274,42 @@ ROUTES = [
         summary="Get a single wallet with its balances and settings (not in the spec)",
         document=f"""query ($id: ID!) {{ wallet(id: $id) {{ {WALLET_FIELDS} }} }}""",
         notes=(ID_OR_CODE, "Not in the spec; the wallet fields of the account financials."),
+    ),
+    RestRoute(
+        method="GET",
+        path="/wallets/{id}/journals",
+        section=JOURNALS_SECTION,
+        summary="List a wallet's journal entries (not in the spec)",
+        document=f"""query ($id: ID!, $type: JournalType, $created_on_gte: DateTime,
+                $created_on_gt: DateTime, $created_on_lt: DateTime, $created_on_lte: DateTime,
+                $page: Int = 1, $size: Int = 20, $sort: String, $order: SortOrder = DESC) {{
+            wallet(id: $id) {{
+                journals(filter: {{type: $type, created_on_gte: $created_on_gte,
+                        created_on_gt: $created_on_gt, created_on_lt: $created_on_lt,
+                        created_on_lte: $created_on_lte}},
+                    page: $page, size: $size, sort: $sort, order: $order) {{
+                    content {{ {JOURNAL_FIELDS} }} {PAGING}
+                }}
+            }}
+        }}""",
+        query={
+            "type": "type",
+            **CREATED_ON_BOUNDS,
+            **{name: name for name in ("page", "size", "sort", "order")},
+        },
+        shape=wallet_journals,
+        notes=(
+            ID_OR_CODE,
+            "Not in the spec: the wallet's journals, newest first by default, paged like the"
+            " spec's lists (page from 1, size 1 or more, served at most 100 a page; paging"
+            " says the size served, the total and has_more).",
+            "type: CREDIT or DEBIT. created_on[gte], created_on[gt], created_on[lt] and"
+            " created_on[lte] (epoch seconds, as the spec's searches take them) bound the"
+            " journals' business date (created_on); give up to four.",
+            "sort: created_on (default), posted_on, amount or type; order DESC (default) or ASC."
+            " Ties are broken by the journal id in the same direction.",
+            "In GraphQL: wallet(id) { journals(...) }, the same field.",
+        ),
     ),
     RestRoute(
         method="GET",
