@@ -103,9 +103,10 @@ def test_help_is_plain_text_with_every_options_help_and_default() -> None:
     assert top.returncode == 0
     for command in ("serve", "migrate", "bootstrap", "create-api-key", "organisations", "doctor"):
         assert f"    {command}" in top.stdout
-    serve = run_cli("serve", "--help", database=Path("unused.sqlite3")).stdout
-    assert "--host HOST  the address to listen on (default: 127.0.0.1)" in serve
-    assert "--port PORT  the TCP port to listen on (default: 8000)" in serve
+    serve = " ".join(run_cli("serve", "--help", database=Path("unused.sqlite3")).stdout.split())
+    assert "--host HOST the address to listen on (default: 127.0.0.1)" in serve
+    assert "--port PORT the TCP port to listen on (default: 8000)" in serve
+    assert "--name NAME the first business's name (on an empty database) (default:" in serve
     for command in ("migrate", "bootstrap", "create-api-key", "organisations", "doctor"):
         text = run_cli(command, "--help", database=Path("unused.sqlite3")).stdout
         assert "``" not in text and ":func:" not in text, text  # no reStructuredText
@@ -121,20 +122,20 @@ def test_organisations_lists_ids_for_create_api_key(tmp_path: Path) -> None:
     created = json.loads(run_cli("bootstrap", "--json", database=database).stdout)
     listed = run_cli("organisations", database=database)
     assert listed.returncode == 0, listed.stderr
-    header, row = listed.stdout.splitlines()
+    header, *lines = listed.stdout.splitlines()
     assert header.split() == ["id", "name", "type", "parent"]
-    assert row.split()[0] == created["organisation_id"]
-    assert row.split()[-2:] == ["BUSINESS", "-"]
+    owner, business = created["service_owner_id"], created["organisation_id"]
+    by_id = {line.split()[0]: line.split() for line in lines}
+    assert set(by_id) == {owner, business}
+    assert by_id[owner][-2:] == ["SERVICE_OWNER", "-"]
+    assert by_id[business][-2:] == ["BUSINESS", owner]
     rows = json.loads(run_cli("organisations", "--json", database=database).stdout)
-    assert rows == [
-        {
-            "id": created["organisation_id"],
-            "name": created["organisation_name"],
-            "org_type": "BUSINESS",
-            "parent_id": None,
-            "is_business": True,
-        }
-    ]
+    assert {row["id"]: (row["org_type"], row["parent_id"]) for row in rows} == {
+        owner: ("SERVICE_OWNER", None),
+        business: ("BUSINESS", owner),
+    }
+    rows = [row for row in rows if row["id"] == business]
+    assert rows[0]["name"] == created["organisation_name"]
     key = run_cli("create-api-key", "--organisation", rows[0]["id"], "--json", database=database)
     assert json.loads(key.stdout)["secret_api_key"].startswith("sk_live_")
 
