@@ -4,7 +4,8 @@ A query document whose every selected field is a leaf, a JSON list or a relation
 type is answered by one SQL statement that builds the JSON in the database. The mapped types
 come from the schema itself (:func:`derive_registry`: ``@maps`` types and ``relation`` fields,
 see :mod:`schema.mapping`). Plans are cached per document and operation. Anything else (other
-fields, directives, mutations, invalid documents, missing rows, refused callers) goes through
+fields, directives, mutations, invalid documents, missing rows, refused callers, callers
+without the permission a root field declares) goes through
 Strawberry, which also reports the errors, so both paths answer alike.
 """
 
@@ -62,6 +63,7 @@ from resolvers.context import Context
 from schema.input_checks import argument_problem
 from schema.limits import QueryLimits, query_limit_rules
 from schema.mapping import RELATION, RelationField, mapped_model
+from schema.permissions import Access, access_of
 
 PAGING_TYPE = "Paging"
 # Page types (ContactPage, AccountPage) and the type of their items.
@@ -165,6 +167,8 @@ class RootPlan:
     selection: Selection
     # False when the answer holds floats, whose JSON text the database writes differently.
     exact: bool
+    # What the field declares it needs (schema/permissions.py); checked before answering.
+    access: Access | None
 
 
 @dataclass(frozen=True)
@@ -291,7 +295,9 @@ def build_plan(
             root_type = ROOTS[name].type_name
             selection = _selection(node.selection_set, root_type, fragments, registry)
             exact = not holds_floats(registry, selection)
-            roots.append(RootPlan(key, name, node, query_type.fields[name], selection, exact))
+            definition = query_type.fields[name]
+            access = access_of(definition)
+            roots.append(RootPlan(key, name, node, definition, selection, exact, access))
     except NotCompilable:
         return None
     return OperationPlan(tuple(operation.variable_definitions or ()), tuple(roots))
@@ -368,6 +374,12 @@ class CompiledReads:
             return None  # compiled reads answer only Back-Office callers: skip planning
         plan = self.plan_for(query, operation_name)
         if plan is None:
+            return None
+        # The permission each root field declares, checked as the general path checks it; a
+        # refused caller is left to the general path, which reports the 403.
+        if not all(
+            root.access is not None and root.access.allows(principal) for root in plan.roots
+        ):
             return None
         coerced = get_variable_values(self._schema, plan.variables, dict(variables or {}))
         # Input the general path refuses (schema/input_checks.py) is left to it to report.

@@ -5,6 +5,7 @@ from typing import Annotated, Any
 
 import strawberry
 
+from app.auth.permissions import Permission
 from app.organisations.commands import (
     CreateNetworkOrganisation,
     RegisterOrganisation,
@@ -38,6 +39,7 @@ from schema.common import (
     to_page,
 )
 from schema.contacts import Contact, ContactSortArgument
+from schema.permissions import needs
 from schema.rows import shown_as
 
 OrganisationSortArgument = Annotated[str | None, sort_argument(SORT_COLUMNS, DEFAULT_SORT)]
@@ -598,8 +600,9 @@ class UpdateOrganisationInput:
 @strawberry.type
 class Query:
     @strawberry.field(
+        extensions=needs(Permission.ORGANISATIONS_READ),
         description="One organisation of the caller's network (test-mode keys read the same "
-        "network as live ones)."
+        "network as live ones).",
     )
     async def organisation(
         self,
@@ -609,8 +612,9 @@ class Query:
         return shown_as(Organisation, await resolve.organisation(info, id))
 
     @strawberry.field(
+        extensions=needs(Permission.ORGANISATIONS_READ),
         description="The direct child organisations of an organisation, filtered and paged "
-        "(test-mode keys read the same network as live ones)."
+        "(test-mode keys read the same network as live ones).",
     )
     async def organisation_network(
         self,
@@ -698,8 +702,9 @@ TEST_MODE_REFUSED = (
 @strawberry.type
 class Mutation:
     @strawberry.mutation(
+        extensions=needs(Permission.ORGANISATIONS_WRITE, public_keys=True),
         description="Register a business with its owner (a new user; a taken e-mail is a 409) "
-        "below the organisation of the api key (public keys may)." + TEST_MODE_REFUSED
+        "below the organisation of the api key (public keys may)." + TEST_MODE_REFUSED,
     )
     async def register_organisation(
         self, info: Info, input: RegisterOrganisationInput
@@ -709,7 +714,8 @@ class Mutation:
         return Identifier(id=strawberry.ID(organisation.id))
 
     @strawberry.mutation(
-        description="Create an organisation directly below another one." + TEST_MODE_REFUSED
+        extensions=needs(Permission.ORGANISATIONS_WRITE),
+        description="Create an organisation directly below another one." + TEST_MODE_REFUSED,
     )
     async def create_network_organisation(
         self,
@@ -723,7 +729,8 @@ class Mutation:
         return shown_as(Organisation, await resolve.create_network_organisation(info, id, command))
 
     @strawberry.mutation(
-        description="Change an organisation; fields left out stay as they are." + TEST_MODE_REFUSED
+        extensions=needs(Permission.ORGANISATIONS_WRITE),
+        description="Change an organisation; fields left out stay as they are." + TEST_MODE_REFUSED,
     )
     async def update_organisation(
         self,
@@ -735,8 +742,9 @@ class Mutation:
         return shown_as(Organisation, await resolve.update_organisation(info, id, command))
 
     @strawberry.mutation(
+        extensions=needs(Permission.ORGANISATIONS_WRITE),
         description="Remove an organisation below the caller's that has no child organisations "
-        "and no data (contacts, accounts, ...)." + TEST_MODE_REFUSED
+        "and no data (contacts, accounts, ...)." + TEST_MODE_REFUSED,
     )
     async def delete_organisation(
         self,

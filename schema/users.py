@@ -4,6 +4,7 @@ import strawberry
 
 from resolvers import users as resolve
 from resolvers.context import Info
+from schema.permissions import no_credentials
 
 
 @strawberry.type(description="A user access token.")
@@ -22,7 +23,9 @@ class AuthenticateUserInput:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="Sign a user in with e-mail and password.")
+    @strawberry.mutation(
+        description="Sign a user in with e-mail and password.", extensions=no_credentials()
+    )
     async def authenticate_user(self, info: Info, input: AuthenticateUserInput) -> AccessToken:
         token, expires_in = await resolve.authenticate_user(info, input.email, input.password)
         return AccessToken(access_token=token, expires_in=expires_in)

@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import CredentialKind, Principal
+from app.auth.roles import custom_permissions
 from app.auth.secrets import api_key_digest, hash_password, needs_rehash, verify_password
 from app.auth.throttle import SignInThrottle
 from app.db.base import utcnow
@@ -122,19 +123,25 @@ class Authenticator:
         async with self._db.read() as session:
             row = (
                 await session.execute(
-                    select(Organisation.path)
+                    select(Organisation.path, Membership.role)
                     .join(Membership, Membership.organisation_id == Organisation.id)
                     .where(Organisation.id == organisation_id, Membership.user_id == user_id)
                 )
             ).first()
-        if row is None:
-            raise Unauthenticated("The access token's user or organisation is no longer available.")
+            if row is None:
+                raise Unauthenticated(
+                    "The access token's user or organisation is no longer available."
+                )
+            # A custom role costs one more small query; built-in roles none.
+            permissions = await custom_permissions(session, row.path, row.role)
         return Principal(
             CredentialKind.USER,
             organisation_id=organisation_id,
             organisation_path=row.path,
             is_test=False,
             user_id=user_id,
+            role=row.role,
+            custom_permissions=permissions,
         )
 
     async def sign_in(

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from enum import StrEnum
 
+from app.auth.permissions import role_permissions
 from app.errors import Forbidden, Unauthenticated
 
 
@@ -19,7 +20,9 @@ class Principal:
     """An authenticated caller: its organisation (and that organisation's network path) and mode.
 
     ``organisation_path`` is the ``/root/.../own/`` path of the organisation; the caller may see
-    exactly the organisations whose path starts with it.
+    exactly the organisations whose path starts with it. ``role`` is a user's role code in that
+    organisation (``None`` for API keys); ``custom_permissions`` the codes of that role when it
+    is a custom one (loaded with the principal, see :mod:`app.auth.permissions`).
     """
 
     kind: CredentialKind
@@ -27,6 +30,17 @@ class Principal:
     organisation_path: str
     is_test: bool
     user_id: str | None = None
+    role: str | None = None
+    custom_permissions: frozenset[str] | None = None
+
+    def has_permission(self, permission: str) -> bool:
+        """Whether the caller holds ``permission``: secret keys hold every one, public keys
+        none, users those of their role."""
+        if self.kind is CredentialKind.SECRET_KEY:
+            return True
+        if self.kind is CredentialKind.PUBLIC_KEY:
+            return False
+        return permission in role_permissions(self.role, self.custom_permissions)
 
     @property
     def may_use_backoffice(self) -> bool:
@@ -41,6 +55,29 @@ def require_backoffice(principal: Principal | None) -> Principal:
     if not principal.may_use_backoffice:
         raise Forbidden("A public API key may not perform this operation; use a secret key.")
     return principal
+
+
+def require_permission(
+    principal: Principal | None, permission: str | None, *, public_keys: bool = False
+) -> Principal:
+    """The principal, if it may run an operation that needs ``permission`` (``None``: any
+    Back-Office caller): 401 without credentials; 403 for a public key unless ``public_keys``;
+    403 ``FORBIDDENEXCEPTION`` with parameters ``[permission]`` for a user whose role lacks it.
+    Secret keys hold every permission.
+    """
+    if principal is None:
+        raise Unauthenticated()
+    if principal.kind is CredentialKind.PUBLIC_KEY:
+        if public_keys:
+            return principal
+        return require_backoffice(principal)
+    if permission is None or principal.has_permission(permission):
+        return principal
+    raise Forbidden(
+        f"The role {principal.role} does not have the permission {permission} that this "
+        "operation needs.",
+        [permission],
+    )
 
 
 def require_any_key(principal: Principal | None) -> Principal:
