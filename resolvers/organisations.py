@@ -17,6 +17,7 @@ from app.db.models import (
 )
 from app.db.relations import Related
 from app.organisations import repository, service
+from app.organisations.actions import PerformOrganisationAction, perform_action
 from app.organisations.commands import (
     CreateNetworkOrganisation,
     RegisterOrganisation,
@@ -197,3 +198,12 @@ async def delete_organisation(info: Info, id: str) -> str:
     principal = info.context.backoffice()
     async with info.context.write() as session:
         return await service.delete_organisation(session, principal, id)
+
+
+async def organisation_action(
+    info: Info, id: str, command: PerformOrganisationAction
+) -> Organisation:
+    """Perform MODE or COPY on an organisation; the organisation it leaves."""
+    principal = info.context.backoffice()
+    async with info.context.write() as session:
+        return await perform_action(session, principal, id, command)

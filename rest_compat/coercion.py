@@ -11,6 +11,7 @@ from typing import Any
 
 from graphql import (
     GraphQLBoolean,
+    GraphQLEnumType,
     GraphQLFloat,
     GraphQLInputObjectType,
     GraphQLInputType,
@@ -56,6 +57,11 @@ def coerce(value: Any, type_: GraphQLInputType, path: str) -> Any:
             return parse_money(value)
         except ValueError as exc:
             raise InvalidInput(path, str(exc)) from None
+    if isinstance(type_, GraphQLEnumType):
+        if value not in type_.values:
+            allowed = ", ".join(type_.values)
+            raise InvalidInput(path, f"must be one of {allowed}, got {value!r}")
+        return value
     if not isinstance(value, str):
         return value
     text = value.strip()

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 import strawberry
 
 from app.auth.permissions import Permission
+from app.organisations.actions import OrganisationAction, PerformOrganisationAction
 from app.organisations.commands import (
     CreateNetworkOrganisation,
     RegisterOrganisation,
@@ -20,10 +21,12 @@ from app.organisations.enums import (
 )
 from app.organisations.repository import DEFAULT_SORT, SORT_COLUMNS
 from app.pagination import DEFAULT_PAGE_SIZE
+from resolvers import access as resolve_access
 from resolvers import organisations as resolve
 from resolvers.context import Info
 from resolvers.inputs import to_command
 from resolvers.reference import IndustryByIdLoader
+from schema.access import Team, TeamSortArgument, User, UserSortArgument
 from schema.common import (
     CustomField,
     CustomFieldInput,
@@ -62,6 +65,12 @@ strawberry.enum(
     OrganisationContactInfoType, description="The kind of an organisation's contact detail."
 )
 strawberry.enum(OrganisationTapType, description="The kind of a transaction acquiring point.")
+strawberry.enum(
+    OrganisationAction,
+    description="An action on an organisation: MODE turns live mode on for an organisation "
+    "that used test mode only; COPY copies its settings and reference data (not its contacts "
+    "or money) into a new organisation beside it, named by `name`.",
+)
 strawberry.enum(OwnerIdentityProvider, description="How an organisation's owner signs in.")
 
 
@@ -255,6 +264,42 @@ class Organisation:
         return await info.context.loaders.get(resolve.UsersCountByOrganisationIdLoader).load(
             self.id
         )
+
+    @strawberry.field(
+        description="A page of the organisation's members (needs USERS_READ).",
+        extensions=needs(Permission.USERS_READ),
+    )
+    async def users(
+        self,
+        info: Info,
+        page: PageArgument = 1,
+        size: SizeArgument = DEFAULT_PAGE_SIZE,
+        sort: UserSortArgument = None,
+        order: OrderArgument = SortOrder.DESC,
+    ) -> Page[User]:
+        filters = {"organisation_id": self.id}
+        result = await resolve_access.users(info, page_request(page, size, sort, order), filters)
+        page_of = to_page(result)
+        page_of.content = [User.of(member) for member in result.items]
+        return page_of
+
+    @strawberry.field(
+        description="A page of the organisation's teams (needs TEAMS_READ).",
+        extensions=needs(Permission.TEAMS_READ),
+    )
+    async def teams(
+        self,
+        info: Info,
+        page: PageArgument = 1,
+        size: SizeArgument = DEFAULT_PAGE_SIZE,
+        sort: TeamSortArgument = None,
+        order: OrderArgument = SortOrder.DESC,
+    ) -> Page[Team]:
+        filters = {"organisation_id": self.id}
+        result = await resolve_access.teams(info, page_request(page, size, sort, order), filters)
+        page_of = to_page(result)
+        page_of.content = [Team.of(team) for team in result.items]
+        return page_of
 
     @strawberry.field(description="The organisation's locations.")
     async def locations(self, info: Info) -> list[OrganisationLocation]:
@@ -597,6 +642,14 @@ class UpdateOrganisationInput:
     )
 
 
+@strawberry.input(description="An action on an organisation.")
+class OrganisationActionInput:
+    action: OrganisationAction = strawberry.field(description="MODE or COPY.")
+    name: str | None = strawberry.field(
+        default=None, description="The copy's name (needed by COPY)."
+    )
+
+
 @strawberry.type
 class Query:
     @strawberry.field(
@@ -752,3 +805,20 @@ class Mutation:
         id: Annotated[strawberry.ID, strawberry.argument(description="The organisation id.")],
     ) -> Identifier:
         return Identifier(id=strawberry.ID(await resolve.delete_organisation(info, id)))
+
+    @strawberry.mutation(
+        description="Perform an action on an organisation of the caller's network: MODE turns "
+        "live mode on (its live keys work from then on; test keys keep working), COPY creates "
+        "a copy named `name` beside it (below the same parent; copy organisations below "
+        "yours). Answers the organisation the action leaves: for COPY, the new one."
+        + TEST_MODE_REFUSED,
+        extensions=needs(Permission.ORGANISATIONS_WRITE),
+    )
+    async def organisation_action(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The organisation id.")],
+        input: Annotated[OrganisationActionInput, strawberry.argument(description="The action.")],
+    ) -> Organisation:
+        command = to_command(input, PerformOrganisationAction)
+        return shown_as(Organisation, await resolve.organisation_action(info, id, command))

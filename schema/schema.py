@@ -23,7 +23,7 @@ from app.errors import GatewayError, InternalServerError
 from app.http.request_id import log_unexpected
 from app.settings import Settings, get_settings
 from resolvers.context import Context
-from schema import accounts, contacts, organisations, reference, users, wallets
+from schema import access, accounts, contacts, organisations, reference, users, wallets
 from schema.compiled import CompiledAnswer, CompiledReads
 from schema.input_checks import InputChecks
 from schema.introspection import IntrospectionAnswers, IntrospectionGate
@@ -35,7 +35,15 @@ from schema.limits import (
 )
 from schema.scalars import SCALAR_MAP
 
-DOMAINS: tuple[ModuleType, ...] = (contacts, users, reference, accounts, wallets, organisations)
+DOMAINS: tuple[ModuleType, ...] = (
+    contacts,
+    users,
+    access,
+    reference,
+    accounts,
+    wallets,
+    organisations,
+)
 DOCUMENT_CACHE_SIZE = 512
 
 # ``extensions.code`` of the errors graphql-core reports about the request itself (they carry

@@ -16,7 +16,7 @@ from app.auth.throttle import SignInThrottle
 from app.db.base import utcnow
 from app.db.engine import Database
 from app.db.models import ApiKey, InstanceSecret, Membership, Organisation, User
-from app.errors import Unauthenticated
+from app.errors import Forbidden, Unauthenticated
 
 JWT_ALGORITHM = "HS256"
 JWT_SECRET_NAME = "jwt_signing_key"
@@ -95,13 +95,26 @@ class Authenticator:
         async with self._db.read() as session:
             row = (
                 await session.execute(
-                    select(ApiKey.is_public, ApiKey.is_test, Organisation.id, Organisation.path)
+                    select(
+                        ApiKey.is_public,
+                        ApiKey.is_test,
+                        Organisation.id,
+                        Organisation.path,
+                        Organisation.test_mode,
+                    )
                     .join(Organisation, Organisation.id == ApiKey.organisation_id)
                     .where(ApiKey.key_hash == digest, ApiKey.revoked_on.is_(None))
                 )
             ).first()
         if row is None:
             raise Unauthenticated("The API key is not valid.")
+        if row.test_mode and not row.is_test:
+            # Not remembered: once live mode is on (organisation action MODE) the key works.
+            raise Forbidden(
+                "This organisation uses test mode only: use a test key, or turn live mode on "
+                '(POST /organisations/{id}/actions {"action": "MODE"}).',
+                ["test_mode"],
+            )
         kind = CredentialKind.PUBLIC_KEY if row.is_public else CredentialKind.SECRET_KEY
         return Principal(
             kind, organisation_id=row.id, organisation_path=row.path, is_test=row.is_test
