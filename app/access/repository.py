@@ -12,6 +12,7 @@ from app.db.repository import ChildRepository
 from app.organisations.repository import MEMBERSHIPS, ORGANISATIONS
 from app.pagination import Page, PageRequest, count_of, fetch_page, page_order
 from app.search import contains_literal
+from app.tenancy import at_or_below
 
 ROLES = ChildRepository(Role, ORGANISATIONS, "organisation_id")
 TEAMS = ChildRepository(Team, ORGANISATIONS, "organisation_id")
@@ -98,7 +99,7 @@ async def role_in_use(session: AsyncSession, organisation_id: str, code: str) ->
         .join(ORGANISATIONS.model, ORGANISATIONS.model.id == Membership.organisation_id)
         .where(
             Membership.role == code,
-            ORGANISATIONS.model.path.contains(f"/{organisation_id}/", autoescape=True),
+            at_or_below(organisation_id),
         )
         .limit(1)
     )

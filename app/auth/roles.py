@@ -5,24 +5,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.permissions import BUILT_IN_ROLES
 from app.db.models import Role
-
-
-def path_ids(organisation_path: str) -> list[str]:
-    """The ids of the organisations on a network path (``/root/.../own/``), root first."""
-    return [part for part in organisation_path.split("/") if part]
+from app.tenancy import network_path_ids
 
 
 async def custom_permissions(
-    session: AsyncSession, organisation_path: str, role: str | None
+    session: AsyncSession, network_path: str, role: str | None
 ) -> frozenset[str] | None:
     """The permission codes of the custom role ``role`` for a user acting in the organisation
-    at ``organisation_path``: the role of that code defined by the organisation itself or, else,
+    at ``network_path``: the role of that code defined by the organisation itself or, else,
     by the nearest organisation above it. ``None`` for built-in roles (no query) and for codes
     no organisation on the path defines (such a user holds no permission).
     """
     if role is None or role in BUILT_IN_ROLES:
         return None
-    ids = path_ids(organisation_path)
+    ids = network_path_ids(network_path)
     rows = (
         await session.execute(
             select(Role.organisation_id, Role.permissions).where(
