@@ -284,7 +284,8 @@ class Account:
     wallet: Annotated["Wallet", strawberry.lazy("schema.wallets")] | None = relation(
         EffectiveWalletByAccountIdLoader,
         description="The account's EFFECTIVE wallet, else its most recent one;"
-        " null if it has none.",
+        " null if it has none (needs WALLETS_READ).",
+        needs=Permission.WALLETS_READ,
     )
 
     @strawberry.field(

@@ -44,6 +44,7 @@ from graphql import (
 from graphql.execution.values import get_argument_values, get_variable_values
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
+from app.auth.principal import Principal
 from app.compiled.plan import Field, Selection, ValueFormat
 from app.compiled.registry import (
     JsonList,
@@ -169,6 +170,14 @@ class RootPlan:
     exact: bool
     # What the field declares it needs (schema/permissions.py); checked before answering.
     access: Access | None
+    # What the relations selected below it declare they need (Contact.accounts: ACCOUNTS_READ).
+    nested_access: tuple[Access, ...] = ()
+
+    def allows(self, principal: Principal) -> bool:
+        """Whether the caller may read the root field and every relation selected below it."""
+        if self.access is None or not self.access.allows(principal):
+            return False
+        return all(access.allows(principal) for access in self.nested_access)
 
 
 @dataclass(frozen=True)
@@ -249,6 +258,22 @@ def _selection(
     return Selection(type_name, tuple(fields))
 
 
+def _nested_accesses(schema: GraphQLSchema, selection: Selection) -> list[Access]:
+    """The declared accesses of the fields selected below ``selection`` (relations into
+    other domains declare one)."""
+    found: list[Access] = []
+    graphql_type = schema.type_map.get(selection.type_name)
+    for item in selection.fields:
+        if item.selection is None:
+            continue
+        if isinstance(graphql_type, GraphQLObjectType) and item.name in graphql_type.fields:
+            access = access_of(graphql_type.fields[item.name])
+            if access is not None:
+                found.append(access)
+        found.extend(_nested_accesses(schema, item.selection))
+    return found
+
+
 def _alias_count(document: DocumentNode) -> int:
     aliases = 0
 
@@ -296,8 +321,12 @@ def build_plan(
             selection = _selection(node.selection_set, root_type, fragments, registry)
             exact = not holds_floats(registry, selection)
             definition = query_type.fields[name]
-            access = access_of(definition)
-            roots.append(RootPlan(key, name, node, definition, selection, exact, access))
+            nested = tuple(_nested_accesses(schema, selection))
+            roots.append(
+                RootPlan(
+                    key, name, node, definition, selection, exact, access_of(definition), nested
+                )
+            )
     except NotCompilable:
         return None
     return OperationPlan(tuple(operation.variable_definitions or ()), tuple(roots))
@@ -375,11 +404,9 @@ class CompiledReads:
         plan = self.plan_for(query, operation_name)
         if plan is None:
             return None
-        # The permission each root field declares, checked as the general path checks it; a
-        # refused caller is left to the general path, which reports the 403.
-        if not all(
-            root.access is not None and root.access.allows(principal) for root in plan.roots
-        ):
+        # The permissions the root fields and the relations below them declare, checked as the
+        # general path checks them; a refused caller is left to it, which reports the 403.
+        if not all(root.allows(principal) for root in plan.roots):
             return None
         coerced = get_variable_values(self._schema, plan.variables, dict(variables or {}))
         # Input the general path refuses (schema/input_checks.py) is left to it to report.

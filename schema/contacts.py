@@ -93,7 +93,9 @@ class Contact:
         description="The contact's postal addresses, primary first.",
     )
     accounts: list[Annotated["Account", strawberry.lazy("schema.accounts")]] = relation(
-        AccountsByContactIdLoader, description="The contact's accounts, primary first."
+        AccountsByContactIdLoader,
+        description="The contact's accounts, primary first (needs ACCOUNTS_READ).",
+        needs=Permission.ACCOUNTS_READ,
     )
 
     @strawberry.field(name="custom_fields", description="The contact's custom fields.")

@@ -238,7 +238,11 @@ class Organisation:
         request = page_request(page, size, sort, order)
         return to_page(await resolve.children(info, self.id, request))
 
-    @strawberry.field(description="A page of the contacts that belong to this organisation.")
+    @strawberry.field(
+        description="A page of the contacts that belong to this organisation (needs "
+        "CONTACTS_READ).",
+        extensions=needs(Permission.CONTACTS_READ),
+    )
     async def contacts(
         self,
         info: Info,

@@ -254,7 +254,10 @@ class Journal:
         " by this time."
     )
 
-    @strawberry.field(description="The wallet the journal belongs to.")
+    @strawberry.field(
+        description="The wallet the journal belongs to (needs WALLETS_READ).",
+        extensions=needs(Permission.WALLETS_READ),
+    )
     async def wallet(self, info: Info) -> "Wallet":
         loader = info.context.loaders.get(resolve.WalletByIdLoader)
         return await loader.load(self.wallet_id)
@@ -284,7 +287,10 @@ class Wallet:
     auto_topup: strawberry.Private[dict[str, Any] | None]
     termed_topup: strawberry.Private[dict[str, Any] | None]
 
-    @strawberry.field(description="The account the wallet belongs to.")
+    @strawberry.field(
+        description="The account the wallet belongs to (needs ACCOUNTS_READ).",
+        extensions=needs(Permission.ACCOUNTS_READ),
+    )
     async def account(
         self, info: Info
     ) -> Annotated["Account", strawberry.lazy("schema.accounts")] | None:

@@ -224,3 +224,30 @@ async def test_api_keys_keep_full_access_and_public_keys_their_rules(
     public = await api.rest("GET", "/contacts", key=tenant.public_api_key)
     assert public.status_code == 403
     assert "public" in public.json()["message"].lower()
+
+
+async def test_relations_into_another_domain_need_its_permission_on_both_paths(
+    api: Api, db: Database, tenant: BootstrapResult
+) -> None:
+    """A role that may read contacts but not accounts reads contacts, but not their accounts:
+    neither from the compiled path nor from the general one (a field that does not compile
+    sends the document there)."""
+    org = tenant.organisation_id
+    await add_custom_role(db, org, "CONTACT_DESK", ["CONTACTS_READ"])
+    await add_member(db, org, "desk@example.com", "CONTACT_DESK")
+    contact = await api.rest("POST", "/contacts", {"contact_type": "PERSON", "first_name": "A"})
+    contact_id = contact.json()["id"]
+    await api.rest(
+        "POST", f"/contacts/{contact_id}/accounts", {"currency_code": "EUR", "is_primary": True}
+    )
+    desk = await signed_in(api, "desk@example.com")
+    assert (await desk.data("{ contacts { content { id } } }"))["contacts"]["content"]
+    for query in (
+        "{ contacts { content { id accounts { id } } } }",  # compiled
+        "{ contacts { content { id accounts { id } } } __typename }",  # general path
+    ):
+        refused = await desk.graphql(query)
+        assert "errors" in refused, (query, refused)
+        assert refused["errors"][0]["extensions"]["parameters"] == ["ACCOUNTS_READ"], refused
+    reader_ok = await api.data("{ contacts { content { id accounts { id } } } }")
+    assert reader_ok["contacts"]["content"][0]["accounts"]
