@@ -1,6 +1,7 @@
 """Resolvers of users' memberships, custom roles and teams."""
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from app.access import service
 from app.access.commands import (
@@ -11,11 +12,15 @@ from app.access.commands import (
     UpdateRole,
     UpdateTeam,
 )
-from app.access.repository import Member, team_member_ids, teams_of_user
+from app.access.repository import Member, team_members, teams_of_user
 from app.access.service import RoleView
-from app.db.models import Team
+from app.db.models import Team, TeamMember
 from app.pagination import Page, PageRequest
 from resolvers.context import Info
+from resolvers.loaders import BatchLoader
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 
 async def me(info: Info) -> Member | None:
@@ -51,23 +56,24 @@ async def remove_user(info: Info, id: str, organisation_id: str | None) -> str:
         )
 
 
-async def teams_of(info: Info, user_id: str) -> list[Team]:
-    """The visible teams of a user."""
-    principal = info.context.backoffice()
-    async with info.context.read() as session:
-        return (await teams_of_user(session, principal, [user_id]))[user_id]
+class TeamsByUserIdLoader(BatchLoader[str, list[Team]]):
+    """The visible teams of each user, by name."""
+
+    loads = (TeamMember, "user_id")
+
+    async def load_batch(self, session: "AsyncSession", keys: Sequence[str]) -> list[Any]:
+        found = await teams_of_user(session, self.reader, keys)
+        return [found[key] for key in keys]
 
 
-async def members_of_team(info: Info, team: Team) -> list[Member]:
-    """The members of a team, as members of its organisation."""
-    principal = info.context.backoffice()
-    async with info.context.read() as session:
-        user_ids = (await team_member_ids(session, [team.id]))[team.id]
-        found = [
-            await service.get_member(session, principal, user_id, team.organisation_id)
-            for user_id in user_ids
-        ]
-    return found
+class MembersByTeamIdLoader(BatchLoader[str, list[Member]]):
+    """The members of each team (as members of the team's organisation), in joining order."""
+
+    loads = (TeamMember, "team_id")
+
+    async def load_batch(self, session: "AsyncSession", keys: Sequence[str]) -> list[Any]:
+        found = await team_members(session, self.reader, keys)
+        return [found[key] for key in keys]
 
 
 async def roles(info: Info, organisation_id: str | None) -> list[RoleView]:

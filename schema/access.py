@@ -67,7 +67,8 @@ class User:
 
     @strawberry.field(description="The teams of the caller's network the user belongs to.")
     async def teams(self, info: Info) -> list["Team"]:
-        return [Team.of(team) for team in await resolve.teams_of(info, self.id)]
+        teams = await info.context.loaders.get(resolve.TeamsByUserIdLoader).load(self.id)
+        return [Team.of(team) for team in teams]
 
     @classmethod
     def of(cls, member: MemberRow) -> "User":
@@ -91,11 +92,11 @@ class Team:
     description: str | None = strawberry.field(description="What the team does.")
     organisation_id: strawberry.ID = strawberry.field(description="The team's organisation.")
     created_on: datetime = strawberry.field(description="When the team was created.")
-    row: strawberry.Private[TeamRow]
 
     @strawberry.field(description="The team's members, in order of joining.")
     async def members(self, info: Info) -> list[User]:
-        return [User.of(member) for member in await resolve.members_of_team(info, self.row)]
+        members = await info.context.loaders.get(resolve.MembersByTeamIdLoader).load(self.id)
+        return [User.of(member) for member in members]
 
     @classmethod
     def of(cls, team: TeamRow) -> "Team":
@@ -106,7 +107,6 @@ class Team:
             description=team.description,
             organisation_id=strawberry.ID(team.organisation_id),
             created_on=team.created_on,
-            row=team,
         )
 
 

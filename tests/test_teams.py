@@ -1,9 +1,12 @@
 """Teams: CRUD and membership through both doors; only members of the team's organisation join."""
 
+import uuid
+from typing import Any
+
 from app.db.engine import Database
 from app.onboarding import BootstrapResult
 from tests.access_helpers import add_member
-from tests.conftest import Api
+from tests.conftest import Api, counting_statements
 
 
 async def test_team_crud_and_members_both_doors(
@@ -50,3 +53,28 @@ async def test_test_keys_read_teams_but_never_change_them(
     assert refused.status_code == 403 and refused.json()["parameters"] == ["test_mode"]
     listed = await api.rest("GET", "/teams", key=tenant.test_secret_api_key)
     assert listed.status_code == 200
+
+
+async def test_team_members_and_their_teams_cost_the_same_statements_for_more_teams(
+    api: Api, db: Database, tenant: BootstrapResult, gateway: Any
+) -> None:
+    """Members and their teams are loaded per batch: the statements do not grow with the page."""
+    app, _ = gateway
+    query = "{ teams(size: 50) { content { id members { id teams { id } } } } }"
+
+    async def add_teams(count: int) -> None:
+        for _ in range(count):
+            email = f"{uuid.uuid4().hex[:8]}@example.com"
+            user_id = await add_member(db, tenant.organisation_id, email, "READ_ONLY")
+            team_id = (await api.rest("POST", "/teams", {"name": email})).json()["id"]
+            await api.rest("POST", f"/teams/{team_id}/members", {"user_id": user_id})
+
+    await add_teams(2)
+    await api.data(query)  # the key is looked up once, then remembered
+    with counting_statements(app) as few:
+        assert len((await api.data(query))["teams"]["content"]) == 2
+    await add_teams(4)
+    with counting_statements(app) as many:
+        teams = (await api.data(query))["teams"]["content"]
+    assert len(teams) == 6 and all(len(team["members"]) == 1 for team in teams)
+    assert len(many) == len(few)

@@ -129,16 +129,26 @@ async def teams_of_user(
     return found
 
 
-async def team_member_ids(session: AsyncSession, team_ids: Sequence[str]) -> dict[str, list[str]]:
-    """The user ids of each team's members, in order of joining."""
+async def team_members(
+    session: AsyncSession, principal: Principal, team_ids: Sequence[str]
+) -> dict[str, list[Member]]:
+    """The members of each visible team, as members of the team's organisation, in order of
+    joining (one statement for a batch of teams)."""
     stmt = (
-        select(TeamMember.team_id, TeamMember.user_id)
+        TEAM_MEMBERS.scoped(select(TeamMember.team_id, User, Membership), principal)
+        .join(Team, Team.id == TeamMember.team_id)
+        .join(
+            Membership,
+            (Membership.user_id == TeamMember.user_id)
+            & (Membership.organisation_id == Team.organisation_id),
+        )
+        .join(User, User.id == TeamMember.user_id)
         .where(TeamMember.team_id.in_(team_ids))
         .order_by(TeamMember.id)
     )
-    found: dict[str, list[str]] = {team_id: [] for team_id in team_ids}
-    for team_id, user_id in (await session.execute(stmt)).all():
-        found[team_id].append(user_id)
+    found: dict[str, list[Member]] = {team_id: [] for team_id in team_ids}
+    for team_id, user, membership in (await session.execute(stmt)).all():
+        found[team_id].append(Member(user, membership))
     return found
 
 
