@@ -59,8 +59,16 @@ async def _fixtures(api: Api) -> dict[str, str]:
         "POST", f"/contacts/{contact_id}/accounts", {"currency_code": "EUR", "is_primary": True}
     )
     account_id = account.json()["id"]
-    wallet = await api.rest("POST", f"/accounts/{account_id}/wallets", {})
-    return {"contact": contact_id, "account": account_id, "wallet": wallet.json()["id"]}
+    wallet_id = (await api.rest("POST", f"/accounts/{account_id}/wallets", {})).json()["id"]
+    journal = await api.rest(
+        "POST", "/journals", {"wallet_id": wallet_id, "amount": 5, "type": "CREDIT"}
+    )
+    return {
+        "contact": contact_id,
+        "account": account_id,
+        "wallet": wallet_id,
+        "journal": journal.json()["id"],
+    }
 
 
 # One read and one write per domain: (domain, REST read, REST write, GraphQL read, GraphQL write).
@@ -89,6 +97,28 @@ def _operations(ids: dict[str, str]) -> list[tuple[str, Any, Any, str, str]]:
             f'{{ wallet(id: "{ids["wallet"]}") {{ id }} }}',
             f'mutation {{ update_wallet(id: "{ids["wallet"]}", input: {{minimum_balance: "0"}}) '
             "{ id } }",
+        ),
+        (
+            "JOURNALS",
+            ("GET", f"/journals/{ids['journal']}", None),
+            ("POST", "/journals", {"wallet_id": ids["wallet"], "amount": 1, "type": "CREDIT"}),
+            f'{{ journal(id: "{ids["journal"]}") {{ id }} }}',
+            f'mutation {{ post_journal(input: {{wallet_id: "{ids["wallet"]}", amount: "1", '
+            "type: CREDIT, allow_negative_balance: false}) { id } }",
+        ),
+        (
+            "REFERENCE",  # reference data has no REST routes: GraphQL only
+            None,
+            None,
+            "{ industries { content { id } } }",
+            'mutation { create_industry(input: {name: "Industry {n}"}) { id } }',
+        ),
+        (
+            "ROLES",
+            ("GET", "/roles", None),
+            ("POST", "/roles", {"code": "ROLE_{n}", "name": "R", "permissions": []}),
+            "{ roles { code } }",
+            'mutation { create_role(input: {code: "GQL_{n}", name: "R", permissions: []}) { id } }',
         ),
         (
             "USERS",
@@ -141,7 +171,10 @@ async def test_three_roles_one_allowed_and_one_refused_per_domain_both_doors(
     problems: list[str] = []
     for role, client in users.items():
         for domain, rest_read, rest_write, gql_read, gql_write in _operations(ids):
-            for verb, (method, path, body) in (("READ", rest_read), ("WRITE", rest_write)):
+            for verb, rest in (("READ", rest_read), ("WRITE", rest_write)):
+                if rest is None:
+                    continue
+                method, path, body = rest
                 permission = f"{domain}_{verb}"
                 before = await table_snapshot(db)
                 filled = (
