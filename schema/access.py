@@ -44,6 +44,7 @@ strawberry.enum(
     description="A permission: <DOMAIN>_READ reads a domain, <DOMAIN>_WRITE changes it.",
 )
 
+KNOWN = frozenset(Permission)
 UserSortArgument = Annotated[str | None, sort_argument(USER_SORT_COLUMNS, USER_SORT)]
 TeamSortArgument = Annotated[str | None, sort_argument(TEAM_SORT_COLUMNS, TEAM_SORT)]
 OrganisationArgument = Annotated[
@@ -130,7 +131,8 @@ class Role:
             code=role.code,
             name=role.name,
             description=role.description,
-            permissions=[Permission(code) for code in role.permissions],
+            # A code no longer known (a permission since removed) grants nothing: left out.
+            permissions=[Permission(code) for code in role.permissions if code in KNOWN],
             is_built_in=role.is_built_in,
             organisation_id=strawberry.ID(role.organisation_id) if role.organisation_id else None,
         )

@@ -97,3 +97,25 @@ async def test_copy_needs_a_name_and_unknown_actions_are_refused(
     )
     assert own.status_code == 400
     assert not snapshot_changes(before, await table_snapshot(db))
+
+
+async def test_a_copy_with_roles_and_teams_can_be_removed(
+    api: Api, db: Database, tenant: BootstrapResult
+) -> None:
+    """Custom roles and teams are settings: they go with a removed organisation."""
+    child_id = await _child(api, tenant)
+    role = await api.rest(
+        "POST",
+        f"/roles?organisation_id={child_id}",
+        {"code": "CLERK", "name": "Clerk", "permissions": []},
+    )
+    assert role.status_code == 200, role.text
+    copy = await api.rest(
+        "POST", f"/organisations/{child_id}/actions", {"action": "COPY", "name": "Copy"}
+    )
+    copy_id = copy.json()["id"]
+    roles = (await api.rest("GET", "/roles", params={"organisation_id": copy_id})).json()
+    assert [r["code"] for r in roles["content"] if not r["is_built_in"]] == ["CLERK"]
+    await api.rest("POST", f"/teams?organisation_id={copy_id}", {"name": "Desk"})
+    removed = await api.rest("DELETE", f"/organisations/{copy_id}")
+    assert removed.status_code == 200, removed.text

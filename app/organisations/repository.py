@@ -29,6 +29,9 @@ from app.db.models import (
     OrganisationContactInfo,
     OrganisationLocation,
     OrganisationTap,
+    Role,
+    Team,
+    TeamMember,
 )
 from app.db.models.organisations import (
     organisation_business_activities,
@@ -64,7 +67,8 @@ SERVICE_ORGANISATIONS = (organisation_service_organisations, "service_organisati
 PARTNERS = (organisation_partners, "partner_id")
 LINKS = (INDUSTRY_SECTORS, BUSINESS_ACTIVITIES, GROUPS, SERVICE_ORGANISATIONS, PARTNERS)
 
-# Rows that belong to an organisation and go with it when it is removed.
+# Rows that belong to an organisation and go with it when it is removed (its teams' members
+# go first, see delete_organisation_rows).
 OWN_ROWS: tuple[Any, ...] = (
     OrganisationLocation,
     OrganisationContactInfo,
@@ -72,6 +76,8 @@ OWN_ROWS: tuple[Any, ...] = (
     Membership,
     ApiKey,
     IdempotencyRecord,
+    Role,
+    Team,
 )
 
 
@@ -348,6 +354,8 @@ async def tables_with_rows_of(session: AsyncSession, organisation_id: str) -> li
 
 async def delete_organisation_rows(session: AsyncSession, organisation: Organisation) -> None:
     """Remove an organisation with its own rows and every link to or from it."""
+    teams = select(Team.id).where(Team.organisation_id == organisation.id)
+    await session.execute(delete(TeamMember).where(TeamMember.team_id.in_(teams)))
     for model in OWN_ROWS:
         await session.execute(delete(model).where(model.organisation_id == organisation.id))
     for table, _column in LINKS:

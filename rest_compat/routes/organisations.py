@@ -335,8 +335,8 @@ ROUTES = [
             "Answers 200 with the identifier. Refused with a 409 naming the reason for the "
             "caller's own organisation (own_organisation), an organisation with child "
             "organisations (child_organisations) or one holding data (the tables, e.g. contacts, "
-            "accounts). Its locations, contact details, TAPs, memberships and API keys go "
-            "with it.",
+            "accounts). Its locations, contact details, TAPs, memberships, API keys, custom "
+            "roles and teams go with it.",
             TEST_MODE_REFUSED,
         ),
     ),
