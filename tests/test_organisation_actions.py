@@ -92,6 +92,11 @@ async def test_copy_needs_a_name_and_unknown_actions_are_refused(
     assert unknown.status_code == 400
     assert unknown.json()["parameters"] == ["action"]
     assert "MODE" in unknown.json()["message"] and "COPY" in unknown.json()["message"]
+    too_long = await api.rest(
+        "POST", f"/organisations/{child_id}/actions", {"action": "COPY", "name": "x" * 201}
+    )
+    assert too_long.status_code == 400
+    assert too_long.json()["parameters"] == ["name"]
     own = await api.rest(
         "POST", f"/organisations/{tenant.organisation_id}/actions", {"action": "COPY", "name": "X"}
     )
