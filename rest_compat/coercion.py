@@ -11,7 +11,6 @@ from typing import Any
 
 from graphql import (
     GraphQLBoolean,
-    GraphQLEnumType,
     GraphQLFloat,
     GraphQLInputObjectType,
     GraphQLInputType,
@@ -57,11 +56,6 @@ def coerce(value: Any, type_: GraphQLInputType, path: str) -> Any:
             return parse_money(value)
         except ValueError as exc:
             raise InvalidInput(path, str(exc)) from None
-    if isinstance(type_, GraphQLEnumType):
-        if value not in type_.values:
-            allowed = ", ".join(type_.values)
-            raise InvalidInput(path, f"must be one of {allowed}, got {value!r}")
-        return value
     if not isinstance(value, str):
         return value
     text = value.strip()

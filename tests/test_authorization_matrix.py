@@ -838,7 +838,7 @@ GRAPHQL_CASES: dict[str, GraphQLCase] = {
     ),
     "organisation_action": GraphQLCase(
         ORG_WRITE,
-        "mutation($id: ID!) { organisation_action(id: $id, input: {action: MODE}) { id } }",
+        'mutation($id: ID!) { organisation_action(id: $id, input: {action: "MODE"}) { id } }',
         target_org,
     ),
     "me": GraphQLCase(LIST, "{ me { id } }"),

@@ -54,7 +54,7 @@ async def test_copy_copies_settings_and_reference_data_but_no_contacts(
     await child.rest("POST", "/contacts", {"contact_type": "PERSON", "first_name": "A"})
 
     response = await api.graphql(
-        'mutation($id: ID!) { organisation_action(id: $id, input: {action: COPY, name: "Copy"})'
+        'mutation($id: ID!) { organisation_action(id: $id, input: {action: "COPY", name: "Copy"})'
         " { id name description organisation_id } }",
         {"id": child_id},
     )
@@ -92,6 +92,12 @@ async def test_copy_needs_a_name_and_unknown_actions_are_refused(
     assert unknown.status_code == 400
     assert unknown.json()["parameters"] == ["action"]
     assert "MODE" in unknown.json()["message"] and "COPY" in unknown.json()["message"]
+    graphql = await api.graphql(
+        'mutation($id: ID!) { organisation_action(id: $id, input: {action: "FREEZE"}) { id } }',
+        {"id": child_id},
+    )
+    assert graphql["errors"][0]["extensions"]["parameters"] == ["action"]
+    assert graphql["errors"][0]["message"] == "action: must be one of MODE, COPY"
     too_long = await api.rest(
         "POST", f"/organisations/{child_id}/actions", {"action": "COPY", "name": "x" * 201}
     )
