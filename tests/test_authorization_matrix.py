@@ -355,26 +355,26 @@ def ids_in_content(key: str) -> Callable[[Any, Ids], bool]:
     return lambda body, ids: any(row.get("id") == ids[key] for row in body["content"])
 
 
-def in_target(path: str) -> Callable[[World, Ids], dict[str, str]]:
-    """Path ids naming the target organisation as the ``organisation_id`` query parameter."""
-    return lambda w, ids: {"organisation_id": w.target_id}
+def in_target(w: World, ids: Ids) -> dict[str, str]:
+    """The query string naming the target organisation as ``organisation_id``."""
+    return {"organisation_id": w.target_id}
 
 
 ACCESS_REST_CASES: dict[tuple[str, str], RestCase] = {
-    ("GET", "/users"): RestCase(ORG_READ, query=in_target("")),
+    ("GET", "/users"): RestCase(ORG_READ, query=in_target),
     ("GET", "/users/{id}"): RestCase(
-        ORG_READ, lambda w, ids: {"id": ids["member"]}, query=in_target("")
+        ORG_READ, lambda w, ids: {"id": ids["member"]}, query=in_target
     ),
     ("PUT", "/users/{id}"): RestCase(
         ORG_WRITE,
         lambda w, ids: {"id": ids["member"]},
         lambda w, ids: {"role": "READ_ONLY"},
-        query=in_target(""),
+        query=in_target,
     ),
     ("DELETE", "/users/{id}"): RestCase(
-        ORG_WRITE, lambda w, ids: {"id": ids["member"]}, arrange=fresh_member, query=in_target("")
+        ORG_WRITE, lambda w, ids: {"id": ids["member"]}, arrange=fresh_member, query=in_target
     ),
-    ("GET", "/roles"): RestCase(ORG_READ, query=in_target("")),
+    ("GET", "/roles"): RestCase(ORG_READ, query=in_target),
     ("POST", "/roles"): RestCase(
         ORG_WRITE,
         body=lambda w, ids: {
@@ -382,7 +382,7 @@ ACCESS_REST_CASES: dict[tuple[str, str], RestCase] = {
             "name": "R",
             "permissions": [],
         },
-        query=in_target(""),
+        query=in_target,
     ),
     ("GET", "/roles/{id}"): RestCase(ORG_READ, lambda w, ids: {"id": ids["role"]}),
     ("PUT", "/roles/{id}"): RestCase(
@@ -393,7 +393,7 @@ ACCESS_REST_CASES: dict[tuple[str, str], RestCase] = {
     ),
     ("GET", "/teams"): RestCase(ORG_LIST, finds=ids_in_content("team")),
     ("POST", "/teams"): RestCase(
-        ORG_WRITE, body=lambda w, ids: {"name": w.unique("T")}, query=in_target("")
+        ORG_WRITE, body=lambda w, ids: {"name": w.unique("T")}, query=in_target
     ),
     ("GET", "/teams/{id}"): RestCase(ORG_READ, lambda w, ids: {"id": ids["team"]}),
     ("PUT", "/teams/{id}"): RestCase(
