@@ -1,6 +1,8 @@
 """Users of an organisation: list, read, change a role, remove a membership; the last OWNER
 stays; users hand out only roles they hold."""
 
+import asyncio
+
 from app.db.engine import Database
 from app.onboarding import BootstrapResult
 from tests.access_helpers import add_member, signed_in
@@ -59,3 +61,17 @@ async def test_an_admin_may_not_make_an_owner_and_me_names_the_user(
     assert refused.status_code == 403 and refused.json()["parameters"] == ["role"]
     assert (await admin.rest("PUT", f"/users/{clerk_id}", {"role": "ADMIN"})).status_code == 200
     assert (await api.data("{ me { id } }"))["me"] is None  # an API key is no user
+
+
+async def test_two_owners_demoted_at_once_leave_one_owner(
+    api: Api, db: Database, tenant: BootstrapResult
+) -> None:
+    second = await add_member(db, tenant.organisation_id, "second@example.com", "OWNER")
+    owners = (await api.rest("GET", "/users", params={"role": "OWNER"})).json()["content"]
+    assert {owner["id"] for owner in owners} >= {second}
+    responses = await asyncio.gather(
+        *(api.rest("PUT", f"/users/{owner['id']}", {"role": "ADMIN"}) for owner in owners)
+    )
+    assert sorted(response.status_code for response in responses) == [200, 409]
+    left = (await api.rest("GET", "/users", params={"role": "OWNER"})).json()
+    assert left["paging"]["total"] == 1

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Principal
@@ -85,11 +85,15 @@ async def members(
 
 
 async def owners_count(session: AsyncSession, organisation_id: str) -> int:
-    """How many OWNER memberships an organisation has."""
-    stmt = select(func.count(Membership.id)).where(
-        Membership.organisation_id == organisation_id, Membership.role == "OWNER"
+    """How many OWNER memberships an organisation has, locking them until the transaction
+    ends (PostgreSQL; SQLite serialises writers), so that two requests demoting two owners at
+    once cannot leave none."""
+    stmt = (
+        select(Membership.id)
+        .where(Membership.organisation_id == organisation_id, Membership.role == "OWNER")
+        .with_for_update()
     )
-    return int((await session.execute(stmt)).scalar_one())
+    return len((await session.execute(stmt)).all())
 
 
 async def role_in_use(session: AsyncSession, organisation_id: str, code: str) -> bool:
