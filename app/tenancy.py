@@ -34,3 +34,14 @@ def in_network_and_mode(model: Any, principal: Principal) -> ColumnElement[bool]
         model.organisation_id.in_(visible_organisation_ids(principal)),
         model.is_test == principal.is_test,
     )
+
+
+def network_path_ids(network_path: str) -> list[str]:
+    """The ids of the organisations on a network path (``/root/.../own/``), root first: the
+    organisation itself and those above it."""
+    return [part for part in network_path.split("/") if part]
+
+
+def at_or_below(organisation_id: str) -> ColumnElement[bool]:
+    """Organisations at or below the organisation ``organisation_id`` in the network."""
+    return Organisation.path.contains(f"/{organisation_id}/", autoescape=True)

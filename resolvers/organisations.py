@@ -17,6 +17,7 @@ from app.db.models import (
 )
 from app.db.relations import Related
 from app.organisations import repository, service
+from app.organisations.actions import PerformOrganisationAction, perform_action
 from app.organisations.commands import (
     CreateNetworkOrganisation,
     RegisterOrganisation,
@@ -184,3 +185,10 @@ async def update_organisation(info: Info, id: str, command: UpdateOrganisation) 
 async def delete_organisation(info: Info, id: str) -> str:
     """Remove an organisation; returns its id."""
     return await info.context.writes(service.delete_organisation, id)
+
+
+async def organisation_action(
+    info: Info, id: str, command: PerformOrganisationAction
+) -> Organisation:
+    """Perform MODE or COPY on an organisation; the organisation it leaves."""
+    return await info.context.writes(perform_action, id, command)

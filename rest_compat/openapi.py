@@ -25,6 +25,7 @@ from graphql import (
 from rest_compat.json_schema import COMPONENTS, JsonSchema, SchemaSet
 from rest_compat.route import API_PREFIX, RestRoute
 from rest_compat.table import CompiledRoute, compile_route
+from schema.permissions import access_of
 from schema.schema import build_schema
 
 ERROR_SCHEMA: JsonSchema = {
@@ -154,8 +155,13 @@ def operation_id(route: RestRoute) -> str:
 def _operation(compiled: CompiledRoute, schema: GraphQLSchema, schemas: SchemaSet) -> Any:
     route = compiled.route
     operation = _Operation(compiled, schema)
+    access = access_of(operation.field)
     description = "\n\n".join(
-        [f"Runs this GraphQL operation:\n\n```graphql\n{route.document.strip()}\n```", *route.notes]
+        [
+            f"Runs this GraphQL operation:\n\n```graphql\n{route.document.strip()}\n```",
+            *([access.describe()] if access is not None else []),
+            *route.notes,
+        ]
     )
     success = {
         "description": "Success.",
@@ -177,6 +183,9 @@ def _operation(compiled: CompiledRoute, schema: GraphQLSchema, schemas: SchemaSe
         },
         "security": [{"api_key": []}, {"bearer": []}],
     }
+    if access is not None and access.permission is not None:
+        # The permission the root field declares (schema/permissions.py), not typed twice.
+        result["x-permission"] = access.permission.value
     if route.body is not None:
         result["requestBody"] = _request_body(route, operation, schemas)
     return result

@@ -16,6 +16,7 @@ from app.accounts.commands import (
 )
 from app.accounts.enums import AccountLifeCycleState, AutomaticSpendPreference
 from app.accounts.repository import DEFAULT_SORT, SORT_COLUMNS
+from app.auth.permissions import Permission
 from app.db import models
 from app.pagination import DEFAULT_PAGE_SIZE
 from resolvers import accounts as resolve
@@ -41,6 +42,7 @@ from schema.common import (
 )
 from schema.contacts import Contact, ContactAddress
 from schema.mapping import maps, relation
+from schema.permissions import needs
 from schema.reference import AccountClassification, PaymentTerms, RewardScheme
 from schema.rows import shown_as
 
@@ -282,7 +284,8 @@ class Account:
     wallet: Annotated["Wallet", strawberry.lazy("schema.wallets")] | None = relation(
         EffectiveWalletByAccountIdLoader,
         description="The account's EFFECTIVE wallet, else its most recent one;"
-        " null if it has none.",
+        " null if it has none (needs WALLETS_READ).",
+        needs=Permission.WALLETS_READ,
     )
 
     @strawberry.field(
@@ -443,7 +446,9 @@ class AccountFilter:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="One account by id or number.")
+    @strawberry.field(
+        extensions=needs(Permission.ACCOUNTS_READ), description="One account by id or number."
+    )
     async def account(
         self,
         info: Info,
@@ -451,7 +456,9 @@ class Query:
     ) -> Account:
         return shown_as(Account, await resolve.account(info, id))
 
-    @strawberry.field(description="The accounts of a contact.")
+    @strawberry.field(
+        extensions=needs(Permission.ACCOUNTS_READ), description="The accounts of a contact."
+    )
     async def contact_accounts(
         self,
         info: Info,
@@ -476,7 +483,9 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="Add an account to a contact.")
+    @strawberry.mutation(
+        extensions=needs(Permission.ACCOUNTS_WRITE), description="Add an account to a contact."
+    )
     async def create_account(
         self,
         info: Info,
@@ -488,7 +497,10 @@ class Mutation:
         command = to_command(input, CreateAccount)
         return shown_as(Account, await resolve.create_account(info, contact_id, command))
 
-    @strawberry.mutation(description="Change an account; fields left out stay as they are.")
+    @strawberry.mutation(
+        extensions=needs(Permission.ACCOUNTS_WRITE),
+        description="Change an account; fields left out stay as they are.",
+    )
     async def update_account(
         self,
         info: Info,
@@ -499,8 +511,9 @@ class Mutation:
         return shown_as(Account, await resolve.update_account(info, id, command))
 
     @strawberry.mutation(
+        extensions=needs(Permission.ACCOUNTS_WRITE),
         description="Activate, suspend or terminate an account; termination moves its balance"
-        " (and its wallet's balance) to another account."
+        " (and its wallet's balance) to another account.",
     )
     async def change_account_life_cycle_state(
         self,
@@ -513,7 +526,10 @@ class Mutation:
         command = to_command(input, ChangeLifeCycleState)
         return shown_as(Account, await resolve.change_life_cycle_state(info, id, command))
 
-    @strawberry.mutation(description="Change the reward attributes of a primary account.")
+    @strawberry.mutation(
+        extensions=needs(Permission.ACCOUNTS_WRITE),
+        description="Change the reward attributes of a primary account.",
+    )
     async def update_account_rewards(
         self,
         info: Info,
@@ -525,7 +541,10 @@ class Mutation:
         command = to_command(input, UpdateAccountRewards)
         return shown_as(Account, await resolve.update_rewards(info, id, command))
 
-    @strawberry.mutation(description="Sign a primary account up to a reward scheme.")
+    @strawberry.mutation(
+        extensions=needs(Permission.ACCOUNTS_WRITE),
+        description="Sign a primary account up to a reward scheme.",
+    )
     async def sign_up_account_to_reward_scheme(
         self,
         info: Info,
@@ -536,7 +555,10 @@ class Mutation:
         sign_up = await resolve.sign_up_to_reward_scheme(info, id, command)
         return shown_as(AccountRewardSchemeSignUp, sign_up)
 
-    @strawberry.mutation(description="Sign an account out of a reward scheme.")
+    @strawberry.mutation(
+        extensions=needs(Permission.ACCOUNTS_WRITE),
+        description="Sign an account out of a reward scheme.",
+    )
     async def sign_out_account_from_reward_scheme(
         self,
         info: Info,
@@ -549,7 +571,8 @@ class Mutation:
         return shown_as(Account, account)
 
     @strawberry.mutation(
-        description="Allow organisations to perform automatic spends for a primary account."
+        extensions=needs(Permission.ACCOUNTS_WRITE),
+        description="Allow organisations to perform automatic spends for a primary account.",
     )
     async def add_account_merchants(
         self,
@@ -560,7 +583,10 @@ class Mutation:
         command = to_command(input, AddAccountMerchants)
         return shown_as(Account, await resolve.add_merchants(info, id, command))
 
-    @strawberry.mutation(description="Remove a merchant from an account's automatic spends.")
+    @strawberry.mutation(
+        extensions=needs(Permission.ACCOUNTS_WRITE),
+        description="Remove a merchant from an account's automatic spends.",
+    )
     async def remove_account_merchant(
         self,
         info: Info,

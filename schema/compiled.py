@@ -4,7 +4,8 @@ A query document whose every selected field is a leaf, a JSON list or a relation
 type is answered by one SQL statement that builds the JSON in the database. The mapped types
 come from the schema itself (:func:`derive_registry`: ``@maps`` types and ``relation`` fields,
 see :mod:`schema.mapping`). Plans are cached per document and operation. Anything else (other
-fields, directives, mutations, invalid documents, missing rows, refused callers) goes through
+fields, directives, mutations, invalid documents, missing rows, refused callers, callers
+without the permission a root field declares) goes through
 Strawberry, which also reports the errors, so both paths answer alike.
 """
 
@@ -43,6 +44,7 @@ from graphql import (
 from graphql.execution.values import get_argument_values, get_variable_values
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
+from app.auth.principal import Principal
 from app.compiled.plan import Field, Selection, ValueFormat
 from app.compiled.registry import (
     JsonList,
@@ -64,6 +66,7 @@ from resolvers.context import Context
 from schema.input_checks import arguments_problem
 from schema.limits import QueryLimits, query_limit_rules
 from schema.mapping import RELATION, RelationField, mapped_model
+from schema.permissions import Access, access_of
 
 PAGING_TYPE = "Paging"
 # Page types (ContactPage, AccountPage) and the type of their items.
@@ -169,6 +172,16 @@ class RootPlan:
     exact: bool
     # Whether the answer holds money, whose digits a decoder must keep.
     holds_money: bool
+    # What the field declares it needs (schema/permissions.py); checked before answering.
+    access: Access | None
+    # What the relations selected below it declare they need (Contact.accounts: ACCOUNTS_READ).
+    nested_access: tuple[Access, ...] = ()
+
+    def allows(self, principal: Principal) -> bool:
+        """Whether the caller may read the root field and every relation selected below it."""
+        if self.access is None or not self.access.allows(principal):
+            return False
+        return all(access.allows(principal) for access in self.nested_access)
 
 
 @dataclass(frozen=True)
@@ -249,6 +262,22 @@ def _selection(
     return Selection(type_name, tuple(fields))
 
 
+def _nested_accesses(schema: GraphQLSchema, selection: Selection) -> list[Access]:
+    """The declared accesses of the fields selected below ``selection`` (relations into
+    other domains declare one)."""
+    found: list[Access] = []
+    graphql_type = schema.type_map.get(selection.type_name)
+    for item in selection.fields:
+        if item.selection is None:
+            continue
+        if isinstance(graphql_type, GraphQLObjectType) and item.name in graphql_type.fields:
+            access = access_of(graphql_type.fields[item.name])
+            if access is not None:
+                found.append(access)
+        found.extend(_nested_accesses(schema, item.selection))
+    return found
+
+
 def _alias_count(document: DocumentNode) -> int:
     aliases = 0
 
@@ -294,15 +323,18 @@ def build_plan(
                 return None
             root_type = ROOTS[name].type_name
             selection = _selection(node.selection_set, root_type, fragments, registry)
+            definition = query_type.fields[name]
             roots.append(
                 RootPlan(
                     key,
                     name,
                     node,
-                    query_type.fields[name],
+                    definition,
                     selection,
                     exact=not holds_floats(registry, selection),
                     holds_money=holds_numerics(registry, selection),
+                    access=access_of(definition),
+                    nested_access=tuple(_nested_accesses(schema, selection)),
                 )
             )
     except NotCompilable:
@@ -393,6 +425,10 @@ class CompiledReads:
             return None  # compiled reads answer only Back-Office callers: skip planning
         plan = self.plan_for(query, operation_name)
         if plan is None:
+            return None
+        # The permissions the root fields and the relations below them declare, checked as the
+        # general path checks them; a refused caller is left to it, which reports the 403.
+        if not all(root.allows(principal) for root in plan.roots):
             return None
         coerced = get_variable_values(self._schema, plan.variables, dict(variables or {}))
         if isinstance(coerced, list):

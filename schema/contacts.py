@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from app.auth.permissions import Permission
 from app.contacts.commands import CreateContact, UpdateContact
 from app.contacts.enums import AddressType, ContactType, PhoneType
 from app.contacts.repository import DEFAULT_SORT, SORT_COLUMNS
@@ -29,6 +30,7 @@ from schema.common import (
     to_page,
 )
 from schema.mapping import maps, relation
+from schema.permissions import needs
 from schema.rows import shown_as
 
 if TYPE_CHECKING:
@@ -91,7 +93,9 @@ class Contact:
         description="The contact's postal addresses, primary first.",
     )
     accounts: list[Annotated["Account", strawberry.lazy("schema.accounts")]] = relation(
-        AccountsByContactIdLoader, description="The contact's accounts, primary first."
+        AccountsByContactIdLoader,
+        description="The contact's accounts, primary first (needs ACCOUNTS_READ).",
+        needs=Permission.ACCOUNTS_READ,
     )
 
     @strawberry.field(name="custom_fields", description="The contact's custom fields.")
@@ -189,7 +193,9 @@ class ContactFilter:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="One contact by id or code.")
+    @strawberry.field(
+        extensions=needs(Permission.CONTACTS_READ), description="One contact by id or code."
+    )
     async def contact(
         self,
         info: Info,
@@ -197,7 +203,10 @@ class Query:
     ) -> Contact:
         return shown_as(Contact, await resolve.contact(info, id))
 
-    @strawberry.field(description="Search the contacts of the caller's network.")
+    @strawberry.field(
+        extensions=needs(Permission.CONTACTS_READ),
+        description="Search the contacts of the caller's network.",
+    )
     async def contacts(
         self,
         info: Info,
@@ -217,12 +226,18 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="Create a contact in the caller's organisation.")
+    @strawberry.mutation(
+        extensions=needs(Permission.CONTACTS_WRITE),
+        description="Create a contact in the caller's organisation.",
+    )
     async def create_contact(self, info: Info, input: CreateContactInput) -> Contact:
         command = to_command(input, CreateContact)
         return shown_as(Contact, await resolve.create_contact(info, command))
 
-    @strawberry.mutation(description="Change a contact; fields left out stay as they are.")
+    @strawberry.mutation(
+        extensions=needs(Permission.CONTACTS_WRITE),
+        description="Change a contact; fields left out stay as they are.",
+    )
     async def update_contact(
         self,
         info: Info,
@@ -232,7 +247,10 @@ class Mutation:
         command = to_command(input, UpdateContact)
         return shown_as(Contact, await resolve.update_contact(info, id, command))
 
-    @strawberry.mutation(description="Delete a contact that has no accounts.")
+    @strawberry.mutation(
+        extensions=needs(Permission.CONTACTS_WRITE),
+        description="Delete a contact that has no accounts.",
+    )
     async def delete_contact(
         self,
         info: Info,

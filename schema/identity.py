@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from app.auth.permissions import Permission
 from app.identity.commands import (
     AcceptUserInvitation,
     ApiKeyMode,
@@ -18,6 +19,7 @@ from resolvers import identity as resolve
 from resolvers.context import Info
 from resolvers.inputs import to_command
 from schema.common import Page, PageArgument, SizeArgument, to_page
+from schema.permissions import any_caller, needs, no_credentials
 from schema.users import AccessToken, token_pair
 
 if TYPE_CHECKING:
@@ -143,7 +145,10 @@ class AcceptedInvitation:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="An organisation's API keys, newest first, revoked included.")
+    @strawberry.field(
+        description="An organisation's API keys, newest first, revoked included.",
+        extensions=needs(Permission.API_KEYS_READ),
+    )
     async def api_keys(
         self,
         info: Info,
@@ -162,7 +167,8 @@ class Mutation:
     @strawberry.mutation(
         description="Switch a signed-in user to another organisation the user is a member of: "
         "a token pair acting there with the role the user was invited with (404 when not a "
-        "member; 403 for API keys)."
+        "member; 403 for API keys).",
+        extensions=any_caller(),
     )
     async def switch_organisation(self, info: Info, id: OrganisationArgument) -> AccessToken:
         return token_pair(await resolve.switch_organisation(info, id))
@@ -170,14 +176,16 @@ class Mutation:
     @strawberry.mutation(
         description="Masquerade a signed-in user as an organisation below the one signed in "
         "to: a token pair acting there with the role held where the user signed in (404 for "
-        "any other organisation; 403 for API keys)."
+        "any other organisation; 403 for API keys).",
+        extensions=any_caller(),
     )
     async def masquerade_organisation(self, info: Info, id: OrganisationArgument) -> AccessToken:
         return token_pair(await resolve.masquerade_organisation(info, id))
 
     @strawberry.mutation(
         description="Invite someone to an organisation of the caller's network with a role; the "
-        "token is shown only now. Test-mode keys are refused (403)."
+        "token is shown only now. Test-mode keys are refused (403).",
+        extensions=needs(Permission.USERS_WRITE),
     )
     async def create_user_invitation(
         self, info: Info, input: CreateUserInvitationInput
@@ -196,7 +204,8 @@ class Mutation:
 
     @strawberry.mutation(
         description="Accept an invitation (needs no credentials: the token is one): a new user, "
-        "or an existing one proving it with its password, joins the organisation."
+        "or an existing one proving it with its password, joins the organisation.",
+        extensions=no_credentials(),
     )
     async def accept_user_invitation(
         self, info: Info, input: AcceptUserInvitationInput
@@ -213,7 +222,10 @@ class Mutation:
             expires_in=pair.expires_in,
         )
 
-    @strawberry.mutation(description="Create an API key for an organisation." + KEYS_CHANGE)
+    @strawberry.mutation(
+        description="Create an API key for an organisation." + KEYS_CHANGE,
+        extensions=needs(Permission.API_KEYS_WRITE),
+    )
     async def create_api_key(
         self,
         info: Info,
@@ -226,7 +238,8 @@ class Mutation:
 
     @strawberry.mutation(
         description="Revoke an API key: refused at once by this gateway process, within 30 "
-        "seconds by every other." + KEYS_CHANGE
+        "seconds by every other." + KEYS_CHANGE,
+        extensions=needs(Permission.API_KEYS_WRITE),
     )
     async def revoke_api_key(
         self,

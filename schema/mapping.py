@@ -12,8 +12,10 @@ from typing import Any, TypeVar
 
 import strawberry
 
+from app.auth.permissions import Permission
 from resolvers.context import Info
 from resolvers.relations import RelationLoader
+from schema.permissions import needs as needs_permission
 
 T = TypeVar("T", bound=type)
 
@@ -44,11 +46,19 @@ class RelationField:
     parent_key: str
 
 
-def relation(loader: type[RelationLoader], *, description: str, parent_key: str = "id") -> Any:
+def relation(
+    loader: type[RelationLoader],
+    *,
+    description: str,
+    parent_key: str = "id",
+    needs: Permission | None = None,
+) -> Any:
     """A field resolved by ``loader`` with the parent's ``parent_key`` attribute.
 
     The field's GraphQL type is the class annotation it is assigned to (a list for a ``many``
-    loader). A parent whose key is null has no related rows.
+    loader). A parent whose key is null has no related rows. ``needs`` is the permission a
+    relation into another domain needs (``Contact.accounts``: ACCOUNTS_READ), checked like a
+    root field's on both paths (``schema.permissions``).
     """
     many = loader.related.many
 
@@ -62,4 +72,5 @@ def relation(loader: type[RelationLoader], *, description: str, parent_key: str 
         resolver=resolve,
         description=description,
         metadata={RELATION: RelationField(loader, parent_key)},
+        extensions=needs_permission(needs) if needs is not None else None,
     )

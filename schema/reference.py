@@ -18,6 +18,7 @@ import strawberry
 from strawberry.tools import create_type
 from strawberry.types.field import StrawberryField
 
+from app.auth.permissions import Permission
 from app.db import models
 from app.pagination import DEFAULT_PAGE_SIZE
 from app.reference import repository, service
@@ -38,6 +39,7 @@ from schema.common import (
     to_page,
 )
 from schema.mapping import maps
+from schema.permissions import needs
 
 strawberry.enum(SignUpMethod, description="How customers may sign up to a reward scheme.")
 strawberry.enum(ProductIdType, description="What the id of a spend condition's product names.")
@@ -605,12 +607,14 @@ def _queries(row: KindFields) -> list[StrawberryField]:
         strawberry.field(
             resolver=_resolver(get_one, one, row.object_type, _parameter("id", IdArgument)),
             description=row.describe(one, f"One {_without_article(row.a)} by id."),
+            extensions=needs(Permission.REFERENCE_READ),
         ),
         strawberry.field(
             resolver=_resolver(
                 search, row.list_field, page_type, *_list_arguments(row, filter_input)
             ),
             description=row.describe(row.list_field, f"The {row.many} of the caller's network."),
+            extensions=needs(Permission.REFERENCE_READ),
         ),
     ]
 
@@ -636,14 +640,17 @@ def _mutations(row: KindFields) -> list[StrawberryField]:
         strawberry.mutation(
             resolver=_resolver(create_row, create, row.object_type, create_input),
             description=row.describe(create, f"Create {row.a}."),
+            extensions=needs(Permission.REFERENCE_WRITE),
         ),
         strawberry.mutation(
             resolver=_resolver(update_row, update, row.object_type, id_argument, update_input),
             description=row.describe(update, f"Change {row.a}."),
+            extensions=needs(Permission.REFERENCE_WRITE),
         ),
         strawberry.mutation(
             resolver=_resolver(delete_row, delete, Identifier, id_argument),
             description=row.describe(delete, f"Delete {row.a} {row.deletable}."),
+            extensions=needs(Permission.REFERENCE_WRITE),
         ),
     ]
 

@@ -24,7 +24,16 @@ from app.http.request_id import log_unexpected
 from app.settings import Settings, get_settings
 from app.tracing import span
 from resolvers.context import Context
-from schema import accounts, contacts, identity, organisations, reference, users, wallets
+from schema import (
+    access,
+    accounts,
+    contacts,
+    identity,
+    organisations,
+    reference,
+    users,
+    wallets,
+)
 from schema.compiled import CompiledAnswer, CompiledReads
 from schema.input_checks import InputChecks
 from schema.introspection import IntrospectionAnswers, IntrospectionGate
@@ -40,6 +49,7 @@ DOMAINS: tuple[ModuleType, ...] = (
     contacts,
     users,
     identity,
+    access,
     reference,
     accounts,
     wallets,

@@ -6,6 +6,7 @@ from app.auth.authenticate import TokenPair
 from resolvers import identity as resolve_identity
 from resolvers import users as resolve
 from resolvers.context import Info
+from schema.permissions import no_credentials
 
 
 @strawberry.type(description="A user's token pair.")
@@ -49,7 +50,8 @@ def token_pair(pair: TokenPair) -> AccessToken:
 class Mutation:
     @strawberry.mutation(
         description="Sign a user in with username (or email) and password; the token acts in "
-        "the organisation the user joined first."
+        "the organisation the user joined first.",
+        extensions=no_credentials(),
     )
     async def authenticate_user(self, info: Info, input: AuthenticateUserInput) -> AccessToken:
         pair = await resolve.authenticate_user(info, input.username, input.email, input.password)
@@ -57,7 +59,8 @@ class Mutation:
 
     @strawberry.mutation(
         description="Exchange a refresh token (once) for a new token pair acting where the old "
-        "one did."
+        "one did.",
+        extensions=no_credentials(),
     )
     async def refresh_access_token(self, info: Info, input: RefreshAccessTokenInput) -> AccessToken:
         return token_pair(await resolve_identity.refresh_access_token(info, input.refresh_token))

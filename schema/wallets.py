@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
+from app.auth.permissions import Permission
 from app.db import models
 from app.errors import GatewayError
 from app.metrics import journal_posted, journal_refused
@@ -42,6 +43,7 @@ from schema.common import (
     to_page,
 )
 from schema.mapping import maps
+from schema.permissions import needs
 from schema.reference import SpendConditionProduct, SpendConditionTiming
 from schema.rows import shown_as
 
@@ -280,7 +282,10 @@ class Journal:
         " by this time."
     )
 
-    @strawberry.field(description="The wallet the journal belongs to.")
+    @strawberry.field(
+        description="The wallet the journal belongs to (needs WALLETS_READ).",
+        extensions=needs(Permission.WALLETS_READ),
+    )
     async def wallet(self, info: Info) -> "Wallet":
         loader = info.context.loaders.get(resolve.WalletByIdLoader)
         return await loader.load(self.wallet_id)
@@ -310,7 +315,10 @@ class Wallet:
     auto_topup: strawberry.Private[dict[str, Any] | None]
     termed_topup: strawberry.Private[dict[str, Any] | None]
 
-    @strawberry.field(description="The account the wallet belongs to.")
+    @strawberry.field(
+        description="The account the wallet belongs to (needs ACCOUNTS_READ).",
+        extensions=needs(Permission.ACCOUNTS_READ),
+    )
     async def account(
         self, info: Info
     ) -> Annotated["Account", strawberry.lazy("schema.accounts")] | None:
@@ -530,7 +538,9 @@ class CommerceBalanceFilter:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="One wallet by id or code.")
+    @strawberry.field(
+        extensions=needs(Permission.WALLETS_READ), description="One wallet by id or code."
+    )
     async def wallet(
         self,
         info: Info,
@@ -539,7 +549,8 @@ class Query:
         return shown_as(Wallet, await resolve.wallet(info, id))
 
     @strawberry.field(
-        description="A wallet's commerce balance by spend condition, with the conditions' details."
+        extensions=needs(Permission.WALLETS_READ),
+        description="A wallet's commerce balance by spend condition, with the conditions' details.",
     )
     async def wallet_commerce_balances(
         self,
@@ -564,7 +575,7 @@ class Query:
         )
         return [CommerceBalance(view=view) for view in views]
 
-    @strawberry.field(description="One journal by id.")
+    @strawberry.field(extensions=needs(Permission.JOURNALS_READ), description="One journal by id.")
     async def journal(
         self,
         info: Info,
@@ -576,7 +587,8 @@ class Query:
 @strawberry.type
 class Mutation:
     @strawberry.mutation(
-        description="Add a wallet to an account that has no EFFECTIVE wallet (its currency)."
+        extensions=needs(Permission.WALLETS_WRITE),
+        description="Add a wallet to an account that has no EFFECTIVE wallet (its currency).",
     )
     async def create_wallet(
         self,
@@ -589,7 +601,10 @@ class Mutation:
         command = to_command(input, CreateWallet)
         return shown_as(Wallet, await resolve.create_wallet(info, account_id, command))
 
-    @strawberry.mutation(description="Change a wallet's settings; fields left out stay.")
+    @strawberry.mutation(
+        extensions=needs(Permission.WALLETS_WRITE),
+        description="Change a wallet's settings; fields left out stay.",
+    )
     async def update_wallet(
         self,
         info: Info,
@@ -599,7 +614,10 @@ class Mutation:
         command = to_command(input, UpdateWallet)
         return shown_as(Wallet, await resolve.update_wallet(info, id, command))
 
-    @strawberry.mutation(description="Change a wallet's state (TERMINATED: zero balance only).")
+    @strawberry.mutation(
+        extensions=needs(Permission.WALLETS_WRITE),
+        description="Change a wallet's state (TERMINATED: zero balance only).",
+    )
     async def wallet_action(
         self,
         info: Info,
@@ -608,7 +626,10 @@ class Mutation:
     ) -> Wallet:
         return shown_as(Wallet, await resolve.terminate_wallet(info, id))
 
-    @strawberry.mutation(description="Credit or debit a wallet with one journal.")
+    @strawberry.mutation(
+        extensions=needs(Permission.JOURNALS_WRITE),
+        description="Credit or debit a wallet with one journal.",
+    )
     async def post_journal(
         self,
         info: Info,

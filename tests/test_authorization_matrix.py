@@ -35,6 +35,7 @@ from app.onboarding import BootstrapResult, add_owner, issue_api_key
 from app.organisations.tree import new_organisation
 from rest_compat.routes import ROUTES
 from schema.schema import build_schema
+from tests.access_helpers import add_member
 from tests.conftest import snapshot_changes, table_snapshot
 
 JWT_SECRET = "test-secret-for-the-gateway-suite-0123456789"  # the `gateway` fixture's
@@ -54,6 +55,8 @@ ORG_WRITE = "org_write"
 ORG_READ = "org_read"
 CREATE = "create"  # creates in the caller's own organisation, naming no other object
 LIST = "list"  # a list: every caller gets 200, only those who may see the object find it
+# A list of what live and test mode share (teams): a test-mode key of the target finds it too.
+ORG_LIST = "org_list"
 SIGN_IN = "sign_in"  # POST /users/authenticate: no credentials needed
 REGISTER = "register"  # POST /organisations/register below the target: public keys may
 NETWORK_WRITES = (ORG_WRITE, REGISTER)
@@ -85,6 +88,11 @@ def expected_status(kind: str, caller: str) -> int:
 def acceptable(status: int, expected: int, caller: str) -> bool:
     """A test-mode key may be refused as forbidden as well as not found."""
     return status == expected or (caller == "test_key" and expected == 404 and status == 403)
+
+
+def should_find(kind: str, caller: str) -> bool:
+    """Whether a list answered to ``caller`` holds the target's object."""
+    return caller in ALLOWED or (kind == ORG_LIST and caller == "test_key")
 
 
 def network_write_problem(kind: str, caller: str, parameters: Any) -> str | None:
@@ -159,6 +167,23 @@ class World:
         )
         reference_id: str = data[f"create_{kind}"]["id"]
         return reference_id
+
+    async def member(self, role: str = "READ_ONLY") -> str:
+        return await add_member(self.db, self.target_id, f"{self.unique('m')}@example.com", role)
+
+    async def team(self, member_id: str | None = None) -> str:
+        body = {"name": self.unique("Team")}
+        path = f"/teams?organisation_id={self.target_id}"
+        team_id: str = (await self.rest("POST", path, body))["id"]
+        if member_id is not None:
+            await self.rest("POST", f"/teams/{team_id}/members", {"user_id": member_id})
+        return team_id
+
+    async def role(self) -> str:
+        body = {"code": self.unique("ROLE").replace("-", "_"), "name": "R", "permissions": []}
+        path = f"/roles?organisation_id={self.target_id}"
+        role_id: str = (await self.rest("POST", path, body))["id"]
+        return role_id
 
     async def organisation(self) -> str:
         body = {"org_type": "BUSINESS", "name": self.unique("Business")}
@@ -260,6 +285,9 @@ async def build_world(
     ids["journal"] = (await world.rest("POST", "/journals", journal))["id"]
     for kind in REFERENCE_KINDS:
         ids[kind] = await world.reference(kind)
+    ids["member"] = await world.member()
+    ids["team"] = await world.team(ids["member"])
+    ids["role"] = await world.role()
     return world
 
 
@@ -299,6 +327,18 @@ async def fresh_wallet(world: World) -> Ids:
     return world.ids | {"wallet": await world.wallet()}
 
 
+async def fresh_member(world: World) -> Ids:
+    return world.ids | {"member": await world.member()}
+
+
+async def fresh_team(world: World) -> Ids:
+    return world.ids | {"team": await world.team(world.ids["member"])}
+
+
+async def fresh_role(world: World) -> Ids:
+    return world.ids | {"role": await world.role()}
+
+
 async def fresh_organisation(world: World) -> Ids:
     return world.ids | {"organisation": await world.organisation()}
 
@@ -332,11 +372,70 @@ class RestCase:
     arrange: Arrange = shared
     # For lists: whether the response holds the target's object.
     finds: Callable[[Any, Ids], bool] | None = None
+    # Query parameters (``organisation_id`` naming the target).
+    query: Callable[[World, Ids], dict[str, str]] = lambda w, ids: {}
 
 
 def ids_in_content(key: str) -> Callable[[Any, Ids], bool]:
     return lambda body, ids: any(row.get("id") == ids[key] for row in body["content"])
 
+
+def in_target(w: World, ids: Ids) -> dict[str, str]:
+    """The query string naming the target organisation as ``organisation_id``."""
+    return {"organisation_id": w.target_id}
+
+
+ACCESS_REST_CASES: dict[tuple[str, str], RestCase] = {
+    ("GET", "/users"): RestCase(ORG_READ, query=in_target),
+    ("GET", "/users/{id}"): RestCase(
+        ORG_READ, lambda w, ids: {"id": ids["member"]}, query=in_target
+    ),
+    ("PUT", "/users/{id}"): RestCase(
+        ORG_WRITE,
+        lambda w, ids: {"id": ids["member"]},
+        lambda w, ids: {"role": "READ_ONLY"},
+        query=in_target,
+    ),
+    ("DELETE", "/users/{id}"): RestCase(
+        ORG_WRITE, lambda w, ids: {"id": ids["member"]}, arrange=fresh_member, query=in_target
+    ),
+    ("GET", "/roles"): RestCase(ORG_READ, query=in_target),
+    ("POST", "/roles"): RestCase(
+        ORG_WRITE,
+        body=lambda w, ids: {
+            "code": w.unique("R").replace("-", "_"),
+            "name": "R",
+            "permissions": [],
+        },
+        query=in_target,
+    ),
+    ("GET", "/roles/{id}"): RestCase(ORG_READ, lambda w, ids: {"id": ids["role"]}),
+    ("PUT", "/roles/{id}"): RestCase(
+        ORG_WRITE, lambda w, ids: {"id": ids["role"]}, lambda w, ids: {"name": "Renamed"}
+    ),
+    ("DELETE", "/roles/{id}"): RestCase(
+        ORG_WRITE, lambda w, ids: {"id": ids["role"]}, arrange=fresh_role
+    ),
+    ("GET", "/teams"): RestCase(ORG_LIST, finds=ids_in_content("team")),
+    ("POST", "/teams"): RestCase(
+        ORG_WRITE, body=lambda w, ids: {"name": w.unique("T")}, query=in_target
+    ),
+    ("GET", "/teams/{id}"): RestCase(ORG_READ, lambda w, ids: {"id": ids["team"]}),
+    ("PUT", "/teams/{id}"): RestCase(
+        ORG_WRITE, lambda w, ids: {"id": ids["team"]}, lambda w, ids: {"description": "x"}
+    ),
+    ("DELETE", "/teams/{id}"): RestCase(
+        ORG_WRITE, lambda w, ids: {"id": ids["team"]}, arrange=fresh_team
+    ),
+    ("POST", "/teams/{id}/members"): RestCase(
+        ORG_WRITE, lambda w, ids: {"id": ids["team"]}, lambda w, ids: {"user_id": ids["member"]}
+    ),
+    ("DELETE", "/teams/{id}/members/{user_id}"): RestCase(
+        ORG_WRITE,
+        lambda w, ids: {"id": ids["team"], "user_id": ids["member"]},
+        arrange=fresh_team,
+    ),
+}
 
 REST_CASES: dict[tuple[str, str], RestCase] = {
     ("POST", "/contacts"): RestCase(
@@ -479,6 +578,10 @@ REST_CASES: dict[tuple[str, str], RestCase] = {
         lambda w, ids: {"id": w.target_id, "key_id": ids["api_key"]},
         arrange=fresh_api_key,
     ),
+    ("POST", "/organisations/{id}/actions"): RestCase(
+        ORG_WRITE, lambda w, ids: {"id": w.target_id}, lambda w, ids: {"action": "MODE"}
+    ),
+    **ACCESS_REST_CASES,
 }
 
 
@@ -505,7 +608,11 @@ async def call_rest(world: World, route_key: tuple[str, str], caller: str, ids: 
         path = path.replace("{" + name + "}", value)
     body = case.body(world, ids)
     response = await world.client.request(
-        method, "/backoffice/v1" + path, json=body, headers=world.headers[caller]
+        method,
+        "/backoffice/v1" + path,
+        json=body,
+        headers=world.headers[caller],
+        params=case.query(world, ids),
     )
     return Outcome(response.status_code, response.json())
 
@@ -528,7 +635,7 @@ def rest_mismatch(
             return problem
     if case.finds is not None and status == 200:
         found = case.finds(outcome.body, ids)
-        if found != (caller in ALLOWED):
+        if found != should_find(case.kind, caller):
             return f"list {'holds' if found else 'lacks'} the target's object"
     return None
 
@@ -588,6 +695,14 @@ def by_id(key: str) -> Callable[[World, Ids], dict[str, Any]]:
 
 def target_org(w: World, ids: Ids) -> dict[str, Any]:
     return {"id": w.target_id}
+
+
+def in_org(w: World, ids: Ids) -> dict[str, Any]:
+    return {"o": w.target_id}
+
+
+def in_org_with(key: str) -> Callable[[World, Ids], dict[str, Any]]:
+    return lambda w, ids: {"o": w.target_id, "id": ids[key]}
 
 
 def fresh_reference(kind: str) -> Arrange:
@@ -825,6 +940,83 @@ GRAPHQL_CASES: dict[str, GraphQLCase] = {
         lambda w, ids: {"id": w.target_id, "key": ids["api_key"]},
         arrange=fresh_api_key,
     ),
+    "organisation_action": GraphQLCase(
+        ORG_WRITE,
+        'mutation($id: ID!) { organisation_action(id: $id, input: {action: "MODE"}) { id } }',
+        target_org,
+    ),
+    "me": GraphQLCase(LIST, "{ me { id } }"),
+    "users": GraphQLCase(
+        ORG_READ, "query($o: ID) { users(organisation_id: $o) { content { id } } }", in_org
+    ),
+    "user": GraphQLCase(
+        ORG_READ,
+        "query($id: ID!, $o: ID) { user(id: $id, organisation_id: $o) { id } }",
+        in_org_with("member"),
+    ),
+    "update_user": GraphQLCase(
+        ORG_WRITE,
+        "mutation($id: ID!, $o: ID) { update_user(id: $id, organisation_id: $o, "
+        'input: {role: "READ_ONLY"}) { id } }',
+        in_org_with("member"),
+    ),
+    "remove_user": GraphQLCase(
+        ORG_WRITE,
+        "mutation($id: ID!, $o: ID) { remove_user(id: $id, organisation_id: $o) { id } }",
+        in_org_with("member"),
+        arrange=fresh_member,
+    ),
+    "roles": GraphQLCase(ORG_READ, "query($o: ID) { roles(organisation_id: $o) { code } }", in_org),
+    "role": GraphQLCase(ORG_READ, "query($id: ID!) { role(id: $id) { id } }", by_id("role")),
+    "create_role": GraphQLCase(
+        ORG_WRITE,
+        "mutation($o: ID, $code: String!) { create_role(organisation_id: $o, input: "
+        '{code: $code, name: "R", permissions: [CONTACTS_READ]}) { id } }',
+        lambda w, ids: {"o": w.target_id, "code": w.unique("G").replace("-", "_")},
+    ),
+    "update_role": GraphQLCase(
+        ORG_WRITE,
+        'mutation($id: ID!) { update_role(id: $id, input: {name: "N"}) { id } }',
+        by_id("role"),
+    ),
+    "delete_role": GraphQLCase(
+        ORG_WRITE,
+        "mutation($id: ID!) { delete_role(id: $id) { id } }",
+        by_id("role"),
+        arrange=fresh_role,
+    ),
+    "teams": GraphQLCase(
+        ORG_LIST, "{ teams(size: 100) { content { id } } }", finds=page_holds("teams", "team")
+    ),
+    "team": GraphQLCase(ORG_READ, "query($id: ID!) { team(id: $id) { id } }", by_id("team")),
+    "create_team": GraphQLCase(
+        ORG_WRITE,
+        "mutation($o: ID, $name: String!) { create_team(organisation_id: $o, input: "
+        "{name: $name}) { id } }",
+        lambda w, ids: {"o": w.target_id, "name": w.unique("GT")},
+    ),
+    "update_team": GraphQLCase(
+        ORG_WRITE,
+        'mutation($id: ID!) { update_team(id: $id, input: {description: "d"}) { id } }',
+        by_id("team"),
+    ),
+    "delete_team": GraphQLCase(
+        ORG_WRITE,
+        "mutation($id: ID!) { delete_team(id: $id) { id } }",
+        by_id("team"),
+        arrange=fresh_team,
+    ),
+    "add_team_member": GraphQLCase(
+        ORG_WRITE,
+        "mutation($id: ID!, $u: ID!) { add_team_member(id: $id, input: {user_id: $u}) { id } }",
+        lambda w, ids: {"id": ids["team"], "u": ids["member"]},
+    ),
+    "remove_team_member": GraphQLCase(
+        ORG_WRITE,
+        "mutation($id: ID!, $u: ID!) { remove_team_member(id: $id, user_id: $u) { id } }",
+        lambda w, ids: {"id": ids["team"], "u": ids["member"]},
+        arrange=fresh_team,
+    ),
 }
 
 
@@ -874,7 +1066,7 @@ def graphql_mismatch(name: str, caller: str, ids: Ids, outcome: Outcome) -> str 
         return f"status {status}, expected {expected}: {str(body)[:160]}"
     if case.finds is not None and status == 200:
         found = case.finds(body["data"], ids)
-        if found != (caller in ALLOWED):
+        if found != should_find(case.kind, caller):
             return f"list {'holds' if found else 'lacks'} the target's object"
     return None
 

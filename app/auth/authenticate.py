@@ -13,12 +13,13 @@ from sqlalchemy import and_, case, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import CredentialKind, Principal
+from app.auth.roles import custom_permissions
 from app.auth.secrets import api_key_digest, hash_password, needs_rehash, verify_password
 from app.auth.throttle import SignInThrottle
 from app.db.base import utcnow
 from app.db.engine import Database
 from app.db.models import ApiKey, InstanceSecret, Membership, Organisation, RefreshToken, User
-from app.errors import Unauthenticated
+from app.errors import Forbidden, Unauthenticated
 
 JWT_ALGORITHM = "HS256"
 JWT_SECRET_NAME = "jwt_signing_key"
@@ -172,13 +173,26 @@ class Authenticator:
         async with self._db.read() as session:
             row = (
                 await session.execute(
-                    select(ApiKey.is_public, ApiKey.is_test, Organisation.id, Organisation.path)
+                    select(
+                        ApiKey.is_public,
+                        ApiKey.is_test,
+                        Organisation.id,
+                        Organisation.path,
+                        Organisation.test_mode,
+                    )
                     .join(Organisation, Organisation.id == ApiKey.organisation_id)
                     .where(ApiKey.key_hash == digest, ApiKey.revoked_on.is_(None))
                 )
             ).first()
         if row is None:
             raise Unauthenticated("The API key is not valid.")
+        if row.test_mode and not row.is_test:
+            # Not remembered: once live mode is on (organisation action MODE) the key works.
+            raise Forbidden(
+                "This organisation uses test mode only: use a test key, or turn live mode on "
+                '(POST /organisations/{id}/actions {"action": "MODE"}).',
+                ["test_mode"],
+            )
         kind = CredentialKind.PUBLIC_KEY if row.is_public else CredentialKind.SECRET_KEY
         return Principal(
             kind, organisation_id=row.id, organisation_path=row.path, is_test=row.is_test
@@ -200,10 +214,14 @@ class Authenticator:
             raise Unauthenticated("The access token is not valid: malformed claims.")
         async with self._db.read() as session:
             row = await _acting_membership(session, user_id, organisation_id, home_id)
-        if row is None:
-            raise Unauthenticated("The access token's user or organisation is no longer available.")
-        if row.role != role:
-            raise Unauthenticated("The user's role has changed since the token was issued.")
+            if row is None:
+                raise Unauthenticated(
+                    "The access token's user or organisation is no longer available."
+                )
+            if row.role != role:
+                raise Unauthenticated("The user's role has changed since the token was issued.")
+            # A custom role costs one more small query; built-in roles none.
+            permissions = await custom_permissions(session, row.path, row.role)
         return Principal(
             CredentialKind.USER,
             organisation_id=organisation_id,
@@ -212,6 +230,7 @@ class Authenticator:
             user_id=user_id,
             role=role,
             home_organisation_id=home_id,
+            custom_permissions=permissions,
         )
 
     async def sign_in(

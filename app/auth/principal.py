@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from enum import StrEnum
 
+from app.auth.permissions import role_permissions
 from app.errors import Forbidden, Unauthenticated
 
 
@@ -22,10 +23,11 @@ class Principal:
     exactly the organisations whose path starts with it.
 
     For a signed-in user (``user_id`` set), ``role`` is the role code of the user's membership
-    the token was issued for (``OWNER``, ``ADMIN``, ``READ_ONLY`` or a custom role's), and
-    ``home_organisation_id`` the organisation the user signed in or switched to: the same as
-    ``organisation_id``, except after a masquerade into an organisation below it. Both are
-    ``None`` for API keys.
+    the token was issued for (``OWNER``, ``ADMIN``, ``READ_ONLY`` or a custom role's),
+    ``custom_permissions`` the codes of that role when it is a custom one (loaded with the
+    principal, see :mod:`app.auth.permissions`), and ``home_organisation_id`` the organisation
+    the user signed in or switched to: the same as ``organisation_id``, except after a
+    masquerade into an organisation below it. All three are ``None`` for API keys.
     """
 
     kind: CredentialKind
@@ -35,6 +37,16 @@ class Principal:
     user_id: str | None = None
     role: str | None = None
     home_organisation_id: str | None = None
+    custom_permissions: frozenset[str] | None = None
+
+    def has_permission(self, permission: str) -> bool:
+        """Whether the caller holds ``permission``: secret keys hold every one, public keys
+        none, users those of their role."""
+        if self.kind is CredentialKind.SECRET_KEY:
+            return True
+        if self.kind is CredentialKind.PUBLIC_KEY:
+            return False
+        return permission in role_permissions(self.role, self.custom_permissions)
 
     @property
     def may_use_backoffice(self) -> bool:
@@ -49,6 +61,29 @@ def require_backoffice(principal: Principal | None) -> Principal:
     if not principal.may_use_backoffice:
         raise Forbidden("A public API key may not perform this operation; use a secret key.")
     return principal
+
+
+def require_permission(
+    principal: Principal | None, permission: str | None, *, public_keys: bool = False
+) -> Principal:
+    """The principal, if it may run an operation that needs ``permission`` (``None``: any
+    Back-Office caller): 401 without credentials; 403 for a public key unless ``public_keys``;
+    403 ``FORBIDDENEXCEPTION`` with parameters ``[permission]`` for a user whose role lacks it.
+    Secret keys hold every permission.
+    """
+    if principal is None:
+        raise Unauthenticated()
+    if principal.kind is CredentialKind.PUBLIC_KEY:
+        if public_keys:
+            return principal
+        return require_backoffice(principal)
+    if permission is None or principal.has_permission(permission):
+        return principal
+    raise Forbidden(
+        f"The role {principal.role} does not have the permission {permission} that this "
+        "operation needs.",
+        [permission],
+    )
 
 
 def require_any_key(principal: Principal | None) -> Principal:

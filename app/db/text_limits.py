@@ -30,6 +30,9 @@ INPUT_MODEL_NAMES: dict[str, str] = {
     "OrganisationOwnerInput": "User",
     "AuthenticateUserInput": "User",
     "RewardSchemeSignUpInput": "AccountRewardScheme",
+    "OrganisationActionInput": "Organisation",
+    "ChangeUserInput": "Membership",
+    "AddTeamMemberInput": "TeamMember",
 }
 
 

@@ -30,6 +30,9 @@ from app.db.models import (
     OrganisationLocation,
     OrganisationTap,
     RefreshToken,
+    Role,
+    Team,
+    TeamMember,
     UserInvitation,
 )
 from app.db.models.organisations import (
@@ -66,7 +69,8 @@ SERVICE_ORGANISATIONS = (organisation_service_organisations, "service_organisati
 PARTNERS = (organisation_partners, "partner_id")
 LINKS = (INDUSTRY_SECTORS, BUSINESS_ACTIVITIES, GROUPS, SERVICE_ORGANISATIONS, PARTNERS)
 
-# Rows that belong to an organisation and go with it when it is removed.
+# Rows that belong to an organisation and go with it when it is removed (its teams' members
+# go first, see delete_organisation_rows).
 OWN_ROWS: tuple[Any, ...] = (
     OrganisationLocation,
     OrganisationContactInfo,
@@ -76,6 +80,8 @@ OWN_ROWS: tuple[Any, ...] = (
     IdempotencyRecord,
     UserInvitation,
     RefreshToken,
+    Role,
+    Team,
 )
 
 
@@ -352,6 +358,8 @@ async def tables_with_rows_of(session: AsyncSession, organisation_id: str) -> li
 
 async def delete_organisation_rows(session: AsyncSession, organisation: Organisation) -> None:
     """Remove an organisation with its own rows and every link to or from it."""
+    teams = select(Team.id).where(Team.organisation_id == organisation.id)
+    await session.execute(delete(TeamMember).where(TeamMember.team_id.in_(teams)))
     for model in OWN_ROWS:
         await session.execute(delete(model).where(model.organisation_id == organisation.id))
     for table, _column in LINKS:

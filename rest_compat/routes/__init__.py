@@ -1,11 +1,20 @@
 """The route table's rows, one module per domain."""
 
 from rest_compat.route import RestRoute
-from rest_compat.routes import accounts, contacts, identity, organisations, users, wallets
+from rest_compat.routes import (
+    access,
+    accounts,
+    contacts,
+    identity,
+    organisations,
+    users,
+    wallets,
+)
 
 ROUTES: list[RestRoute] = [
     *contacts.ROUTES,
     *users.ROUTES,
+    *access.ROUTES,
     *accounts.ROUTES,
     *wallets.ROUTES,
     *organisations.ROUTES,

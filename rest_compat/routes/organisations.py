@@ -359,8 +359,8 @@ ROUTES = [
             "Answers 200 with the identifier. Refused with a 409 naming the reason for the "
             "caller's own organisation (own_organisation), an organisation with child "
             "organisations (child_organisations) or one holding data (the tables, e.g. contacts, "
-            "accounts). Its locations, contact details, TAPs, memberships and API keys go "
-            "with it.",
+            "accounts). Its locations, contact details, TAPs, memberships, API keys, custom "
+            "roles and teams go with it.",
             TEST_MODE_REFUSED,
         ),
     ),
@@ -425,6 +425,34 @@ ROUTES = [
             "Also returns vat_number, country_agreement, base_currency, timezone, "
             "wifi_platform and created_on, which the create routes accept.",
             TEST_MODE_READS,
+        ),
+    ),
+    RestRoute(
+        method="POST",
+        path="/organisations/{id}/actions",
+        section=SECTION,
+        summary="Perform an action on a single organisation",
+        document="""mutation ($id: ID!, $body: OrganisationActionInput!) {
+            organisation_action(id: $id, input: $body) { id }
+        }""",
+        body="body",
+        shape=identifier,
+        example_body={"action": "MODE"},
+        notes=(
+            "`action` MODE turns live mode on for an organisation that used test mode only "
+            "(`test_mode`): until then its live API keys are refused (403, parameters "
+            '["test_mode"]) while its test keys and its users work; test keys keep working '
+            "afterwards. MODE on a live organisation changes nothing (200).",
+            "`action` COPY needs `name` (400 naming it otherwise): it creates a new organisation "
+            "beside the given one (below the same parent) with its settings (type, currency, "
+            "industry, sectors, activities, groups, locations, contact details, custom fields, "
+            "custom roles) and its reference data (classifications, payment terms, industries, "
+            "sectors, activities, groups, reward schemes and tiers, spend conditions) in both "
+            "modes; never its contacts, accounts, wallets, journals, users, teams, API keys or "
+            "TAPs. It answers the new organisation's id. Copying the caller's own organisation "
+            'is a 400 (["id"]): the copy would sit outside the caller\'s network.',
+            "Any other action is a 400 naming `action` and listing MODE and COPY.",
+            TEST_MODE_REFUSED,
         ),
     ),
 ]

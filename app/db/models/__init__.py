@@ -1,5 +1,6 @@
 """Mapped models, one module per domain; importing this package registers them all."""
 
+from app.db.models.access import Role, Team, TeamMember
 from app.db.models.accounts import Account, AccountMerchant, AccountRewardScheme
 from app.db.models.contacts import Contact, ContactAddress, ContactPhone
 from app.db.models.identity import (
@@ -55,7 +56,10 @@ __all__ = [
     "RefreshToken",
     "RewardScheme",
     "RewardTier",
+    "Role",
     "SpendCondition",
+    "Team",
+    "TeamMember",
     "TenantOwned",
     "User",
     "UserInvitation",

@@ -1,0 +1,1 @@
+"""Users of organisations, their roles, custom roles and teams (who may do what)."""
