@@ -229,7 +229,11 @@ class _Renderer:
         return select(func.json_group_array(func.json(ordered.c.value))).scalar_subquery()
 
     def many(self, rows: Select[Any], value: Any, order: list[Any]) -> Any:
-        """A JSON array of ``value`` over ``rows`` in ``order`` (``[]`` when there are none)."""
+        """A JSON array of ``value`` over ``rows`` in ``order`` (``[]`` when there are none).
+
+        ``rows`` keeps its FROM even when ``value`` reads its rows only through a correlated
+        relation (``content { accounts { id } }`` selects no column of the contact itself).
+        """
         if self.postgres:
             separator = _json_text(",")
             aggregated = func.string_agg(
@@ -238,8 +242,16 @@ class _Renderer:
             array = func.coalesce(
                 _concat([_json_text("["), aggregated, _json_text("]")]), _json_text("[]")
             )
-            return rows.with_only_columns(array).order_by(None).scalar_subquery()
-        ordered = rows.with_only_columns(value.label("value")).order_by(*order).subquery()
+            return (
+                rows.with_only_columns(array, maintain_column_froms=True)
+                .order_by(None)
+                .scalar_subquery()
+            )
+        ordered = (
+            rows.with_only_columns(value.label("value"), maintain_column_froms=True)
+            .order_by(*order)
+            .subquery()
+        )
         return select(func.json_group_array(func.json(ordered.c.value))).scalar_subquery()
 
 
