@@ -12,9 +12,7 @@ from tests.conftest import Api
 async def add_member(db: Database, organisation_id: str, email: str, role: str) -> str:
     """A new user who is a member of the organisation with ``role``; the user's id."""
     async with db.write() as session:
-        user = User(
-            email=email, username=email, password_hash=await hash_password("pw-0123456789")
-        )
+        user = User(email=email, username=email, password_hash=await hash_password("pw-0123456789"))
         session.add(user)
         await session.flush()
         session.add(Membership(user_id=user.id, organisation_id=organisation_id, role=role))
