@@ -25,7 +25,7 @@ from app.db.models import Team as TeamRow
 from app.pagination import DEFAULT_PAGE_SIZE
 from resolvers import access as resolve
 from resolvers.context import Info
-from resolvers.inputs import to_command
+from resolvers.inputs import filter_values, to_command
 from schema.common import (
     Identifier,
     OrderArgument,
@@ -181,6 +181,24 @@ class AddTeamMemberInput:
     user_id: strawberry.ID = strawberry.field(description="A member of the team's organisation.")
 
 
+@strawberry.input(description="Which members to return: those matching every field given.")
+class UserFilter:
+    search_value: str | None = strawberry.field(
+        default=None, description="Text matched against e-mail and names."
+    )
+    role: str | None = strawberry.field(default=None, description="Only members of this role.")
+
+
+@strawberry.input(description="Which teams to return: those matching every field given.")
+class TeamFilter:
+    organisation_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only teams of this organisation."
+    )
+    search_value: str | None = strawberry.field(
+        default=None, description="Text matched against the name."
+    )
+
+
 @strawberry.type
 class Query:
     @strawberry.field(
@@ -206,19 +224,16 @@ class Query:
         self,
         info: Info,
         organisation_id: OrganisationArgument = None,
-        search_value: Annotated[
-            str | None,
-            strawberry.argument(description="Text matched against e-mail and names."),
-        ] = None,
-        role: Annotated[
-            str | None, strawberry.argument(description="Only members of this role.")
+        filter_by: Annotated[
+            UserFilter | None,
+            strawberry.argument(name="filter", description="Only members matching it."),
         ] = None,
         page: PageArgument = 1,
         size: SizeArgument = DEFAULT_PAGE_SIZE,
         sort: UserSortArgument = None,
         order: OrderArgument = SortOrder.DESC,
     ) -> Page[User]:
-        filters = {"organisation_id": organisation_id, "search_value": search_value, "role": role}
+        filters = {"organisation_id": organisation_id, **filter_values(filter_by, UserFilter)}
         result = await resolve.users(info, page_request(page, size, sort, order), filters)
         page_of = to_page(result)
         page_of.content = [User.of(member) for member in result.items]
@@ -251,19 +266,16 @@ class Query:
     async def teams(
         self,
         info: Info,
-        organisation_id: Annotated[
-            strawberry.ID | None,
-            strawberry.argument(description="Only teams of this organisation."),
-        ] = None,
-        search_value: Annotated[
-            str | None, strawberry.argument(description="Text matched against the name.")
+        filter_by: Annotated[
+            TeamFilter | None,
+            strawberry.argument(name="filter", description="Only teams matching it."),
         ] = None,
         page: PageArgument = 1,
         size: SizeArgument = DEFAULT_PAGE_SIZE,
         sort: TeamSortArgument = None,
         order: OrderArgument = SortOrder.DESC,
     ) -> Page[Team]:
-        filters = {"organisation_id": organisation_id, "search_value": search_value}
+        filters = filter_values(filter_by, TeamFilter)
         result = await resolve.teams(info, page_request(page, size, sort, order), filters)
         page_of = to_page(result)
         page_of.content = [Team.of(team) for team in result.items]

@@ -46,7 +46,8 @@ ROUTES = [
         summary="List the users (members) of an organisation with their roles",
         document=f"""query ($organisation_id: ID, $search_value: String, $role: String,
                 $page: Int = 1, $size: Int = 20, $sort: String, $order: SortOrder = DESC) {{
-            users(organisation_id: $organisation_id, search_value: $search_value, role: $role,
+            users(organisation_id: $organisation_id,
+                filter: {{search_value: $search_value, role: $role}},
                 page: $page, size: $size, sort: $sort, order: $order) {{
                 content {{ {USER_FIELDS} }} {PAGING}
             }}
@@ -181,8 +182,8 @@ ROUTES = [
         summary="List the teams of the caller's network",
         document=f"""query ($organisation_id: ID, $search_value: String, $page: Int = 1,
                 $size: Int = 20, $sort: String, $order: SortOrder = DESC) {{
-            teams(organisation_id: $organisation_id, search_value: $search_value, page: $page,
-                size: $size, sort: $sort, order: $order) {{
+            teams(filter: {{organisation_id: $organisation_id, search_value: $search_value}},
+                page: $page, size: $size, sort: $sort, order: $order) {{
                 content {{ {TEAM_FIELDS} }} {PAGING}
             }}
         }}""",
