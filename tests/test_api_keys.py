@@ -13,6 +13,7 @@ from app.db.models import ApiKey
 from app.main import create_app
 from app.onboarding import BootstrapResult
 from app.settings import Settings
+from tests.access_helpers import add_custom_role, add_member, signed_in
 from tests.conftest import Api
 
 KEYS = """query ($id: ID!) {
@@ -155,3 +156,26 @@ async def test_a_revoked_key_is_refused_at_once_here_and_within_the_cache_time_e
             assert (await elsewhere.rest("GET", "/contacts")).status_code == 200
             await asyncio.sleep(0.6)
             assert (await elsewhere.rest("GET", "/contacts")).status_code == 401
+
+
+async def test_a_role_that_may_manage_keys_creates_a_secret_key_only_with_every_permission(
+    api: Api, db: Database, tenant: BootstrapResult
+) -> None:
+    org = tenant.organisation_id
+    await add_custom_role(db, org, "KEY_DESK", ["API_KEYS_READ", "API_KEYS_WRITE"])
+    await add_member(db, org, "keys@example.com", "KEY_DESK")
+    await add_member(db, org, "admin@example.com", "ADMIN")
+    desk = await signed_in(api, "keys@example.com")
+    refused = await desk.rest("POST", f"/organisations/{org}/api_keys", {"type": "SECRET"})
+    assert refused.status_code == 403, refused.text
+    assert refused.json()["error"] == "CRM.EXCEPTIONS.FORBIDDENEXCEPTION"
+    body = await desk.graphql(CREATE, {"id": org, "input": {"type": "SECRET"}})
+    assert body["errors"][0]["extensions"]["status"] == 403
+    async with db.read() as session:
+        keys = (await session.execute(select(ApiKey).where(ApiKey.organisation_id == org))).all()
+    assert len(keys) == 3  # the bootstrapped ones only
+    public = await desk.rest("POST", f"/organisations/{org}/api_keys", {"type": "PUBLIC"})
+    assert public.status_code == 200, public.text
+    admin = await signed_in(api, "admin@example.com")
+    secret = await admin.rest("POST", f"/organisations/{org}/api_keys", {"type": "SECRET"})
+    assert secret.status_code == 200 and secret.json()["key"].startswith("sk_live_")

@@ -8,7 +8,8 @@ and within ``Authenticator.KEY_CACHE_SECONDS`` (30 s) in every other process.
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth.principal import Principal, require_live_mode
+from app.auth.permissions import ALL_PERMISSIONS
+from app.auth.principal import Principal, require_live_mode, require_permission
 from app.db.base import utcnow
 from app.db.models import ApiKey
 from app.errors import NotFound
@@ -48,8 +49,16 @@ async def create_api_key(
     session: AsyncSession, principal: Principal, organisation_id: str, command: CreateApiKey
 ) -> tuple[ApiKey, str]:
     """A new key for an organisation of the caller's network (404 otherwise): the row and the
-    key itself, which is shown only now. A test-mode key is refused (403 ``["test_mode"]``)."""
+    key itself, which is shown only now. A test-mode key is refused (403 ``["test_mode"]``).
+
+    A secret key holds every permission, so a user may create one only when its role holds
+    every permission too (403 naming the first it lacks): ``API_KEYS_WRITE`` alone must not
+    become a way around the role.
+    """
     require_live_mode(principal, CHANGE_KEYS)
+    if command.type == ApiKeyType.SECRET:
+        for permission in sorted(ALL_PERMISSIONS):
+            require_permission(principal, permission)
     organisation = await organisations.get_organisation(session, principal, organisation_id)
     row, key = add_api_key(
         session,
