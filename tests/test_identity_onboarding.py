@@ -12,6 +12,7 @@ from app.db.engine import Database
 from app.db.models import Membership, Organisation, UserInvitation
 from app.onboarding import BootstrapResult
 from rest_compat.routes.organisations import REGISTER_EXAMPLE
+from tests.access_helpers import add_custom_role, add_member, signed_in
 from tests.conftest import Api, snapshot_changes, table_snapshot
 from tests.identity_helpers import accept, bearer, contact_codes, invite, sign_in
 
@@ -230,3 +231,28 @@ async def test_guessing_an_existing_users_password_through_an_invitation_is_limi
     )
     assert response.status_code == 429
     assert response.json()["error"] == "CRM.EXCEPTIONS.TOOMANYREQUESTSEXCEPTION"
+
+
+async def test_an_invitation_gives_no_role_above_the_inviters_own(
+    api: Api, db: Database, tenant: BootstrapResult
+) -> None:
+    org = tenant.organisation_id
+    await add_custom_role(db, org, "HR", ["USERS_READ", "USERS_WRITE"])
+    await add_member(db, org, "hr@example.com", "HR")
+    hr = await signed_in(api, "hr@example.com")
+    before = await table_snapshot(db)
+    for role in ("OWNER", "ADMIN", "READ_ONLY"):
+        body = {"organisation_id": org, "email": "new@example.com", "role": role}
+        refused = await hr.rest("POST", "/users/invitations", body)
+        assert refused.status_code == 403, (role, refused.text)
+        assert refused.json()["parameters"] == ["role"]
+    unknown = await hr.rest(
+        "POST",
+        "/users/invitations",
+        {"organisation_id": org, "email": "n@example.com", "role": "X"},
+    )
+    assert unknown.status_code == 400 and unknown.json()["parameters"][0] == "role"
+    assert snapshot_changes(before, await table_snapshot(db)) == []
+    # Its own role it may give; a secret key may give any.
+    assert await invite(hr, org, "peer@example.com", role="HR")
+    assert await invite(api, org, "boss@example.com", role="OWNER")

@@ -152,6 +152,16 @@ async def _role_permissions(
     return found
 
 
+async def check_may_grant(
+    session: AsyncSession, principal: Principal, organisation: Organisation, role: str
+) -> None:
+    """The one rule for giving ``role`` to a member of ``organisation`` (a role change or an
+    invitation): 400 naming ``role`` when the organisation's members cannot hold it, 403
+    ``["role"]`` when it holds permissions the caller does not, or is OWNER and the caller is
+    not. Secret keys may give any role."""
+    _check_may_hand_out(principal, role, await _role_permissions(session, organisation, role))
+
+
 async def _writable_member(
     session: AsyncSession, principal: Principal, user_id: str, organisation_id: str | None
 ) -> tuple[Organisation, Member]:
@@ -183,8 +193,7 @@ async def change_membership(
     """Give a member another role (the last OWNER keeps its role: 409)."""
     require_live_mode(principal, CHANGE_USERS)
     organisation, found = await _writable_member(session, principal, user_id, organisation_id)
-    wanted = await _role_permissions(session, organisation, command.role)
-    _check_may_hand_out(principal, command.role, wanted)
+    await check_may_grant(session, principal, organisation, command.role)
     membership = found.membership
     if membership.role == OWNER and command.role != OWNER:
         await _keep_an_owner(session, organisation)

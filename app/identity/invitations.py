@@ -6,6 +6,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.access.service import check_may_grant
 from app.auth.principal import Principal, require_live_mode
 from app.auth.secrets import new_token, token_digest, verify_password
 from app.auth.throttle import SignInThrottle
@@ -55,11 +56,14 @@ async def create_invitation(
 ) -> tuple[UserInvitation, str]:
     """Invite someone to an organisation of the caller's network (404 otherwise; the caller's own
     when ``organisation_id`` is left out); a test-mode key is refused (403 ``["test_mode"]``).
-    Inviting an e-mail address that is a member already is a 409 naming ``email``."""
+    Inviting an e-mail address that is a member already is a 409 naming ``email``. The role
+    follows the rule of every role given (:func:`app.access.service.check_may_grant`): a known
+    role, and none above the caller's own."""
     require_live_mode(principal, CHANGE_USERS)
     organisation = await organisations.get_organisation(
         session, principal, command.organisation_id or principal.organisation_id
     )
+    await check_may_grant(session, principal, organisation, command.role)
     if command.email is not None and await _membership_of_email(
         session, command.email, organisation.id
     ):
