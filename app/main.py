@@ -31,6 +31,9 @@ from app.db.outages import outages_as_unavailable
 from app.errors import GatewayError, MethodNotAllowed, NotFound, ServiceUnavailable
 from app.graphiql import GRAPHIQL_ASSETS_PATH, graphiql_assets_app, offline_graphiql_html
 from app.http.body_limits import BodyLimitsMiddleware
+from app.http.cache_control import DefaultCacheControlMiddleware
+from app.http.compression import CompressionMiddleware
+from app.http.cors import GatewayCORSMiddleware
 from app.http.observe import ObserveMiddleware, note_operation, note_principal
 from app.http.request_id import RequestIdMiddleware, log_unexpected
 from app.metrics import METRICS_CONTENT_TYPE, exposition, operation_label, pool_registry
@@ -270,7 +273,8 @@ class GraphQLDoor(GraphQL[Context, None]):
         return await self._gateway.context_for(request)
 
     async def render_graphql_ide(self, request: Any) -> HTMLResponse:
-        return HTMLResponse(offline_graphiql_html())
+        # Revalidated at each load: the page names its assets by content hash.
+        return HTMLResponse(offline_graphiql_html(), headers={"Cache-Control": "no-cache"})
 
     def encode_json(self, data: object) -> bytes:
         return graphql_json(data)
@@ -297,6 +301,38 @@ class GraphQLDoor(GraphQL[Context, None]):
         except GraphQLHTTPException as refusal:
             # Strawberry's own refusals (a body that is not JSON ...) would be plain text.
             return graphql_error_response(_http_error(refusal.status_code, refusal.reason))
+
+
+def middleware_stack(settings: Settings) -> list[Middleware]:
+    """The HTTP middleware, outermost first: the request id (and last-resort 500), the access
+    log and metrics, CORS (only when ``cors_origins`` names origins: preflights are answered
+    there, before any door), gzip (only when ``compress_min_bytes`` > 0, and entered only by
+    clients that accept it), the default ``Cache-Control: no-store``, and body limits. None of
+    them buffers a response that is not compressed."""
+    stack = [
+        Middleware(RequestIdMiddleware, render_error=render_error),
+        Middleware(ObserveMiddleware),
+    ]
+    if settings.cors_origins:
+        stack.append(
+            Middleware(
+                GatewayCORSMiddleware,
+                allow_origins=settings.cors_origins,
+                allow_credentials=settings.cors_allow_credentials,
+                render_error=render_error,
+            )
+        )
+    if settings.compress_min_bytes > 0:
+        stack.append(Middleware(CompressionMiddleware, minimum_size=settings.compress_min_bytes))
+    stack += [
+        Middleware(DefaultCacheControlMiddleware),
+        Middleware(
+            BodyLimitsMiddleware,
+            max_body_bytes=settings.max_body_bytes,
+            render_error=render_error,
+        ),
+    ]
+    return stack
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -368,15 +404,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route(REST_PREFIX + "/{path:path}", EveryMethod(rest.handle)),
         ],
         lifespan=lifespan,
-        middleware=[
-            Middleware(RequestIdMiddleware, render_error=render_error),
-            Middleware(ObserveMiddleware),
-            Middleware(
-                BodyLimitsMiddleware,
-                max_body_bytes=settings.max_body_bytes,
-                render_error=render_error,
-            ),
-        ],
+        middleware=middleware_stack(settings),
         exception_handlers={HTTPException: _http_exception},
     )
     add_request_spans(app)
