@@ -172,6 +172,46 @@ def _export_contracts(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _register_persisted_queries(args: argparse.Namespace) -> int:
+    """Validate every ``*.graphql`` file under the folder against the schema and add them to the
+    registered documents (``persisted_queries_path``); nothing is written if one is invalid."""
+    from graphql import GraphQLError, parse, validate
+
+    from app.persisted_queries import document_hash, read_registered, write_registered
+    from schema.schema import build_schema
+
+    folder = Path(args.folder)
+    files = sorted(folder.rglob("*.graphql"))
+    if not files:
+        print(f"error: no .graphql file under {folder}", file=sys.stderr)
+        return 2
+    schema = build_schema()
+    documents: dict[str, str] = {}
+    failures = []
+    for file in files:
+        text = file.read_text(encoding="utf-8")
+        errors: list[Exception]
+        try:
+            errors = list(validate(schema._schema, parse(text)))
+        except GraphQLError as error:  # a syntax error
+            errors = [error]
+        if errors:
+            failures.append(f"{file}: {'; '.join(str(e).splitlines()[0] for e in errors)}")
+        documents[document_hash(text)] = text
+    if failures:
+        print("error: not registered; these documents do not validate:", file=sys.stderr)
+        print("\n".join(failures), file=sys.stderr)
+        return 2
+    target = Path(args.output or get_settings().persisted_queries_path)
+    registered = {} if args.replace else read_registered(target)
+    new = sum(1 for digest in documents if digest not in registered)
+    write_registered(target, {**registered, **documents})
+    for file in files:
+        print(f"{document_hash(file.read_text(encoding='utf-8'))}  {file}")
+    print(f"{len(documents)} documents ({new} new) registered in {target}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with one sub-command per task."""
     parser = argparse.ArgumentParser(prog="crm-gateway", description=__doc__)
@@ -196,6 +236,19 @@ def build_parser() -> argparse.ArgumentParser:
     key.add_argument("--public", action="store_true", help="a public key")
     key.add_argument("--json", action="store_true", help="print one JSON object")
     key.set_defaults(run=_create_api_key)
+
+    persisted = commands.add_parser(
+        "register-persisted-queries",
+        help="register the .graphql documents of a folder (persisted queries, allow-list)",
+    )
+    persisted.add_argument("folder", help="a folder of .graphql files (searched recursively)")
+    persisted.add_argument(
+        "--output", help="the registered documents file (default: persisted_queries_path)"
+    )
+    persisted.add_argument(
+        "--replace", action="store_true", help="drop the documents registered before"
+    )
+    persisted.set_defaults(run=_register_persisted_queries)
 
     commands.add_parser(
         "export-contracts", help="write schema/schema.graphql and rest_compat/openapi.json"
