@@ -3,8 +3,8 @@
 The page's assets are linked with content hashes and cached for a year
 (:class:`app.http.static.CachedStaticFiles`). The default tab explains how to authenticate and
 shows an example query. Headers (a pasted secret key) are not kept in the browser's
-localStorage unless the user turns on "Persist headers" in GraphiQL's settings; that choice
-itself is remembered.
+localStorage, neither in the tabs nor in the query history, unless the user turns on "Persist
+headers" in GraphiQL's settings; that choice itself is remembered.
 """
 
 from __future__ import annotations
@@ -66,8 +66,42 @@ query FirstContacts {
 _STRAWBERRY_PERSIST = "shouldPersistHeaders: true,"
 _OUR_PERSIST = (
     "shouldPersistHeaders:\n"
-    '            localStorage.getItem("graphiql:shouldPersistHeaders") === "true" || undefined,'
+    '            localStorage.getItem("graphiql:shouldPersistHeaders") === "true" || undefined,\n'
+    "          storage: gatewayStorage,"
 )
+
+# GraphiQL 3.8's history ("graphiql:queries", "graphiql:favorites") keeps each run's headers
+# whatever the setting: this storage drops them unless the user turned persisting on.
+_GRAPHIQL_COMPONENT = "function GraphiQLWithExplorer() {"
+_STORAGE_SCRIPT = """const gatewayStorage = {
+        getItem: (key) => localStorage.getItem(key),
+        setItem(key, value) {
+          const persist = localStorage.getItem("graphiql:shouldPersistHeaders") === "true";
+          if (!persist && (key === "graphiql:queries" || key === "graphiql:favorites")) {
+            try {
+              const stored = JSON.parse(value);
+              for (const items of Object.values(stored)) {
+                for (const item of items) delete item.headers;
+              }
+              value = JSON.stringify(stored);
+            } catch (error) {
+              return;
+            }
+          }
+          localStorage.setItem(key, value);
+        },
+        removeItem: (key) => localStorage.removeItem(key),
+        get length() {
+          return Object.keys(localStorage).filter((k) => k.startsWith("graphiql:")).length;
+        },
+        clear() {
+          for (const key of Object.keys(localStorage)) {
+            if (key.startsWith("graphiql:")) localStorage.removeItem(key);
+          }
+        },
+      };
+
+      """
 
 _UNPKG: Final[str] = "https://unpkg.com"
 
@@ -108,6 +142,7 @@ def offline_graphiql_html() -> str:
             f"(did a Strawberry upgrade change its assets?): {', '.join(leftovers)}"
         )
     html = _replace_once(html, _STRAWBERRY_PERSIST, _OUR_PERSIST)
+    html = _replace_once(html, _GRAPHIQL_COMPONENT, _STORAGE_SCRIPT + _GRAPHIQL_COMPONENT)
     welcome = re.search(r"const EXAMPLE_QUERY = `.*?`;", html, re.DOTALL)
     if welcome is None:
         raise RuntimeError("Strawberry's graphiql.html has no EXAMPLE_QUERY to replace")

@@ -222,5 +222,6 @@ async def test_graphiql_page_explains_authentication(cors: Any) -> None:
     assert "POST /backoffice/v1/users/authenticate" in page
     assert "query FirstContacts {" in page
     assert "shouldPersistHeaders: true" not in page
+    assert "storage: gatewayStorage" in page
     assert 'localStorage.getItem("graphiql:shouldPersistHeaders") === "true" || undefined' in page
     assert "GraphiQLPluginExplorer.explorerPlugin()" in page

@@ -8,6 +8,7 @@ mutation never reaches the gateway. Skipped, saying why, where Chromium is not i
 (``apt-get install chromium``); ``scripts/check-spa`` runs these checks alone.
 """
 
+import json
 import subprocess
 import sys
 import time
@@ -245,3 +246,57 @@ def test_a_pasted_key_works_and_pages(world: World, page: Page) -> None:
 def test_spa_files_exist() -> None:
     """The page and its modules are where the README says."""
     assert {p.name for p in Path(SPA).iterdir()} >= {"index.html", "app.js", "gateway.js"}
+
+
+HEADERS_EDITOR = "document.querySelectorAll('.graphiql-editor')[2].querySelector('.CodeMirror')"
+
+
+def _open_graphiql(page: Page, url: str) -> None:
+    page.navigate(url)
+    page.wait_for("document.querySelectorAll('.graphiql-editor .CodeMirror').length >= 3")
+
+
+def _paste_key(page: Page, key: str) -> None:
+    page.evaluate(
+        "[...document.querySelectorAll('.graphiql-editor-tools button')]"
+        ".find(b => b.textContent === 'Headers').click()"
+    )
+    headers = json.dumps({"api_key": key})
+    page.evaluate(f"{HEADERS_EDITOR}.CodeMirror.setValue({json.dumps(headers)})")
+
+
+def test_graphiql_explains_itself_and_forgets_a_pasted_key(world: World, page: Page) -> None:
+    """GraphiQL's default tab explains authentication and runs with a pasted key; a reload
+    forgets the key (nothing in localStorage) unless "Persist headers" was turned on."""
+    key = world.keys["secret_api_key"]
+    _open_graphiql(page, f"{world.gateway}/graphql")
+    query = page.evaluate(
+        "document.querySelector('.graphiql-editor .CodeMirror').CodeMirror.getValue()"
+    )
+    assert "api_key" in query and "Bearer" in query and "query FirstContacts" in query
+    _paste_key(page, key)
+    page.evaluate("document.querySelector('.graphiql-execute-button').click()")
+    page.wait_for(
+        "document.querySelector('.result-window .CodeMirror').CodeMirror.getValue()"
+        ".includes('\"total\": 7')"
+    )
+    time.sleep(1)  # GraphiQL writes its storage after a short debounce
+    assert key not in page.evaluate("JSON.stringify(localStorage)")
+    _open_graphiql(page, f"{world.gateway}/graphql")
+    assert page.evaluate(f"{HEADERS_EDITOR}.CodeMirror.getValue()") == ""
+    assert key not in page.evaluate("JSON.stringify(localStorage)")
+
+    # The user turns "Persist headers" on in the settings dialog: the key survives a reload.
+    page.evaluate("document.querySelector('[aria-label=\"Open settings dialog\"]').click()")
+    page.wait_for("!!document.querySelector('.graphiql-dialog')")
+    page.evaluate(
+        "[...document.querySelectorAll('.graphiql-dialog-section')]"
+        ".find(s => s.textContent.includes('Persist headers'))"
+        ".querySelectorAll('button').forEach(b => b.textContent === 'On' && b.click())"
+    )
+    assert page.evaluate("localStorage.getItem('graphiql:shouldPersistHeaders')") == "true"
+    page.evaluate("document.querySelector('[aria-label=\"Close dialog\"]')?.click()")
+    _paste_key(page, key)
+    time.sleep(1)
+    _open_graphiql(page, f"{world.gateway}/graphql")
+    assert key in page.evaluate(f"{HEADERS_EDITOR}.CodeMirror.getValue()")
