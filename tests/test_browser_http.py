@@ -64,6 +64,8 @@ async def test_preflight_from_an_allowed_origin(cors: Any, path: str) -> None:
     assert {"GET", "POST", "PUT", "DELETE"} <= {m.strip() for m in methods.split(",")}
     assert "access-control-allow-credentials" not in response.headers
     assert response.headers["x-request-id"]
+    assert "content-length" not in response.headers or response.headers["content-length"] == "0"
+    assert response.content == b""
 
 
 async def test_actual_requests_from_an_allowed_origin(cors: Any) -> None:

@@ -77,7 +77,12 @@ class GatewayCORSMiddleware:
     def _preflight(self, scope: Scope, headers: Headers) -> Response:
         answer = self.cors.preflight_response(request_headers=headers)
         if answer.status_code == 200:
-            return Response(status_code=204, headers=dict(answer.headers))
+            cors_headers = {
+                name: value
+                for name, value in answer.headers.items()
+                if name.startswith("access-control-") or name == "vary"
+            }
+            return Response(status_code=204, headers=cors_headers)
         reason = bytes(answer.body).decode().removeprefix("Disallowed CORS ")
         refusal = Forbidden(
             f"Cross-origin request refused: its {reason} is not allowed "
