@@ -14,7 +14,6 @@ import sys
 import time
 from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -241,11 +240,6 @@ def test_a_pasted_key_works_and_pages(world: World, page: Page) -> None:
     )
     page.wait_for("document.getElementById('page-info').textContent.includes('7 contacts')")
     assert page.failed_requests() == []
-
-
-def test_spa_files_exist() -> None:
-    """The page and its modules are where the README says."""
-    assert {p.name for p in Path(SPA).iterdir()} >= {"index.html", "app.js", "gateway.js"}
 
 
 HEADERS_EDITOR = "document.querySelectorAll('.graphiql-editor')[2].querySelector('.CodeMirror')"
