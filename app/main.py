@@ -22,6 +22,7 @@ from starlette.routing import Mount, Route
 from starlette.types import Receive, Scope, Send
 from strawberry import UNSET
 from strawberry.asgi import GraphQL
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
 from app.auth.authenticate import Authenticator, ensure_jwt_secret
@@ -388,6 +389,11 @@ class GraphQLDoor(GraphQL[Context, None]):
             return error_response(error)
         except GraphQLHTTPException as refusal:
             # Strawberry's own refusals (a body that is not JSON ...) would be plain text.
+            if isinstance(refusal.__cause__, InvalidOperationTypeError):
+                # A mutation over GET: 405 with Allow: POST (GraphQL over HTTP).
+                wrong_method = MethodNotAllowed(["POST"])
+                wrong_method.message = f"{refusal.reason}: send it with POST."
+                return graphql_error_response(wrong_method)
             return graphql_error_response(_http_error(refusal.status_code, refusal.reason))
 
 

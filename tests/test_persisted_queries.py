@@ -121,11 +121,13 @@ async def test_a_general_read_over_get(client: httpx.AsyncClient) -> None:
 
 
 async def test_mutations_are_refused_over_get(client: httpx.AsyncClient) -> None:
-    """A mutation over GET is refused (400, GraphQL's error body naming GET) and creates
-    nothing; by hash too."""
+    """A mutation over GET is refused (405 with ``Allow: POST``, GraphQL's error body naming
+    GET) and creates nothing; by hash too."""
     refused = await client.get("/graphql", params={"query": CREATE, "variables": '{"code": "X"}'})
-    assert refused.status_code == 400, refused.text
-    assert refused.json()["errors"][0]["message"] == "mutations are not allowed when using GET"
+    assert refused.status_code == 405, refused.text
+    assert refused.headers["allow"] == "POST"
+    message = refused.json()["errors"][0]["message"]
+    assert message == "mutations are not allowed when using GET: send it with POST."
     assert refused.headers["cache-control"] == "no-store"
     learned = await client.post(
         "/graphql",
@@ -136,7 +138,7 @@ async def test_mutations_are_refused_over_get(client: httpx.AsyncClient) -> None
         "/graphql",
         params={"extensions": json.dumps(_persisted(CREATE)), "variables": '{"code": "X"}'},
     )
-    assert by_hash.status_code == 400
+    assert by_hash.status_code == 405
     assert by_hash.json() == refused.json()
     listed = await client.post("/graphql", json={"query": "{ contacts { content { code } } }"})
     assert listed.json()["data"]["contacts"]["content"] == [{"code": "P1"}]
