@@ -71,19 +71,39 @@ _OUR_PERSIST = (
 )
 
 # GraphiQL 3.8's history ("graphiql:queries", "graphiql:favorites") keeps each run's headers
-# whatever the setting: this storage drops them unless the user turned persisting on.
+# whatever the setting: this storage drops them unless the user turned persisting on. Headers
+# that Strawberry's page persisted (it turned persisting on for everyone) are forgotten once.
 _GRAPHIQL_COMPONENT = "function GraphiQLWithExplorer() {"
-_STORAGE_SCRIPT = """const gatewayStorage = {
+_STORAGE_SCRIPT = """function withoutHeaders(text) {
+        const stored = JSON.parse(text);
+        for (const items of Object.values(stored)) {
+          if (Array.isArray(items)) for (const item of items) delete item.headers;
+        }
+        return JSON.stringify(stored);
+      }
+
+      // Strawberry's page persisted headers without asking: forget them once per browser.
+      if (localStorage.getItem("crm-gateway:graphiql-storage") !== "1") {
+        localStorage.removeItem("graphiql:shouldPersistHeaders");
+        localStorage.removeItem("graphiql:headers");
+        for (const key of ["graphiql:tabState", "graphiql:queries", "graphiql:favorites"]) {
+          const text = localStorage.getItem(key);
+          try {
+            if (text) localStorage.setItem(key, withoutHeaders(text));
+          } catch (error) {
+            localStorage.removeItem(key);
+          }
+        }
+        localStorage.setItem("crm-gateway:graphiql-storage", "1");
+      }
+
+      const gatewayStorage = {
         getItem: (key) => localStorage.getItem(key),
         setItem(key, value) {
           const persist = localStorage.getItem("graphiql:shouldPersistHeaders") === "true";
           if (!persist && (key === "graphiql:queries" || key === "graphiql:favorites")) {
             try {
-              const stored = JSON.parse(value);
-              for (const items of Object.values(stored)) {
-                for (const item of items) delete item.headers;
-              }
-              value = JSON.stringify(stored);
+              value = withoutHeaders(value);
             } catch (error) {
               return;
             }

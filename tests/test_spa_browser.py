@@ -264,6 +264,22 @@ def test_graphiql_explains_itself_and_forgets_a_pasted_key(world: World, page: P
     forgets the key (nothing in localStorage) unless "Persist headers" was turned on."""
     key = world.keys["secret_api_key"]
     _open_graphiql(page, f"{world.gateway}/graphql")
+    # What Strawberry's page left in a browser: persisting on, the key in the headers and tabs.
+    page.evaluate(
+        f"""(() => {{
+          localStorage.clear();
+          localStorage.setItem('graphiql:shouldPersistHeaders', 'true');
+          localStorage.setItem('graphiql:headers', {json.dumps(json.dumps({"api_key": key}))});
+          localStorage.setItem('graphiql:tabState', JSON.stringify({{activeTabIndex: 0, tabs: [
+            {{id: 'a', title: 'Old', query: '{{ __typename }}', headers: {json.dumps(key)}}}]}}));
+          return true;
+        }})()"""
+    )
+    _open_graphiql(page, f"{world.gateway}/graphql")
+    assert page.evaluate(f"{HEADERS_EDITOR}.CodeMirror.getValue()") == ""
+    assert key not in page.evaluate("JSON.stringify(localStorage)")
+    page.evaluate("localStorage.clear()")
+    _open_graphiql(page, f"{world.gateway}/graphql")
     query = page.evaluate(
         "document.querySelector('.graphiql-editor .CodeMirror').CodeMirror.getValue()"
     )
