@@ -112,7 +112,10 @@ class Page:
 @contextmanager
 def chromium_page(binary: str) -> Iterator[Page]:
     """A headless Chromium with one blank tab (Network, Page and Runtime enabled)."""
-    with tempfile.TemporaryDirectory(prefix="crm-chromium-") as profile:
+    # Chromium's helper processes may still write to the profile for a moment after the
+    # browser exits: removed afterwards, ignoring what they leave behind.
+    profile = tempfile.mkdtemp(prefix="crm-chromium-")
+    try:
         process = subprocess.Popen(
             [
                 binary,
@@ -139,8 +142,16 @@ def chromium_page(binary: str) -> Iterator[Page]:
                 assert time.monotonic() < deadline, "chromium did not open its DevTools port"
                 time.sleep(0.1)
             port = port_file.read_text().split()[0]
-            targets = httpx.get(f"http://127.0.0.1:{port}/json/list", timeout=10).json()
-            target = next(t for t in targets if t["type"] == "page")
+            target = None
+            while target is None:  # the blank tab may be listed a moment after the port opens
+                assert time.monotonic() < deadline, "chromium listed no page to drive"
+                try:
+                    targets = httpx.get(f"http://127.0.0.1:{port}/json/list", timeout=5).json()
+                except httpx.HTTPError:
+                    targets = []
+                target = next((t for t in targets if t["type"] == "page"), None)
+                if target is None:
+                    time.sleep(0.1)
             with connect(target["webSocketDebuggerUrl"], max_size=None) as socket:
                 page = Page(socket)
                 for domain in ("Network", "Page", "Runtime"):
@@ -154,3 +165,5 @@ def chromium_page(binary: str) -> Iterator[Page]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
