@@ -214,6 +214,46 @@ def _export_contracts(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _register_persisted_queries(args: argparse.Namespace) -> int:
+    """Validate every ``*.graphql`` file under the folder against the schema and add them to the
+    registered documents (``persisted_queries_path``); nothing is written if one is invalid."""
+    from graphql import GraphQLError, parse, validate
+
+    from app.persisted_queries import document_hash, read_registered, write_registered
+    from schema.schema import build_schema
+
+    folder = Path(args.folder)
+    files = sorted(folder.rglob("*.graphql"))
+    if not files:
+        print(f"error: no .graphql file under {folder}", file=sys.stderr)
+        return 2
+    schema = build_schema()
+    documents: dict[str, str] = {}
+    failures = []
+    for file in files:
+        text = file.read_text(encoding="utf-8")
+        errors: list[Exception]
+        try:
+            errors = list(validate(schema._schema, parse(text)))
+        except GraphQLError as error:  # a syntax error
+            errors = [error]
+        if errors:
+            failures.append(f"{file}: {'; '.join(str(e).splitlines()[0] for e in errors)}")
+        documents[document_hash(text)] = text
+    if failures:
+        print("error: not registered; these documents do not validate:", file=sys.stderr)
+        print("\n".join(failures), file=sys.stderr)
+        return 2
+    target = Path(args.output or get_settings().persisted_queries_path)
+    registered = {} if args.replace else read_registered(target)
+    new = sum(1 for digest in documents if digest not in registered)
+    write_registered(target, {**registered, **documents})
+    for file in files:
+        print(f"{document_hash(file.read_text(encoding='utf-8'))}  {file}")
+    print(f"{len(documents)} documents ({new} new) registered in {target}")
+    return 0
+
+
 DESCRIPTION = """\
 The CRM Back-Office gateway: GraphQL at /graphql, REST at /backoffice/v1
 (reference at /backoffice/v1/docs)."""
@@ -225,11 +265,15 @@ database is CRM_GATEWAY_DATABASE_URL, by default
 
 
 class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
-    """Plain-text help (descriptions as written) that shows each option's default (flags and
-    required options have none to show)."""
+    """Plain-text help (descriptions as written) that shows each option's default (flags,
+    required options and options without a default have none to show)."""
 
     def _get_help_string(self, action: argparse.Action) -> str | None:
-        if action.required or isinstance(action, argparse._StoreTrueAction):
+        if (
+            action.required
+            or action.default is None
+            or isinstance(action, argparse._StoreTrueAction)
+        ):
             return action.help
         return super()._get_help_string(action)
 
@@ -312,6 +356,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     doctor.add_argument("--json", action="store_true", help="print one JSON array of checks")
     doctor.set_defaults(run=_doctor)
+
+    persisted = command(
+        "register-persisted-queries",
+        "register the .graphql documents of a folder (persisted queries, allow-list)",
+        "Validate every .graphql file below FOLDER against the schema and add them to the"
+        " registered documents (persisted queries; with CRM_GATEWAY_PERSISTED_ONLY=true the"
+        " only documents that run). Nothing is written when one does not validate.",
+    )
+    persisted.add_argument("folder", help="a folder of .graphql files (searched recursively)")
+    persisted.add_argument(
+        "--output",
+        help="the registered documents file (CRM_GATEWAY_PERSISTED_QUERIES_PATH when left out)",
+    )
+    persisted.add_argument(
+        "--replace", action="store_true", help="drop the documents registered before"
+    )
+    persisted.set_defaults(run=_register_persisted_queries)
 
     command(
         "export-contracts",

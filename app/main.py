@@ -4,6 +4,7 @@ Every response is JSON: the spec's error body outside ``/graphql``, GraphQL's ``
 on it, for unknown paths, wrong methods, refused bodies and unexpected exceptions alike.
 """
 
+import hashlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from starlette.routing import Mount, Route
 from starlette.types import Receive, Scope, Send
 from strawberry import UNSET
 from strawberry.asgi import GraphQL
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
 from app.api_docs import api_docs_html, redoc_bundle
@@ -32,10 +34,14 @@ from app.db.outages import outages_as_unavailable
 from app.errors import GatewayError, MethodNotAllowed, NotFound, ServiceUnavailable
 from app.graphiql import GRAPHIQL_ASSETS_PATH, graphiql_assets_app, offline_graphiql_html
 from app.http.body_limits import BodyLimitsMiddleware
+from app.http.cache_control import DefaultCacheControlMiddleware
+from app.http.compression import CompressionMiddleware
+from app.http.cors import GatewayCORSMiddleware
 from app.http.observe import ObserveMiddleware, note_operation, note_principal
 from app.http.request_id import RequestIdMiddleware, log_unexpected
 from app.metrics import METRICS_CONTENT_TYPE, exposition, operation_label, pool_registry
 from app.money import loads_exact
+from app.persisted_queries import PersistedQueries, PersistedQueryError
 from app.settings import Settings, get_settings
 from app.tracing import add_request_spans, start_tracing, trace_statements
 from resolvers.context import Context
@@ -239,21 +245,74 @@ def refusal_status(result: ExecutionResult) -> int | None:
     return None
 
 
-async def _posted_operation(request: Request) -> dict[str, Any] | None:
-    """The JSON body of a POSTed operation (``query`` a string, ``variables`` an object or
-    absent), else ``None``."""
-    content_type = request.headers.get("content-type", "").split(";")[0].strip()
-    if request.method != "POST" or content_type != "application/json":
+def _json_param(value: str | None) -> Any:
+    """A JSON-encoded query parameter (``variables``, ``extensions`` of a GET), or ``None``."""
+    if value is None:
         return None
     try:
-        body = loads_exact(await request.body())
+        return loads_exact(value)
     except ValueError:
         return None
-    if not isinstance(body, dict) or not isinstance(body.get("query"), str):
+
+
+async def _operation(request: Request) -> dict[str, Any] | None:
+    """The operation of a request: the JSON body of a POST, or the query parameters of a GET
+    (``query``, ``operationName``, and ``variables`` and ``extensions`` as JSON), when
+    ``variables`` and ``extensions`` are objects or absent; else ``None`` (the GraphQL view
+    answers, or refuses, it)."""
+    if request.method == "GET":
+        params = request.query_params
+        body: Any = {
+            "query": params.get("query"),
+            "operationName": params.get("operationName"),
+            "variables": _json_param(params.get("variables")),
+            "extensions": _json_param(params.get("extensions")),
+        }
+    else:
+        content_type = request.headers.get("content-type", "").split(";")[0].strip()
+        if request.method != "POST" or content_type != "application/json":
+            return None
+        try:
+            body = loads_exact(await request.body())
+        except ValueError:
+            return None
+    if not isinstance(body, dict) or not isinstance(body.get("query"), str | None):
         return None
-    if body.get("variables") is not None and not isinstance(body["variables"], dict):
-        return None
+    for name in ("variables", "extensions"):
+        if body.get(name) is not None and not isinstance(body[name], dict):
+            return None
     return body
+
+
+#: The ``Cache-Control`` of a successful GraphQL query over GET: the browser keeps it and
+#: revalidates it with its ETag (answers hold a tenant's data: never a shared cache's).
+GET_QUERY_CACHE_CONTROL = "private, no-cache"
+_GRAPHQL_ERRORS = "crm_gateway.graphql_errors"
+
+
+def cacheable_get(request: Request, response: Response) -> Response:
+    """A successful GraphQL answer to a GET, made revalidatable: ``Cache-Control``
+    (:data:`GET_QUERY_CACHE_CONTROL`), ``Vary`` on the credentials, and an ``ETag`` of the body;
+    a matching ``If-None-Match`` is answered 304 without the body. Any other answer is left as
+    it is (``no-store`` by default)."""
+    if (
+        request.method != "GET"
+        or response.status_code != 200
+        or request.scope.get(_GRAPHQL_ERRORS, False)
+        or response.media_type != "application/json"
+    ):
+        return response
+    etag = f'W/"{hashlib.blake2b(bytes(response.body), digest_size=16).hexdigest()}"'
+    headers = {
+        "Cache-Control": GET_QUERY_CACHE_CONTROL,
+        "Vary": "api_key, api-key, authorization, Origin",
+        "ETag": etag,
+    }
+    given = [t.strip() for t in request.headers.get("if-none-match", "").split(",")]
+    if etag in given or etag.removeprefix("W/") in given:
+        return Response(status_code=304, headers=headers)
+    response.headers.update(headers)
+    return response
 
 
 class GraphQLDoor(GraphQL[Context, None]):
@@ -265,17 +324,28 @@ class GraphQLDoor(GraphQL[Context, None]):
     through Strawberry, with the context already built.
     """
 
-    def __init__(self, gateway: Gateway, schema: GatewaySchema, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        gateway: Gateway,
+        schema: GatewaySchema,
+        persisted: PersistedQueries,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(schema=schema, **kwargs)
         self._gateway = gateway
         self._gateway_schema = schema
+        self._persisted = persisted
 
     async def _compiled_answer(self, request: Request, context: Context) -> Response | None:
-        body = await _posted_operation(request)
+        body = await _operation(request)
         if body is None:
             return None
+        query = self._persisted.resolve(body.get("query"), body.get("extensions"))
+        if not isinstance(query, str):
+            return None
+        body["query"] = query
         answer = await self._gateway_schema.compiled_answer(
-            body["query"], body.get("operationName"), body.get("variables"), context, GRAPHQL_VALUES
+            query, body.get("operationName"), body.get("variables"), context, GRAPHQL_VALUES
         )
         if answer is None:
             return None
@@ -283,6 +353,7 @@ class GraphQLDoor(GraphQL[Context, None]):
         note_operation(request.scope, "graphql", name, compiled=True)
         if isinstance(answer, ExecutionResult):
             errors = [error.formatted for error in answer.errors or ()]
+            request.scope[_GRAPHQL_ERRORS] = True
             return Response(
                 graphql_json({"data": None, "errors": errors}),
                 status_code=refusal_status(answer) or 200,
@@ -297,6 +368,7 @@ class GraphQLDoor(GraphQL[Context, None]):
         name = operation_label(data.query, data.operation_name)
         note_operation(request.scope, "graphql", name, compiled=False)
         result: ExecutionResult = await super().execute_single(*args, **kwargs)
+        request.scope[_GRAPHQL_ERRORS] = bool(result.errors)
         status = refusal_status(result)
         if status is not None:  # Strawberry passes its arguments by name
             kwargs["sub_response"].status_code = status
@@ -306,7 +378,23 @@ class GraphQLDoor(GraphQL[Context, None]):
         return await self._gateway.context_for(request)
 
     async def render_graphql_ide(self, request: Any) -> HTMLResponse:
-        return HTMLResponse(offline_graphiql_html())
+        # Revalidated at each load: the page names its assets by content hash.
+        return HTMLResponse(offline_graphiql_html(), headers={"Cache-Control": "no-cache"})
+
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        """GraphiQL for a browser's GET without an operation (a hash-only persisted query over
+        GET has ``extensions`` and no ``query``: it is an operation)."""
+        return "extensions" not in request.query_params and super().should_render_graphql_ide(
+            request
+        )
+
+    async def parse_http_body(self, request: Any) -> Any:
+        """Strawberry's reading of the request, with the document resolved from
+        ``extensions.persistedQuery`` (:class:`~app.persisted_queries.PersistedQueries`)."""
+        data = await super().parse_http_body(request)
+        for item in data if isinstance(data, list) else [data]:
+            item.query = self._persisted.resolve(item.query, item.extensions)
+        return data
 
     def encode_json(self, data: object) -> bytes:
         return graphql_json(data)
@@ -323,8 +411,13 @@ class GraphQLDoor(GraphQL[Context, None]):
                 context = await self._gateway.context_for(request)
                 answer = await self._compiled_answer(request, context)
                 if answer is not None:
-                    return answer
-            return await super().run(request, context, root_value)
+                    return cacheable_get(request, answer)
+            response = await super().run(request, context, root_value)
+            if isinstance(request, Request) and isinstance(response, Response):
+                return cacheable_get(request, response)
+            return response
+        except PersistedQueryError as error:
+            return graphql_error_response(error)
         except ServiceUnavailable as error:  # the database, met while checking credentials
             return graphql_error_response(error)
         except GatewayError as error:
@@ -332,7 +425,44 @@ class GraphQLDoor(GraphQL[Context, None]):
             return error_response(error)
         except GraphQLHTTPException as refusal:
             # Strawberry's own refusals (a body that is not JSON ...) would be plain text.
+            if isinstance(refusal.__cause__, InvalidOperationTypeError):
+                # A mutation over GET: 405 with Allow: POST (GraphQL over HTTP).
+                wrong_method = MethodNotAllowed(["POST"])
+                wrong_method.message = f"{refusal.reason}: send it with POST."
+                return graphql_error_response(wrong_method)
             return graphql_error_response(_http_error(refusal.status_code, refusal.reason))
+
+
+def middleware_stack(settings: Settings) -> list[Middleware]:
+    """The HTTP middleware, outermost first: the request id (and last-resort 500), the access
+    log and metrics, CORS (only when ``cors_origins`` names origins: preflights are answered
+    there, before any door), gzip (only when ``compress_min_bytes`` > 0, and entered only by
+    clients that accept it), the default ``Cache-Control: no-store``, and body limits. None of
+    them buffers a response that is not compressed."""
+    stack = [
+        Middleware(RequestIdMiddleware, render_error=render_error),
+        Middleware(ObserveMiddleware),
+    ]
+    if settings.cors_origins:
+        stack.append(
+            Middleware(
+                GatewayCORSMiddleware,
+                allow_origins=settings.cors_origins,
+                allow_credentials=settings.cors_allow_credentials,
+                render_error=render_error,
+            )
+        )
+    if settings.compress_min_bytes > 0:
+        stack.append(Middleware(CompressionMiddleware, minimum_size=settings.compress_min_bytes))
+    stack += [
+        Middleware(DefaultCacheControlMiddleware),
+        Middleware(
+            BodyLimitsMiddleware,
+            max_body_bytes=settings.max_body_bytes,
+            render_error=render_error,
+        ),
+    ]
+    return stack
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -392,6 +522,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     graphql = GraphQLDoor(
         gateway,
         schema,
+        PersistedQueries.from_settings(settings),
         graphql_ide="graphiql" if settings.graphiql else None,
     )
     # Every route takes every method and answers a wrong one itself (405 with Allow): the REST
@@ -410,15 +541,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route(REST_PREFIX + "/{path:path}", EveryMethod(rest.handle)),
         ],
         lifespan=lifespan,
-        middleware=[
-            Middleware(RequestIdMiddleware, render_error=render_error),
-            Middleware(ObserveMiddleware),
-            Middleware(
-                BodyLimitsMiddleware,
-                max_body_bytes=settings.max_body_bytes,
-                render_error=render_error,
-            ),
-        ],
+        middleware=middleware_stack(settings),
         exception_handlers={HTTPException: _http_exception},
     )
     add_request_spans(app)

@@ -1,10 +1,11 @@
 """Gateway settings, read from ``CRM_GATEWAY_*`` environment variables and an optional ``.env``."""
 
+import json
 from functools import cache
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_SQLITE_URL = "sqlite+aiosqlite:///./var/crm-gateway.sqlite3"
 
@@ -86,10 +87,64 @@ class Settings(BaseSettings):
         description="`json`: one JSON object a line; `console`: readable lines for development.",
     )
     metrics: bool = Field(default=True, description="Serve Prometheus metrics at GET /metrics.")
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default=[],
+        description=(
+            "Origins (scheme://host[:port]) whose pages may call the gateway from a browser "
+            "(CORS), as a JSON list or comma-separated; `*` allows any origin. Default: none "
+            "(no CORS headers at all)."
+        ),
+    )
+    cors_allow_credentials: bool = Field(
+        default=False,
+        description=(
+            "Let browsers send cookies and HTTP authentication with cross-origin requests "
+            "(`Access-Control-Allow-Credentials`); the gateway itself reads headers only."
+        ),
+    )
+    compress_min_bytes: int = Field(
+        default=1400,
+        description=(
+            "Responses at least this large are gzip-compressed for clients that accept it "
+            "(smaller ones go out as they are); 0 turns compression off."
+        ),
+    )
+    persisted_queries_path: str = Field(
+        default="./var/persisted-queries.json",
+        description=(
+            "The registered GraphQL documents (`crm-gateway register-persisted-queries` writes "
+            "it; a JSON object of sha256 hex digest -> document)."
+        ),
+    )
+    persisted_only: bool = Field(
+        default=False,
+        description=(
+            "Allow-list mode: run only the registered documents (by hash, or by a document "
+            "whose hash is registered); any other document is refused with a 400."
+        ),
+    )
+    apq_cache_size: int = Field(
+        default=1000,
+        description=(
+            "Automatic Persisted Queries remembered per process (least recently used go first)."
+        ),
+    )
     compiled_reads: bool = Field(
         default=True,
         description="Answer plain reads with one SQL statement that builds the JSON.",
     )
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _origins(cls, value: object) -> object:
+        """``CRM_GATEWAY_CORS_ORIGINS`` as a JSON list or comma-separated origins; an origin's
+        trailing ``/`` is dropped (browsers send none)."""
+        if isinstance(value, str):
+            text = value.strip()
+            value = json.loads(text) if text.startswith("[") else text.split(",")
+        if isinstance(value, list):
+            return [str(v).strip().rstrip("/") for v in value if str(v).strip()]
+        return value
 
 
 @cache

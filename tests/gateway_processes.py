@@ -26,12 +26,16 @@ def _free_port() -> int:
 
 
 @contextmanager
-def gateways(database_url: str, count: int) -> Iterator[list[str]]:
-    """``count`` gateway processes (``app.cli serve``) on free ports; their base URLs."""
+def gateways(
+    database_url: str, count: int, extra_env: dict[str, str] | None = None
+) -> Iterator[list[str]]:
+    """``count`` gateway processes (``app.cli serve``) on free ports; their base URLs.
+    ``extra_env`` adds settings (``CRM_GATEWAY_*``) to the processes' environment."""
     env = {
         **os.environ,
         "CRM_GATEWAY_DATABASE_URL": database_url,
         "CRM_GATEWAY_JWT_SECRET": "multiprocess-test-secret-0123456789-0123456789",
+        **(extra_env or {}),
     }
     processes: list[subprocess.Popen[bytes]] = []
     try:
