@@ -11,7 +11,15 @@ from app.activities.commands import (
     UpdateActivity,
 )
 from app.activities.repository import ActivitySearch
-from app.db.models import Activity, ActivityLink, ActivityStatusChange, ActivityTag, Team, User
+from app.db.models import (
+    Activity,
+    ActivityLink,
+    ActivityStatusChange,
+    ActivityTag,
+    Membership,
+    Team,
+    User,
+)
 from app.db.relations import Related
 from app.pagination import Page, PageRequest
 from resolvers.context import Info
@@ -41,9 +49,10 @@ class TagsByActivityIdLoader(RelationLoader):
 
 
 class UserByIdLoader(BatchLoader[str, User | None]):
-    """Users by id, if they are members of an organisation the caller may see."""
+    """Users by id, if they are members of an organisation the caller may see (read through
+    their memberships, so keyed as memberships by user)."""
 
-    loads = (User, "id")
+    loads = (Membership, "user_id")
 
     async def load_batch(self, session: "AsyncSession", keys: Sequence[str]) -> list[Any]:
         found = await repository.users_by_ids(session, self.reader, keys)

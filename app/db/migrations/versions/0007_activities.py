@@ -42,7 +42,7 @@ def upgrade() -> None:
         sa.Column("assigned_team_id", sa.String(length=36), nullable=True),
         sa.Column("custom_fields", sa.JSON(), nullable=False),
         sa.Column("created_on", app.db.base.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("updated_on", app.db.base.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("updated_on", app.db.base.UtcDateTime(timezone=True), nullable=False),
         sa.Column("organisation_id", sa.String(length=36), nullable=False),
         sa.Column("is_test", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(
