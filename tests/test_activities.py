@@ -250,3 +250,18 @@ async def test_activity_lists_cost_the_same_statements_for_more_activities(
     with counting_statements(app) as many:
         assert len((await api.data(query))["activities"]["content"]) == 6
     assert len(many) == len(few)
+
+
+async def test_ids_longer_than_their_columns_are_refused_on_both_databases(
+    api: Api, tenant: BootstrapResult
+) -> None:
+    long_id = "X" * 37
+    activity_id = (await api.rest("POST", "/activities", {"name": "Call"})).json()["id"]
+    for method, path, body in (
+        ("POST", f"/activities/{activity_id}/tags", {"tags": [{"id": long_id}]}),
+        ("POST", "/activities", {"name": "C", "linked_to": [{"type": "ORDER", "id": long_id}]}),
+        ("POST", "/activities", {"name": "C", "type_id": long_id}),
+    ):
+        response = await api.rest(method, path, body)
+        assert response.status_code == 400, (path, body, response.text)
+    assert (await api.rest("GET", f"/activities/{activity_id}/tags")).json() == {"content": []}

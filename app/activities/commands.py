@@ -15,6 +15,15 @@ from app.activities.enums import ActivityStatus, LinkedEntityType
 from app.commands import Command, CustomField, refuse
 
 _TIME_OF_DAY = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+# Identifiers stored as given (activity types, orders, leads, service requests, tags have no
+# domain here to look them up in): the width of the id columns, in a plain alphabet.
+_STORED_ID = re.compile(r"^[A-Za-z0-9._:-]{1,36}$")
+
+
+def _stored_id(value: str | None) -> str | None:
+    if value is not None and not _STORED_ID.match(value):
+        raise refuse("must be 1 to 36 letters, digits, '.', '_', ':' or '-'")
+    return value
 
 
 def _time_of_day(value: str | None) -> str | None:
@@ -28,6 +37,8 @@ class LinkedEntity(Command):
 
     type: LinkedEntityType
     id: str
+
+    _id = field_validator("id")(_stored_id)
 
 
 class AssignTo(Command):
@@ -75,6 +86,8 @@ class CreateActivity(_ActivityFields):
     use_entity_address: bool = False
     status: ActivityStatus = ActivityStatus.PENDING
 
+    _type = field_validator("type_id")(_stored_id)
+
     @model_validator(mode="after")
     def _one_address(self) -> Self:
         if self.address_id and self.use_entity_address:
@@ -100,6 +113,8 @@ class TagReference(Command):
     """A tag, by id."""
 
     id: str
+
+    _id = field_validator("id")(_stored_id)
 
 
 class ActivityTags(Command):
