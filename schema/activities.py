@@ -6,6 +6,7 @@ from typing import Annotated
 
 import strawberry
 
+from app.accounts.service import contact_display_name
 from app.activities.commands import (
     ActivityTags,
     ChangeActivityStatus,
@@ -111,6 +112,7 @@ class ActivityTag:
 class Activity:
     id: strawberry.ID = strawberry.field(description="The activity identifier.")
     name: str = strawberry.field(description="The activity name.")
+    number: str = strawberry.field(description="The activity number (ACT and 8 digits).")
     description: str | None = strawberry.field(description="The activity description.")
     status: ActivityStatus = strawberry.field(description="The activity life cycle state.")
     date: datetime | None = strawberry.field(description="The date of the scheduled activity.")
@@ -152,11 +154,8 @@ class Activity:
         contact = await info.context.loaders.get(ContactByIdLoader).load(ids[0])
         if contact is None:
             return None
-        person = " ".join(part for part in (contact.first_name, contact.last_name) if part)
         return ActivityContact(
-            id=strawberry.ID(contact.id),
-            name=contact.company_name or person,
-            code=contact.code,
+            id=strawberry.ID(contact.id), name=contact_display_name(contact), code=contact.code
         )
 
     @strawberry.field(description="The user who is responsible to complete the activity.")
@@ -201,6 +200,7 @@ class Activity:
         return cls(
             id=strawberry.ID(row.id),
             name=row.name,
+            number=row.number,
             description=row.description,
             status=ActivityStatus(row.status),
             date=row.date,

@@ -55,6 +55,7 @@ async def test_activity_life_through_both_doors(
     assert got.status_code == 200
     body = got.json()
     assert body["name"] == "Call customer" and body["status"] == "PENDING"
+    assert body["number"].startswith("ACT") and len(body["number"]) == 11
     assert (body["from_time"], body["to_time"]) == ("09:00", "09:30")
     assert body["activity_type"] == {"id": "CEEE83D6E0804A30966F684B0269AD91"}
     assert body["contact"] == {"id": people["contact"], "name": "John Johnson", "code": "C123"}
@@ -128,9 +129,14 @@ async def test_references_are_checked_and_bad_input_changes_nothing(
     listed = await api.rest("GET", "/activities")
     assert listed.json()["paging"]["total"] == 0
 
-    # A member of another organisation is not a member of this one.
-    other = await api.rest("POST", "/activities", {"name": "Call", "user_id": people["user"]})
-    assert other.status_code == 200
+    refused = await api.graphql(
+        "mutation ($team: ID!) { create_activity(input: "
+        '{name: "Call", assign_to: {team_id: $team}}) { id } }',
+        {"team": UNKNOWN},
+    )
+    assert refused["errors"][0]["extensions"]["parameters"] == ["team", UNKNOWN]
+    member = await api.rest("POST", "/activities", {"name": "Call", "user_id": people["user"]})
+    assert member.status_code == 200
     assert (await api.rest("PUT", "/activities/" + UNKNOWN, {"name": "x"})).status_code == 404
 
 

@@ -150,6 +150,20 @@ async def _with_custom_fields(
     return found
 
 
+async def number_taken(
+    session: AsyncSession, organisation_id: str, is_test: bool, number: str
+) -> bool:
+    """Whether an activity of this organisation and mode already has ``number``."""
+    stmt = select(
+        exists().where(
+            Activity.organisation_id == organisation_id,
+            Activity.is_test.is_(is_test),
+            Activity.number == number,
+        )
+    )
+    return bool((await session.execute(stmt)).scalar())
+
+
 async def replace_links(
     session: AsyncSession, activity_id: str, links: Sequence[tuple[str, str]]
 ) -> None:

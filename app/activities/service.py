@@ -11,6 +11,8 @@
   (409); either may be reopened as PENDING. Setting the current state again changes nothing.
 """
 
+import secrets
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access.repository import TEAMS, member
@@ -34,6 +36,19 @@ HANDLED = ("linked_to", "assign_to", "status")
 """Fields of an activity command the service stores itself."""
 
 _CLOSED = {ActivityStatus.COMPLETED, ActivityStatus.CANCELLED}
+NUMBER_PREFIX = "ACT"
+NUMBER_DIGITS = 8
+_NUMBER_ATTEMPTS = 20
+
+
+async def _new_number(session: AsyncSession, organisation_id: str, is_test: bool) -> str:
+    """A free activity number (ACT and 8 random digits, as account numbers are made: no shared
+    counter for concurrent creates to fight over; the unique constraint guards the rare clash)."""
+    for _ in range(_NUMBER_ATTEMPTS):
+        number = f"{NUMBER_PREFIX}{secrets.randbelow(10**NUMBER_DIGITS):0{NUMBER_DIGITS}d}"
+        if not await repository.number_taken(session, organisation_id, is_test, number):
+            return number
+    raise Conflict("Could not find a free activity number; try again.", ["number"])
 
 
 async def _check_user(
@@ -105,6 +120,7 @@ async def create_activity(
     apply(command, activity, exclude=HANDLED)
     activity.custom_fields = activity.custom_fields or []
     links = await _check_fields(session, principal, activity, command)
+    activity.number = await _new_number(session, activity.organisation_id, activity.is_test)
     session.add(activity)
     await session.flush()
     session.add(ActivityStatusChange(activity_id=activity.id, status=activity.status))

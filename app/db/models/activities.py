@@ -11,14 +11,17 @@ from app.db.models.tenancy import TenantOwned
 
 
 class Activity(TenantOwned, Base):
-    """Work to be done (a call, a visit): scheduled, assigned to a user and/or team."""
+    """Work to be done (a call, a visit): scheduled, assigned to a user and/or team;
+    ``number`` (ACT and 8 digits) is unique per organisation and mode."""
 
     __tablename__ = "activities"
     __table_args__ = (
+        UniqueConstraint("organisation_id", "is_test", "number"),
         Index("ix_activities_tenant_created", "organisation_id", "is_test", "created_on"),
     )
 
     id: Mapped[str] = id_column()
+    number: Mapped[str] = mapped_column(String(16), nullable=False)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     description: Mapped[str | None] = mapped_column(Text)
     type_id: Mapped[str | None] = mapped_column(String(36), index=True)

@@ -28,6 +28,7 @@ def upgrade() -> None:
     op.create_table(
         "activities",
         sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("number", sa.String(length=16), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("description", sa.Text(), nullable=True),
         sa.Column("type_id", sa.String(length=36), nullable=True),
@@ -60,6 +61,12 @@ def upgrade() -> None:
             ["user_id"], ["users.id"], name=op.f("fk_activities_user_id_users")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_activities")),
+        sa.UniqueConstraint(
+            "organisation_id",
+            "is_test",
+            "number",
+            name=op.f("uq_activities_organisation_id_is_test_number"),
+        ),
     )
     with op.batch_alter_table("activities", schema=None) as batch_op:
         for column in ("assigned_team_id", "assigned_user_id", "organisation_id", "type_id"):
