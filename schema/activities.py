@@ -281,7 +281,8 @@ class UpdateActivityInput:
         default=strawberry.UNSET, description="The user responsible to complete it."
     )
     assign_to: AssignToInput | None = strawberry.field(
-        default=strawberry.UNSET, description="The new assignment (replaces the old one)."
+        default=strawberry.UNSET,
+        description="The new assignment (replaces the old one; null unassigns).",
     )
     custom_fields: list[CustomFieldInput] | None = strawberry.field(
         default=strawberry.UNSET, description="The complete new list of custom fields."

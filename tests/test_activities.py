@@ -101,6 +101,12 @@ async def test_activity_life_through_both_doors(
     assert [entry["status"] for entry in history] == ["PENDING", "CANCELLED", "PENDING"]
     assert all(entry["date"] for entry in history)
 
+    unassigned = await api.rest("PUT", f"/activities/{activity_id}", {"assign_to": None})
+    assert unassigned.status_code == 200
+    got = (await api.rest("GET", f"/activities/{activity_id}")).json()
+    assert got["assign_to"] == {"user": None, "team": None}
+    assert got["user"]["id"] == people["user"]
+
     deleted = await api.rest("DELETE", f"/activities/{activity_id}")
     assert deleted.status_code == 200 and deleted.json() == {"id": activity_id}
     gone = await api.rest("GET", f"/activities/{activity_id}")

@@ -102,6 +102,8 @@ async def _check_fields(
         await _check_user(session, principal, activity, command.user_id)
     if command.assign_to is not None:
         await _assign(session, principal, activity, command.assign_to)
+    elif "assign_to" in command.model_fields_set:  # an explicit null unassigns
+        activity.assigned_user_id = activity.assigned_team_id = None
     if command.linked_to is None:
         return None
     return await _check_links(session, principal, command.linked_to)
