@@ -27,6 +27,7 @@ from resolvers.context import Context
 from schema import (
     access,
     accounts,
+    activities,
     contacts,
     identity,
     organisations,
@@ -54,6 +55,7 @@ DOMAINS: tuple[ModuleType, ...] = (
     accounts,
     wallets,
     organisations,
+    activities,
 )
 DOCUMENT_CACHE_SIZE = 512
 

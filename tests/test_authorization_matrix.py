@@ -148,6 +148,12 @@ class World:
         contact_id: str = (await self.rest("POST", "/contacts", body))["id"]
         return contact_id
 
+    async def activity(self) -> str:
+        """An activity of the target organisation holding the tag T1."""
+        activity_id: str = (await self.rest("POST", "/activities", {"name": "Call"}))["id"]
+        await self.rest("POST", f"/activities/{activity_id}/tags", {"tags": [{"id": "T1"}]})
+        return activity_id
+
     async def account(self, contact_id: str | None = None, primary: bool = True) -> str:
         contact_id = contact_id or await self.contact()
         body = {"currency_code": "EUR", "is_primary": primary}
@@ -288,6 +294,7 @@ async def build_world(
     ids["member"] = await world.member()
     ids["team"] = await world.team(ids["member"])
     ids["role"] = await world.role()
+    ids["activity"] = await world.activity()
     return world
 
 
@@ -303,6 +310,10 @@ async def shared(world: World) -> Ids:
 
 async def fresh_contact(world: World) -> Ids:
     return world.ids | {"contact": await world.contact()}
+
+
+async def fresh_activity(world: World) -> Ids:
+    return world.ids | {"activity": await world.activity()}
 
 
 async def fresh_account(world: World) -> Ids:
@@ -451,6 +462,34 @@ REST_CASES: dict[tuple[str, str], RestCase] = {
     ),
     ("DELETE", "/contacts/{id}"): RestCase(
         TARGET, lambda w, ids: {"id": ids["contact"]}, arrange=fresh_contact
+    ),
+    ("POST", "/activities"): RestCase(CREATE, body=lambda w, ids: {"name": "Call"}),
+    ("GET", "/activities"): RestCase(LIST, finds=ids_in_content("activity")),
+    ("GET", "/activities/{id}"): RestCase(TARGET, lambda w, ids: {"id": ids["activity"]}),
+    ("PUT", "/activities/{id}"): RestCase(
+        TARGET, lambda w, ids: {"id": ids["activity"]}, lambda w, ids: {"description": "d"}
+    ),
+    ("DELETE", "/activities/{id}"): RestCase(
+        TARGET, lambda w, ids: {"id": ids["activity"]}, arrange=fresh_activity
+    ),
+    ("PUT", "/activities/{id}/status"): RestCase(
+        TARGET,
+        lambda w, ids: {"id": ids["activity"]},
+        lambda w, ids: {"status": "COMPLETED"},
+        arrange=fresh_activity,
+    ),
+    ("GET", "/activities/{id}/tags"): RestCase(TARGET, lambda w, ids: {"id": ids["activity"]}),
+    ("POST", "/activities/{id}/tags"): RestCase(
+        TARGET, lambda w, ids: {"id": ids["activity"]}, lambda w, ids: {"tags": [{"id": "T2"}]}
+    ),
+    ("PUT", "/activities/{id}/tags"): RestCase(
+        TARGET,
+        lambda w, ids: {"id": ids["activity"]},
+        lambda w, ids: {"tags": [{"id": "T3"}]},
+        arrange=fresh_activity,
+    ),
+    ("DELETE", "/activities/{id}/tags/{tag_id}"): RestCase(
+        TARGET, lambda w, ids: {"id": ids["activity"], "tag_id": "T1"}, arrange=fresh_activity
     ),
     ("POST", "/users/authenticate"): RestCase(
         SIGN_IN, body=lambda w, ids: {"email": w.owner_email, "password": w.owner_password}
@@ -784,6 +823,51 @@ GRAPHQL_CASES: dict[str, GraphQLCase] = {
         "mutation($id: ID!) { delete_contact(id: $id) { id } }",
         by_id("contact"),
         arrange=fresh_contact,
+    ),
+    "activity": GraphQLCase(
+        TARGET, "query($id: ID!) { activity(id: $id) { id } }", by_id("activity")
+    ),
+    "activities": GraphQLCase(
+        LIST,
+        "{ activities(size: 100) { content { id } } }",
+        finds=page_holds("activities", "activity"),
+    ),
+    "create_activity": GraphQLCase(
+        CREATE, 'mutation { create_activity(input: {name: "Call"}) { id } }'
+    ),
+    "update_activity": GraphQLCase(
+        TARGET,
+        'mutation($id: ID!) { update_activity(id: $id, input: {description: "d"}) { id } }',
+        by_id("activity"),
+    ),
+    "update_activity_status": GraphQLCase(
+        TARGET,
+        "mutation($id: ID!) { update_activity_status(id: $id, input: {status: COMPLETED}) { id } }",
+        by_id("activity"),
+        arrange=fresh_activity,
+    ),
+    "delete_activity": GraphQLCase(
+        TARGET,
+        "mutation($id: ID!) { delete_activity(id: $id) { id } }",
+        by_id("activity"),
+        arrange=fresh_activity,
+    ),
+    "add_activity_tags": GraphQLCase(
+        TARGET,
+        'mutation($id: ID!) { add_activity_tags(id: $id, input: {tags: [{id: "T2"}]}) { id } }',
+        by_id("activity"),
+    ),
+    "update_activity_tags": GraphQLCase(
+        TARGET,
+        'mutation($id: ID!) { update_activity_tags(id: $id, input: {tags: [{id: "T3"}]}) { id } }',
+        by_id("activity"),
+        arrange=fresh_activity,
+    ),
+    "remove_activity_tag": GraphQLCase(
+        TARGET,
+        'mutation($id: ID!) { remove_activity_tag(id: $id, tag_id: "T1") { id } }',
+        by_id("activity"),
+        arrange=fresh_activity,
     ),
     "authenticate_user": GraphQLCase(
         SIGN_IN,

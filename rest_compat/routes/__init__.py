@@ -4,6 +4,7 @@ from rest_compat.route import RestRoute
 from rest_compat.routes import (
     access,
     accounts,
+    activities,
     contacts,
     identity,
     organisations,
@@ -19,4 +20,5 @@ ROUTES: list[RestRoute] = [
     *wallets.ROUTES,
     *organisations.ROUTES,
     *identity.ROUTES,
+    *activities.ROUTES,
 ]

@@ -2,6 +2,7 @@
 
 from app.db.models.access import Role, Team, TeamMember
 from app.db.models.accounts import Account, AccountMerchant, AccountRewardScheme
+from app.db.models.activities import Activity, ActivityLink, ActivityStatusChange, ActivityTag
 from app.db.models.contacts import Contact, ContactAddress, ContactPhone
 from app.db.models.identity import (
     ApiKey,
@@ -36,6 +37,10 @@ __all__ = [
     "AccountClassification",
     "AccountMerchant",
     "AccountRewardScheme",
+    "Activity",
+    "ActivityLink",
+    "ActivityStatusChange",
+    "ActivityTag",
     "ApiKey",
     "BusinessActivity",
     "Contact",

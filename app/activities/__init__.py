@@ -1,0 +1,1 @@
+"""Activities: scheduled work of an organisation, its states, links, assignees and tags."""
