@@ -59,11 +59,29 @@ def compile_route(route: RestRoute, schema: GraphQLSchema) -> CompiledRoute:
     return CompiledRoute(route, _pattern(route.path), variable_types, root_name.value)
 
 
+def _first_segment(path: str) -> str:
+    """``contacts`` for ``/contacts/{id}/accounts``."""
+    return path.lstrip("/").split("/", 1)[0]
+
+
 class RouteTable:
-    """All rows, matched by path first and then by method."""
+    """All rows, matched by path first and then by method.
+
+    Rows are grouped by their path's first segment (``/contacts/...``), so a request tries the
+    patterns of its own resource only, however many routes the table holds; rows whose path
+    starts with a parameter are tried for every request.
+    """
 
     def __init__(self, routes: Sequence[RestRoute], schema: GraphQLSchema) -> None:
         self.routes = [compile_route(route, schema) for route in routes]
+        self._by_segment: dict[str, list[CompiledRoute]] = {}
+        self._anywhere: list[CompiledRoute] = []
+        for compiled in self.routes:
+            segment = _first_segment(compiled.route.path)
+            if _PARAM.search(segment):
+                self._anywhere.append(compiled)
+            else:
+                self._by_segment.setdefault(segment, []).append(compiled)
 
     def match(
         self, method: str, path: str
@@ -75,7 +93,8 @@ class RouteTable:
         """
         candidates: list[tuple[int, CompiledRoute, dict[str, str]]] = []
         allowed: set[str] = set()
-        for compiled in self.routes:
+        rows = self._by_segment.get(_first_segment(path), [])
+        for compiled in (*rows, *self._anywhere) if self._anywhere else rows:
             found = compiled.pattern.match(path)
             if found:
                 candidates.append((len(compiled.path_params), compiled, found.groupdict()))
