@@ -27,6 +27,7 @@ from resolvers import access as resolve
 from resolvers.context import Info
 from resolvers.inputs import filter_values, to_command
 from schema.common import (
+    IdArgument,
     Identifier,
     OrderArgument,
     Page,
@@ -53,7 +54,6 @@ OrganisationArgument = Annotated[
         description="The organisation (of the caller's network); the caller's own by default."
     ),
 ]
-IdArgument = Annotated[strawberry.ID, strawberry.argument(description="The identifier.")]
 
 
 @strawberry.type(description="A user as a member of one organisation.")

@@ -65,6 +65,7 @@ SORT_DESCRIPTION = "The attribute to sort by."
 ORDER_DESCRIPTION = "ASC or DESC."
 
 # The paging arguments every list takes; its `sort` argument comes from `sort_argument`.
+IdArgument = Annotated[strawberry.ID, strawberry.argument(description="The identifier.")]
 PageArgument = Annotated[int, strawberry.argument(description=PAGE_DESCRIPTION)]
 SizeArgument = Annotated[int, strawberry.argument(description=SIZE_DESCRIPTION)]
 OrderArgument = Annotated[SortOrder, strawberry.argument(description=ORDER_DESCRIPTION)]

@@ -28,6 +28,7 @@ from resolvers import reference as resolve
 from resolvers.context import Info
 from resolvers.inputs import filter_values, to_command
 from schema.common import (
+    IdArgument,
     Identifier,
     OrderArgument,
     Page,
@@ -379,7 +380,6 @@ class UpdateSpendConditionInput(UpdateReferenceInput):
     )
 
 
-IdArgument = Annotated[strawberry.ID, strawberry.argument(description="The identifier.")]
 SEARCH_VALUE_DESCRIPTION = "Only rows whose name contains this text (any case)."
 
 

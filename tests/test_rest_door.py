@@ -7,6 +7,7 @@ import pytest
 from graphql import parse, validate
 
 from rest_compat.openapi import openapi_document
+from rest_compat.route import PAGING
 from rest_compat.routes import ROUTES
 from rest_compat.table import RouteTable
 from schema.schema import build_schema
@@ -95,3 +96,16 @@ async def test_a_value_of_the_wrong_type_names_its_field(api: Api) -> None:
     assert response.status_code == 400
     body = response.json()
     assert body["parameters"] == ["first_name"], body
+
+
+def test_every_paged_route_answers_the_whole_paging_object() -> None:
+    """Clients walk pages by ``paging.total`` or ``paging.has_more``: every list route selects
+    both (the one ``PAGING`` selection, not a copy of it)."""
+    paged = [route for route in ROUTES if "paging" in route.document]
+    assert paged
+    short = [
+        f"{route.method} {route.path}"
+        for route in paged
+        if " ".join(PAGING.split()) not in " ".join(route.document.split())
+    ]
+    assert not short, short

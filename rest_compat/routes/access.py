@@ -3,9 +3,8 @@
 from typing import Any
 
 from rest_compat.json_schema import JsonSchema, object_schema
-from rest_compat.route import RestRoute, Shape, identifier
+from rest_compat.route import PAGING, RestRoute, Shape, identifier
 
-PAGING = "paging { page size total }"
 USER_FIELDS = "id email first_name last_name created_on role organisation_id teams { id name }"
 ROLE_FIELDS = "id code name description permissions is_built_in organisation_id"
 TEAM_FIELDS = (

@@ -1,7 +1,7 @@
 """Switch and masquerade (spec routes 86, 87) and an organisation's API keys (not in the spec,
 designed in its style: DESIGN §4)."""
 
-from rest_compat.route import RestRoute
+from rest_compat.route import PAGING, RestRoute
 
 SECTION = "Organisations"
 TOKEN_PAIR = "access_token refresh_token expires_in"
@@ -52,7 +52,7 @@ ROUTES = [
         document=f"""query ($id: ID!, $page: Int = 1, $size: Int = 20) {{
             api_keys(organisation_id: $id, page: $page, size: $size) {{
                 content {{ {API_KEY_FIELDS} }}
-                paging {{ page size total }}
+                {PAGING}
             }}
         }}""",
         query={"page": "page", "size": "size"},
