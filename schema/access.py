@@ -235,9 +235,7 @@ class Query:
     ) -> Page[User]:
         filters = {"organisation_id": organisation_id, **filter_values(filter_by, UserFilter)}
         result = await resolve.users(info, page_request(page, size, sort, order), filters)
-        page_of = to_page(result)
-        page_of.content = [User.of(member) for member in result.items]
-        return page_of
+        return to_page(result, User.of)
 
     @strawberry.field(
         description="The roles an organisation's members may hold: the built-in ones, then the "
@@ -277,9 +275,7 @@ class Query:
     ) -> Page[Team]:
         filters = filter_values(filter_by, TeamFilter)
         result = await resolve.teams(info, page_request(page, size, sort, order), filters)
-        page_of = to_page(result)
-        page_of.content = [Team.of(team) for team in result.items]
-        return page_of
+        return to_page(result, Team.of)
 
 
 OWNERS_NOTE = (

@@ -418,9 +418,7 @@ class Query:
     ) -> Page[Activity]:
         search = (filter_by or ActivityFilter()).search()
         result = await resolve.activities(info, page_request(page, size, sort, order), search)
-        page_of = to_page(result)
-        page_of.content = [Activity.of(row) for row in result.items]
-        return page_of
+        return to_page(result, Activity.of)
 
 
 @strawberry.type

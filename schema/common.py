@@ -1,6 +1,6 @@
 """Types shared by every domain: paging, sort order, custom fields, identifiers of changes."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from enum import StrEnum
 from typing import Annotated, Any, Generic, TypeVar
 
@@ -43,10 +43,11 @@ class Page(Generic[T]):
     )
 
 
-def to_page(page: AppPage[Any]) -> Page[Any]:
-    """The GraphQL page for a page of rows."""
+def to_page(page: AppPage[Any], shown_as: Callable[[Any], Any] | None = None) -> Page[Any]:
+    """The GraphQL page for a page of rows, each passed through ``shown_as`` when given (for
+    types built from a row, e.g. ``User.of``)."""
     return Page(
-        content=list(page.items),
+        content=list(page.items) if shown_as is None else [shown_as(row) for row in page.items],
         paging=Paging(page=page.page, size=page.size, total=page.total, has_more=page.has_more),
     )
 

@@ -157,9 +157,7 @@ class Query:
         size: SizeArgument = DEFAULT_PAGE_SIZE,
     ) -> Page[ApiKey]:
         found = await resolve.api_keys_of(info, organisation_id, PageRequest(page=page, size=size))
-        page_of_keys = to_page(found)
-        page_of_keys.content = [api_key_of(row) for row in found.items]
-        return page_of_keys
+        return to_page(found, api_key_of)
 
 
 @strawberry.type

@@ -277,9 +277,7 @@ class Organisation:
     ) -> Page[User]:
         filters = {"organisation_id": self.id}
         result = await resolve_access.users(info, page_request(page, size, sort, order), filters)
-        page_of = to_page(result)
-        page_of.content = [User.of(member) for member in result.items]
-        return page_of
+        return to_page(result, User.of)
 
     @strawberry.field(
         description="A page of the organisation's teams (needs TEAMS_READ).",
@@ -295,9 +293,7 @@ class Organisation:
     ) -> Page[Team]:
         filters = {"organisation_id": self.id}
         result = await resolve_access.teams(info, page_request(page, size, sort, order), filters)
-        page_of = to_page(result)
-        page_of.content = [Team.of(team) for team in result.items]
-        return page_of
+        return to_page(result, Team.of)
 
     @strawberry.field(description="The organisation's locations.")
     async def locations(self, info: Info) -> list[OrganisationLocation]:
