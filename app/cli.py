@@ -3,6 +3,7 @@ organisations, doctor, export-contracts."""
 
 import argparse
 import asyncio
+import contextlib
 import dataclasses
 import gc
 import json
@@ -104,6 +105,24 @@ def _serve(args: argparse.Namespace) -> int:
         log_level=settings.log_level,
         access_log=False,
     )
+    return 0
+
+
+def _worker(_args: argparse.Namespace) -> int:
+    """Run the background worker alone until interrupted (DESIGN.md §7)."""
+    from app.worker.jobs import all_jobs
+    from app.worker.runner import Worker
+
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_format)
+
+    async def work(db: Database) -> None:
+        worker = Worker(db, all_jobs(), max_poll_seconds=settings.worker_max_poll_seconds)
+        print(f"worker: running {len(worker.jobs)} job(s); Ctrl-C stops it", file=sys.stderr)
+        await worker.run()
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_with_database(work))
     return 0
 
 
@@ -306,6 +325,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="the TCP port to listen on")
     _add_bootstrap_options(serve)
     serve.set_defaults(run=_serve)
+
+    command(
+        "worker",
+        "run the background worker alone (deliveries, automations, imports, reports)",
+        "Run every background job (webhook deliveries, automation runs, imports, scheduled"
+        " reports) against CRM_GATEWAY_DATABASE_URL until interrupted. Gateways started with"
+        " CRM_GATEWAY_WORKER=off leave this work to such processes; any number may run on one"
+        " PostgreSQL database, each due item is done once.",
+    ).set_defaults(run=_worker)
 
     command(
         "migrate",

@@ -4,6 +4,7 @@ Every response is JSON: the spec's error body outside ``/graphql``, GraphQL's ``
 on it, for unknown paths, wrong methods, refused bodies and unexpected exceptions alike.
 """
 
+import asyncio
 import hashlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -44,6 +45,8 @@ from app.money import loads_exact
 from app.persisted_queries import PersistedQueries, PersistedQueryError
 from app.settings import Settings, get_settings
 from app.tracing import add_request_spans, start_tracing, trace_statements
+from app.worker.jobs import all_jobs
+from app.worker.runner import Worker
 from resolvers.context import Context
 from resolvers.loaders import Loaders
 from rest_compat.door import RestDoor, error_response
@@ -178,6 +181,7 @@ class Runtime:
 
     db: Database
     authenticator: Authenticator
+    worker: Worker | None = None
 
 
 class Gateway:
@@ -186,6 +190,7 @@ class Gateway:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.runtime: Runtime | None = None
+        self._worker_task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         """Open the engine and load the signing secret."""
@@ -203,10 +208,17 @@ class Gateway:
             refresh_ttl_seconds=self.settings.refresh_token_ttl_seconds,
         )
         self.runtime = Runtime(db, authenticator)
+        if self.settings.worker == "inline":
+            worker = Worker(db, all_jobs(), max_poll_seconds=self.settings.worker_max_poll_seconds)
+            self.runtime.worker = worker
+            self._worker_task = asyncio.create_task(worker.run(), name="crm-gateway worker")
 
     async def stop(self) -> None:
-        """Close the engine."""
+        """Stop the worker (its current round finishes) and close the engine."""
         if self.runtime is not None:
+            if self.runtime.worker is not None and self._worker_task is not None:
+                self.runtime.worker.stop()
+                await self._worker_task
             await self.runtime.db.dispose()
             self.runtime = None
 
@@ -499,7 +511,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         if not current:
             pending = ServiceUnavailable("Not ready: migrations are pending.", ["migrations"])
             return error_response(pending)
-        return JSONResponse({"status": "ready"})
+        worker = gateway.runtime.worker
+        if worker is None:
+            return JSONResponse({"status": "ready"})
+        with outages_as_unavailable:
+            return JSONResponse({"status": "ready", "worker": await worker.health()})
 
     @cache
     def openapi() -> bytes:

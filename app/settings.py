@@ -133,6 +133,21 @@ class Settings(BaseSettings):
         default=True,
         description="Answer plain reads with one SQL statement that builds the JSON.",
     )
+    worker: Literal["inline", "off"] = Field(
+        default="inline",
+        description=(
+            "Background work (webhook deliveries, automations, imports, scheduled reports): "
+            "'inline' runs the worker in each gateway process, 'off' leaves it to "
+            "'crm-gateway worker' processes."
+        ),
+    )
+    worker_max_poll_seconds: float = Field(
+        default=5.0,
+        description=(
+            "Longest pause, in seconds, between two looks for due work while idle (work queued "
+            "in the same process wakes the worker at once)."
+        ),
+    )
 
     @field_validator("cors_origins", mode="before")
     @classmethod

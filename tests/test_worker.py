@@ -1,0 +1,81 @@
+"""The background worker: woken by a commit, and a failing job never stops the others."""
+
+import asyncio
+from typing import Any
+
+from sqlalchemy import text
+
+from app.db.engine import Database
+from app.worker.job import Job
+from app.worker.runner import Worker
+from app.worker.wake import wake_after_commit
+
+
+async def test_a_commit_that_queued_work_wakes_the_worker_at_once(db: Database) -> None:
+    ran = asyncio.Event()
+    due: list[int] = []
+
+    async def run_once(_db: Database) -> int:
+        if not due:
+            return 0
+        due.pop()
+        ran.set()
+        return 1
+
+    worker = Worker(db, [Job("probe", run_once)], min_poll_seconds=30, max_poll_seconds=30)
+    task = asyncio.create_task(worker.run())
+    await asyncio.sleep(0.05)  # the first round found nothing: asleep for 30 s now
+    async with db.write() as session:
+        await session.execute(text("SELECT 1"))
+        due.append(1)
+        wake_after_commit(session)
+    await asyncio.wait_for(ran.wait(), timeout=2)
+    worker.stop()
+    await task
+    assert worker.status["probe"].items_done == 1
+
+
+async def test_a_rolled_back_transaction_does_not_wake_the_worker(db: Database) -> None:
+    rounds: list[int] = []
+
+    async def run_once(_db: Database) -> int:
+        rounds.append(1)
+        return 0
+
+    worker = Worker(db, [Job("probe", run_once)], min_poll_seconds=30, max_poll_seconds=30)
+    task = asyncio.create_task(worker.run())
+    await asyncio.sleep(0.05)
+    try:
+        async with db.write() as session:
+            wake_after_commit(session)
+            raise RuntimeError("rolled back")
+    except RuntimeError:
+        pass
+    await asyncio.sleep(0.1)
+    assert len(rounds) == 1
+    worker.stop()
+    await task
+
+
+async def test_a_failing_job_is_reported_and_the_others_still_run(db: Database) -> None:
+    async def broken(_db: Database) -> int:
+        raise ValueError("boom")
+
+    async def healthy(_db: Database) -> int:
+        return 0
+
+    async def queue(_db: Database) -> dict[str, Any]:
+        return {"queue_depth": 0}
+
+    worker = Worker(db, [Job("broken", broken), Job("healthy", healthy, queue)])
+    assert await worker.run_round() == 0
+    health = await worker.health()
+    assert health["broken"]["last_error"] == "ValueError: boom"
+    assert health["healthy"]["last_success_on"] is not None
+    assert health["healthy"]["queue_depth"] == 0
+
+
+async def test_ready_reports_the_worker(api: Any) -> None:
+    response = await api.client.get("/ready")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ready", "worker": {}}
