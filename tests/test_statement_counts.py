@@ -1,0 +1,44 @@
+"""Work per request that depends on the query's shape only: each document is validated once
+per process (both doors), and nested pages cost the same number of SQL statements however
+many parents and rows they hold (on SQLite and PostgreSQL)."""
+
+from typing import Any
+
+from app.db.engine import Database
+from app.onboarding import BootstrapResult
+from tests.conftest import Api
+from tests.test_journals import new_wallet
+
+
+def validation_cache(app: Any) -> Any:
+    """The running gateway's validation cache (an ``lru_cache``: ``cache_info()``)."""
+    return app.state.schema.documents.validated
+
+
+async def test_a_graphql_document_run_five_times_is_validated_once(
+    api: Api, tenant: BootstrapResult, gateway: Any
+) -> None:
+    query = '{ organisation(id: "%s") { id name children { content { id } } } }'
+    query %= tenant.organisation_id
+    before = validation_cache(gateway[0]).cache_info()
+    for _ in range(5):
+        await api.data(query)
+    after = validation_cache(gateway[0]).cache_info()
+    assert after.misses - before.misses == 1
+    assert after.hits - before.hits == 4
+
+
+async def test_a_rest_route_run_five_times_is_never_validated_again(
+    api: Api, tenant: BootstrapResult, db: Database, gateway: Any
+) -> None:
+    wallet_id = await new_wallet(api, tenant, db)
+    before = validation_cache(gateway[0]).cache_info()
+    for _ in range(5):
+        response = await api.rest(
+            "POST", "/journals", {"wallet_id": wallet_id, "amount": 1, "type": "CREDIT"}
+        )
+        assert response.status_code == 200, response.text
+    after = validation_cache(gateway[0]).cache_info()
+    # The saved document was parsed and validated when the gateway started.
+    assert after.misses == before.misses
+    assert after.hits - before.hits == 5
