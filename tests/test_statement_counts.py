@@ -2,12 +2,24 @@
 per process (both doors), and nested pages cost the same number of SQL statements however
 many parents and rows they hold (on SQLite and PostgreSQL)."""
 
+import asyncio
 from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.db.engine import Database
 from app.onboarding import BootstrapResult
 from tests.conftest import Api
 from tests.test_journals import new_wallet
+from tests.test_query_limits import gateway_with
+
+
+def api_engine(api: Api) -> AsyncEngine:
+    """The engine of the gateway ``api`` talks to (in process)."""
+    transport = api.client._transport
+    engine: AsyncEngine = transport.app.state.gateway.runtime.db.engine  # type: ignore[attr-defined]
+    return engine
 
 
 def validation_cache(app: Any) -> Any:
@@ -42,3 +54,23 @@ async def test_a_rest_route_run_five_times_is_never_validated_again(
     # The saved document was parsed and validated when the gateway started.
     assert after.misses == before.misses
     assert after.hits - before.hits == 5
+
+
+async def test_the_pool_size_is_the_number_of_connections(database_url: str) -> None:
+    async with gateway_with(database_url, database_pool_size=3) as (api, tenant):
+        engine = api_engine(api)
+        connects: list[object] = []
+        event.listen(engine.sync_engine, "connect", lambda *_: connects.append(1))
+        query = '{ organisation(id: "%s") { id children { content { id } } } }'
+        query %= tenant.organisation_id
+
+        async def burst() -> None:
+            answers = await asyncio.gather(*(api.data(query) for _ in range(30)))
+            assert all(a["organisation"]["id"] == tenant.organisation_id for a in answers)
+
+        await burst()
+        opened = len(connects)
+        assert opened <= 3
+        await burst()  # steady load: the pooled connections serve it, none is opened
+        assert len(connects) == opened
+        assert engine.pool.size() == 3 and engine.pool.overflow() <= 0
