@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.db.engine import Database
 from app.onboarding import BootstrapResult
-from tests.conftest import Api
+from tests.conftest import Api, counting_statements
 from tests.test_journals import new_wallet
 from tests.test_query_limits import gateway_with
 
@@ -74,3 +74,24 @@ async def test_the_pool_size_is_the_number_of_connections(database_url: str) -> 
         await burst()  # steady load: the pooled connections serve it, none is opened
         assert len(connects) == opened
         assert engine.pool.size() == 3 and engine.pool.overflow() <= 0
+
+
+async def test_posting_a_journal_locks_changes_and_writes_in_two_statements(
+    api: Api, tenant: BootstrapResult, db: Database, gateway: Any
+) -> None:
+    wallet_id = await new_wallet(api, tenant, db)
+    body = {"wallet_id": wallet_id, "amount": "2.50", "type": "CREDIT"}
+    assert (await api.rest("POST", "/journals", body)).status_code == 200
+    with counting_statements(gateway[0]) as statements:
+        response = await api.rest("POST", "/journals", {**body, "type": "DEBIT", "amount": 1})
+    assert response.status_code == 200, response.text
+    data = [s for s in statements if not s.lstrip().upper().startswith(("BEGIN", "COMMIT"))]
+    assert [s.split()[0].upper() for s in data] == ["UPDATE", "INSERT"], data
+    assert "RETURNING" in data[0] and "FOR UPDATE" not in " ".join(data)
+    journal = (await api.rest("GET", f"/journals/{response.json()['id']}")).json()
+    assert journal["balance_after"] == 1.5 and journal["amount"] == 1
+    # A refusal takes the general way and changes nothing.
+    refused = await api.rest("POST", "/journals", {**body, "type": "DEBIT", "amount": 5})
+    assert refused.status_code == 400 and "balance" in refused.json()["message"]
+    wallet = (await api.rest("GET", f"/wallets/{wallet_id}")).json()
+    assert wallet["balance"] == 1.5
