@@ -76,13 +76,29 @@ def _print_bootstrap(result: BootstrapResult | None, as_json: bool) -> None:
     print(f"  owner sign-in:         {result.owner_email} / {result.owner_password}")
 
 
-def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
+def served_app() -> Any:
+    """The application one ``serve`` process runs (uvicorn's factory, ``app.cli:served_app``):
+    logging configured, the app built, and what lives as long as the process frozen for the
+    garbage collector. Each worker process of ``serve --workers N`` calls it once."""
     from app.main import create_app
 
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_format)
+    app = create_app()
+    # The schema, route table and modules live as long as the process: keep the garbage
+    # collector from scanning them again and again (fewer, shorter pauses under load).
+    gc.freeze()
+    return app
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    if args.workers < 1:
+        print("error: --workers must be 1 or more", file=sys.stderr)
+        return 2
     unreachable = asyncio.run(_wait_for_database())
     if unreachable is not None:
         print(f"error: cannot reach the database: {unreachable}; giving up", file=sys.stderr)
@@ -92,19 +108,20 @@ def _serve(args: argparse.Namespace) -> int:
         _print_bootstrap(result, as_json=False)
     print(f"GraphQL and GraphiQL: http://{args.host}:{args.port}/graphql")
     print(f"REST reference: http://{args.host}:{args.port}/backoffice/v1/docs")
-    app = create_app()
-    # The schema, route table and modules live as long as the process: keep the garbage
-    # collector from scanning them again and again (fewer, shorter pauses under load).
-    gc.freeze()
     # Uvicorn logs through the configured root logger; the access line is the gateway's own.
-    uvicorn.run(
-        app,
-        host=args.host,
-        port=args.port,
-        log_config=None,
-        log_level=settings.log_level,
-        access_log=False,
-    )
+    # With --workers N, uvicorn's supervisor starts N processes sharing the listening socket,
+    # each building its app (and its pool of CRM_GATEWAY_DATABASE_POOL_SIZE connections).
+    options: dict[str, Any] = {
+        "host": args.host,
+        "port": args.port,
+        "log_config": None,
+        "log_level": settings.log_level,
+        "access_log": False,
+    }
+    if args.workers == 1:
+        uvicorn.run(served_app(), **options)
+    else:
+        uvicorn.run("app.cli:served_app", factory=True, workers=args.workers, **options)
     return 0
 
 
@@ -323,6 +340,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--host", default="127.0.0.1", help="the address to listen on")
     serve.add_argument("--port", type=int, default=8000, help="the TCP port to listen on")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes sharing the port and the database (each with its own pool)",
+    )
     _add_bootstrap_options(serve)
     serve.set_defaults(run=_serve)
 

@@ -194,7 +194,12 @@ class Gateway:
 
     async def start(self) -> None:
         """Open the engine and load the signing secret."""
-        db = Database(create_engine(self.settings.database_url, self.settings.database_pool_size))
+        settings = self.settings
+        db = Database(
+            create_engine(
+                settings.database_url, settings.database_pool_size, settings.database_max_overflow
+            )
+        )
         trace_statements(db.engine)
         secret = await ensure_jwt_secret(db, self.settings.jwt_secret)
         throttle = SignInThrottle(

@@ -5,13 +5,14 @@ Page sizes: 1 or more (0 and negative sizes are a 400 naming ``size``); a size a
 Back-Office API ask for ``size=250`` and walk the pages by ``total`` or ``has_more``).
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from app.errors import InvalidInput
 
@@ -71,6 +72,18 @@ class Page(Generic[T]):
         return self.page * self.size < self.total
 
 
+@dataclass(frozen=True, slots=True)
+class PageSlice(Generic[T]):
+    """One page of a list whose total is counted only when a caller asks for it (``count``),
+    with whether items follow this page (``more``, known without counting)."""
+
+    items: Sequence[T]
+    page: int
+    size: int
+    more: bool
+    count: Callable[[], Awaitable[int]]
+
+
 async def fetch_page(
     session: AsyncSession,
     stmt: Select[Any],
@@ -83,6 +96,56 @@ async def fetch_page(
     ordered = stmt.order_by(*page_order(stmt, request, sort_columns, default_sort))
     rows = (await session.execute(ordered.limit(request.size).offset(request.offset))).scalars()
     return Page(items=list(rows), page=request.page, size=request.size, total=total)
+
+
+async def fetch_pages(
+    session: AsyncSession,
+    stmt: Select[Any],
+    parent_column: Any,
+    request: PageRequest,
+    sort_columns: Mapping[str, Any],
+    default_sort: str,
+) -> dict[Any, tuple[list[Any], bool]]:
+    """The same page of ``stmt``'s rows under each parent (``parent_column``'s value) in one
+    statement: the rows are ranked per parent (``row_number() OVER (PARTITION BY parent ORDER
+    BY ...)``, SQLite 3.25+ and PostgreSQL) in :func:`page_order`, and the page's ranks kept,
+    with one more to tell whether items follow.
+
+    ``stmt`` selects one entity, narrowed to the caller and to the parents wanted. Returns, per
+    parent that has rows, its page's rows in order and whether more follow; no count is made
+    (:func:`count_by`).
+    """
+    entity = stmt.column_descriptions[0]["entity"]
+    order = page_order(stmt, request, sort_columns, default_sort)
+    rank = func.row_number().over(partition_by=parent_column, order_by=order).label("page_rank")
+    ranked = stmt.add_columns(rank).subquery()
+    row = aliased(entity, ranked)
+    first = request.offset
+    query = (
+        select(row, ranked.c.page_rank)
+        .where(ranked.c.page_rank > first, ranked.c.page_rank <= first + request.size + 1)
+        .order_by(ranked.c.page_rank)
+    )
+    key = parent_column.key
+    pages: dict[Any, tuple[list[Any], bool]] = {}
+    last = first + request.size
+    for item, position in (await session.execute(query)).all():
+        parent = getattr(item, key)
+        items, _ = pages.setdefault(parent, ([], False))
+        if position > last:  # the one row past the page: more follow
+            pages[parent] = (items, True)
+        else:
+            items.append(item)
+    return pages
+
+
+async def count_by(session: AsyncSession, stmt: Select[Any], parent_column: Any) -> dict[Any, int]:
+    """How many of ``stmt``'s rows each parent (``parent_column``'s value) has, in one
+    ``GROUP BY`` statement; parents without rows are absent."""
+    rows = stmt.order_by(None).subquery()
+    parent = rows.c[parent_column.key]
+    counted = select(parent, func.count()).group_by(parent)
+    return {key: count for key, count in (await session.execute(counted)).all()}
 
 
 def sortable_names(sort_columns: Mapping[str, Any], default_sort: str) -> list[str]:

@@ -20,6 +20,14 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL; postgresql:// URLs use asyncpg, sqlite:// ones aiosqlite.",
     )
     database_pool_size: int = Field(default=10, description="Connections kept per process.")
+    database_max_overflow: int = Field(
+        default=0,
+        ge=0,
+        description=(
+            "Connections a process may open beyond the pool under a peak, each closed when it "
+            "is returned; 0 (the default) makes the pool size the number of connections."
+        ),
+    )
     database_wait_seconds: float = Field(
         default=60,
         description=(

@@ -40,10 +40,19 @@ ROOT = BENCH.parent
 WORK = BENCH / ".work"
 VENV_BIN = ROOT / ".venv" / "bin"
 DATABASE = "crm_bench"
-SERVERS = ("gateway", "baseline", "postgraphile")
-LABELS = {"gateway": "gateway", "baseline": "baseline", "postgraphile": "PostGraphile"}
+SERVERS = ("gateway", "baseline", "postgraphile", "gateway2")
+LABELS = {
+    "gateway": "gateway",
+    "baseline": "baseline",
+    "postgraphile": "PostGraphile",
+    "gateway2": "gateway x2 processes",
+}
+NESTED_SIZE = 20  # children per organisation page, contacts per child page
 PAGE_SIZE = 100
 SAMPLE_IDS = 2000  # distinct ids each cell cycles through
+# The gateway of this checkout (PYTHONPATH=ROOT), whatever the shared virtualenv's editable
+# install points at.
+GATEWAY_COMMAND = (str(VENV_BIN / "python"), "-m", "app.cli")
 REQUESTS_PER_SECOND_CAP = 50_000  # a safety bound on requests per cell; never reached here
 
 GATEWAY_PAGE = (
@@ -67,6 +76,24 @@ POSTGRAPHILE_PAGE = (
 POSTGRAPHILE_CONTACT = (
     "query($id:String!){ contact(rowId:$id){ rowId firstName lastName emailAddress } }"
 )
+# The general path (no compiled read): the bootstrapped organisation's merchants, each one's
+# first page of contacts, their accounts and wallets. Totals are not asked for.
+# Literal sizes: the query cost counts a size given by a variable as the largest page.
+GATEWAY_NETWORK = (
+    f"query($id:ID!){{ organisation(id:$id){{ id name children(size:{NESTED_SIZE}){{ content {{"
+    f" id name contacts(size:{NESTED_SIZE}){{ content {{ id first_name last_name"
+    " accounts { id number currency_code wallet { id code balance } } }"
+    " paging { has_more } } } paging { has_more } } } }"
+)
+POSTGRAPHILE_NETWORK = (
+    "query($id:String!,$size:Int){ organisation(rowId:$id){ rowId name"
+    " organisationsByParentId(first:$size, orderBy:[CREATED_ON_DESC, PRIMARY_KEY_DESC]) {"
+    " nodes { rowId name contacts(first:$size, orderBy:[CREATED_ON_DESC, PRIMARY_KEY_DESC],"
+    " condition:{isTest:false}) { nodes { rowId firstName lastName"
+    " accounts(orderBy:[IS_PRIMARY_DESC, CREATED_ON_ASC, PRIMARY_KEY_ASC]) { nodes {"
+    " rowId number currencyCode wallets(first:1, orderBy:[CREATED_ON_DESC, PRIMARY_KEY_DESC]) {"
+    " nodes { rowId code balance } } } } } pageInfo { hasNextPage } } } } } }"
+)
 
 
 @dataclass(frozen=True)
@@ -78,6 +105,9 @@ class Scenario:
 SCENARIOS = (
     Scenario("page", "(a) GraphQL: page of 100 contacts -> accounts -> wallet"),
     Scenario("contact", "(b) GraphQL: one contact by id"),
+    Scenario(
+        "network", "(e) GraphQL general path: organisation -> 20 children -> 20 contacts each"
+    ),
     Scenario("rest_accounts", "(c) REST: GET /contacts/{id}/accounts"),
     Scenario("graphql_accounts", "(c) the same as GraphQL: contact_accounts(contact_id)"),
     Scenario("rest_contact", "(c) REST: GET /contacts/{id}"),
@@ -90,6 +120,7 @@ class Fixture:
     """What the seeded database offers the requests: a key and ids to cycle through."""
 
     api_key: str
+    organisation_id: str
     contact_ids: list[str]
     wallet_ids: list[str]
     counts: dict[str, int]
@@ -156,9 +187,9 @@ async def recreate_database(admin_url: str) -> None:
 
 
 def gateway_cli(url: str, *args: str) -> str:
-    env = os.environ | {"CRM_GATEWAY_DATABASE_URL": url}
+    env = os.environ | {"CRM_GATEWAY_DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
     done = subprocess.run(
-        [str(VENV_BIN / "crm-gateway"), *args],
+        [*GATEWAY_COMMAND, *args],
         env=env,
         cwd=WORK,
         capture_output=True,
@@ -199,7 +230,10 @@ def prepare_database(admin_url: str, contacts: int) -> tuple[str, Fixture]:
     counts = asyncio.run(seed(url, boot["organisation_id"], contacts))
     contact_ids, wallet_ids = asyncio.run(sample_ids(url, random.Random(7)))
     log(f"database {DATABASE} ready in {time.monotonic() - started:.1f}s: {counts}")
-    return url, Fixture(boot["secret_api_key"], contact_ids, wallet_ids, counts)
+    fixture = Fixture(
+        boot["secret_api_key"], boot["organisation_id"], contact_ids, wallet_ids, counts
+    )
+    return url, fixture
 
 
 # --- the servers --------------------------------------------------------------------------
@@ -345,8 +379,23 @@ def make_servers(url: str, names: Sequence[str], port_base: int) -> list[Server]
             server = Server(
                 name,
                 port,
-                [str(VENV_BIN / "crm-gateway"), "serve", "--port", str(port)],
+                [*GATEWAY_COMMAND, "serve", "--port", str(port)],
                 {
+                    "PYTHONPATH": str(ROOT),
+                    "CRM_GATEWAY_DATABASE_URL": url,
+                    "CRM_GATEWAY_DATABASE_POOL_SIZE": "10",
+                    "CRM_GATEWAY_GRAPHIQL": "false",
+                },
+                WORK,
+                "/health",
+            )
+        elif name == "gateway2":
+            server = Server(
+                name,
+                port,
+                [*GATEWAY_COMMAND, "serve", "--port", str(port), "--workers", "2"],
+                {
+                    "PYTHONPATH": str(ROOT),
                     "CRM_GATEWAY_DATABASE_URL": url,
                     "CRM_GATEWAY_DATABASE_POOL_SIZE": "10",
                     "CRM_GATEWAY_GRAPHIQL": "false",
@@ -418,6 +467,29 @@ def check_postgraphile_page(status: int, body: Any, _sample: str) -> str | None:
     return None
 
 
+def check_network(postgraphile: bool) -> Callable[[int, Any, str], str | None]:
+    """The network answer holds NESTED_SIZE children of NESTED_SIZE contacts each, every
+    account with its wallet."""
+
+    def check(status: int, body: Any, _sample: str) -> str | None:
+        problem = graphql_problem(body) or (None if status == 200 else f"HTTP {status}")
+        if problem:
+            return problem
+        top = body["data"]["organisation"]
+        children = (
+            top["organisationsByParentId"]["nodes"] if postgraphile else top["children"]["content"]
+        )
+        if len(children) != NESTED_SIZE:
+            return f"{len(children)} children instead of {NESTED_SIZE}"
+        for child in children:
+            contacts = child["contacts"]["nodes" if postgraphile else "content"]
+            if len(contacts) != NESTED_SIZE:
+                return f"{len(contacts)} contacts in {child['name']} instead of {NESTED_SIZE}"
+        return None
+
+    return check
+
+
 def check_contact(key: str, id_field: str) -> Callable[[int, Any, str], str | None]:
     def check(status: int, body: Any, sample: str) -> str | None:
         problem = graphql_problem(body) or (None if status == 200 else f"HTTP {status}")
@@ -482,6 +554,10 @@ def plan(server: str, scenario: str, fixture: Fixture) -> Plan | str:
     json_headers = {"Content-Type": "application/json"}
     auth = json_headers | {"api_key": fixture.api_key}
     if server == "postgraphile":
+        if scenario == "network":
+            variables = {"id": fixture.organisation_id, "size": NESTED_SIZE}
+            body = gql_body(POSTGRAPHILE_NETWORK, variables)
+            return Plan([("POST", "/graphql", body)], json_headers, check_network(True), "")
         if scenario == "page":
             body = gql_body(POSTGRAPHILE_PAGE, {"size": PAGE_SIZE})
             return Plan([("POST", "/graphql", body)], json_headers, check_postgraphile_page, "")
@@ -496,6 +572,11 @@ def plan(server: str, scenario: str, fixture: Fixture) -> Plan | str:
     if scenario == "page":
         body = gql_body(GATEWAY_PAGE, {"size": PAGE_SIZE})
         return Plan([("POST", "/graphql", body)], auth, check_gateway_page, "")
+    if scenario == "network":
+        if server == "baseline":
+            return "not written by hand (the general path is measured against PostGraphile)"
+        body = gql_body(GATEWAY_NETWORK, {"id": fixture.organisation_id})
+        return Plan([("POST", "/graphql", body)], auth, check_network(False), "")
     if scenario == "contact":
         requests = [("POST", "/graphql", gql_body(GATEWAY_CONTACT, {"id": i})) for i in contacts]
         return Plan(requests, auth, check_contact("contact", "id"), contacts[0])
@@ -506,7 +587,7 @@ def plan(server: str, scenario: str, fixture: Fixture) -> Plan | str:
         requests = [("GET", f"/backoffice/v1/contacts/{i}/accounts", "") for i in contacts]
         return Plan(requests, auth, check_rest_accounts, contacts[0])
     if scenario == "graphql_accounts":
-        if server != "gateway":
+        if server == "baseline":
             return "measures the gateway's REST door against its own GraphQL"
         document = rest_document("GET", "/contacts/{contact_id}/accounts")
         requests = [("POST", "/graphql", gql_body(document, {"contact_id": i})) for i in contacts]
@@ -612,6 +693,51 @@ def compare_answers(cells: dict[tuple[str, str], Cell]) -> None:
                 if same
                 else "contacts/accounts/wallets differ from the gateway's"
             )
+
+
+def statement_counts(url: str, cells: dict[tuple[str, str], Cell]) -> dict[str, int]:
+    """SQL statements per request of each gateway scenario (BEGIN/COMMIT/ROLLBACK left out),
+    counted in this process on a gateway app over the bench database: the scenario's first
+    request is sent twice (the API key is looked up once, then remembered) and the second one
+    counted. A journal scenario posts two credits of 1."""
+    sys.path.insert(0, str(ROOT))
+    import httpx
+    from sqlalchemy import event
+
+    from app.main import create_app
+    from app.settings import Settings
+
+    control = {"BEGIN", "COMMIT", "ROLLBACK"}
+
+    async def count() -> dict[str, int]:
+        settings = Settings(database_url=url, graphiql=False, worker="off", log_level="warning")
+        app = create_app(settings)
+        counts: dict[str, int] = {}
+        async with app.router.lifespan_context(app):
+            engine = app.state.gateway.runtime.db.engine.sync_engine
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+                for (server, key), cell in cells.items():
+                    if server != "gateway" or cell.plan is None or cell.na:
+                        continue
+                    method, path, body = cell.plan.requests[0]
+                    request = {"headers": cell.plan.headers, "content": body or None}
+                    await client.request(method, path, **request)
+                    statements: list[str] = []
+
+                    def record(*args: Any, into: list[str] = statements) -> None:
+                        into.append(args[2])
+
+                    event.listen(engine, "before_cursor_execute", record)
+                    try:
+                        await client.request(method, path, **request)
+                    finally:
+                        event.remove(engine, "before_cursor_execute", record)
+                    data = [x for x in statements if x.split()[0].upper() not in control]
+                    counts[key] = len(data)
+        return counts
+
+    return asyncio.run(count())
 
 
 # --- the load -----------------------------------------------------------------------------
@@ -783,6 +909,7 @@ def report(
     args: argparse.Namespace,
     fixture: Fixture,
     environment: dict[str, str],
+    statements: dict[str, int],
 ) -> str:
     summaries = {key: summarise(cell, args.duration) for key, cell in cells.items()}
     lines = [
@@ -807,8 +934,9 @@ def report(
             )
     ratio_lines = [
         "| scenario | gateway/baseline req/s | gateway/PostGraphile req/s |"
-        " gateway/baseline p50 | gateway/PostGraphile p50 |",
-        "| --- | ---: | ---: | ---: | ---: |",
+        " gateway/baseline p50 | gateway/PostGraphile p50 | 2 processes/1 req/s |"
+        " SQL statements per request (gateway) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for scenario in SCENARIOS:
         if not any(key == scenario.key for _, key in cells):
@@ -816,9 +944,11 @@ def report(
         gateway = summaries.get(("gateway", scenario.key))
         baseline = summaries.get(("baseline", scenario.key))
         pgl = summaries.get(("postgraphile", scenario.key))
+        two = summaries.get(("gateway2", scenario.key))
         ratio_lines.append(
             f"| {scenario.title} | {fmt_ratio(gateway, baseline)} | {fmt_ratio(gateway, pgl)} |"
             f" {fmt_ratio(gateway, baseline, True)} | {fmt_ratio(gateway, pgl, True)} |"
+            f" {fmt_ratio(two, gateway)} | {statements.get(scenario.key, 'n/a')} |"
         )
     notes = [
         f"- {LABELS[c.server]}, {c.scenario.title}: {c.note}"
@@ -919,14 +1049,14 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument(
         "--servers",
         default=",".join(SERVERS),
-        help="comma-separated subset of gateway,baseline,postgraphile",
+        help="comma-separated subset of " + ",".join(SERVERS),
     )
     parser.add_argument(
         "--scenarios",
         default=",".join(s.key for s in SCENARIOS),
         help="comma-separated subset of " + ",".join(s.key for s in SCENARIOS),
     )
-    parser.add_argument("--port-base", type=int, default=18001, help="first of three ports")
+    parser.add_argument("--port-base", type=int, default=18001, help="first of four ports")
     parser.add_argument("--pause", type=float, default=0.3, help="seconds between cells")
     parser.add_argument(
         "--results",
@@ -983,9 +1113,11 @@ def main(argv: Sequence[str]) -> int:
                 if cell.na:
                     log(f"n/a: {name} / {scenario.key}: {cell.na}")
         compare_answers(cells)
+        statements = statement_counts(url, cells)
+        log(f"SQL statements per request (gateway): {statements}")
         drive(list(cells.values()), servers, args)
         env = environment(url, started, servers)
-    text = report(cells, servers, args, fixture, env)
+    text = report(cells, servers, args, fixture, env, statements)
     print(text)
     if args.results != "none":
         target = (

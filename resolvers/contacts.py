@@ -1,5 +1,6 @@
 """Resolvers and dataloaders for contacts."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from app.contacts import repository, service
@@ -8,6 +9,7 @@ from app.db.models import Contact, ContactAddress, ContactPhone
 from app.db.relations import Related
 from app.pagination import Page, PageRequest
 from resolvers.context import Info
+from resolvers.loaders import PageLoader
 from resolvers.relations import RelationLoader
 
 
@@ -33,6 +35,17 @@ class AddressByIdLoader(RelationLoader):
     """Addresses of the caller's contacts by id."""
 
     related = Related(ContactAddress, "id")
+
+
+class ContactPagesByOrganisationIdLoader(PageLoader):
+    """A page of an organisation's own contacts, for many organisations in one statement."""
+
+    parent_column = Contact.organisation_id
+    sort_columns = repository.SORT_COLUMNS
+    default_sort = repository.DEFAULT_SORT
+
+    def statement(self, parents: Sequence[Any]) -> Any:
+        return repository.contacts_of_organisations(self.reader, parents)
 
 
 async def contact(info: Info, id: str) -> Contact:

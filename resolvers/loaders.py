@@ -1,15 +1,19 @@
 """Per-request dataloaders: one class per (entity, key), created on first use in a request."""
 
+import asyncio
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
-from aiodataloader import DataLoader
+from aiodataloader import DataLoader, Loader, dispatch_queue
 
 from app.auth.principal import Principal, require_any_key
 from app.db.engine import Database
+from app.errors import GatewayError
+from app.pagination import PageRequest, PageSlice, count_by, fetch_pages
 
 if TYPE_CHECKING:
+    from sqlalchemy import Select
     from sqlalchemy.ext.asyncio import AsyncSession
 
 K = TypeVar("K")
@@ -17,7 +21,40 @@ V = TypeVar("V")
 LoaderT = TypeVar("LoaderT", bound="BatchLoader[Any, Any]")
 
 
-class BatchLoader(DataLoader, Generic[K, V]):
+# A batch is dispatched once the keys stop coming: after QUIET_TURNS turns of the event loop
+# without a new key (at most MAX_WAIT_TURNS turns). aiodataloader's own dispatch waits about
+# two turns, so the fields of sibling objects whose resolvers resume a turn or two apart (the
+# contacts of twenty pages loaded by one statement) were loaded in several batches.
+QUIET_TURNS = 3
+MAX_WAIT_TURNS = 50
+
+
+class SettledDispatch(DataLoader):
+    """A dataloader whose batch waits until the resolvers of this turn have all asked."""
+
+    _dispatches: set["asyncio.Task[None]"] = set()
+
+    def do_resolve_reject(self, key: Any, future: "asyncio.Future[Any]") -> None:
+        self._queue.append(Loader(key=key, future=future))
+        if len(self._queue) == 1:
+            task = self.loop.create_task(self._dispatch_when_settled())
+            self._dispatches.add(task)  # a reference until it is done
+            task.add_done_callback(self._dispatches.discard)
+
+    async def _dispatch_when_settled(self) -> None:
+        size, quiet = len(self._queue), 0
+        for _ in range(MAX_WAIT_TURNS):
+            await asyncio.sleep(0)
+            if len(self._queue) == size:
+                quiet += 1
+                if quiet == QUIET_TURNS:
+                    break
+            else:
+                size, quiet = len(self._queue), 0
+        dispatch_queue(self)
+
+
+class BatchLoader(SettledDispatch, Generic[K, V]):
     """A dataloader that runs one query per batch in its own short session.
 
     Subclasses implement :meth:`load_batch`; sibling resolvers run concurrently, so a batch
@@ -66,6 +103,102 @@ def grouped_by_key(
     for row in rows:
         grouped[key_of(row)].append(row)
     return [grouped.get(key, []) for key in keys]
+
+
+class PageLoader(BatchLoader[tuple[Any, PageRequest], PageSlice[Any]]):
+    """One page of a list under each of many parents (the contacts of each organisation of a
+    page), keyed by ``(parent key, page request)``.
+
+    All the parents asking for the same page (number, size, sort, order) in a batch are served
+    by one statement (:func:`app.pagination.fetch_pages`: ranks per parent), whatever their
+    number. Totals are counted only for pages whose ``paging.total`` is selected, for all of
+    them in one ``GROUP BY`` statement (:func:`app.pagination.count_by`). Subclasses give the
+    rows the caller may see (:meth:`statement`), the column holding the parent's key and the
+    list's sorts.
+    """
+
+    parent_column: ClassVar[Any]
+    sort_columns: ClassVar[Mapping[str, Any]]
+    default_sort: ClassVar[str]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        column = cls.__dict__.get("parent_column")
+        if column is not None:  # pages by a key: one loader class per (model, key) still
+            cls.loads = (column.class_, f"{column.key} (pages)")
+
+    def __init__(self, db: Database, principal: Principal | None) -> None:
+        super().__init__(db, principal)
+        self._totals = _TotalsLoader(self)
+
+    def column(self) -> Any:
+        """The column holding the parent's key (read from the class: on an instance a mapped
+        attribute would be looked up as an attribute of a row)."""
+        return type(self).parent_column
+
+    def statement(self, parents: Sequence[Any]) -> "Select[Any]":
+        """The rows of these parents' lists that the caller may see (one entity, unordered)."""
+        raise NotImplementedError
+
+    async def load_batch(
+        self, session: "AsyncSession", keys: Sequence[tuple[Any, PageRequest]]
+    ) -> list[PageSlice[Any]]:
+        parents_by_request: dict[PageRequest, list[Any]] = defaultdict(list)
+        for parent, request in keys:
+            parents_by_request[request].append(parent)
+        found: dict[tuple[Any, PageRequest], PageSlice[Any] | GatewayError] = {}
+        for request, parents in parents_by_request.items():
+            stmt = self.statement(unique(parents))
+            try:
+                pages = await fetch_pages(
+                    session,
+                    stmt,
+                    type(self).parent_column,
+                    request,
+                    self.sort_columns,
+                    self.default_sort,
+                )
+            except GatewayError as refusal:  # e.g. an unknown sort: those pages' error only
+                for parent in parents:
+                    found[(parent, request)] = refusal
+                continue
+            for parent in parents:
+                found[(parent, request)] = self._slice(
+                    parent, request, *pages.get(parent, ([], False))
+                )
+        # aiodataloader fails the keys whose value is an exception.
+        return [found[key] for key in keys]  # type: ignore[misc]
+
+    def _slice(
+        self, parent: Any, request: PageRequest, items: list[Any], more: bool
+    ) -> PageSlice[Any]:
+        async def count() -> int:
+            # Counted even when the page shows the whole list, so that the statements a
+            # query costs depend on its shape only.
+            total: int = await self._totals.load(parent)
+            return total
+
+        return PageSlice(items, request.page, request.size, more, count)
+
+    def clear_all(self) -> "PageLoader":
+        """Forget the pages and totals loaded so far."""
+        self._totals.clear_all()
+        super().clear_all()
+        return self
+
+
+class _TotalsLoader(SettledDispatch):
+    """The totals of a :class:`PageLoader`'s lists, by parent, counted in one statement."""
+
+    def __init__(self, pages: PageLoader) -> None:
+        super().__init__()
+        self._pages = pages
+
+    async def batch_load_fn(self, parents: Sequence[Any]) -> list[int]:
+        pages = self._pages
+        async with pages.db.read() as session:
+            counts = await count_by(session, pages.statement(parents), pages.column())
+        return [counts.get(parent, 0) for parent in parents]
 
 
 class Loaders:

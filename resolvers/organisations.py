@@ -3,10 +3,8 @@
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from app.contacts.repository import search_contacts
 from app.db.models import (
     BusinessActivity,
-    Contact,
     IndustrySector,
     Membership,
     Organisation,
@@ -24,9 +22,10 @@ from app.organisations.commands import (
     UpdateOrganisation,
 )
 from app.organisations.repository import ORGANISATIONS
-from app.pagination import Page, PageRequest
+from app.pagination import Page, PageRequest, PageSlice
+from resolvers.contacts import ContactPagesByOrganisationIdLoader
 from resolvers.context import Info
-from resolvers.loaders import BatchLoader
+from resolvers.loaders import BatchLoader, PageLoader
 from resolvers.relations import RelationLoader
 
 if TYPE_CHECKING:
@@ -42,6 +41,17 @@ class OrganisationByIdLoader(RelationLoader):
     """Organisations of the caller's network by id."""
 
     related = Related(Organisation, "id")
+
+
+class ChildPagesByParentIdLoader(PageLoader):
+    """A page of an organisation's direct children, for many organisations in one statement."""
+
+    parent_column = Organisation.parent_id
+    sort_columns = repository.SORT_COLUMNS
+    default_sort = repository.DEFAULT_SORT
+
+    def statement(self, parents: Sequence[Any]) -> Any:
+        return repository.children_of(self.reader, parents)
 
 
 class LocationsByOrganisationIdLoader(RelationLoader):
@@ -144,14 +154,20 @@ async def organisation_network(
     return await info.context.reads(service.network, id, request, filters)
 
 
-async def children(info: Info, organisation_id: str, request: PageRequest) -> Page[Organisation]:
-    """A page of the direct children of an organisation already shown to the caller."""
-    return await info.context.reads(service.children, organisation_id, request)
+async def children(info: Info, organisation_id: str, request: PageRequest) -> PageSlice[Any]:
+    """A page of the direct children of an organisation already shown to the caller (the
+    pages of every organisation of a list in one statement; the total only if selected)."""
+    info.context.backoffice()
+    loader = info.context.loaders.get(ChildPagesByParentIdLoader)
+    return await loader.load((organisation_id, request))
 
 
-async def contacts(info: Info, organisation_id: str, request: PageRequest) -> Page[Contact]:
-    """A page of an organisation's own contacts (one query for the page, one for the total)."""
-    return await info.context.reads(search_contacts, request, organisation_id=organisation_id)
+async def contacts(info: Info, organisation_id: str, request: PageRequest) -> PageSlice[Any]:
+    """A page of an organisation's own contacts (the pages of every organisation of a list in
+    one statement; the total only if selected)."""
+    info.context.backoffice()
+    loader = info.context.loaders.get(ContactPagesByOrganisationIdLoader)
+    return await loader.load((organisation_id, request))
 
 
 def parent_if_visible(info: Info, parent: Organisation | None) -> Organisation | None:

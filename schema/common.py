@@ -1,13 +1,13 @@
 """Types shared by every domain: paging, sort order, custom fields, identifiers of changes."""
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from enum import StrEnum
 from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
 from strawberry.types.arguments import StrawberryArgumentAnnotation
 
-from app.pagination import MAX_PAGE_SIZE, PageRequest, sortable_names
+from app.pagination import MAX_PAGE_SIZE, PageRequest, PageSlice, sortable_names
 from app.pagination import Page as AppPage
 from app.pagination import SortOrder as AppSortOrder
 
@@ -20,6 +20,15 @@ class SortOrder(StrEnum):
     DESC = "DESC"
 
 
+async def _total(root: "Paging") -> int:
+    """The list's total: known when the page was read, else counted now that it is selected
+    (a :class:`~app.pagination.PageSlice`)."""
+    if root.known_total is not None:
+        return root.known_total
+    assert root.count is not None
+    return await root.count()
+
+
 @strawberry.type(description="Where a page stands in its list.")
 class Paging:
     page: int = strawberry.field(description="The page number, from 1.")
@@ -29,10 +38,14 @@ class Paging:
             "size is served at the maximum)."
         )
     )
-    total: int = strawberry.field(description="The number of items in the whole list.")
+    total: int = strawberry.field(
+        resolver=_total, description="The number of items in the whole list."
+    )
     has_more: bool = strawberry.field(
         description="Whether pages follow this one (page * size < total)."
     )
+    known_total: strawberry.Private[int | None] = None
+    count: strawberry.Private[Callable[[], Awaitable[int]] | None] = None
 
 
 @strawberry.type(description="One page of a list with its paging information.")
@@ -43,13 +56,26 @@ class Page(Generic[T]):
     )
 
 
-def to_page(page: AppPage[Any], shown_as: Callable[[Any], Any] | None = None) -> Page[Any]:
+def to_page(
+    page: AppPage[Any] | PageSlice[Any], shown_as: Callable[[Any], Any] | None = None
+) -> Page[Any]:
     """The GraphQL page for a page of rows, each passed through ``shown_as`` when given (for
-    types built from a row, e.g. ``User.of``)."""
-    return Page(
-        content=list(page.items) if shown_as is None else [shown_as(row) for row in page.items],
-        paging=Paging(page=page.page, size=page.size, total=page.total, has_more=page.has_more),
-    )
+    types built from a row, e.g. ``User.of``). A :class:`~app.pagination.PageSlice` is counted
+    only if ``paging.total`` is selected."""
+    content = list(page.items) if shown_as is None else [shown_as(row) for row in page.items]
+    if isinstance(page, PageSlice):
+        paging = Paging(
+            page=page.page, size=page.size, known_total=None, count=page.count, has_more=page.more
+        )
+    else:
+        paging = Paging(
+            page=page.page,
+            size=page.size,
+            known_total=page.total,
+            count=None,
+            has_more=page.has_more,
+        )
+    return Page(content=content, paging=paging)
 
 
 def page_request(page: int, size: int, sort: str | None, order: SortOrder) -> PageRequest:

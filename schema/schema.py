@@ -1,19 +1,23 @@
 """Builds the one Strawberry schema both doors execute against."""
 
 from collections.abc import Iterable, Iterator, Mapping
+from functools import lru_cache
 from types import ModuleType
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError, GraphQLSyntaxError
-from strawberry.extensions import (
-    AddValidationRules,
-    MaskErrors,
-    MaxTokensLimiter,
-    ParserCache,
-    ValidationCache,
+from graphql import (
+    ASTValidationRule,
+    DocumentNode,
+    GraphQLError,
+    GraphQLSchema,
+    GraphQLSyntaxError,
+    parse,
+    specified_rules,
 )
+from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.schema import validate_document
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
@@ -172,12 +176,85 @@ class GatewayErrors(MaskErrors):
         return coded_errors(errors, invalid_document=self._invalid_document)
 
 
+class DocumentCache:
+    """The parsed and validated documents of one schema, each bounded LRU (``maxsize``).
+
+    A document is parsed once (at most ``max_tokens`` tokens) and validated once with
+    ``rules`` (graphql-core's specified rules and the query limits, built once per schema, so
+    the key is the document alone). The REST door's saved documents are put here when the
+    gateway starts (:meth:`prepare`), so its requests neither parse nor validate.
+    """
+
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        rules: tuple[type[ASTValidationRule], ...],
+        max_tokens: int,
+        maxsize: int,
+    ) -> None:
+        self._schema = schema
+        self.rules = rules
+        self._max_tokens = max_tokens
+        self.parsed = lru_cache(maxsize=maxsize)(self._parse)
+        self.validated = lru_cache(maxsize=maxsize)(self._validate)
+
+    def _parse(self, query: str) -> DocumentNode:
+        return parse(query, max_tokens=self._max_tokens)
+
+    def _validate(self, document: DocumentNode) -> list[GraphQLError]:
+        return validate_document(self._schema, document, self.rules)
+
+    def prepare(self, query: str) -> list[GraphQLError]:
+        """Parse and validate ``query`` now (raises ``GraphQLSyntaxError``); its validation
+        errors, empty for a valid document."""
+        return self.validated(self.parsed(query))
+
+
+class CachedDocuments(SchemaExtension):
+    """Parses and validates through the schema's :class:`DocumentCache` (Strawberry's
+    ``ParserCache``, ``ValidationCache``, ``MaxTokensLimiter`` and ``AddValidationRules`` in
+    one, with a cache owned by the schema and a key that is the document alone)."""
+
+    def _cache(self) -> DocumentCache:
+        schema = self.execution_context.schema
+        assert isinstance(schema, GatewaySchema)
+        return schema.documents
+
+    def on_operation(self) -> Iterator[None]:
+        self.execution_context.validation_rules = self._cache().rules
+        yield
+
+    def on_parse(self) -> Iterator[None]:
+        query = self.execution_context.query
+        if query is not None:  # else Strawberry reports the missing query
+            self.execution_context.graphql_document = self._cache().parsed(query)
+        yield
+
+    def on_validate(self) -> Iterator[None]:
+        document = self.execution_context.graphql_document
+        if document is not None:
+            self.execution_context.pre_execution_errors = self._cache().validated(document)
+        yield
+
+
 class GatewaySchema(strawberry.Schema):
     """The Strawberry schema, with the hook that answers plain reads with one SQL statement;
     Strawberry logs only the errors that are not the caller's doing."""
 
-    def __init__(self, *args: Any, settings: Settings, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        settings: Settings,
+        limit_rules: Iterable[type[ASTValidationRule]] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.documents = DocumentCache(
+            self._schema,
+            (*specified_rules, *limit_rules),
+            settings.max_query_tokens,
+            DOCUMENT_CACHE_SIZE,
+        )
         self.compiled_reads = (
             CompiledReads(self._schema, settings) if settings.compiled_reads else None
         )
@@ -254,24 +331,22 @@ class GatewaySchema(strawberry.Schema):
 def build_schema(settings: Settings | None = None) -> GatewaySchema:
     """The schema with every domain's root fields, limits and document caches.
 
-    The limit rules are built once here (the validation cache's key holds their classes), and
-    the introspection answers are cached per schema.
+    The limit rules are built once here, with the schema's document cache
+    (:class:`DocumentCache`), and the introspection answers are cached per schema.
     """
     settings = settings or get_settings()
-    limit_rules = list(query_limit_rules(QueryLimits.from_settings(settings)))
+    limit_rules = query_limit_rules(QueryLimits.from_settings(settings))
     introspection_answers = IntrospectionAnswers()
     query = merge_types("Query", tuple(d.Query for d in DOMAINS if hasattr(d, "Query")))
     mutation = merge_types("Mutation", tuple(d.Mutation for d in DOMAINS if hasattr(d, "Mutation")))
     return GatewaySchema(
         settings=settings,
+        limit_rules=limit_rules,
         query=query,
         mutation=mutation,
         config=StrawberryConfig(auto_camel_case=False, scalar_map=SCALAR_MAP),
         extensions=[
-            lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
-            lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
-            lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
-            lambda: AddValidationRules(limit_rules),
+            CachedDocuments,
             lambda: IntrospectionGate(settings.introspection, introspection_answers),
             InputChecks,
             GatewayErrors,

@@ -264,3 +264,71 @@ def register_a_business_and_work_as_its_owner(base: str, service_owner_key: str)
     assert created.status_code == 200, created.text
     mine = httpx.get(f"{base}/backoffice/v1/contacts", headers=bearer).json()
     assert [contact["code"] for contact in mine["content"]] == ["JO"]
+
+
+def _children(pid: int) -> list[int]:
+    """The ids of the processes whose parent is ``pid`` (Linux ``/proc``)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def test_serve_with_workers_runs_that_many_processes_on_one_database(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {**os.environ, "CRM_GATEWAY_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--workers", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    try:
+        assert server.stdout is not None
+        key = None
+        deadline = time.monotonic() + 60
+        while key is None and time.monotonic() < deadline:
+            line = server.stdout.readline()
+            if "secret API key (live):" in line:
+                key = line.split(":", 1)[1].strip()
+        assert key, "serve printed no key"
+        base = f"http://127.0.0.1:{port}"
+        workers: list[int] = []
+        while time.monotonic() < deadline:
+            workers = [p for p in _children(server.pid) if _is_worker(p)]
+            try:
+                ready = httpx.get(f"{base}/ready", timeout=1).status_code == 200
+            except httpx.TransportError:
+                ready = False
+            if ready and len(workers) == 2:
+                break
+            time.sleep(0.2)
+        assert len(workers) == 2
+        # Writes from either process land in the one database.
+        for n in range(6):
+            created = httpx.post(
+                f"{base}/backoffice/v1/contacts",
+                json={"contact_type": "COMPANY", "company_name": f"ACME {n}", "code": f"A{n}"},
+                headers={"api_key": key},
+            )
+            assert created.status_code == 200, created.text
+        listed = httpx.get(f"{base}/backoffice/v1/contacts", headers={"api_key": key})
+        assert listed.json()["paging"]["total"] == 6
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def _is_worker(pid: int) -> bool:
+    """Whether ``pid`` is a process uvicorn spawned to serve (not multiprocessing's tracker)."""
+    try:
+        return b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False

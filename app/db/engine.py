@@ -31,8 +31,14 @@ def async_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def create_engine(url: str, pool_size: int = 10) -> AsyncEngine:
+def create_engine(url: str, pool_size: int = 10, max_overflow: int = 0) -> AsyncEngine:
     """An engine for ``url``; SQLite gets WAL, foreign keys and writer transactions that lock early.
+
+    The pool holds ``pool_size`` connections, opened as needed and kept (never recycled); a
+    request that finds them all busy waits for one. ``max_overflow`` more may be opened under
+    a peak, each closed when returned (which churns connections under steady load: a new
+    asyncpg connection costs a handshake and type look-ups), so it is 0 unless configured
+    (``CRM_GATEWAY_DATABASE_MAX_OVERFLOW``).
 
     On SQLite a write session begins with ``BEGIN IMMEDIATE`` so that two concurrent writers
     queue up on the database lock instead of both reading a balance and one failing later.
@@ -49,7 +55,7 @@ def create_engine(url: str, pool_size: int = 10) -> AsyncEngine:
             url,
             connect_args={"timeout": 30},
             pool_size=pool_size,
-            max_overflow=pool_size,
+            max_overflow=max_overflow,
             hide_parameters=True,
         )
         _configure_sqlite(engine)
@@ -57,7 +63,7 @@ def create_engine(url: str, pool_size: int = 10) -> AsyncEngine:
         engine = create_async_engine(
             url,
             pool_size=pool_size,
-            max_overflow=pool_size,
+            max_overflow=max_overflow,
             pool_pre_ping=False,
             hide_parameters=True,
         )

@@ -3,6 +3,13 @@
 Every posting locks the wallet row first (PostgreSQL ``FOR UPDATE``; on SQLite the write
 transaction already holds the database lock), so that the balance it checks is the balance it
 changes. Amounts are ``Decimal`` throughout.
+
+A journal of the open balance (no spend condition) takes the short way: everything that does
+not depend on the wallet row (amount, dates, ids, the journal's values) is computed first, then
+one ``UPDATE ... RETURNING`` locks, checks and moves the balance (``move_open_balance``), and
+one INSERT writes the journal; the lock is held for those two statements and the few checks of
+the returned row. When the UPDATE changes nothing (a refusal, or a wallet named by its code)
+the posting takes the general way, which finds and reports the reason with the same rules.
 """
 
 import hashlib
@@ -12,6 +19,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -257,6 +265,62 @@ async def _claim_key(
     return None
 
 
+async def _post_to_open_balance(
+    session: AsyncSession,
+    principal: Principal,
+    command: PostJournal,
+    journal_id: str,
+    created_on: datetime | None,
+) -> Journal | None:
+    """Post a journal of the open balance in two statements (see the module docstring): the
+    journal, or ``None`` when the general way must decide (nothing was changed then)."""
+    amount = check_amount(command.amount)
+    currency_code = command.currency_code.upper() if command.currency_code is not None else None
+    if currency_code is not None:
+        try:
+            check_amounts(command, currency_code)
+        except InvalidInput:
+            return None  # the general way names the first fault (the currency, or this one)
+    is_debit = command.type == JournalType.DEBIT
+    posted_on = utcnow()
+    values: dict[str, Any] = {
+        "id": journal_id,
+        "type": command.type,
+        "amount": amount,
+        "description": command.description,
+        "spend_condition_id": None,
+        "valid_from": command.valid_from,
+        "valid_to": command.valid_to,
+        "allow_negative_balance": command.allow_negative_balance,
+        "created_on": created_on or posted_on,
+        "posted_on": posted_on,
+    }
+    moved = await repository.move_open_balance(
+        session,
+        principal,
+        command.wallet_id,
+        -amount if is_debit else amount,
+        currency_code=currency_code,
+        floors=is_debit and not command.allow_negative_balance,
+    )
+    if moved is None:
+        return None
+    # Refusals from here on roll the move back with the transaction.
+    if currency_code is None:
+        check_amounts(command, moved.currency_code)
+    if moved.limit_rules:
+        await check_limits(session, moved, command.type, amount, False, posted_on)
+    values.update(
+        organisation_id=moved.organisation_id,
+        is_test=moved.is_test,
+        wallet_id=moved.id,
+        currency_code=moved.currency_code,
+        balance_after=moved.balance,
+    )
+    await session.execute(insert(Journal).values(values))
+    return Journal(**values)
+
+
 async def post_journal(
     session: AsyncSession,
     principal: Principal,
@@ -283,6 +347,10 @@ async def post_journal(
         if earlier is not None:
             return earlier
     created_on = check_created_on(command.created_on, utcnow())
+    if command.spend_condition_id is None:
+        journal = await _post_to_open_balance(session, principal, command, journal_id, created_on)
+        if journal is not None:
+            return journal
     wallet = await repository.get_wallet(session, principal, command.wallet_id, for_update=True)
     if command.currency_code is not None and command.currency_code.upper() != wallet.currency_code:
         raise InvalidInput(

@@ -15,11 +15,10 @@ journal would otherwise be counted in another period and let a limit be sidestep
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import Wallet
 from app.errors import InvalidInput, WalletLimitExceeded
 from app.wallets import repository
 from app.wallets.enums import WalletLimitPeriod, WalletTransactionType
@@ -117,9 +116,19 @@ def _applies(rule: dict[str, Any], journal_type: str, has_spend_condition: bool)
     return bool(rule["transaction_type"] == journal_type)
 
 
+class LimitedWallet(Protocol):
+    """What the check reads of a wallet (a ``Wallet`` or a ``MovedWallet``)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def limit_rules(self) -> list[dict[str, Any]]: ...
+
+
 async def check_limits(
     session: AsyncSession,
-    wallet: Wallet,
+    wallet: LimitedWallet,
     journal_type: str,
     amount: Decimal,
     has_spend_condition: bool,

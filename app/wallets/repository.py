@@ -10,11 +10,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.repository import ACCOUNTS
 from app.auth.principal import Principal
+from app.db.base import Money
 from app.db.models import (
     Account,
     IdempotencyRecord,
@@ -25,6 +26,7 @@ from app.db.models import (
 )
 from app.db.repository import ChildRepository, TenantRepository
 from app.errors import InvalidInput, NotFound
+from app.money import MAX_MONEY
 from app.pagination import PageRequest, SortOrder
 
 WALLETS = TenantRepository(Wallet)
@@ -92,6 +94,88 @@ async def get_wallet(
     if wallet is None:
         raise NotFound("wallet", id_or_code)
     return wallet
+
+
+@dataclass(frozen=True, slots=True)
+class MovedWallet:
+    """A wallet as a move of its open balance left it (the row the UPDATE returned)."""
+
+    id: str
+    code: str
+    organisation_id: str
+    is_test: bool
+    currency_code: str
+    open_balance: Decimal
+    commerce_balance: Decimal
+    limit_rules: list[dict[str, Any]]
+
+    @property
+    def balance(self) -> Decimal:
+        """The whole balance: open plus commerce."""
+        return self.open_balance + self.commerce_balance
+
+
+def _money(value: Decimal) -> Any:
+    return literal(value, Money())
+
+
+_MOVED_COLUMNS = (
+    Wallet.id,
+    Wallet.code,
+    Wallet.organisation_id,
+    Wallet.is_test,
+    Wallet.currency_code,
+    Wallet.open_balance,
+    Wallet.commerce_balance,
+    Wallet.limit_rules,
+)
+
+
+async def move_open_balance(
+    session: AsyncSession,
+    principal: Principal,
+    wallet_id: str,
+    change: Decimal,
+    *,
+    currency_code: str | None,
+    floors: bool,
+) -> MovedWallet | None:
+    """Add ``change`` to the open balance of the wallet with id ``wallet_id`` in one statement
+    (``UPDATE ... RETURNING``: the row is locked, checked and changed in one round trip), if
+    the caller may change it, it is EFFECTIVE, in ``currency_code`` (when given), its open and
+    whole balances stay within the money rule and, with ``floors``, the open balance stays at
+    least 0 and the whole balance at least the wallet's ``minimum_balance``.
+
+    ``None`` when no row passes (nothing changed): the caller then finds out why the slow way.
+    The checks are the database's, on the latest committed row (PostgreSQL re-evaluates them
+    after waiting for a concurrent posting's lock), so no other posting comes between them and
+    the change.
+    """
+    new_open = Wallet.open_balance + bindparam("change", change, type_=Money())
+    new_whole = new_open + Wallet.commerce_balance
+    conditions: list[ColumnElement[bool]] = [
+        Wallet.id == wallet_id,
+        WALLETS.visible(principal),
+        Wallet.life_cycle_state == EFFECTIVE,
+        new_open.between(_money(-MAX_MONEY), _money(MAX_MONEY)),
+        new_whole.between(_money(-MAX_MONEY), _money(MAX_MONEY)),
+    ]
+    if currency_code is not None:
+        conditions.append(Wallet.currency_code == currency_code)
+    if floors:
+        conditions.append(new_open >= _money(Decimal(0)))
+        conditions.append(
+            or_(Wallet.minimum_balance.is_(None), new_whole >= Wallet.minimum_balance)
+        )
+    stmt = (
+        update(Wallet)
+        .where(*conditions)
+        .values(open_balance=new_open)
+        .returning(*_MOVED_COLUMNS)
+        .execution_options(synchronize_session=False)
+    )
+    row = (await session.execute(stmt)).first()
+    return MovedWallet(*row) if row is not None else None
 
 
 async def lock_wallets(session: AsyncSession, wallet_ids: Sequence[str]) -> list[Wallet]:
