@@ -6,6 +6,7 @@ from rest_compat.routes import (
     accounts,
     activities,
     contacts,
+    files,
     identity,
     organisations,
     users,
@@ -21,4 +22,5 @@ ROUTES: list[RestRoute] = [
     *organisations.ROUTES,
     *identity.ROUTES,
     *activities.ROUTES,
+    *files.ROUTES,
 ]
