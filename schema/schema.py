@@ -31,6 +31,7 @@ from schema import (
     contacts,
     files,
     identity,
+    imports,
     organisations,
     reference,
     users,
@@ -58,6 +59,7 @@ DOMAINS: tuple[ModuleType, ...] = (
     organisations,
     activities,
     files,
+    imports,
 )
 DOCUMENT_CACHE_SIZE = 512
 

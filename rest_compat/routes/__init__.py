@@ -8,6 +8,7 @@ from rest_compat.routes import (
     contacts,
     files,
     identity,
+    imports,
     organisations,
     users,
     wallets,
@@ -23,4 +24,5 @@ ROUTES: list[RestRoute] = [
     *identity.ROUTES,
     *activities.ROUTES,
     *files.ROUTES,
+    *imports.ROUTES,
 ]

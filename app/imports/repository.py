@@ -1,0 +1,168 @@
+"""SQL for imports (narrowed to the caller's network and mode), the records an import row
+matches, and the worker's claim of due imports."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.auth.principal import Principal
+from app.contacts.repository import CONTACTS
+from app.db.base import utcnow
+from app.db.models import Contact, ContactPhone, DataImport, Organisation
+from app.db.repository import TenantRepository
+from app.errors import NotFound
+from app.imports.enums import ImportStatus
+from app.organisations.repository import visible as visible_organisations
+from app.pagination import Page, PageRequest, fetch_page
+
+IMPORTS = TenantRepository(DataImport)
+
+DEFAULT_SORT = "imported_on"
+SORT_COLUMNS = {
+    "imported_on": DataImport.imported_on,
+    "status": DataImport.status,
+    "type": DataImport.type,
+}
+
+
+async def get_import(session: AsyncSession, principal: Principal, import_id: str) -> DataImport:
+    """The caller's import with this id (404 naming the import otherwise)."""
+    return await IMPORTS.lookup(session, principal, "import", import_id)
+
+
+async def import_for_change(
+    session: AsyncSession, principal: Principal, import_id: str
+) -> DataImport:
+    """The caller's import, locked for a change (404 naming the import otherwise)."""
+    stmt = IMPORTS.writable(principal).where(DataImport.id == import_id)
+    found = (await session.execute(stmt)).scalar_one_or_none()
+    if found is None:
+        raise NotFound("import", import_id)
+    return found
+
+
+@dataclass(frozen=True)
+class ImportSearch:
+    """The spec's import search filters; each given field narrows the result."""
+
+    status: str | None = None
+    type: str | None = None
+    imported_on_gte: datetime | None = None
+    imported_on_gt: datetime | None = None
+    imported_on_lt: datetime | None = None
+    imported_on_lte: datetime | None = None
+
+    def conditions(self) -> list[Any]:
+        """The WHERE conditions of this search."""
+        conditions: list[Any] = []
+        if self.status:
+            conditions.append(DataImport.status == self.status)
+        if self.type:
+            conditions.append(DataImport.type == self.type)
+        column = DataImport.imported_on
+        for bound, compare in (
+            (self.imported_on_gte, column.__ge__),
+            (self.imported_on_gt, column.__gt__),
+            (self.imported_on_lt, column.__lt__),
+            (self.imported_on_lte, column.__le__),
+        ):
+            if bound is not None:
+                conditions.append(compare(bound))
+        return conditions
+
+
+async def search_imports(
+    session: AsyncSession, principal: Principal, request: PageRequest, search: ImportSearch
+) -> Page[DataImport]:
+    """A page of the caller's imports matching ``search``."""
+    stmt = IMPORTS.readable(principal).where(*search.conditions())
+    return await fetch_page(session, stmt, request, SORT_COLUMNS, DEFAULT_SORT)
+
+
+async def existing_contact(
+    session: AsyncSession, principal: Principal, code: str | None, email: str | None
+) -> Contact | None:
+    """The contact of the caller's own organisation (and mode) an imported row names: by
+    ``code``, else by e-mail address (the oldest such contact); ``None`` when none."""
+    if code:
+        match = Contact.code == code
+    elif email:
+        match = Contact.email_address == email.strip().lower()
+    else:
+        return None
+    stmt = (
+        CONTACTS.readable(principal)
+        .where(Contact.organisation_id == principal.organisation_id, match)
+        .order_by(Contact.created_on, Contact.id)
+        .limit(1)
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def phone_numbers(session: AsyncSession, contact_id: str) -> list[str]:
+    """The numbers of a contact's phones (the contact was read as the caller already)."""
+    stmt = select(ContactPhone.number).where(ContactPhone.contact_id == contact_id)
+    return list((await session.execute(stmt)).scalars())
+
+
+async def existing_child_organisation(
+    session: AsyncSession, principal: Principal, name: str
+) -> Organisation | None:
+    """The organisation directly below the caller's with this name (the oldest), if any."""
+    stmt = (
+        visible_organisations(principal)
+        .where(Organisation.parent_id == principal.organisation_id, Organisation.name == name)
+        .order_by(Organisation.created_on, Organisation.id)
+        .limit(1)
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def claim_due_import_unscoped(session: AsyncSession, lease_seconds: int) -> DataImport | None:
+    """Take the oldest import that is due, of any organisation (the worker acts for each in
+    turn): PENDING, or IN_PROGRESS whose lease ran out (its process stopped). Locked with
+    ``FOR UPDATE SKIP LOCKED`` on PostgreSQL; the lease is taken in the same transaction."""
+    now = utcnow()
+    stmt = (
+        select(DataImport)
+        .where(
+            or_(
+                DataImport.status == ImportStatus.PENDING,
+                (DataImport.status == ImportStatus.IN_PROGRESS) & (DataImport.locked_until < now),
+            )
+        )
+        .order_by(DataImport.imported_on, DataImport.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+    found = (await session.execute(stmt)).scalar_one_or_none()
+    if found is not None:
+        found.status = ImportStatus.IN_PROGRESS
+        found.locked_until = now + timedelta(seconds=lease_seconds)
+        found.attempts += 1
+        await session.flush()
+    return found
+
+
+async def import_by_id_unscoped(session: AsyncSession, import_id: str) -> DataImport | None:
+    """An import by id, for the worker that claimed it."""
+    return await IMPORTS.get_by_id_unscoped(session, import_id)
+
+
+async def organisation_by_id_unscoped(
+    session: AsyncSession, organisation_id: str
+) -> Organisation | None:
+    """The organisation an import belongs to, for the worker to act as it."""
+    return await session.get(Organisation, organisation_id)
+
+
+async def pending_imports_unscoped(session: AsyncSession) -> tuple[int, datetime | None]:
+    """How many imports wait or run, and since when the oldest (for ``/ready``)."""
+    stmt = select(func.count(), func.min(DataImport.imported_on)).where(
+        DataImport.status.in_([ImportStatus.PENDING, ImportStatus.IN_PROGRESS])
+    )
+    count, oldest = (await session.execute(stmt)).one()
+    return int(count), oldest
