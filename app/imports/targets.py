@@ -82,7 +82,7 @@ def _merged_custom_fields(
 class ContactsTarget:
     """Rows as contacts (``app.contacts.service``)."""
 
-    attributes = (
+    attributes: tuple[str, ...] = (
         "contact_type",
         "code",
         "first_name",
@@ -134,7 +134,7 @@ class OrganisationsTarget:
     """Rows as organisations directly below the import's organisation
     (``app.organisations.service``)."""
 
-    attributes = ("name", "org_type", "description")
+    attributes: tuple[str, ...] = ("name", "org_type", "description")
 
     async def import_row(
         self, session: AsyncSession, principal: Principal, row: RowValues, update_data: bool
