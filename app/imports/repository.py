@@ -147,16 +147,17 @@ async def claim_due_import_unscoped(session: AsyncSession, lease_seconds: int) -
     return found
 
 
-async def import_by_id_unscoped(session: AsyncSession, import_id: str) -> DataImport | None:
-    """An import by id, for the worker that claimed it."""
-    return await IMPORTS.get_by_id_unscoped(session, import_id)
-
-
-async def organisation_by_id_unscoped(
-    session: AsyncSession, organisation_id: str
-) -> Organisation | None:
-    """The organisation an import belongs to, for the worker to act as it."""
-    return await session.get(Organisation, organisation_id)
+async def claimed_import_unscoped(
+    session: AsyncSession, import_id: str
+) -> tuple[DataImport, Organisation] | None:
+    """An import the worker claimed, with its organisation (which the worker then acts as)."""
+    stmt = (
+        select(DataImport, Organisation)
+        .join(Organisation, Organisation.id == DataImport.organisation_id)
+        .where(DataImport.id == import_id)
+    )
+    found = (await session.execute(stmt)).one_or_none()
+    return None if found is None else (found[0], found[1])
 
 
 async def pending_imports_unscoped(session: AsyncSession) -> tuple[int, datetime | None]:

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth.principal import CredentialKind, Principal
 from app.db.base import utcnow
 from app.db.engine import Database
-from app.db.models import DataImport
+from app.db.models import DataImport, Organisation
 from app.errors import GatewayError, NotFound
 from app.files import storage
 from app.files.repository import FILES
@@ -57,14 +57,11 @@ def row_values(columns: Sequence[Column], cells: Sequence[str]) -> RowValues:
     return RowValues(attributes, custom)
 
 
-def acting_principal(data_import: DataImport, organisation_path: str) -> Principal:
+def acting_principal(data_import: DataImport, organisation: Organisation) -> Principal:
     """Who the worker acts as: the import's organisation, in the import's mode (the submitter's
     permissions were checked when it was submitted)."""
     return Principal(
-        kind=CredentialKind.SECRET_KEY,
-        organisation_id=data_import.organisation_id,
-        organisation_path=organisation_path,
-        is_test=data_import.is_test,
+        CredentialKind.SECRET_KEY, organisation.id, organisation.path, data_import.is_test
     )
 
 
@@ -94,8 +91,7 @@ async def _run_batch(
     batch: Sequence[tuple[int, list[str]]],
 ) -> None:
     async with db.write() as session:
-        data_import = await repository.import_by_id_unscoped(session, import_id)
-        assert data_import is not None
+        data_import = await repository.get_import(session, principal, import_id)
         counts = {outcome: 0 for outcome in Outcome}
         failures: list[dict[str, Any]] = []
         for number, cells in batch:
@@ -137,8 +133,7 @@ async def _finish(
     db: Database, principal: Principal, import_id: str, table: Table | None, reason: str | None
 ) -> None:
     async with db.write() as session:
-        data_import = await repository.import_by_id_unscoped(session, import_id)
-        assert data_import is not None
+        data_import = await repository.get_import(session, principal, import_id)
         if data_import.error_file_id is not None:
             with contextlib.suppress(NotFound):  # the caller deleted it already
                 await delete_file(session, principal, data_import.error_file_id)
@@ -159,14 +154,11 @@ async def _finish(
 
 async def _load(db: Database, import_id: str) -> tuple[DataImport, Principal, bytes | None]:
     async with db.read() as session:
-        data_import = await repository.import_by_id_unscoped(session, import_id)
-        if data_import is None:
+        claimed = await repository.claimed_import_unscoped(session, import_id)
+        if claimed is None:
             raise LookupError(f"import {import_id} does not exist")
-        organisation = await repository.organisation_by_id_unscoped(
-            session, data_import.organisation_id
-        )
-        assert organisation is not None
-        principal = acting_principal(data_import, organisation.path)
+        data_import, organisation = claimed
+        principal = acting_principal(data_import, organisation)
         source = await FILES.get_by_id(session, principal, data_import.file_id)
     content = await storage.read_content(source.storage_path) if source is not None else None
     return data_import, principal, content

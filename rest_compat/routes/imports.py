@@ -48,7 +48,7 @@ ROUTES = [
         path="/imports/preview",
         section=SECTION,
         summary="Preview the content of a file that will be imported",
-        document=f"""query ($body: ImportPreviewInput, $file_id: ID, $preview_rows: Int,
+        document=f"""query ($body: ImportPreviewInput!, $file_id: ID, $preview_rows: Int,
                 $exclude_header: Boolean) {{
             import_preview(input: $body, file_id: $file_id, preview_rows: $preview_rows,
                     exclude_header: $exclude_header) {{
