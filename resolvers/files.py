@@ -3,6 +3,7 @@
 from typing import Any
 
 from app.db.models import StoredFile
+from app.errors import InvalidInput
 from app.files import links, service
 from app.files.uploads import UploadRules
 from app.settings import Settings
@@ -17,6 +18,10 @@ def upload_rules(settings: Settings) -> UploadRules:
 async def read_upload(upload: Any, max_bytes: int) -> service.Upload:
     """The uploaded file of a multipart request (Starlette's ``UploadFile``), read up to one
     byte past ``max_bytes`` so that a file too large is known without reading it all."""
+    if not callable(getattr(upload, "read", None)):  # a JSON value, not a multipart part
+        raise InvalidInput(
+            "file", "send the file as a multipart request (GraphQL multipart request spec)"
+        )
     data = await upload.read(max_bytes + 1)
     return service.Upload(upload.filename or "", upload.content_type, data)
 

@@ -194,11 +194,16 @@ class Api:
 
 
 @pytest.fixture
-async def gateway(database_url: str) -> AsyncIterator[tuple[Any, httpx.AsyncClient]]:
-    """A running gateway on the fresh database and an HTTP client talking to it in process."""
+async def gateway(
+    database_url: str, tmp_path: Path
+) -> AsyncIterator[tuple[Any, httpx.AsyncClient]]:
+    """A running gateway on the fresh database (uploaded files in the test's own folder) and an
+    HTTP client talking to it in process."""
     app = create_app(
         Settings(
-            database_url=database_url, jwt_secret="test-secret-for-the-gateway-suite-0123456789"
+            database_url=database_url,
+            jwt_secret="test-secret-for-the-gateway-suite-0123456789",
+            files_path=str(tmp_path / "files"),
         )
     )
     async with app.router.lifespan_context(app):

@@ -7,7 +7,8 @@
   ``app.imports.table.mapped_columns``): a 400 naming the field otherwise, and nothing is
   stored. The file is read and checked at submission; the rows are imported by the worker
   (``app.imports.runner``).
-- REPLAY re-submits a FAILED import (409 for another status): it runs again over the rows
+- REPLAY re-submits a FAILED import (409 for a COMPLETED one; one waiting or running is
+  left as it is, so a repeated REPLAY is harmless): it runs again over the rows
   that failed (over the whole file when the file itself could not be read); the records the
   earlier run made stay counted, the errors are counted afresh.
 """
@@ -119,12 +120,14 @@ async def act_on_import(
     """Apply an action (REPLAY) to an import."""
     data_import = await repository.import_for_change(session, principal, import_id)
     assert command.action == ImportAction.REPLAY
+    _check_may_import(principal, data_import.type)
+    if data_import.status in (ImportStatus.PENDING, ImportStatus.IN_PROGRESS):
+        return data_import  # queued or running already: replaying again changes nothing
     if data_import.status != ImportStatus.FAILED:
         raise Conflict(
             f"Only a FAILED import can be replayed; this one is {data_import.status}.",
             ["status", data_import.status],
         )
-    _check_may_import(principal, data_import.type)
     failed_rows = sorted({int(failure["row"]) for failure in data_import.failures})
     data_import.rows = failed_rows if failed_rows and data_import.failure_reason is None else None
     data_import.status = ImportStatus.PENDING

@@ -154,7 +154,8 @@ ROUTES = [
         shape=identifier,
         example_body={"action": "REPLAY"},
         notes=(
-            "REPLAY re-submits a FAILED import (another status is a 409): it imports again the"
+            "REPLAY re-submits a FAILED import (a COMPLETED one is a 409; one PENDING or"
+            " IN_PROGRESS is left as it is, so a repeated REPLAY is harmless): it imports again the"
             " rows that were refused (the whole file when the file could not be read); the"
             " records made before stay counted, the errors are counted afresh and the error"
             " file is replaced.",
