@@ -348,3 +348,27 @@ async def test_another_organisation_cannot_see_or_use_them(api: Api, db: Databas
     assert preview.status_code == 404
     got = await other.graphql("query ($id: ID!) { import(id: $id) { id } }", {"id": import_id})
     assert got["errors"][0]["extensions"]["status"] == 404
+
+
+async def test_the_operators_command_line_import_reports_progress(
+    api: Api, db: Database, tmp_path: Any, tenant: BootstrapResult
+) -> None:
+    from app.imports.command_line import ImportRequest, run_import
+    from app.settings import Settings
+
+    path = tmp_path / "people.csv"
+    path.write_text("first_name,code,region\nAnn,CLI-1,north\n,CLI-2,south\nBob,CLI-3,west\n")
+    settings = Settings(database_url="sqlite://", files_path=str(tmp_path / "cli-files"))
+    told: list[tuple[int, int]] = []
+    request = ImportRequest(
+        path=path,
+        type="contacts",
+        organisation_id=tenant.organisation_id,
+        mapping=(("first_name", "first_name", False), ("code", "code", False)),
+    )
+    done = await run_import(db, settings, request, lambda n, total: told.append((n, total)))
+    assert (done.status, done.new_count, done.error_count) == ("FAILED", 2, 1)
+    assert told == [(3, 3)]
+    assert sorted(await contacts_by_code(api)) == ["CLI-1", "CLI-3"]
+    error_file = await download(api, done.error_file_id or "")
+    assert error_file.splitlines()[1].startswith("2,,CLI-2,south,")

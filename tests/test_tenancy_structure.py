@@ -76,6 +76,13 @@ UNSCOPED_READS = {
     ("app.imports.repository", "pending_imports_unscoped"): (
         "the count of waiting imports of every organisation, for /ready (no rows shown)"
     ),
+    ("app.imports.repository", "operator_organisation_unscoped"): (
+        "the operator's command line (crm-gateway import) names the organisation it imports"
+        " for; it runs with no caller, outside both doors"
+    ),
+    ("app.imports.command_line", "run_import"): (
+        "the operator's import, by app.imports.repository.operator_organisation_unscoped"
+    ),
     ("app.imports.runner", "_load"): (
         "reads the claimed import by app.imports.repository.claimed_import_unscoped"
     ),

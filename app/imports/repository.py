@@ -167,3 +167,19 @@ async def pending_imports_unscoped(session: AsyncSession) -> tuple[int, datetime
     )
     count, oldest = (await session.execute(stmt)).one()
     return int(count), oldest
+
+
+async def operator_organisation_unscoped(
+    session: AsyncSession, organisation_id: str | None
+) -> Organisation:
+    """The organisation the operator's ``crm-gateway import`` acts as: the one named, else the
+    first BUSINESS of the network (404 naming the organisation when there is none)."""
+    stmt = select(Organisation)
+    if organisation_id is not None:
+        stmt = stmt.where(Organisation.id == organisation_id)
+    else:
+        stmt = stmt.where(Organisation.org_type == "BUSINESS").order_by(Organisation.path)
+    found = (await session.execute(stmt.limit(1))).scalar_one_or_none()
+    if found is None:
+        raise NotFound("organisation", organisation_id or "BUSINESS")
+    return found
