@@ -372,3 +372,20 @@ async def test_the_operators_command_line_import_reports_progress(
     assert sorted(await contacts_by_code(api)) == ["CLI-1", "CLI-3"]
     error_file = await download(api, done.error_file_id or "")
     assert error_file.splitlines()[1].startswith("2,,CLI-2,south,")
+
+
+async def test_a_large_import_is_carried_out_in_slices_that_resume(
+    api: Api, monkeypatch: Any
+) -> None:
+    from app.imports import runner
+
+    monkeypatch.setattr(runner, "BATCH_ROWS", 2)
+    monkeypatch.setattr(runner, "SLICE_SECONDS", 0.0)  # hand it back after every batch
+    rows = "".join(f"Person {n},S-{n}\n" for n in range(7))
+    file_id = await upload_id(api, f"first_name,code\n{rows}".encode())
+    body = {"file_id": file_id, "type": "CONTACTS", "auto_generate_config": True}
+    done = await finished(api, (await api.rest("POST", "/imports", body)).json()["id"])
+    assert done["status"] == "COMPLETED"
+    assert done["processed_results"]["new"] == 7
+    assert done["progress"] == {"processed_rows": 7, "rows_to_process": 7}
+    assert len(await contacts_by_code(api)) == 7

@@ -7,12 +7,16 @@ good rows of its batch are kept. A batch's records, the import's counts and its 
 the last committed batch once its lease runs out. At the end the refused rows, with their
 reasons, are written to an error file (a file of the import's organisation, listed as the
 import's ``error_file``) and the import is COMPLETED, or FAILED when some rows were refused.
+The worker's job works on an import for :data:`SLICE_SECONDS` at a time, then hands it back
+(due again at once, the parsed file kept), so its other jobs are never held up by a large one.
 """
 
 import contextlib
 import csv
 import io
 import os
+import time
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any
@@ -41,6 +45,9 @@ BATCH_ROWS = 500
 """Rows imported in one transaction."""
 LEASE_SECONDS = 300
 """How long a worker holds an import without progress before another may resume it."""
+SLICE_SECONDS = 2.0
+"""How long the worker's job works on one import before it hands it back (due again at once):
+the worker's other jobs run in between."""
 
 Progress = Callable[[int, int], None]
 """Told ``(rows done, rows to do)`` after each batch."""
@@ -152,7 +159,7 @@ async def _finish(
         data_import.locked_until = None
 
 
-async def _load(db: Database, import_id: str) -> tuple[DataImport, Principal, bytes | None]:
+async def _load(db: Database, import_id: str) -> tuple[DataImport, Principal, str | None]:
     async with db.read() as session:
         claimed = await repository.claimed_import_unscoped(session, import_id)
         if claimed is None:
@@ -160,19 +167,53 @@ async def _load(db: Database, import_id: str) -> tuple[DataImport, Principal, by
         data_import, organisation = claimed
         principal = acting_principal(data_import, organisation)
         source = await FILES.get_by_id(session, principal, data_import.file_id)
-    content = await storage.read_content(source.storage_path) if source is not None else None
-    return data_import, principal, content
+    return data_import, principal, source.storage_path if source is not None else None
 
 
-async def process_import(db: Database, import_id: str, progress: Progress | None = None) -> None:
-    """Carry out a claimed import from where it stands to COMPLETED or FAILED."""
-    data_import, principal, content = await _load(db, import_id)
-    if content is None:
+_TABLES: OrderedDict[tuple[str, bool], Table] = OrderedDict()
+_TABLES_KEPT = 2
+
+
+async def _table(file_id: str, storage_path: str, exclude_header: bool) -> Table:
+    """The parsed file, kept for the next slices of the same import (a file's content never
+    changes: it is written once under its id)."""
+    key = (file_id, exclude_header)
+    if key in _TABLES:
+        _TABLES.move_to_end(key)
+        return _TABLES[key]
+    table = await read_table(await storage.read_content(storage_path), exclude_header)
+    _TABLES[key] = table
+    while len(_TABLES) > _TABLES_KEPT:
+        _TABLES.popitem(last=False)
+    return table
+
+
+async def _release(db: Database, principal: Principal, import_id: str) -> None:
+    """Hand an unfinished import back: due again at once, for this or another worker."""
+    async with db.write() as session:
+        data_import = await repository.get_import(session, principal, import_id)
+        data_import.locked_until = utcnow()
+
+
+async def process_import(
+    db: Database,
+    import_id: str,
+    progress: Progress | None = None,
+    slice_seconds: float | None = None,
+) -> bool:
+    """Carry out a claimed import towards COMPLETED or FAILED; whether it finished.
+
+    With ``slice_seconds`` it stops after the batch that ends past that time and hands the
+    import back (due again at once), so that one large import never holds the worker's other
+    jobs for long; without, it runs to the end.
+    """
+    data_import, principal, storage_path = await _load(db, import_id)
+    if storage_path is None:
         reason = f"The file {data_import.file_id} was deleted before it was imported."
         await _finish(db, principal, import_id, None, reason)
-        return
+        return True
     try:
-        table = await read_table(content, data_import.exclude_header)
+        table = await _table(data_import.file_id, storage_path, data_import.exclude_header)
         mapping = [DataMapping.parse(entry) for entry in data_import.data_mapping]
         target = TARGETS[data_import.type]
         columns = mapped_columns(
@@ -180,16 +221,22 @@ async def process_import(db: Database, import_id: str, progress: Progress | None
         )
     except GatewayError as error:
         await _finish(db, principal, import_id, None, error.message)
-        return
+        return True
     wanted = set(data_import.rows) if data_import.rows is not None else None
     rows = [row for row in table.rows if wanted is None or row[0] in wanted]
     done = data_import.processed_rows
+    started = time.monotonic()
     for start in range(done, len(rows), BATCH_ROWS):
+        sliced = slice_seconds is not None and start > done
+        if sliced and time.monotonic() - started > (slice_seconds or 0):
+            await _release(db, principal, import_id)
+            return False
         batch = rows[start : start + BATCH_ROWS]
         await _run_batch(db, principal, import_id, columns, batch)
         if progress is not None:
             progress(start + len(batch), len(rows))
     await _finish(db, principal, import_id, table, None)
+    return True
 
 
 async def run_imports_once(db: Database) -> int:
@@ -199,7 +246,7 @@ async def run_imports_once(db: Database) -> int:
         import_id = claimed.id if claimed is not None else None
     if import_id is None:
         return 0
-    await process_import(db, import_id)
+    await process_import(db, import_id, slice_seconds=SLICE_SECONDS)
     return 1
 
 
