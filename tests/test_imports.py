@@ -389,3 +389,43 @@ async def test_a_large_import_is_carried_out_in_slices_that_resume(
     assert done["processed_results"]["new"] == 7
     assert done["progress"] == {"processed_rows": 7, "rows_to_process": 7}
     assert len(await contacts_by_code(api)) == 7
+
+
+def test_crm_gateway_import_on_the_command_line(tmp_path: Any) -> None:
+    import json as json_module
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "CRM_GATEWAY_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
+        "CRM_GATEWAY_FILES_PATH": str(tmp_path / "files"),
+    }
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "app.cli", *args]
+        return subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+
+    assert cli("bootstrap").returncode == 0
+    path = tmp_path / "people.csv"
+    path.write_text("First Name,Code\nAnn,K-1\n,K-2\nBob,K-3\n")
+    result = cli("import", str(path), "--type", "contacts")
+    assert result.returncode == 1, result.stderr  # a row was refused
+    assert "importing people.csv" in result.stdout and "3/3" in result.stdout
+    counts = json_module.loads(result.stdout.strip().splitlines()[-1])
+    assert (counts["status"], counts["new"], counts["errors"]) == ("FAILED", 2, 1)
+    assert counts["error_file_id"]
+    again = cli(
+        "import",
+        str(path),
+        "--type",
+        "contacts",
+        "--map",
+        "First Name=first_name",
+        "--map",
+        "Code=code",
+    )
+    assert json_module.loads(again.stdout.strip().splitlines()[-1])["unchanged"] == 2
+    wrong = cli("import", str(path), "--type", "contacts", "--map", "nonsense")
+    assert wrong.returncode == 2 and "COLUMN=ATTRIBUTE" in wrong.stderr
