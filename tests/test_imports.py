@@ -108,6 +108,24 @@ async def test_preview_the_spec_example_with_a_body_and_with_query_parameters(ap
 
 async def test_the_spec_example_imports_contacts_in_the_background(api: Api) -> None:
     file_id = await upload_id(api, CONTACTS_CSV)
+    exact = {  # the spec's example as it is, but the file's id
+        "file_id": file_id,
+        "type": "CONTACTS",
+        "exclude_header": True,
+        "update_data": "false",
+        "auto_generate_config": True,
+        "data_mapping": [
+            {
+                "import_key": "contact first name",
+                "attribute_key": "first_name",
+                "is_custom": "false",
+            }
+        ],
+    }
+    example = await api.rest("POST", "/imports", exact)
+    assert example.status_code == 200, example.text
+    first = await finished(api, example.json()["id"])
+    assert (first["status"], first["processed_results"]["new"]) == ("COMPLETED", 2)
     created = await api.rest("POST", "/imports", spec_body(file_id))
     assert created.status_code == 200, created.text
     assert list(created.json()) == ["id"]
@@ -130,6 +148,8 @@ async def test_the_spec_example_imports_contacts_in_the_background(api: Api) -> 
         "total": 2,
     }
     assert done["progress"] == {"processed_rows": 2, "rows_to_process": 2}
+    everyone = await api.rest("GET", "/contacts")
+    assert everyone.json()["paging"]["total"] == 4  # the example's two, without codes, and these
     contacts = await contacts_by_code(api)
     assert contacts["C-1"]["first_name"] == "John" and contacts["C-1"]["last_name"] == "Doe"
     assert contacts["C-1"]["email_address"] == "john@example.com"
