@@ -5,20 +5,21 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Principal
 from app.contacts.repository import CONTACTS
 from app.db.base import utcnow
-from app.db.models import Contact, ContactPhone, DataImport, Organisation
-from app.db.repository import TenantRepository
+from app.db.models import Contact, ContactPhone, DataImport, ImportFailure, Organisation
+from app.db.repository import ChildRepository, TenantRepository
 from app.errors import NotFound
 from app.imports.enums import ImportStatus
 from app.organisations.repository import visible as visible_organisations
 from app.pagination import Page, PageRequest, fetch_page
 
 IMPORTS = TenantRepository(DataImport)
+FAILURES = ChildRepository(ImportFailure, IMPORTS, "import_id")
 
 BACKGROUND_POLL = {"background_poll": True}
 """Execution options of the worker's look for due work, which runs whatever requests do (so
@@ -188,3 +189,18 @@ async def operator_organisation_unscoped(
     if found is None:
         raise NotFound("organisation", organisation_id or "BUSINESS")
     return found
+
+
+async def failures_of(session: AsyncSession, data_import: DataImport) -> list[ImportFailure]:
+    """The rows an import (read as the caller already) refused, by row number."""
+    stmt = (
+        select(ImportFailure)
+        .where(ImportFailure.import_id == data_import.id)
+        .order_by(ImportFailure.row, ImportFailure.id)
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
+async def forget_failures(session: AsyncSession, data_import: DataImport) -> None:
+    """Drop the refused rows of an import's last run (a replay counts them afresh)."""
+    await session.execute(delete(ImportFailure).where(ImportFailure.import_id == data_import.id))

@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth.principal import CredentialKind, Principal
 from app.db.base import utcnow
 from app.db.engine import Database
-from app.db.models import DataImport, Organisation
+from app.db.models import DataImport, ImportFailure, Organisation
 from app.errors import GatewayError, NotFound
 from app.files import storage
 from app.files.repository import FILES
@@ -100,34 +100,34 @@ async def _run_batch(
     async with db.write() as session:
         data_import = await repository.get_import(session, principal, import_id)
         counts = {outcome: 0 for outcome in Outcome}
-        failures: list[dict[str, Any]] = []
+        refused = 0
         for number, cells in batch:
             outcome = await _import_one(session, principal, data_import, row_values(columns, cells))
             if isinstance(outcome, Outcome):
                 counts[outcome] += 1
             else:
-                failures.append({"row": number, "reason": outcome})
+                session.add(ImportFailure(import_id=import_id, row=number, reason=outcome))
+                refused += 1
         data_import.new_count += counts[Outcome.NEW]
         data_import.updated_count += counts[Outcome.UPDATED]
         data_import.unchanged_count += counts[Outcome.UNCHANGED]
-        data_import.error_count += len(failures)
-        data_import.failures = [*data_import.failures, *failures]
+        data_import.error_count += refused
         data_import.processed_rows += len(batch)
         data_import.locked_until = utcnow() + timedelta(seconds=LEASE_SECONDS)
 
 
-def error_file_content(table: Table, failures: Sequence[dict[str, Any]]) -> bytes:
+def error_file_content(table: Table, failures: Sequence[ImportFailure]) -> bytes:
     """The error file: the refused rows as they were, after their row number, with the reason
     last (the header row first when the file had one)."""
     by_number = dict(table.rows)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    width = max([len(table.header), *(len(by_number.get(f["row"], [])) for f in failures)])
+    width = max([len(table.header), *(len(by_number.get(f.row, [])) for f in failures)])
     header = table.header + [f"Column {i + 1}" for i in range(len(table.header), width)]
     writer.writerow(["row", *header, "error"])
     for failure in failures:
-        cells = by_number.get(failure["row"], [])
-        writer.writerow([failure["row"], *cells, *[""] * (width - len(cells)), failure["reason"]])
+        cells = by_number.get(failure.row, [])
+        writer.writerow([failure.row, *cells, *[""] * (width - len(cells)), failure.reason])
     return out.getvalue().encode("utf-8")
 
 
@@ -146,13 +146,14 @@ async def _finish(
                 await delete_file(session, principal, data_import.error_file_id)
             data_import.error_file_id = data_import.error_file_name = None
         source = await FILES.get_by_id(session, principal, data_import.file_id)
-        if table is not None and data_import.failures and source is not None:
+        failures = await repository.failures_of(session, data_import)
+        if table is not None and failures and source is not None:
             name = _error_file_name(data_import.file_name)
-            content = error_file_content(table, data_import.failures)
+            content = error_file_content(table, failures)
             folder = os.path.dirname(source.storage_path)
             error_file = await store_file(session, principal, folder, name, "text/csv", content)
             data_import.error_file_id, data_import.error_file_name = error_file.id, error_file.name
-        failed = reason is not None or bool(data_import.failures)
+        failed = reason is not None or bool(failures)
         data_import.status = ImportStatus.FAILED if failed else ImportStatus.COMPLETED
         data_import.failure_reason = reason
         data_import.finished_on = utcnow()

@@ -106,7 +106,6 @@ async def submit_import(
         data_mapping=[entry.model_dump() for entry in mapping],
         user_id=principal.user_id,
         total_rows=len(table.rows),
-        failures=[],
     )
     session.add(data_import)
     await session.flush()
@@ -128,12 +127,13 @@ async def act_on_import(
             f"Only a FAILED import can be replayed; this one is {data_import.status}.",
             ["status", data_import.status],
         )
-    failed_rows = sorted({int(failure["row"]) for failure in data_import.failures})
+    failures = await repository.failures_of(session, data_import)
+    failed_rows = sorted({failure.row for failure in failures})
     data_import.rows = failed_rows if failed_rows and data_import.failure_reason is None else None
     data_import.status = ImportStatus.PENDING
     data_import.processed_rows = 0
     data_import.error_count = 0
-    data_import.failures = []
+    await repository.forget_failures(session, data_import)
     data_import.failure_reason = None
     data_import.finished_on = None
     data_import.locked_until = None

@@ -13,7 +13,7 @@ from app.db.models.identity import (
     User,
     UserInvitation,
 )
-from app.db.models.imports import DataImport
+from app.db.models.imports import DataImport, ImportFailure
 from app.db.models.organisations import (
     Organisation,
     OrganisationContactInfo,
@@ -50,6 +50,7 @@ __all__ = [
     "ContactPhone",
     "DataImport",
     "IdempotencyRecord",
+    "ImportFailure",
     "Industry",
     "IndustrySector",
     "InstanceSecret",

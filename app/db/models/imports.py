@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base, UtcDateTime, created_on_column, id_column
@@ -17,7 +17,7 @@ class DataImport(TenantOwned, Base):
     rows refused, or the file could not be read); REPLAY puts a FAILED import back to PENDING.
     ``rows`` are the data rows (1-based, header excluded) the next run processes (``None``: all
     of them); ``processed_rows`` counts those done so far in this run (the progress; a run cut
-    short resumes after them); ``failures`` holds ``{"row", "reason"}`` of the rows refused.
+    short resumes after them); the rows refused are :class:`ImportFailure` rows.
     ``locked_until`` is the lease of the worker running it.
     """
 
@@ -46,9 +46,21 @@ class DataImport(TenantOwned, Base):
     updated_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     unchanged_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     error_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    failures: Mapped[list[dict[str, Any]]] = mapped_column(JSON, nullable=False, default=list)
     failure_reason: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
     imported_on: Mapped[datetime] = created_on_column()
     finished_on: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class ImportFailure(Base):
+    """A row of an import's file that was refused in its last run, and why (``row``: its
+    number in the file, from 1, header excluded)."""
+
+    __tablename__ = "import_failures"
+    __table_args__ = (Index("ix_import_failures_import_row", "import_id", "row"),)
+
+    id: Mapped[str] = id_column()
+    import_id: Mapped[str] = mapped_column(ForeignKey("imports.id"), nullable=False)
+    row: Mapped[int] = mapped_column(Integer, nullable=False)
+    reason: Mapped[str] = mapped_column(Text, nullable=False)

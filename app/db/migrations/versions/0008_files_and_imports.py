@@ -70,7 +70,6 @@ def upgrade() -> None:
         sa.Column("updated_count", sa.Integer(), nullable=False),
         sa.Column("unchanged_count", sa.Integer(), nullable=False),
         sa.Column("error_count", sa.Integer(), nullable=False),
-        sa.Column("failures", sa.JSON(), nullable=False),
         sa.Column("failure_reason", sa.Text(), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("locked_until", app.db.base.UtcDateTime(timezone=True), nullable=True),
@@ -87,7 +86,22 @@ def upgrade() -> None:
         )
         batch_op.create_index("ix_imports_status_locked", ["status", "locked_until"])
 
+    op.create_table(
+        "import_failures",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("import_id", sa.String(length=36), nullable=False),
+        sa.Column("row", sa.Integer(), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["import_id"], ["imports.id"], name=op.f("fk_import_failures_import_id_imports")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_import_failures")),
+    )
+    with op.batch_alter_table("import_failures", schema=None) as batch_op:
+        batch_op.create_index("ix_import_failures_import_row", ["import_id", "row"])
+
 
 def downgrade() -> None:
+    op.drop_table("import_failures")
     op.drop_table("imports")
     op.drop_table("files")
