@@ -1,5 +1,5 @@
 """The ``crm-gateway`` command line: serve, migrate, bootstrap, create-api-key,
-organisations, doctor, export-contracts."""
+organisations, doctor, import, export-contracts."""
 
 import argparse
 import asyncio
@@ -235,6 +235,61 @@ def _create_api_key(args: argparse.Namespace) -> int:
     return 0
 
 
+def _mapping(values: Sequence[str], custom: bool) -> list[tuple[str, str, bool]]:
+    """``COLUMN=ATTRIBUTE`` options as mapping entries (a 400-style error for another shape)."""
+    entries = []
+    for value in values:
+        column, sep, attribute = value.partition("=")
+        if not sep or not column.strip() or not attribute.strip():
+            raise GatewayError(f"--map/--custom take COLUMN=ATTRIBUTE, not {value!r}")
+        entries.append((column.strip(), attribute.strip(), custom))
+    return entries
+
+
+def _import(args: argparse.Namespace) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from app.imports.command_line import ImportRequest, run_import
+
+    request = ImportRequest(
+        path=Path(args.file),
+        type=args.type,
+        organisation_id=args.organisation,
+        test_mode=args.test,
+        exclude_header=not args.no_header,
+        update_data=args.update_data,
+        mapping=tuple(_mapping(args.map, False) + _mapping(args.custom, True)),
+    )
+    columns = (
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, transient=False) as bar:
+        task = bar.add_task(f"importing {request.path.name}", total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        async def work(db: Database) -> Any:
+            return await run_import(db, get_settings(), request, advance)
+
+        data_import = asyncio.run(_with_database(work))
+    results = {
+        "id": data_import.id,
+        "status": data_import.status,
+        "new": data_import.new_count,
+        "updated": data_import.updated_count,
+        "unchanged": data_import.unchanged_count,
+        "errors": data_import.error_count,
+        "total": data_import.total_rows,
+        "error_file_id": data_import.error_file_id,
+    }
+    print(json.dumps(results))
+    return 0 if data_import.status == "COMPLETED" else 1
+
+
 def _export_contracts(_args: argparse.Namespace) -> int:
     import schema
     from rest_compat import openapi as openapi_module
@@ -424,6 +479,41 @@ def build_parser() -> argparse.ArgumentParser:
         "--replace", action="store_true", help="drop the documents registered before"
     )
     persisted.set_defaults(run=_register_persisted_queries)
+
+    imports = command(
+        "import",
+        "import a CSV file of contacts or organisations, with a progress bar",
+        "Store FILE, import its rows as the API's POST /imports does (the same checks and"
+        " rules: a bad row is refused alone and listed in the error file) and print the"
+        " counts as JSON. Without --map the mapping comes from the header row (columns named"
+        " like attributes fill them, the others become custom fields). Exit status 1 when"
+        " some rows were refused.",
+    )
+    imports.add_argument("file", help="the CSV file (UTF-8; , ; tab or | separated)")
+    imports.add_argument(
+        "--type", required=True, choices=["contacts", "organisations"], help="what rows become"
+    )
+    imports.add_argument(
+        "--organisation", help="the organisation id to import for (default: the first BUSINESS)"
+    )
+    imports.add_argument("--test", action="store_true", help="import as test-mode data")
+    imports.add_argument(
+        "--no-header", action="store_true", help="the first row is data (columns by number)"
+    )
+    imports.add_argument(
+        "--update-data", action="store_true", help="update the records that exist already"
+    )
+    imports.add_argument(
+        "--map", action="append", default=[], metavar="COLUMN=ATTRIBUTE", help="map a column"
+    )
+    imports.add_argument(
+        "--custom",
+        action="append",
+        default=[],
+        metavar="COLUMN=KEY",
+        help="map a column to a custom field",
+    )
+    imports.set_defaults(run=_import)
 
     command(
         "export-contracts",

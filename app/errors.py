@@ -216,3 +216,14 @@ def error_extensions(error: GatewayError) -> dict[str, object]:
         "error": error.error,
         "parameters": error.parameters,
     }
+
+
+class LinkExpired(GatewayError):
+    """A signed link (to a file's content) whose time has passed; ask for a new one."""
+
+    status = 410
+    error = "CRM.EXCEPTIONS.LINKEXPIREDEXCEPTION"
+    default_message = "The link has expired; retrieve the file again for a new one."
+
+    def __init__(self) -> None:
+        super().__init__(self.default_message, ["expires"])

@@ -33,6 +33,7 @@ from app.db.engine import Database, create_engine
 from app.db.migrate import migrations_are_current
 from app.db.outages import outages_as_unavailable
 from app.errors import GatewayError, MethodNotAllowed, NotFound, ServiceUnavailable
+from app.files.content import FILE_CONTENT_PATH, serve_file_content
 from app.graphiql import GRAPHIQL_ASSETS_PATH, graphiql_assets_app, offline_graphiql_html
 from app.http.body_limits import BodyLimitsMiddleware
 from app.http.cache_control import DefaultCacheControlMiddleware
@@ -141,6 +142,23 @@ async def _http_exception(request: Request, exc: Exception) -> Response:
     return render_error(request.scope, error)
 
 
+def file_content_endpoint(gateway: "Gateway") -> Callable[[Request], Awaitable[Response]]:
+    """The endpoint of a file's content by its signed link (``app/files/content.py``); its
+    refusals in the spec's error body."""
+
+    async def endpoint(request: Request) -> Response:
+        runtime = gateway.runtime
+        assert runtime is not None, "the gateway has not started"
+        try:
+            return await serve_file_content(
+                runtime.db, runtime.authenticator.instance_secret, request
+            )
+        except GatewayError as error:
+            return render_error(request.scope, error)
+
+    return endpoint
+
+
 GRAPHQL_METHODS = ("GET", "POST")
 
 
@@ -244,6 +262,7 @@ class Gateway:
             loaders=Loaders(runtime.db, principal),
             request_headers={k.lower(): v for k, v in request.headers.items()},
             client_address=request.client.host if request.client else None,
+            base_url=str(request.base_url),
         )
 
 
@@ -477,6 +496,7 @@ def middleware_stack(settings: Settings) -> list[Middleware]:
             BodyLimitsMiddleware,
             max_body_bytes=settings.max_body_bytes,
             render_error=render_error,
+            max_upload_bytes=settings.max_upload_bytes,
         ),
     ]
     return stack
@@ -545,6 +565,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         schema,
         PersistedQueries.from_settings(settings),
         graphql_ide="graphiql" if settings.graphiql else None,
+        multipart_uploads_enabled=True,
     )
     # Every route takes every method and answers a wrong one itself (405 with Allow): the REST
     # door from its route table, GraphQL for GET and POST, the others through `EveryMethod`.
@@ -559,6 +580,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route(OPENAPI_PATH, EveryMethod(openapi_json, ["GET"])),
             Route(DOCS_PATH, EveryMethod(_api_docs, ["GET"])),
             Route(REDOC_BUNDLE_PATH, EveryMethod(_redoc_bundle, ["GET"])),
+            Route(FILE_CONTENT_PATH, EveryMethod(file_content_endpoint(gateway), ["GET"])),
             Route(REST_PREFIX + "/{path:path}", EveryMethod(rest.handle)),
         ],
         lifespan=lifespan,

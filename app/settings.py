@@ -157,6 +157,43 @@ class Settings(BaseSettings):
         ),
     )
 
+    files_path: str = Field(
+        default="./var/files",
+        description="Folder where uploaded files (and import error files) are stored.",
+    )
+    max_upload_bytes: int = Field(
+        default=10_485_760,
+        description="Largest uploaded file accepted, in bytes; a larger one is refused with 413.",
+    )
+    upload_content_types: Annotated[list[str], NoDecode] = Field(
+        default=[
+            "text/csv",
+            "text/plain",
+            "application/json",
+            "application/pdf",
+            "application/vnd.ms-excel",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "application/msword",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "image/*",
+        ],
+        description=(
+            "Content types an uploaded file may have (JSON list or comma-separated; `type/*` "
+            "allows a whole family); another is refused with 400."
+        ),
+    )
+    file_link_ttl_seconds: int = Field(
+        default=900,
+        description="How long a file's signed content_url stays valid, in seconds.",
+    )
+    public_url: str | None = Field(
+        default=None,
+        description=(
+            "The gateway's external base URL (scheme://host[:port]) for the links it hands out "
+            "(a file's content_url); default: the URL the request came to."
+        ),
+    )
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _origins(cls, value: object) -> object:
@@ -167,6 +204,17 @@ class Settings(BaseSettings):
             value = json.loads(text) if text.startswith("[") else text.split(",")
         if isinstance(value, list):
             return [str(v).strip().rstrip("/") for v in value if str(v).strip()]
+        return value
+
+    @field_validator("upload_content_types", mode="before")
+    @classmethod
+    def _content_types(cls, value: object) -> object:
+        """``CRM_GATEWAY_UPLOAD_CONTENT_TYPES`` as a JSON list or comma-separated types."""
+        if isinstance(value, str):
+            text = value.strip()
+            value = json.loads(text) if text.startswith("[") else text.split(",")
+        if isinstance(value, list):
+            return [str(v).strip().lower() for v in value if str(v).strip()]
         return value
 
 

@@ -28,7 +28,8 @@ class Context:
     ``request_headers`` carries the few headers operations read (``Idempotency-Key``);
     ``client_address`` is the peer's IP address as the ASGI server reports it (behind a proxy,
     run uvicorn with ``--proxy-headers`` and ``--forwarded-allow-ips`` so that it is the
-    client's).
+    client's); ``base_url`` the URL the request came to (``scheme://host[:port]/``), for the
+    absolute links an answer holds.
     """
 
     settings: Settings
@@ -38,6 +39,7 @@ class Context:
     loaders: "Loaders"
     request_headers: dict[str, str] = field(default_factory=dict)
     client_address: str | None = None
+    base_url: str | None = None
 
     def backoffice(self) -> Principal:
         """The caller, if it may use the Back-Office API (401 / 403 otherwise)."""

@@ -6,6 +6,8 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from graphql import GraphQLError
+from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -17,6 +19,7 @@ from app.errors import (
     NotFound,
     error_body,
 )
+from app.http.body_limits import is_multipart_form
 from app.http.observe import note_operation, note_route
 from app.money import loads_exact
 from resolvers.context import Context
@@ -54,6 +57,25 @@ async def _json_body(request: Request) -> Any:
         raise InvalidInput("body", f"is not valid JSON ({exc})") from None
 
 
+UPLOAD_FIELD = "file"
+"""The form part that holds the file on the upload routes (spec: ``POST /upload/files``)."""
+
+
+async def _uploaded_file(request: Request) -> UploadFile:
+    """The file of a ``multipart/form-data`` request's ``file`` part (400 naming ``file``
+    for another body or a form without it)."""
+    if not is_multipart_form(request.headers.get("content-type")):
+        raise InvalidInput(UPLOAD_FIELD, "send the file as multipart/form-data, in the part 'file'")
+    try:
+        form = await request.form(max_files=1, max_fields=20)
+    except MultiPartException as exc:
+        raise InvalidInput(UPLOAD_FIELD, f"the multipart body cannot be read ({exc})") from None
+    uploaded = form.get(UPLOAD_FIELD)
+    if not isinstance(uploaded, UploadFile):
+        raise InvalidInput(UPLOAD_FIELD, "is required (a multipart part 'file' with a filename)")
+    return uploaded
+
+
 async def _variables(
     compiled: CompiledRoute, request: Request, path_params: dict[str, str]
 ) -> dict[str, Any]:
@@ -64,6 +86,8 @@ async def _variables(
             allowed = ", ".join(route.query) or "none"
             raise InvalidInput(name, f"unknown query parameter; this route takes {allowed}")
         raw[route.query[name]] = value
+    if route.upload is not None:
+        raw[route.upload] = await _uploaded_file(request)
     if route.body is not None:
         body = await _json_body(request)
         if not isinstance(body, dict):
@@ -133,7 +157,13 @@ class RestDoor:
             schema.documents.prepare(compiled.route.document)
 
     async def handle(self, request: Request) -> Response:
-        """Answer one REST request."""
+        """Answer one REST request (an uploaded file's temporary copy is closed after)."""
+        try:
+            return await self._handle(request)
+        finally:
+            await request.close()
+
+    async def _handle(self, request: Request) -> Response:
         path = request.url.path.removeprefix(API_PREFIX)
         compiled, path_params, allowed = self._table.match(request.method, path)
         if compiled is None:

@@ -188,7 +188,19 @@ def _operation(compiled: CompiledRoute, schema: GraphQLSchema, schemas: SchemaSe
         result["x-permission"] = access.permission.value
     if route.body is not None:
         result["requestBody"] = _request_body(route, operation, schemas)
+    if route.upload is not None:
+        result["requestBody"] = _upload_body()
     return result
+
+
+def _upload_body() -> dict[str, Any]:
+    """The request body of an upload route: a form whose part ``file`` is the file."""
+    schema = {
+        "type": "object",
+        "properties": {"file": {"type": "string", "contentMediaType": "application/octet-stream"}},
+        "required": ["file"],
+    }
+    return {"required": True, "content": {"multipart/form-data": {"schema": schema}}}
 
 
 def openapi_document(

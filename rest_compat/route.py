@@ -34,7 +34,9 @@ class RestRoute:
 
     Variables come from the path (``{name}`` segments), then the query string (``query``: the
     allowed parameter names and the variable each feeds), then the JSON body (given whole as
-    the variable ``body``), then headers (``headers``: lower-case header -> variable). The
+    the variable ``body``), then headers (``headers``: lower-case header -> variable); a route
+    with ``upload`` takes a ``multipart/form-data`` body instead, whose part ``file`` is passed
+    as that (GraphQL ``Upload``) variable. The
     operation's single root field's value is the response, reshaped by ``shape`` if given.
     """
 
@@ -51,6 +53,7 @@ class RestRoute:
     public_key_allowed: bool = False
     notes: tuple[str, ...] = ()
     example_body: Mapping[str, Any] | None = None
+    upload: str | None = None
 
     @property
     def full_path(self) -> str:

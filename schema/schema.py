@@ -33,7 +33,9 @@ from schema import (
     accounts,
     activities,
     contacts,
+    files,
     identity,
+    imports,
     organisations,
     reference,
     users,
@@ -60,6 +62,8 @@ DOMAINS: tuple[ModuleType, ...] = (
     wallets,
     organisations,
     activities,
+    files,
+    imports,
 )
 DOCUMENT_CACHE_SIZE = 512
 

@@ -19,10 +19,12 @@ expired credentials answer 401. Every refused call is checked to have changed no
 of any table.
 """
 
-from collections.abc import Awaitable, Callable
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import count
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -31,13 +33,17 @@ import pytest
 
 from app.db.engine import Database
 from app.db.models import Organisation
+from app.imports.runner import run_imports_once
+from app.main import create_app
 from app.onboarding import BootstrapResult, add_owner, issue_api_key
 from app.organisations.tree import new_organisation
+from app.settings import Settings
 from rest_compat.routes import ROUTES
 from schema.schema import build_schema
 from tests.access_helpers import add_member
 from tests.conftest import snapshot_changes, table_snapshot
 
+IMPORT_CSV = b"first_name,last_name,code\nAnn,Lee,IMP-1\n,,IMP-2\n"  # the second row is refused
 JWT_SECRET = "test-secret-for-the-gateway-suite-0123456789"  # the `gateway` fixture's
 
 ALLOWED = ("own", "own_user", "parent")
@@ -141,6 +147,26 @@ class World:
         return body["data"]
 
     # Fresh objects of the target organisation, for operations that cannot be repeated.
+
+    async def file(self) -> str:
+        """A CSV file of the target organisation."""
+        response = await self.client.post(
+            "/backoffice/v1/upload/files",
+            files={"file": ("people.csv", IMPORT_CSV, "text/csv")},
+            headers=self.headers["own"],
+        )
+        assert response.status_code == 200, response.text
+        file_id: str = response.json()["id"]
+        return file_id
+
+    async def failed_import(self, file_id: str) -> str:
+        """A FAILED import of the target organisation (one of its rows is refused)."""
+        body = {"file_id": file_id, "type": "CONTACTS", "auto_generate_config": True}
+        import_id: str = (await self.rest("POST", "/imports", body))["id"]
+        assert await run_imports_once(self.db) == 1  # the matrix's gateway runs no worker
+        document = "query($id: ID!) { import(id: $id) { status } }"
+        assert (await self.gql(document, {"id": import_id}))["import"]["status"] == "FAILED"
+        return import_id
 
     async def contact(self) -> str:
         code = self.unique("C")
@@ -295,6 +321,8 @@ async def build_world(
     ids["team"] = await world.team(ids["member"])
     ids["role"] = await world.role()
     ids["activity"] = await world.activity()
+    ids["file"] = await world.file()
+    ids["import"] = await world.failed_import(ids["file"])
     return world
 
 
@@ -310,6 +338,10 @@ async def shared(world: World) -> Ids:
 
 async def fresh_contact(world: World) -> Ids:
     return world.ids | {"contact": await world.contact()}
+
+
+async def fresh_file(world: World) -> Ids:
+    return world.ids | {"file": await world.file()}
 
 
 async def fresh_activity(world: World) -> Ids:
@@ -385,6 +417,8 @@ class RestCase:
     finds: Callable[[Any, Ids], bool] | None = None
     # Query parameters (``organisation_id`` naming the target).
     query: Callable[[World, Ids], dict[str, str]] = lambda w, ids: {}
+    # A multipart body (the upload routes) instead of JSON.
+    files: Callable[[World, Ids], Any] | None = None
 
 
 def ids_in_content(key: str) -> Callable[[Any, Ids], bool]:
@@ -620,6 +654,28 @@ REST_CASES: dict[tuple[str, str], RestCase] = {
     ("POST", "/organisations/{id}/actions"): RestCase(
         ORG_WRITE, lambda w, ids: {"id": w.target_id}, lambda w, ids: {"action": "MODE"}
     ),
+    ("POST", "/upload/files"): RestCase(
+        CREATE, files=lambda w, ids: {"file": ("people.csv", IMPORT_CSV, "text/csv")}
+    ),
+    ("GET", "/files/{id}"): RestCase(TARGET, lambda w, ids: {"id": ids["file"]}),
+    ("DELETE", "/files/{id}"): RestCase(
+        TARGET, lambda w, ids: {"id": ids["file"]}, arrange=fresh_file
+    ),
+    ("GET", "/imports/preview"): RestCase(
+        TARGET, body=lambda w, ids: {"file_id": ids["file"], "preview_rows": 2}
+    ),
+    ("POST", "/imports"): RestCase(
+        TARGET,
+        body=lambda w, ids: {
+            "file_id": ids["file"],
+            "type": "CONTACTS",
+            "auto_generate_config": True,
+        },
+    ),
+    ("GET", "/imports"): RestCase(LIST, finds=ids_in_content("import")),
+    ("POST", "/imports/{id}/actions"): RestCase(
+        TARGET, lambda w, ids: {"id": ids["import"]}, lambda w, ids: {"action": "REPLAY"}
+    ),
     **ACCESS_REST_CASES,
 }
 
@@ -649,7 +705,8 @@ async def call_rest(world: World, route_key: tuple[str, str], caller: str, ids: 
     response = await world.client.request(
         method,
         "/backoffice/v1" + path,
-        json=body,
+        json=body if case.files is None else None,
+        files=None if case.files is None else case.files(world, ids),
         headers=world.headers[caller],
         params=case.query(world, ids),
     )
@@ -722,6 +779,8 @@ class GraphQLCase:
     variables: Callable[[World, Ids], dict[str, Any]] = lambda w, ids: {}
     arrange: Arrange = shared
     finds: Callable[[Any, Ids], bool] | None = None
+    # A GraphQL multipart request: the files of the form, by variable.
+    files: Callable[[World, Ids], dict[str, Any]] | None = None
 
 
 def page_holds(field_name: str, key: str) -> Callable[[Any, Ids], bool]:
@@ -785,6 +844,39 @@ def reference_cases() -> dict[str, GraphQLCase]:
 
 
 GRAPHQL_CASES: dict[str, GraphQLCase] = {
+    "file": GraphQLCase(TARGET, "query($id: ID!) { file(id: $id) { id } }", by_id("file")),
+    "upload_file": GraphQLCase(
+        CREATE,
+        "mutation($file: Upload!) { upload_file(file: $file) { id } }",
+        lambda w, ids: {"file": None},
+        files=lambda w, ids: {"file": ("people.csv", IMPORT_CSV, "text/csv")},
+    ),
+    "delete_file": GraphQLCase(
+        TARGET,
+        "mutation($id: ID!) { delete_file(id: $id) { id } }",
+        by_id("file"),
+        arrange=fresh_file,
+    ),
+    "import": GraphQLCase(TARGET, "query($id: ID!) { import(id: $id) { id } }", by_id("import")),
+    "imports": GraphQLCase(
+        LIST, "{ imports(size: 100) { content { id } } }", finds=page_holds("imports", "import")
+    ),
+    "import_preview": GraphQLCase(
+        TARGET,
+        "query($id: ID!) { import_preview(file_id: $id) { content { header } } }",
+        by_id("file"),
+    ),
+    "submit_import": GraphQLCase(
+        TARGET,
+        """mutation($id: ID!) { submit_import(input: {file_id: $id, type: CONTACTS,
+            auto_generate_config: true}) { id } }""",
+        by_id("file"),
+    ),
+    "import_action": GraphQLCase(
+        TARGET,
+        "mutation($id: ID!) { import_action(id: $id, input: {action: REPLAY}) { id } }",
+        by_id("import"),
+    ),
     "contact": GraphQLCase(TARGET, "query($id: ID!) { contact(id: $id) { id } }", by_id("contact")),
     "contacts": GraphQLCase(
         LIST, "{ contacts(size: 100) { content { id } } }", finds=page_holds("contacts", "contact")
@@ -1116,11 +1208,24 @@ def test_every_root_field_has_a_case() -> None:
 
 async def call_graphql(world: World, name: str, caller: str, ids: Ids) -> Outcome:
     case = GRAPHQL_CASES[name]
-    response = await world.client.post(
-        "/graphql",
-        json={"query": case.document, "variables": case.variables(world, ids)},
-        headers=world.headers[caller],
-    )
+    operation = {"query": case.document, "variables": case.variables(world, ids)}
+    if case.files is not None:
+        files = case.files(world, ids)
+        parts = {str(n): (name, file) for n, (name, file) in enumerate(files.items())}
+        form = {
+            "operations": json.dumps(operation),
+            "map": json.dumps({n: [f"variables.{name}"] for n, (name, _f) in parts.items()}),
+        }
+        response = await world.client.post(
+            "/graphql",
+            data=form,
+            files={n: file for n, (_name, file) in parts.items()},
+            headers=world.headers[caller],
+        )
+    else:
+        response = await world.client.post(
+            "/graphql", json=operation, headers=world.headers[caller]
+        )
     return Outcome(response.status_code, response.json())
 
 
@@ -1187,6 +1292,25 @@ async def run_graphql_matrix(world: World) -> list[str]:
 
 
 # --- the tests -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def gateway(
+    database_url: str, tmp_path: Path
+) -> AsyncIterator[tuple[Any, httpx.AsyncClient]]:
+    """The suite's gateway without its background worker: work queued by the calls (imports)
+    would otherwise change tables while refused calls are checked to change nothing."""
+    settings = Settings(
+        database_url=database_url,
+        jwt_secret=JWT_SECRET,
+        files_path=str(tmp_path / "files"),
+        worker="off",
+    )
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
+            yield app, client
 
 
 @pytest.fixture

@@ -54,6 +54,9 @@ schemathesis.graphql.scalar(
     | st.integers(min_value=-(2**40), max_value=2**40).map(schemathesis.graphql.nodes.Int),
 )
 
+# A file travels as a multipart part, never as a literal: any literal is refused with a 400.
+schemathesis.graphql.scalar("Upload", st.text(max_size=12).map(schemathesis.graphql.nodes.String))
+
 rest_schema = schemathesis.openapi.from_dict(
     json.loads((ROOT / "rest_compat" / "openapi.json").read_text())
 )

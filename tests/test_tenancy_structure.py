@@ -58,6 +58,40 @@ UNSCOPED_READS = {
     ("resolvers.relations", "UnscopedRelationLoader"): (
         "the base of the relation loaders listed here; it only names the skip"
     ),
+    ("app.files.repository", "file_by_signed_link_unscoped"): (
+        "a file's content is served by its signed link (app.files.links), which is the"
+        " credential: the link names the file, no caller does"
+    ),
+    ("app.files.content", "serve_file_content"): (
+        "serves the content by app.files.repository.file_by_signed_link_unscoped once the"
+        " link's signature and expiry are checked"
+    ),
+    ("app.imports.repository", "claim_due_import_unscoped"): (
+        "the worker claims due imports of every organisation; it then acts as the import's"
+        " organisation (app.imports.runner.acting_principal), through the scoped reads"
+    ),
+    ("app.imports.repository", "claimed_import_unscoped"): (
+        "the worker reads the import it claimed and its organisation, to act as that organisation"
+    ),
+    ("app.imports.repository", "pending_imports_unscoped"): (
+        "the count of waiting imports of every organisation, for /ready (no rows shown)"
+    ),
+    ("app.imports.repository", "operator_organisation_unscoped"): (
+        "the operator's command line (crm-gateway import) names the organisation it imports"
+        " for; it runs with no caller, outside both doors"
+    ),
+    ("app.imports.command_line", "run_import"): (
+        "the operator's import, by app.imports.repository.operator_organisation_unscoped"
+    ),
+    ("app.imports.runner", "_load"): (
+        "reads the claimed import by app.imports.repository.claimed_import_unscoped"
+    ),
+    ("app.imports.runner", "run_imports_once"): (
+        "the worker's job: claims by app.imports.repository.claim_due_import_unscoped"
+    ),
+    ("app.imports.runner", "imports_health"): (
+        "the queue's health by app.imports.repository.pending_imports_unscoped"
+    ),
     ("resolvers.reference", "IndustryByIdLoader"): (
         "organisations (shared by live and test mode) point at industries their creator chose, "
         "possibly of the other mode or of an organisation above the caller"

@@ -107,6 +107,12 @@ class Authenticator:
         self._throttle = throttle
         self._known_keys: OrderedDict[str, _KnownKey] = OrderedDict()
 
+    @property
+    def instance_secret(self) -> str:
+        """The instance secret that signs tokens; other signatures (file links) derive keys of
+        their own from it."""
+        return self._jwt_secret
+
     async def principal_for(
         self, api_key: str | None, authorization: str | None
     ) -> Principal | None:

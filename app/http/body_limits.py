@@ -16,6 +16,8 @@ from app.http.request_id import ErrorRenderer
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 _WHITESPACE = b" \t\r\n"
+MULTIPART_ENVELOPE_BYTES = 65_536
+"""What a multipart body may hold besides the file: boundaries, part headers, form fields."""
 
 
 def is_json_media_type(content_type: str) -> bool:
@@ -24,6 +26,11 @@ def is_json_media_type(content_type: str) -> bool:
     return media_type == "application/json" or (
         media_type.startswith("application/") and media_type.endswith("+json")
     )
+
+
+def is_multipart_form(content_type: str | None) -> bool:
+    """Whether a ``content-type`` names ``multipart/form-data``."""
+    return (content_type or "").split(";", 1)[0].strip().lower() == "multipart/form-data"
 
 
 def _announces_body(scope: Scope) -> bool:
@@ -37,10 +44,19 @@ def _announces_body(scope: Scope) -> bool:
 class BodyLimitsMiddleware:
     """Refuses oversized, non-JSON and non-object request bodies before the application runs."""
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int, render_error: ErrorRenderer) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_body_bytes: int,
+        render_error: ErrorRenderer,
+        max_upload_bytes: int | None = None,
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.render_error = render_error
+        self.max_multipart_bytes = (
+            max_body_bytes if max_upload_bytes is None else max_upload_bytes
+        ) + MULTIPART_ENVELOPE_BYTES
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or (
@@ -67,12 +83,19 @@ class BodyLimitsMiddleware:
 
     async def _read_body(self, scope: Scope, receive: Receive) -> bytes:
         headers = Headers(scope=scope)
-        length = headers.get("content-length", "")
-        if length.strip().isdigit() and int(length) > self.max_body_bytes:
-            raise PayloadTooLarge(self.max_body_bytes)
         content_type = headers.get("content-type")
+        multipart = is_multipart_form(content_type)
+        limit = self.max_multipart_bytes if multipart else self.max_body_bytes
+        length = headers.get("content-length", "")
+        if length.strip().isdigit() and int(length) > limit:
+            raise PayloadTooLarge(limit)
         method = scope["method"]
-        if method in BODY_METHODS and content_type and not is_json_media_type(content_type):
+        if (
+            method in BODY_METHODS
+            and content_type
+            and not multipart
+            and not is_json_media_type(content_type)
+        ):
             raise UnsupportedMediaType(content_type.split(";", 1)[0].strip())
         chunks: list[bytes] = []
         size = 0
@@ -82,13 +105,13 @@ class BodyLimitsMiddleware:
                 break
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_body_bytes:
-                raise PayloadTooLarge(self.max_body_bytes)
+            if size > limit:
+                raise PayloadTooLarge(limit)
             chunks.append(chunk)
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
         start = body.lstrip(_WHITESPACE)[:1]
-        if method in BODY_METHODS and start and start != b"{":
+        if method in BODY_METHODS and start and start != b"{" and not multipart:
             raise InvalidInput("body", "must be a JSON object")
         return body

@@ -4,6 +4,7 @@ from app.db.models.access import Role, Team, TeamMember
 from app.db.models.accounts import Account, AccountMerchant, AccountRewardScheme
 from app.db.models.activities import Activity, ActivityLink, ActivityStatusChange, ActivityTag
 from app.db.models.contacts import Contact, ContactAddress, ContactPhone
+from app.db.models.files import StoredFile
 from app.db.models.identity import (
     ApiKey,
     InstanceSecret,
@@ -12,6 +13,7 @@ from app.db.models.identity import (
     User,
     UserInvitation,
 )
+from app.db.models.imports import DataImport, ImportFailure
 from app.db.models.organisations import (
     Organisation,
     OrganisationContactInfo,
@@ -46,7 +48,9 @@ __all__ = [
     "Contact",
     "ContactAddress",
     "ContactPhone",
+    "DataImport",
     "IdempotencyRecord",
+    "ImportFailure",
     "Industry",
     "IndustrySector",
     "InstanceSecret",
@@ -63,6 +67,7 @@ __all__ = [
     "RewardTier",
     "Role",
     "SpendCondition",
+    "StoredFile",
     "Team",
     "TeamMember",
     "TenantOwned",
