@@ -36,6 +36,8 @@ class RestRoute:
     allowed parameter names and the variable each feeds), then the JSON body (given whole as
     the variable ``body``), then headers (``headers``: lower-case header -> variable). The
     operation's single root field's value is the response, reshaped by ``shape`` if given.
+    ``body_aliases`` maps other spellings of top-level body fields that the spec shows (e.g.
+    camelCase ``externalId``) to the input field they stand for.
     """
 
     method: str
@@ -51,6 +53,7 @@ class RestRoute:
     public_key_allowed: bool = False
     notes: tuple[str, ...] = ()
     example_body: Mapping[str, Any] | None = None
+    body_aliases: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def full_path(self) -> str:

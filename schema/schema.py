@@ -30,6 +30,7 @@ from schema import (
     activities,
     contacts,
     identity,
+    media,
     organisations,
     reference,
     users,
@@ -56,6 +57,7 @@ DOMAINS: tuple[ModuleType, ...] = (
     wallets,
     organisations,
     activities,
+    media,
 )
 DOCUMENT_CACHE_SIZE = 512
 

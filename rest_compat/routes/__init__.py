@@ -6,7 +6,9 @@ from rest_compat.routes import (
     accounts,
     activities,
     contacts,
+    feed,
     identity,
+    media,
     organisations,
     users,
     wallets,
@@ -21,4 +23,6 @@ ROUTES: list[RestRoute] = [
     *organisations.ROUTES,
     *identity.ROUTES,
     *activities.ROUTES,
+    *media.ROUTES,
+    *feed.ROUTES,
 ]

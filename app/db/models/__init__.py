@@ -12,6 +12,7 @@ from app.db.models.identity import (
     User,
     UserInvitation,
 )
+from app.db.models.media import Media, MediaGroup, OrganisationMediaGroup
 from app.db.models.organisations import (
     Organisation,
     OrganisationContactInfo,
@@ -51,11 +52,14 @@ __all__ = [
     "IndustrySector",
     "InstanceSecret",
     "Journal",
+    "Media",
+    "MediaGroup",
     "Membership",
     "Organisation",
     "OrganisationContactInfo",
     "OrganisationGroup",
     "OrganisationLocation",
+    "OrganisationMediaGroup",
     "OrganisationTap",
     "PaymentTerms",
     "RefreshToken",
