@@ -17,11 +17,11 @@ from sqlalchemy import (
     Select,
     String,
     case,
+    cast,
     func,
     literal_column,
     null,
     select,
-    type_coerce,
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -101,6 +101,11 @@ def _none() -> Any:
     return null()
 
 
+def _no_amount() -> Any:
+    """A typed NULL amount (when no branch has amounts, PostgreSQL would type it as text)."""
+    return cast(null(), Money())
+
+
 def _activities(principal: Principal, organisation_id: str, search: FeedSearch) -> Select[Any]:
     return ACTIVITIES.scoped(
         select(
@@ -113,7 +118,7 @@ def _activities(principal: Principal, organisation_id: str, search: FeedSearch) 
             _none().label("direction"),
             func.coalesce(Activity.description, Activity.name).label("notes"),
             _text(FeedActivityType.ACTIVITY).label("type"),
-            type_coerce(null(), Money()).label("total_amount"),
+            _no_amount().label("total_amount"),
             _none().label("currency"),
             _none().label("topup_entity_id"),
             _none().label("topup_entity_number"),
@@ -169,7 +174,7 @@ def _contacts(principal: Principal, organisation_id: str, search: FeedSearch) ->
             _none().label("direction"),
             func.coalesce(Contact.company_name, person).label("notes"),
             Contact.contact_type.label("type"),
-            _none().label("total_amount"),
+            _no_amount().label("total_amount"),
             _none().label("currency"),
             _none().label("topup_entity_id"),
             _none().label("topup_entity_number"),
