@@ -1,7 +1,6 @@
 """Media (spec routes 50-53) and the organisations' media groups (route 89) through both doors,
 on both databases; upload signatures checked against Cloudinary's own SDK."""
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -14,13 +13,13 @@ from app.db.models import Media
 from app.main import create_app
 from app.onboarding import BootstrapResult
 from app.settings import Settings
-from tests.conftest import Api, snapshot_changes, table_snapshot
+from tests.conftest import TEST_CLOUDINARY, Api, snapshot_changes, table_snapshot
 from tests.identity_helpers import create_child
 from tests.test_wallets import other_business
 
-CLOUD_NAME = "crm-com"
-CLOUD_KEY = "698271538719998"
-CLOUD_SECRET = "a-cloudinary-secret-never-shown-0123"
+CLOUD_NAME = TEST_CLOUDINARY["cloudinary_cloud_name"]
+CLOUD_KEY = TEST_CLOUDINARY["cloudinary_api_key"]
+CLOUD_SECRET = TEST_CLOUDINARY["cloudinary_api_secret"]
 JWT_SECRET = "test-secret-for-the-gateway-suite-0123456789"
 GROUP_EXAMPLE = {
     "name": "Marketing",
@@ -32,23 +31,6 @@ UNKNOWN = "0190a8f4-7b5c-7d2e-9a31-5f2c8e4b1a77"
 
 def _settings(database_url: str, **cloudinary: Any) -> Settings:
     return Settings(database_url=database_url, jwt_secret=JWT_SECRET, **cloudinary)
-
-
-@pytest.fixture
-async def gateway(database_url: str) -> AsyncIterator[tuple[Any, httpx.AsyncClient]]:
-    """The test gateway (as in conftest) with a Cloudinary account configured."""
-    app = create_app(
-        _settings(
-            database_url,
-            cloudinary_cloud_name=CLOUD_NAME,
-            cloudinary_api_key=CLOUD_KEY,
-            cloudinary_api_secret=CLOUD_SECRET,
-        )
-    )
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
-            yield app, client
 
 
 def _signed_params(answer: dict[str, Any], camel: bool = False) -> dict[str, Any]:
