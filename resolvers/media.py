@@ -1,5 +1,6 @@
 """Resolvers and dataloaders for media groups, media and the media groups of organisations."""
 
+from app.auth.permissions import Permission
 from app.db.models import Media, MediaGroup, Organisation, OrganisationMediaGroup
 from app.db.relations import Related
 from app.media import repository, service
@@ -39,6 +40,16 @@ async def organisation_media_groups(info: Info, organisation_id: str) -> list[Me
         [link.media_group_id for link in links]
     )
     return [group for group in groups if group is not None]
+
+
+async def organisation_creatives(info: Info, organisation_id: str) -> list[Media]:
+    """The media of the media groups linked to an organisation (none for a caller without
+    MEDIA_READ: the organisation stays readable, its images are left out)."""
+    if not info.context.backoffice().has_permission(Permission.MEDIA_READ):
+        return []
+    groups = await organisation_media_groups(info, organisation_id)
+    loader = info.context.loaders.get(MediaByMediaGroupIdLoader)
+    return [media for items in await loader.load_many([g.id for g in groups]) for media in items]
 
 
 async def media_group(info: Info, id: str) -> MediaGroup:

@@ -353,10 +353,24 @@ class Organisation:
         return await loader.load(self.id)
 
     @strawberry.field(
-        description="The organisation's images; always empty: media are managed elsewhere."
+        description="The organisation's images: the media of its linked media groups (of the "
+        "caller's mode, in the order of the groups, oldest first within a group); empty for "
+        "callers without MEDIA_READ. Width, height and format are not known to the gateway."
     )
-    def creatives(self) -> list[OrganisationCreative]:
-        return []
+    async def creatives(self, info: Info) -> list[OrganisationCreative]:
+        return [
+            OrganisationCreative(
+                id=strawberry.ID(media.id),
+                usage_type=media.usage_type,
+                width=None,
+                height=None,
+                format=None,
+                url=media.url,
+                public_id=media.public_id,
+                media=[],
+            )
+            for media in await resolve_media.organisation_creatives(info, self.id)
+        ]
 
     @strawberry.field(
         description="A page of the organisation's own dated events, newest first: activities "

@@ -13,7 +13,13 @@ from app.db.models import Media
 from app.main import create_app
 from app.onboarding import BootstrapResult
 from app.settings import Settings
-from tests.conftest import TEST_CLOUDINARY, Api, snapshot_changes, table_snapshot
+from tests.conftest import (
+    TEST_CLOUDINARY,
+    Api,
+    counting_statements,
+    snapshot_changes,
+    table_snapshot,
+)
 from tests.identity_helpers import create_child
 from tests.test_wallets import other_business
 
@@ -392,3 +398,47 @@ async def test_link_organisation_media_groups(
     )
     assert cleared.status_code == 200
     assert (await api.data(query))["organisation"]["media_groups"] == []
+
+
+async def test_linked_media_are_the_organisations_creatives(
+    gateway: Any, api: Api, db: Database, tenant: BootstrapResult
+) -> None:
+    groups = [await _group(api, externalId=f"group-{n}", name=f"G{n}") for n in range(3)]
+    for group in groups:
+        for usage in ("LOGO", "ATTACHMENT"):
+            signed = await api.rest(
+                "POST",
+                "/upload/media",
+                {"media_group_external_id": group["external_id"], "media_usage_type": usage},
+            )
+            assert signed.status_code == 200
+    organisation_id = tenant.organisation_id
+    body = {"media_groups": [{"id": group["id"]} for group in groups[:2]]}
+    assert (
+        await api.rest("PUT", f"/organisations/{organisation_id}/media_groups", body)
+    ).status_code == 200
+
+    got = await api.rest("GET", f"/organisations/{organisation_id}")
+    creatives = got.json()["creatives"]
+    assert [c["usage_type"] for c in creatives] == ["LOGO", "ATTACHMENT"] * 2
+    logo = creatives[0]
+    assert logo["url"].startswith(f"https://res.cloudinary.com/{CLOUD_NAME}/image/upload/")
+    assert logo["public_id"].startswith(f"{organisation_id}/")
+    assert (logo["width"], logo["height"], logo["format"], logo["media"]) == (None, None, None, [])
+
+    # Nested media groups and media are read by a fixed number of statements.
+    app, _ = gateway
+    query = (
+        f'{{ organisation(id: "{organisation_id}") {{ media_groups {{ id media {{ id }} }} '
+        "creatives { id } } }"
+    )
+    await api.data(query)
+    counts = []
+    for linked in (groups[:1], groups):
+        body = {"media_groups": [{"id": group["id"]} for group in linked]}
+        await api.rest("PUT", f"/organisations/{organisation_id}/media_groups", body)
+        with counting_statements(app) as statements:
+            data = await api.data(query)
+        assert len(data["organisation"]["media_groups"]) == len(linked)
+        counts.append(len(statements))
+    assert counts[0] == counts[1]
