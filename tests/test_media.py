@@ -79,7 +79,7 @@ async def _group(api: Api, **body: Any) -> dict[str, Any]:
 
 
 async def test_media_group_and_signed_upload_with_the_spec_examples(
-    api: Api, tenant: BootstrapResult
+    api: Api, tenant: BootstrapResult, capsys: pytest.CaptureFixture[str], caplog: Any
 ) -> None:
     group = await _group(api)
     assert group["external_id"] == GROUP_EXAMPLE["externalId"] and group["id"]
@@ -125,6 +125,8 @@ async def test_media_group_and_signed_upload_with_the_spec_examples(
     )
     assert _verifies(answer)
     assert CLOUD_SECRET not in response.text
+    logged = capsys.readouterr()
+    assert CLOUD_SECRET not in logged.out + logged.err + caplog.text
 
     data = await api.data(
         f'{{ media_group(id: "{GROUP_EXAMPLE["externalId"]}") {{ id name description '
