@@ -1,6 +1,7 @@
 """Media (spec routes 50-53) and the organisations' media groups (route 89) through both doors,
 on both databases; upload signatures checked against Cloudinary's own SDK."""
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -444,3 +445,12 @@ async def test_linked_media_are_the_organisations_creatives(
         assert len(data["organisation"]["media_groups"]) == len(linked)
         counts.append(len(statements))
     assert counts[0] == counts[1]
+
+
+async def test_concurrent_creates_of_one_external_id_make_one_group(api: Api) -> None:
+    answers = await asyncio.gather(
+        *(api.rest("POST", "/media_group", {**GROUP_EXAMPLE, "name": f"G{n}"}) for n in range(5))
+    )
+    assert sorted(answer.status_code for answer in answers) == [200, 409, 409, 409, 409]
+    page = await api.data("{ media_groups { content { external_id } paging { total } } }")
+    assert page["media_groups"]["paging"]["total"] == 1

@@ -16,6 +16,7 @@ import time
 import uuid
 from dataclasses import dataclass
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Principal
@@ -39,8 +40,9 @@ async def create_media_group(
 ) -> MediaGroup:
     """Create a media group of the caller's organisation."""
     external_id = command.external_id or str(uuid.uuid4())
+    taken = Conflict("A media group with this external id exists.", ["external_id", external_id])
     if await repository.external_id_in_use(session, principal, external_id):
-        raise Conflict("A media group with this external id exists.", ["external_id", external_id])
+        raise taken
     group = MediaGroup(
         organisation_id=principal.organisation_id,
         is_test=principal.is_test,
@@ -49,7 +51,11 @@ async def create_media_group(
         description=command.description,
     )
     session.add(group)
-    await session.flush()
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError:  # a concurrent create took it between the check and the insert
+        raise taken from None
     return group
 
 
