@@ -192,6 +192,11 @@ SOURCES: dict[str, Callable[[Principal, str, FeedSearch], Select[Any]]] = {
 """The feed's sources by the kind of event they give, in the order of the UNION."""
 
 
+def _union(selects: list[Select[Any]]) -> Any:
+    """The UNION ALL of ``selects`` (the select itself when there is one)."""
+    return union_all(*selects) if len(selects) > 1 else selects[0]
+
+
 async def organisation_feed(
     session: AsyncSession,
     principal: Principal,
@@ -214,11 +219,29 @@ async def organisation_feed(
     if not wanted:
         return Page(items=[], page=request.page, size=request.size, total=0)
     branches = [SOURCES[kind](principal, organisation_id, search) for kind in wanted]
-    feed = (union_all(*branches) if len(branches) > 1 else branches[0]).subquery("feed")
-    total = (await session.execute(select(func.count()).select_from(feed))).scalar_one()
+    everything = _union(branches).subquery("feed")
+    total = (await session.execute(select(func.count()).select_from(everything))).scalar_one()
     ascending = request.order is SortOrder.ASC
-    keys = [feed.c[sort], feed.c.created_date, feed.c.id]
-    ordered = select(feed).order_by(*(key.asc() if ascending else key.desc() for key in keys))
+
+    def in_order(*keys: Any) -> list[Any]:
+        return [key.asc() if ascending else key.desc() for key in keys]
+
+    # A page needs at most its end's number of rows from each source, in the feed's order (in
+    # one source the sort key `activity_type` is constant): each source's index gives them,
+    # rather than the whole union being sorted.
+    needed = request.offset + request.size
+    heads = [
+        select(
+            branch.order_by(
+                *in_order(branch.selected_columns.created_date, branch.selected_columns.id)
+            )
+            .limit(needed)
+            .subquery()
+        )
+        for branch in branches
+    ]
+    feed = _union(heads).subquery("feed")
+    ordered = select(feed).order_by(*in_order(feed.c[sort], feed.c.created_date, feed.c.id))
     rows = await session.execute(ordered.limit(request.size).offset(request.offset))
     items = [FeedEntry(**row._mapping) for row in rows]
     return Page(items=items, page=request.page, size=request.size, total=total)
