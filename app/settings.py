@@ -4,7 +4,7 @@ import json
 from functools import cache
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_SQLITE_URL = "sqlite+aiosqlite:///./var/crm-gateway.sqlite3"
@@ -191,6 +191,29 @@ class Settings(BaseSettings):
         description=(
             "The gateway's external base URL (scheme://host[:port]) for the links it hands out "
             "(a file's content_url); default: the URL the request came to."
+        ),
+    )
+    cloudinary_cloud_name: str | None = Field(
+        default=None,
+        description=(
+            "The Cloudinary cloud (product environment) media are uploaded to; with the API key "
+            "and secret it lets POST /upload/media sign uploads (unset: a 503 naming it)."
+        ),
+    )
+    cloudinary_api_key: str | None = Field(
+        default=None, description="The Cloudinary API key given to uploading clients."
+    )
+    cloudinary_api_secret: SecretStr | None = Field(
+        default=None,
+        description=(
+            "The Cloudinary API secret that signs uploads; never shown in a response or a log."
+        ),
+    )
+    cloudinary_signature_algorithm: Literal["sha1", "sha256"] = Field(
+        default="sha1",
+        description=(
+            "The digest of upload signatures: sha1 (Cloudinary's default) or sha256 (for a "
+            "product environment set to SHA-256 signatures)."
         ),
     )
 

@@ -76,6 +76,20 @@ async def _uploaded_file(request: Request) -> UploadFile:
     return uploaded
 
 
+def _unaliased(body: dict[str, Any], aliases: Mapping[str, str]) -> dict[str, Any]:
+    """``body`` with the other spellings of its fields (``aliases``: spelling -> field) given
+    the field's name; two spellings of one field are a 400 naming the second."""
+    result = dict(body)
+    for alias, name in aliases.items():
+        if alias not in result:
+            continue
+        value = result.pop(alias)
+        if name in result:
+            raise InvalidInput(alias, f"gives {name} a second time; send one spelling")
+        result[name] = value
+    return result
+
+
 async def _variables(
     compiled: CompiledRoute, request: Request, path_params: dict[str, str]
 ) -> dict[str, Any]:
@@ -92,7 +106,7 @@ async def _variables(
         body = await _json_body(request)
         if not isinstance(body, dict):
             raise InvalidInput("body", "must be a JSON object")
-        raw[route.body] = body
+        raw[route.body] = _unaliased(body, route.body_aliases)
     for header, variable in route.headers.items():
         if header in request.headers:
             raw[variable] = request.headers[header]

@@ -157,6 +157,17 @@ def object_schema(
     return schema
 
 
+def with_aliases(schema: JsonSchema, aliases: Mapping[str, str]) -> JsonSchema:
+    """An object ``schema`` that also takes the other spellings of its properties (``aliases``:
+    spelling -> property); a property with other spellings is no longer required (the door
+    asks for one of them)."""
+    properties = dict(schema["properties"])
+    for alias, name in aliases.items():
+        properties[alias] = {**properties[name], "description": f"Another spelling of {name}."}
+    required = [name for name in schema.get("required", []) if name not in aliases.values()]
+    return object_schema(properties, required, schema.get("description"))
+
+
 def _described(schema: JsonSchema, description: str | None) -> JsonSchema:
     """``schema`` described by its field: an object's own description gives way, a scalar's
     note (how the door reads or writes it) follows."""

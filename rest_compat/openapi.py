@@ -22,7 +22,7 @@ from graphql import (
     value_from_ast_untyped,
 )
 
-from rest_compat.json_schema import COMPONENTS, JsonSchema, SchemaSet
+from rest_compat.json_schema import COMPONENTS, JsonSchema, SchemaSet, with_aliases
 from rest_compat.route import API_PREFIX, RestRoute
 from rest_compat.table import CompiledRoute, compile_route
 from schema.permissions import access_of
@@ -134,11 +134,13 @@ def _parameters(operation: _Operation, schemas: SchemaSet, compiled: CompiledRou
 def _request_body(route: RestRoute, operation: _Operation, schemas: SchemaSet) -> dict[str, Any]:
     assert route.body is not None
     schema = schemas.body(operation.variable_type(route.body))
+    # An empty body is read as {}: a body is needed only when the input has required fields.
+    target = schemas.components.get(schema.get("$ref", "").removeprefix(COMPONENTS), schema)
+    if route.body_aliases:
+        schema = with_aliases(target, route.body_aliases)
     content: dict[str, Any] = {"schema": schema}
     if route.example_body is not None:
         content["example"] = route.example_body
-    # An empty body is read as {}: a body is needed only when the input has required fields.
-    target = schemas.components.get(schema.get("$ref", "").removeprefix(COMPONENTS), schema)
     return {"required": bool(target.get("required")), "content": {"application/json": content}}
 
 

@@ -38,6 +38,8 @@ class RestRoute:
     with ``upload`` takes a ``multipart/form-data`` body instead, whose part ``file`` is passed
     as that (GraphQL ``Upload``) variable. The
     operation's single root field's value is the response, reshaped by ``shape`` if given.
+    ``body_aliases`` maps other spellings of top-level body fields that the spec shows (e.g.
+    camelCase ``externalId``) to the input field they stand for.
     """
 
     method: str
@@ -54,6 +56,7 @@ class RestRoute:
     notes: tuple[str, ...] = ()
     example_body: Mapping[str, Any] | None = None
     upload: str | None = None
+    body_aliases: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def full_path(self) -> str:

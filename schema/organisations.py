@@ -6,6 +6,7 @@ from typing import Annotated, Any
 import strawberry
 
 from app.auth.permissions import Permission
+from app.media.commands import LinkMediaGroups
 from app.organisations.actions import PerformOrganisationAction
 from app.organisations.commands import (
     CreateNetworkOrganisation,
@@ -22,6 +23,8 @@ from app.organisations.enums import (
 from app.organisations.repository import DEFAULT_SORT, SORT_COLUMNS
 from app.pagination import DEFAULT_PAGE_SIZE
 from resolvers import access as resolve_access
+from resolvers import feed as resolve_feed
+from resolvers import media as resolve_media
 from resolvers import organisations as resolve
 from resolvers.context import Info
 from resolvers.inputs import filter_values, to_command
@@ -42,6 +45,8 @@ from schema.common import (
     to_page,
 )
 from schema.contacts import Contact, ContactSortArgument
+from schema.feed import FEED_SORT, ActivityFeedEntry, ActivityFeedFilter
+from schema.media import MediaGroup
 from schema.permissions import needs
 from schema.rows import shown_as
 
@@ -348,10 +353,56 @@ class Organisation:
         return await loader.load(self.id)
 
     @strawberry.field(
-        description="The organisation's images; always empty: media are managed elsewhere."
+        description="The organisation's images: the media of its linked media groups (of the "
+        "caller's mode, in the order of the groups, oldest first within a group); empty for "
+        "callers without MEDIA_READ. Width, height and format are not known to the gateway."
     )
-    def creatives(self) -> list[OrganisationCreative]:
-        return []
+    async def creatives(self, info: Info) -> list[OrganisationCreative]:
+        return [
+            OrganisationCreative(
+                id=strawberry.ID(media.id),
+                usage_type=media.usage_type,
+                width=None,
+                height=None,
+                format=None,
+                url=media.url,
+                public_id=media.public_id,
+                media=[],
+            )
+            for media in await resolve_media.organisation_creatives(info, self.id)
+        ]
+
+    @strawberry.field(
+        description="A page of the organisation's own dated events, newest first: activities "
+        "created, journals posted to its wallets (with JOURNALS_READ) and contacts registered "
+        "(with CONTACTS_READ), in the caller's mode (needs ACTIVITIES_READ).",
+        extensions=needs(Permission.ACTIVITIES_READ),
+    )
+    async def activity_feed(
+        self,
+        info: Info,
+        filter_by: Annotated[
+            ActivityFeedFilter | None,
+            strawberry.argument(name="filter", description="Only entries matching it."),
+        ] = None,
+        page: PageArgument = 1,
+        size: SizeArgument = DEFAULT_PAGE_SIZE,
+        sort: Annotated[str | None, FEED_SORT] = None,
+        order: OrderArgument = SortOrder.DESC,
+    ) -> Page[ActivityFeedEntry]:
+        search = (filter_by or ActivityFeedFilter()).search()
+        request = page_request(page, size, sort, order)
+        result = await resolve_feed.activity_feed(info, self.id, request, search)
+        return to_page(result, ActivityFeedEntry.of)
+
+    @strawberry.field(
+        description="The media groups of the caller's mode linked to the organisation, in the "
+        "order given (needs MEDIA_READ).",
+        extensions=needs(Permission.MEDIA_READ),
+    )
+    async def media_groups(self, info: Info) -> list[MediaGroup]:
+        groups = await resolve_media.organisation_media_groups(info, self.id)
+        return groups  # type: ignore[return-value]  # rows shown as the type that maps them
 
     @strawberry.field(name="organisation_profile", description="The organisation profile.")
     def profile(self) -> OrganisationProfile | None:
@@ -695,6 +746,18 @@ class OrganisationActionInput:
     )
 
 
+@strawberry.input(description="A media group, by id or external id.")
+class MediaGroupReferenceInput:
+    id: strawberry.ID = strawberry.field(description="The media group id or external id.")
+
+
+@strawberry.input(description="The media groups an organisation is linked with.")
+class LinkMediaGroupsInput:
+    media_groups: list[MediaGroupReferenceInput] = strawberry.field(
+        description="The complete list of the organisation's media groups (of the caller's mode)."
+    )
+
+
 @strawberry.type
 class Query:
     @strawberry.field(
@@ -826,3 +889,18 @@ class Mutation:
     ) -> Organisation:
         command = to_command(input, PerformOrganisationAction)
         return shown_as(Organisation, await resolve.organisation_action(info, id, command))
+
+    @strawberry.mutation(
+        extensions=needs(Permission.MEDIA_WRITE),
+        description="Link an organisation with one or many media groups: the list given becomes "
+        "the organisation's media groups of the caller's mode (404 naming the organisation or "
+        "the first unknown media group).",
+    )
+    async def link_media_groups(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The organisation id.")],
+        input: Annotated[LinkMediaGroupsInput, strawberry.argument(description="The groups.")],
+    ) -> Organisation:
+        command = to_command(input, LinkMediaGroups)
+        return shown_as(Organisation, await resolve_media.link_media_groups(info, id, command))

@@ -36,6 +36,7 @@ from schema import (
     files,
     identity,
     imports,
+    media,
     organisations,
     reference,
     users,
@@ -64,6 +65,7 @@ DOMAINS: tuple[ModuleType, ...] = (
     activities,
     files,
     imports,
+    media,
 )
 DOCUMENT_CACHE_SIZE = 512
 

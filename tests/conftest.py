@@ -30,6 +30,13 @@ from schema.encoding import graphql_json
 
 POSTGRES_URL = os.environ.get("CRM_GATEWAY_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", "postgresql"]
+# The Cloudinary account of the test gateway, so that the media routes sign uploads (nothing is
+# ever sent to Cloudinary: the gateway only signs).
+TEST_CLOUDINARY = {
+    "cloudinary_cloud_name": "crm-com",
+    "cloudinary_api_key": "698271538719998",
+    "cloudinary_api_secret": "a-cloudinary-secret-never-shown-0123",
+}
 
 
 def _pg_admin_dsn(url: str) -> str:
@@ -209,6 +216,7 @@ async def gateway(
             database_url=database_url,
             jwt_secret="test-secret-for-the-gateway-suite-0123456789",
             files_path=str(tmp_path / "files"),
+            **TEST_CLOUDINARY,
         )
     )
     async with app.router.lifespan_context(app):

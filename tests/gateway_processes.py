@@ -35,6 +35,10 @@ def gateways(
         **os.environ,
         "CRM_GATEWAY_DATABASE_URL": database_url,
         "CRM_GATEWAY_JWT_SECRET": "multiprocess-test-secret-0123456789-0123456789",
+        # A Cloudinary account, so that the media routes sign uploads (nothing is sent to it).
+        "CRM_GATEWAY_CLOUDINARY_CLOUD_NAME": "crm-com",
+        "CRM_GATEWAY_CLOUDINARY_API_KEY": "698271538719998",
+        "CRM_GATEWAY_CLOUDINARY_API_SECRET": "a-cloudinary-secret-never-shown-0123",
         **(extra_env or {}),
     }
     processes: list[subprocess.Popen[bytes]] = []

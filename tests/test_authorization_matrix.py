@@ -180,6 +180,19 @@ class World:
         await self.rest("POST", f"/activities/{activity_id}/tags", {"tags": [{"id": "T1"}]})
         return activity_id
 
+    async def media_group(self) -> str:
+        """A media group of the target organisation; its external id."""
+        body = {"name": "Marketing", "externalId": self.unique("MG")}
+        external_id: str = (await self.rest("POST", "/media_group", body))["external_id"]
+        return external_id
+
+    async def media(self) -> str:
+        """A media item (a signed upload) of the target's media group."""
+        body = {"media_group_external_id": self.ids["media_group"], "media_usage_type": "LOGO"}
+        signed = await self.rest("POST", "/upload/media", body)
+        media_id: str = signed["upload_options"][0]["media_id"]
+        return media_id
+
     async def account(self, contact_id: str | None = None, primary: bool = True) -> str:
         contact_id = contact_id or await self.contact()
         body = {"currency_code": "EUR", "is_primary": primary}
@@ -323,6 +336,8 @@ async def build_world(
     ids["activity"] = await world.activity()
     ids["file"] = await world.file()
     ids["import"] = await world.failed_import(ids["file"])
+    ids["media_group"] = await world.media_group()
+    ids["media"] = await world.media()
     return world
 
 
@@ -346,6 +361,10 @@ async def fresh_file(world: World) -> Ids:
 
 async def fresh_activity(world: World) -> Ids:
     return world.ids | {"activity": await world.activity()}
+
+
+async def fresh_media(world: World) -> Ids:
+    return world.ids | {"media": await world.media()}
 
 
 async def fresh_account(world: World) -> Ids:
@@ -676,6 +695,34 @@ REST_CASES: dict[tuple[str, str], RestCase] = {
     ("POST", "/imports/{id}/actions"): RestCase(
         TARGET, lambda w, ids: {"id": ids["import"]}, lambda w, ids: {"action": "REPLAY"}
     ),
+    ("POST", "/media_group"): RestCase(
+        CREATE, body=lambda w, ids: {"name": "G", "externalId": w.unique("G")}
+    ),
+    ("POST", "/upload/media"): RestCase(
+        TARGET,
+        body=lambda w, ids: {
+            "media_group_external_id": ids["media_group"],
+            "media_usage_type": "LOGO",
+        },
+    ),
+    ("POST", "/upload/sign"): RestCase(
+        TARGET,
+        body=lambda w, ids: {
+            "mediaGroupExternalId": ids["media_group"],
+            "mediaUsageType": "AVATAR",
+        },
+    ),
+    ("DELETE", "/media/{id}"): RestCase(
+        TARGET, lambda w, ids: {"id": ids["media"]}, arrange=fresh_media
+    ),
+    ("PUT", "/organisations/{id}/media_groups"): RestCase(
+        TARGET,
+        lambda w, ids: {"id": w.target_id},
+        lambda w, ids: {"media_groups": [{"id": ids["media_group"]}]},
+    ),
+    ("GET", "/organisations/{id}/activity_feed"): RestCase(
+        ORG_READ, lambda w, ids: {"id": w.target_id}
+    ),
     **ACCESS_REST_CASES,
 }
 
@@ -960,6 +1007,38 @@ GRAPHQL_CASES: dict[str, GraphQLCase] = {
         'mutation($id: ID!) { remove_activity_tag(id: $id, tag_id: "T1") { id } }',
         by_id("activity"),
         arrange=fresh_activity,
+    ),
+    "media_group": GraphQLCase(
+        TARGET, "query($id: ID!) { media_group(id: $id) { id } }", by_id("media_group")
+    ),
+    "media_groups": GraphQLCase(
+        LIST,
+        "{ media_groups(size: 100) { content { external_id } } }",
+        finds=lambda data, ids: any(
+            row["external_id"] == ids["media_group"] for row in data["media_groups"]["content"]
+        ),
+    ),
+    "create_media_group": GraphQLCase(
+        CREATE,
+        'mutation { create_media_group(input: {name: "G"}) { id } }',
+    ),
+    "create_media_upload_signature": GraphQLCase(
+        TARGET,
+        "mutation($id: String!) { create_media_upload_signature(input: "
+        "{media_group_external_id: $id, media_usage_type: LOGO}) { signature } }",
+        by_id("media_group"),
+    ),
+    "delete_media": GraphQLCase(
+        TARGET,
+        "mutation($id: ID!) { delete_media(id: $id) { id } }",
+        by_id("media"),
+        arrange=fresh_media,
+    ),
+    "link_media_groups": GraphQLCase(
+        TARGET,
+        "mutation($id: ID!, $g: ID!) { link_media_groups(id: $id, input: "
+        "{media_groups: [{id: $g}]}) { id } }",
+        lambda w, ids: {"id": w.target_id, "g": ids["media_group"]},
     ),
     "authenticate_user": GraphQLCase(
         SIGN_IN,

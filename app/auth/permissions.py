@@ -39,6 +39,8 @@ class Permission(StrEnum):
     IMPORTS_WRITE = "IMPORTS_WRITE"
     API_KEYS_READ = "API_KEYS_READ"
     API_KEYS_WRITE = "API_KEYS_WRITE"
+    MEDIA_READ = "MEDIA_READ"
+    MEDIA_WRITE = "MEDIA_WRITE"
 
 
 ALL_PERMISSIONS: frozenset[Permission] = frozenset(Permission)

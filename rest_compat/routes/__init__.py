@@ -6,9 +6,11 @@ from rest_compat.routes import (
     accounts,
     activities,
     contacts,
+    feed,
     files,
     identity,
     imports,
+    media,
     organisations,
     users,
     wallets,
@@ -25,4 +27,6 @@ ROUTES: list[RestRoute] = [
     *activities.ROUTES,
     *files.ROUTES,
     *imports.ROUTES,
+    *media.ROUTES,
+    *feed.ROUTES,
 ]

@@ -404,8 +404,8 @@ ROUTES = [
             "`search_type` and `operation_details` are not supported (400 as unknown "
             "parameters): the gateway keeps no areas, media or operation details.",
             "Locations carry the place id both as `google_place_id` and as `googleplaceid` (the "
-            "spelling of this example). `creatives` is always empty: media are not part of "
-            "this API.",
+            "spelling of this example). `creatives` lists the media of the organisation's "
+            "media groups (PUT /organisations/{id}/media_groups), for callers with MEDIA_READ.",
             "Sort by created_on (default), name, org_type or status.",
             TEST_MODE_READS,
         ),
@@ -421,7 +421,9 @@ ROUTES = [
             "organisation, whose parent it may not see).",
             "`taps[].external_type` is the text given when the TAP was created (e.g. ALOHA); "
             "the spec's response shows an {id, code} object for which it defines no source.",
-            "`creatives` is always empty: media are not part of this API.",
+            "`creatives` lists the media of the organisation's media groups (PUT "
+            "/organisations/{id}/media_groups; id, usage_type, url, public_id: width, height "
+            "and format are not known to the gateway), for callers with MEDIA_READ.",
             "Also returns vat_number, country_agreement, base_currency, timezone, "
             "wifi_platform and created_on, which the create routes accept.",
             TEST_MODE_READS,

@@ -14,6 +14,7 @@ from app.db.models.identity import (
     UserInvitation,
 )
 from app.db.models.imports import DataImport, ImportFailure
+from app.db.models.media import Media, MediaGroup, OrganisationMediaGroup
 from app.db.models.organisations import (
     Organisation,
     OrganisationContactInfo,
@@ -55,11 +56,14 @@ __all__ = [
     "IndustrySector",
     "InstanceSecret",
     "Journal",
+    "Media",
+    "MediaGroup",
     "Membership",
     "Organisation",
     "OrganisationContactInfo",
     "OrganisationGroup",
     "OrganisationLocation",
+    "OrganisationMediaGroup",
     "OrganisationTap",
     "PaymentTerms",
     "RefreshToken",

@@ -1,0 +1,1 @@
+"""Media: groups, Cloudinary-signed uploads, media items and the groups linked to organisations."""
