@@ -5,5 +5,8 @@ from app.worker.job import Job
 
 def all_jobs() -> list[Job]:
     """Every registered job (imported here, not at module load, to keep imports one-way)."""
+    from app.automations import runs as automation_runs
+
     jobs: list[Job] = []
+    jobs.append(Job("automations", automation_runs.run_once, automation_runs.health_unscoped))
     return jobs
