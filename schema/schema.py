@@ -28,6 +28,8 @@ from schema import (
     access,
     accounts,
     activities,
+    approvals,
+    automations,
     contacts,
     identity,
     organisations,
@@ -56,6 +58,8 @@ DOMAINS: tuple[ModuleType, ...] = (
     wallets,
     organisations,
     activities,
+    automations,
+    approvals,
 )
 DOCUMENT_CACHE_SIZE = 512
 

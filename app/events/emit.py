@@ -11,6 +11,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Principal
@@ -32,6 +33,28 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_plain(item) for item in value]
     return value
+
+
+_REFERENCE_FIELDS = ("code", "number", "name", "company_name", "last_name")
+_PRIVATE_FIELDS = frozenset({"is_test", "password_hash", "secret_hash", "key_hash"})
+
+
+def described(row: object, **extra: Any) -> dict[str, Any]:
+    """An event's ``data`` for a changed row: its loaded column values (as :func:`emit` stores
+    them; nothing is read from the database) with a ``reference`` (the row's code, number or
+    name) and ``extra`` on top."""
+    state = inspect(row)
+    loaded = state.dict
+    data = {
+        attribute.key: loaded[attribute.key]
+        for attribute in state.mapper.column_attrs
+        if attribute.key in loaded and attribute.key not in _PRIVATE_FIELDS
+    }
+    reference = next((data[key] for key in _REFERENCE_FIELDS if data.get(key)), None)
+    if reference is not None:
+        data.setdefault("reference", reference)
+    data.update(extra)
+    return data
 
 
 def emit(

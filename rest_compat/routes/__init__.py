@@ -5,6 +5,8 @@ from rest_compat.routes import (
     access,
     accounts,
     activities,
+    approvals,
+    automations,
     contacts,
     identity,
     organisations,
@@ -21,4 +23,6 @@ ROUTES: list[RestRoute] = [
     *organisations.ROUTES,
     *identity.ROUTES,
     *activities.ROUTES,
+    *automations.ROUTES,
+    *approvals.ROUTES,
 ]

@@ -3,23 +3,29 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base, UtcDateTime, created_on_column, id_column, utcnow
 from app.db.models.tenancy import TenantOwned
 
 
-class DomainEvent(TenantOwned, Base):
+class DomainEvent(Base):
     """Something that happened to an entity, written in the transaction of the change
     (``app.events.emit``); ``dispatched_on`` is set once the automations worker has started
     the runs of the automations it triggers. ``depth`` counts how many automation runs led to
-    it (0 for a caller's change), so that automations cannot trigger each other forever."""
+    it (0 for a caller's change), so that automations cannot trigger each other forever.
+
+    It belongs to an organisation and mode like tenant-owned rows, but as a log it does not
+    hold the organisation: no foreign key, so an organisation's events never stop it from
+    being removed."""
 
     __tablename__ = "domain_events"
     __table_args__ = (Index("ix_domain_events_pending", "dispatched_on", "occurred_on"),)
 
     id: Mapped[str] = id_column()
+    organisation_id: Mapped[str] = mapped_column(String(36), index=True, nullable=False)
+    is_test: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     entity: Mapped[str] = mapped_column(String(40), nullable=False)
     event: Mapped[str] = mapped_column(String(60), nullable=False)
     entity_id: Mapped[str] = mapped_column(String(36), nullable=False, index=True)

@@ -108,11 +108,6 @@ def upgrade() -> None:
         sa.Column("dispatched_on", app.db.base.UtcDateTime(timezone=True), nullable=True),
         sa.Column("is_test", sa.Boolean(), nullable=False),
         sa.Column("organisation_id", sa.String(length=36), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["organisation_id"],
-            ["organisations.id"],
-            name=op.f("fk_domain_events_organisation_id_organisations"),
-        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_domain_events")),
     )
     with op.batch_alter_table("domain_events", schema=None) as batch_op:
