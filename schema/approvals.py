@@ -31,7 +31,7 @@ from schema.common import (
     sort_argument,
     to_page,
 )
-from schema.permissions import needs
+from schema.permissions import any_caller, needs
 
 ApprovalSortArgument = Annotated[str | None, sort_argument(SORT_COLUMNS, DEFAULT_SORT)]
 IdArgument = Annotated[
@@ -331,8 +331,9 @@ class Mutation:
     @strawberry.mutation(
         description="Approve or reject an approval request (life_cycle_state or state, with "
         "a reason as response or reason). A signed-in user decides requests that name them; "
-        "a secret API key decides customer approvals on the customer's behalf.",
-        extensions=needs(Permission.APPROVALS_WRITE),
+        "a secret API key decides customer approvals on the customer's behalf. Being named "
+        "by the request is the permission: no role permission is needed.",
+        extensions=any_caller(),
     )
     async def decide_approval_request(
         self, info: Info, id: IdArgument, input: DecideApprovalInput

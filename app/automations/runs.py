@@ -201,7 +201,7 @@ async def health_unscoped(db: Database) -> dict[str, Any]:
         )
         events, oldest = (await session.execute(pending)).one()
         states = select(AutomationRun.state, func.count()).group_by(AutomationRun.state)
-        by_state = dict((await session.execute(states)).tuples().all())
+        by_state = {state: count for state, count in (await session.execute(states)).all()}
     oldest_on: datetime | None = oldest
     if oldest_on is not None and oldest_on.tzinfo is None:
         oldest_on = oldest_on.replace(tzinfo=utcnow().tzinfo)
