@@ -58,6 +58,11 @@ UNSCOPED_READS = {
     ("resolvers.relations", "UnscopedRelationLoader"): (
         "the base of the relation loaders listed here; it only names the skip"
     ),
+    ("app.automations.runs", "UnscopedAutomationRuns"): (
+        "the automations worker dispatches every organisation's events and advances every "
+        "organisation's runs; each run then acts through a principal of its own organisation"
+    ),
+    ("app.automations.runs", "JOB"): "the automations job, made of UnscopedAutomationRuns",
     ("resolvers.reference", "IndustryByIdLoader"): (
         "organisations (shared by live and test mode) point at industries their creator chose, "
         "possibly of the other mode or of an organisation above the caller"

@@ -8,5 +8,5 @@ def all_jobs() -> list[Job]:
     from app.automations import runs as automation_runs
 
     jobs: list[Job] = []
-    jobs.append(Job("automations", automation_runs.run_once, automation_runs.health_unscoped))
+    jobs.append(automation_runs.JOB)
     return jobs
