@@ -185,7 +185,7 @@ async def create_account(
     if command.is_primary or not has_live_primary:
         await _make_primary(session, account)
     await session.flush()
-    emit(
+    await emit(
         session,
         principal,
         entity=Entity.ACCOUNTS,
@@ -243,7 +243,7 @@ async def change_life_cycle_state(
         _check_not_terminated(account)
         account.life_cycle_state = command.life_cycle_state
         await session.flush()
-        emit(
+        await emit(
             session,
             principal,
             entity=Entity.ACCOUNTS,
@@ -293,7 +293,7 @@ async def change_life_cycle_state(
     account.life_cycle_state = AccountLifeCycleState.TERMINATED.value
     account.terminated_on = utcnow()
     await session.flush()
-    emit(
+    await emit(
         session,
         principal,
         entity=Entity.ACCOUNTS,

@@ -130,7 +130,7 @@ async def create_activity(
     session.add(ActivityStatusChange(activity_id=activity.id, status=activity.status))
     await repository.replace_links(session, activity.id, links or [])
     await session.flush()
-    emit(
+    await emit(
         session,
         principal,
         entity=Entity.ACTIVITIES,

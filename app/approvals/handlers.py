@@ -113,7 +113,7 @@ async def _request_approval(
         )
         for index, (kind, target) in enumerate(conditions)
     )
-    emit(
+    await emit(
         session,
         run.principal,
         entity=Entity.APPROVALS,

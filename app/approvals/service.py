@@ -76,7 +76,7 @@ async def decide(
     request.decided_on = utcnow()
     if request.run_id is not None and request.position is not None:
         await resume_run(session, principal, request.run_id, request.position, approved)
-    emit(
+    await emit(
         session,
         principal,
         entity=Entity.APPROVALS,

@@ -1,12 +1,15 @@
 """Automation runs: started from domain events, advanced action by action, resumed after an
 approval (DESIGN.md §7).
 
-The automations job (:data:`JOB`, :meth:`UnscopedAutomationRuns.run_once`) does two things, each in short write transactions:
+The automations job (:data:`JOB`, :meth:`UnscopedAutomationRuns.run_once`) does two things,
+each in short write transactions, after a read that finds them due:
 
-1. **Dispatch**: claims undispatched domain events (``FOR UPDATE SKIP LOCKED`` on PostgreSQL;
-   SQLite has one writer), starts one run (state RUNNING, position 0) per ACTIVE automation of
-   the event's organisation and mode whose entity and event match, and marks the event
-   dispatched. The unique (event, automation) pair makes a second run impossible.
+1. **Dispatch** (:meth:`~UnscopedAutomationRuns.events_due`: at once for an event that
+   triggers an automation, in bulk within a second for the others): claims undispatched events
+   (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite has one writer), starts one run (state
+   RUNNING, position 0) per ACTIVE automation of the event's organisation and mode whose
+   entity and event match, and marks the event dispatched. The unique (event, automation)
+   pair makes a second run impossible.
 2. **Run**: claims one RUNNING run at a time the same way and performs its actions from the
    position reached, each in a savepoint, in the claiming transaction: the run's new position
    and state commit together with what the handlers wrote, so a crash repeats nothing that
@@ -17,11 +20,11 @@ the run; events at :data:`MAX_DEPTH` start no runs, so automations cannot trigge
 forever.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import structlog
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import CredentialKind, Principal
@@ -34,6 +37,7 @@ from app.automations.service import action_config
 from app.db.base import utcnow
 from app.db.engine import Database
 from app.db.models import Automation, AutomationAction, AutomationRun, DomainEvent, Organisation
+from app.events import triggers
 from app.events.emit import payload
 from app.worker.job import Job
 from app.worker.wake import wake_after_commit
@@ -42,10 +46,12 @@ log = structlog.get_logger("crm_gateway.automations")
 
 MAX_DEPTH = 3
 """Events this many automation runs deep start no further runs."""
-EVENT_BATCH = 100
+EVENT_BATCH = 500
 """Events dispatched per transaction."""
 RUN_BATCH = 20
-"""Runs advanced per call of :func:`run_once` (each in its own transaction)."""
+"""Runs advanced per call of :meth:`UnscopedAutomationRuns.run_once` (a transaction each)."""
+QUIET_EVENTS_DELAY = timedelta(seconds=1)
+"""How long events that trigger no automation may wait to be marked dispatched in bulk."""
 
 
 def _step(action: AutomationAction, outcome: str) -> dict[str, Any]:
@@ -64,47 +70,119 @@ class UnscopedAutomationRuns:
     through a principal of its own organisation, see :meth:`organisation_principal`)."""
 
     @staticmethod
+    async def events_due(db: Database) -> bool:
+        """Whether the undispatched events should be dispatched now (a read, no lock): when
+        one of them triggers an ACTIVE automation (its run starts at once), when a whole batch
+        waits, or when the oldest has waited :data:`QUIET_EVENTS_DELAY`. Events that trigger
+        nothing are so marked in bulk, not with a write transaction after every change."""
+        async with db.read() as session:
+            pending = (
+                select(
+                    DomainEvent.organisation_id,
+                    DomainEvent.is_test,
+                    DomainEvent.entity,
+                    DomainEvent.event,
+                    DomainEvent.depth,
+                    DomainEvent.occurred_on,
+                )
+                .where(DomainEvent.dispatched_on.is_(None))
+                .order_by(DomainEvent.occurred_on, DomainEvent.id)
+                .limit(EVENT_BATCH)
+            )
+            rows = (await session.execute(pending)).all()
+            if not rows:
+                return False
+            if len(rows) >= EVENT_BATCH or rows[0].occurred_on <= utcnow() - QUIET_EVENTS_DELAY:
+                return True
+            triggers = select(
+                Automation.organisation_id, Automation.is_test, Automation.entity, Automation.event
+            ).where(
+                Automation.life_cycle_state == AutomationState.ACTIVE,
+                Automation.organisation_id.in_({row.organisation_id for row in rows}),
+            )
+            active = {tuple(found) for found in (await session.execute(triggers)).all()}
+        return any(
+            row.depth < MAX_DEPTH
+            and (row.organisation_id, row.is_test, row.entity, row.event) in active
+            for row in rows
+        )
+
+    @staticmethod
     async def dispatch_events(db: Database) -> int:
         """Start the runs of one batch of undispatched events (every organisation's: the worker
-        acts for all of them); the number of events dispatched."""
+        acts for all of them) when :meth:`events_due`; the number of events dispatched."""
+        if not await UnscopedAutomationRuns.events_due(db):
+            return 0
         async with db.write() as session:
             stmt = (
-                select(DomainEvent)
+                select(
+                    DomainEvent.id,
+                    DomainEvent.organisation_id,
+                    DomainEvent.is_test,
+                    DomainEvent.entity,
+                    DomainEvent.event,
+                    DomainEvent.depth,
+                )
                 .where(DomainEvent.dispatched_on.is_(None))
                 .order_by(DomainEvent.occurred_on, DomainEvent.id)
                 .limit(EVENT_BATCH)
                 .with_for_update(skip_locked=True)
             )
-            events = list((await session.execute(stmt)).scalars())
-            now = utcnow()
+            events = (await session.execute(stmt)).all()
+            if not events:
+                return 0
+            listening = await UnscopedAutomationRuns.listening(
+                session, {event.organisation_id for event in events}
+            )
             for event in events:
-                if event.depth < MAX_DEPTH:
-                    for automation_id in await UnscopedAutomationRuns.triggered(session, event):
-                        session.add(
-                            AutomationRun(
-                                organisation_id=event.organisation_id,
-                                is_test=event.is_test,
-                                automation_id=automation_id,
-                                event_id=event.id,
-                                state=RunState.RUNNING,
-                                position=0,
-                                steps=[],
-                            )
-                        )
-                event.dispatched_on = now
+                trigger = (event.organisation_id, bool(event.is_test), event.entity, event.event)
+                if event.depth >= MAX_DEPTH:
+                    continue
+                session.add_all(
+                    AutomationRun(
+                        organisation_id=event.organisation_id,
+                        is_test=event.is_test,
+                        automation_id=automation_id,
+                        event_id=event.id,
+                        state=RunState.RUNNING,
+                        position=0,
+                        steps=[],
+                    )
+                    for automation_id in listening.get(trigger, ())
+                )
+            await session.execute(
+                update(DomainEvent)
+                .where(DomainEvent.id.in_([event.id for event in events]))
+                .values(dispatched_on=utcnow())
+                .execution_options(synchronize_session=False)
+            )
             return len(events)
 
     @staticmethod
-    async def triggered(session: AsyncSession, event: DomainEvent) -> list[str]:
-        """The ids of the ACTIVE automations an event triggers."""
-        stmt = select(Automation.id).where(
-            Automation.organisation_id == event.organisation_id,
-            Automation.is_test.is_(event.is_test),
-            Automation.entity == event.entity,
-            Automation.event == event.event,
-            Automation.life_cycle_state == AutomationState.ACTIVE,
+    async def listening(
+        session: AsyncSession, organisation_ids: set[str]
+    ) -> dict[tuple[str, bool, str, str], list[str]]:
+        """The ACTIVE automations of these organisations by trigger (organisation, is test,
+        entity, event), oldest first."""
+        stmt = (
+            select(
+                Automation.id,
+                Automation.organisation_id,
+                Automation.is_test,
+                Automation.entity,
+                Automation.event,
+            )
+            .where(
+                Automation.life_cycle_state == AutomationState.ACTIVE,
+                Automation.organisation_id.in_(organisation_ids),
+            )
+            .order_by(Automation.created_on, Automation.id)
         )
-        return list((await session.execute(stmt.order_by(Automation.created_on))).scalars())
+        found: dict[tuple[str, bool, str, str], list[str]] = {}
+        for row in (await session.execute(stmt)).all():
+            trigger = (row.organisation_id, bool(row.is_test), row.entity, row.event)
+            found.setdefault(trigger, []).append(row.id)
+        return found
 
     @staticmethod
     async def organisation_principal(
@@ -178,6 +256,10 @@ class UnscopedAutomationRuns:
     @staticmethod
     async def advance_due_runs(db: Database) -> int:
         """Advance up to :data:`RUN_BATCH` RUNNING runs, one transaction each; how many ran."""
+        async with db.read() as session:
+            due = select(AutomationRun.id).where(AutomationRun.state == RunState.RUNNING)
+            if (await session.execute(due.limit(1))).first() is None:
+                return 0  # nothing to claim: no write transaction
         done = 0
         for _ in range(RUN_BATCH):
             async with db.write() as session:
@@ -196,8 +278,27 @@ class UnscopedAutomationRuns:
         return done
 
     @staticmethod
+    async def remember_triggers(db: Database) -> None:
+        """Read the triggers of every ACTIVE automation for ``app.events.triggers``."""
+        async with db.read() as session:
+            stmt = (
+                select(
+                    Automation.organisation_id,
+                    Automation.is_test,
+                    Automation.entity,
+                    Automation.event,
+                )
+                .where(Automation.life_cycle_state == AutomationState.ACTIVE)
+                .distinct()
+            )
+            found = (await session.execute(stmt)).all()
+        triggers.remember(frozenset((o, bool(t), e, v) for o, t, e, v in found))
+
+    @staticmethod
     async def run_once(db: Database) -> int:
-        """The automations job: dispatch due events, then advance due runs; items done."""
+        """The automations job: refresh the triggers, dispatch due events, then advance due
+        runs; items done."""
+        await UnscopedAutomationRuns.remember_triggers(db)
         dispatched = await UnscopedAutomationRuns.dispatch_events(db)
         return dispatched + await UnscopedAutomationRuns.advance_due_runs(db)
 

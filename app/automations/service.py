@@ -27,6 +27,7 @@ from app.automations.handlers import REGISTRY
 from app.db.base import new_id
 from app.db.models import Automation, AutomationAction
 from app.errors import InvalidInput
+from app.events import triggers
 from app.events.codes import EVENTS, Entity, Event
 
 
@@ -52,6 +53,7 @@ async def create_automation(
     )
     session.add(automation)
     await session.flush()
+    triggers.forget()
     return automation
 
 
@@ -72,6 +74,7 @@ async def update_automation(
         raise InvalidInput("life_cycle_state", "may not be null")
     _check_trigger(automation.entity, automation.event)
     await session.flush()
+    triggers.forget()
     return automation
 
 

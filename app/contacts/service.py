@@ -60,7 +60,7 @@ async def create_contact(
     await session.flush()
     await repository.replace_phones(session, contact.id, _phone_rows(command.phones or []))
     await repository.upsert_addresses(session, contact.id, _address_rows(command.addresses or []))
-    emit(
+    await emit(
         session,
         principal,
         entity=Entity.CONTACTS,
@@ -84,7 +84,7 @@ async def update_contact(
     if command.addresses is not None:
         await repository.upsert_addresses(session, contact.id, _address_rows(command.addresses))
     await session.flush()
-    emit(
+    await emit(
         session,
         principal,
         entity=Entity.CONTACTS,
@@ -100,7 +100,7 @@ async def delete_contact(session: AsyncSession, principal: Principal, id_or_code
     contact = await repository.get_contact(session, principal, id_or_code)
     if await repository.has_accounts(session, contact.id):
         raise Conflict("A contact with accounts cannot be deleted.", ["contact", contact.id])
-    emit(
+    await emit(
         session,
         principal,
         entity=Entity.CONTACTS,

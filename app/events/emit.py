@@ -1,9 +1,10 @@
 """Writing a domain event in the transaction of the change that caused it.
 
 :func:`emit` adds one ``domain_events`` row to the session (it is inserted with the change's
-own flush or commit, so a rollback drops it) and asks for the worker to be woken after the
-commit; nothing else happens on the request path. The automations job
-(``app.automations.job``) reads the events afterwards and runs the automations they trigger.
+own flush or commit, so a rollback drops it) and, when an automation may listen to it, asks
+for the worker to be woken after the commit; nothing else happens on the request path. The
+automations job (``app.automations.runs``) reads the events afterwards and runs the
+automations they trigger.
 """
 
 from datetime import datetime
@@ -11,12 +12,14 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import inspect
+from sqlalchemy import insert, inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Principal
+from app.db.base import Base, new_id, utcnow
 from app.db.models import DomainEvent
 from app.events.codes import Entity, Event
+from app.events.triggers import may_trigger
 from app.worker.wake import wake_after_commit
 
 
@@ -57,7 +60,7 @@ def described(row: object, **extra: Any) -> dict[str, Any]:
     return data
 
 
-def emit(
+async def emit(
     session: AsyncSession,
     principal: Principal,
     *,
@@ -67,29 +70,42 @@ def emit(
     data: dict[str, Any],
     organisation_id: str | None = None,
     depth: int = 0,
-) -> DomainEvent:
+) -> str:
     """Record that ``event`` happened to ``entity`` ``entity_id`` in the caller's
-    organisation (or ``organisation_id``) and mode, by the caller's user if any.
+    organisation (or ``organisation_id``) and mode, by the caller's user if any; the event's id.
 
     ``data`` describes the entity after the change (JSON values; decimals and times are
     converted: decimals to exact text, times to epoch seconds); by convention it holds a
     ``reference`` a person recognises (a code, a number, a name). ``depth`` is set by
     automation runs (the triggering event's depth plus one). One INSERT in the caller's
-    transaction; the worker is woken after the commit.
+    transaction (a Core statement: no unit-of-work flush of its own); the worker is woken after
+    the commit when an automation may listen to the event (``app.events.triggers``), else it
+    marks the event at its next poll.
     """
-    row = DomainEvent(
-        organisation_id=organisation_id or principal.organisation_id,
-        is_test=principal.is_test,
-        entity=entity.value,
-        event=event.value,
-        entity_id=entity_id,
-        user_id=principal.user_id,
-        data=_plain(data),
-        depth=depth,
+    event_id = new_id()
+    owner = organisation_id or principal.organisation_id
+    await session.execute(
+        _INSERT,
+        {
+            "id": event_id,
+            "organisation_id": owner,
+            "is_test": principal.is_test,
+            "entity": entity.value,
+            "event": event.value,
+            "entity_id": entity_id,
+            "user_id": principal.user_id,
+            "data": _plain(data),
+            "depth": depth,
+            "occurred_on": utcnow(),
+            "dispatched_on": None,
+        },
     )
-    session.add(row)
-    wake_after_commit(session)
-    return row
+    if may_trigger((owner, principal.is_test, entity.value, event.value)):
+        wake_after_commit(session)
+    return event_id
+
+
+_INSERT = insert(Base.metadata.tables[DomainEvent.__tablename__])
 
 
 def payload(event: DomainEvent) -> dict[str, Any]:

@@ -380,7 +380,7 @@ async def _create(
             invited_by_user_id=principal.user_id,
         )
     await session.flush()
-    emit(
+    await emit(
         session,
         principal,
         entity=Entity.ORGANISATIONS,
@@ -541,7 +541,7 @@ async def update_organisation(
             session, OrganisationLocation, "location", organisation.id, locations
         )
     await session.flush()
-    emit(
+    await emit(
         session,
         principal,
         entity=Entity.ORGANISATIONS,

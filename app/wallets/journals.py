@@ -308,7 +308,7 @@ async def post_journal(
         allow_negative_balance=command.allow_negative_balance,
     )
     journal = await apply_posting(session, wallet, posting, journal_id=journal_id)
-    emit(
+    await emit(
         session,
         principal,
         entity=Entity.JOURNALS,

@@ -95,7 +95,7 @@ async def create_wallet(
     )
     session.add(wallet)
     await session.flush()
-    emit(
+    await emit(
         session,
         principal,
         entity=Entity.WALLETS,
@@ -186,7 +186,7 @@ async def terminate_wallet(session: AsyncSession, principal: Principal, id_or_co
     wallet.life_cycle_state = WalletLifeCycleState.TERMINATED.value
     wallet.terminated_on = utcnow()
     await session.flush()
-    emit(
+    await emit(
         session,
         principal,
         entity=Entity.WALLETS,
