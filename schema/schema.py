@@ -32,6 +32,8 @@ from schema import (
     access,
     accounts,
     activities,
+    approvals,
+    automations,
     contacts,
     files,
     identity,
@@ -66,6 +68,8 @@ DOMAINS: tuple[ModuleType, ...] = (
     files,
     imports,
     media,
+    automations,
+    approvals,
 )
 DOCUMENT_CACHE_SIZE = 512
 

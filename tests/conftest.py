@@ -242,7 +242,11 @@ async def api(gateway: Any, tenant: BootstrapResult) -> Api:
 
 # Columns every authenticated request may write, refused or not: bookkeeping, not data (an API
 # key's last use is recorded at most once a minute per key and process).
-BOOKKEEPING_COLUMNS = {("api_keys", "last_used_on")}
+BOOKKEEPING_COLUMNS = {
+    ("api_keys", "last_used_on"),
+    # The automations worker marks the events of earlier changes dispatched in the background.
+    ("domain_events", "dispatched_on"),
+}
 
 
 async def table_snapshot(db: Database) -> dict[str, str]:

@@ -338,6 +338,8 @@ async def build_world(
     ids["import"] = await world.failed_import(ids["file"])
     ids["media_group"] = await world.media_group()
     ids["media"] = await world.media()
+    ids["automation"] = await new_automation(world)
+    ids["approval_request"] = await new_approval_request(world)
     return world
 
 
@@ -500,6 +502,112 @@ ACCESS_REST_CASES: dict[tuple[str, str], RestCase] = {
         arrange=fresh_team,
     ),
 }
+
+# Automations and approval requests of the target organisation.
+
+
+async def new_automation(world: World) -> str:
+    """An automation of the target with one approval action (asking the OWNER role)."""
+    body = {"name": world.unique("Auto"), "entity": "CONTACTS", "event": "UPDATE_CUSTOMER"}
+    automation_id: str = (await world.rest("POST", "/automations", body))["id"]
+    action = {
+        "adaptor": "APPROVAL_REQUESTS",
+        "adaptor_action": "REQUEST_USER_APPROVAL",
+        "adaptor_action_parameters": [
+            {"parameter_key": "ROLE_ID", "parameter_from_value": "OWNER"}
+        ],
+    }
+    await world.rest("POST", f"/automations/{automation_id}/actions", {"content": [action]})
+    return automation_id
+
+
+async def new_approval_request(world: World) -> str:
+    """A PENDING approval request of the target (written directly) that the target's owner
+    (as a USER) and its contact (so secret keys, relaying a customer's answer) may decide."""
+    from sqlalchemy import select
+
+    from app.db.models import ApprovalCondition, ApprovalRequest, User
+
+    async with world.db.write() as session:
+        owner = (
+            await session.execute(select(User.id).where(User.email == world.owner_email))
+        ).scalar_one()
+        request = ApprovalRequest(
+            organisation_id=world.target_id,
+            entity_type="CONTACT",
+            entity_id=world.ids["contact"],
+            entity_reference="C-0001",
+        )
+        session.add(request)
+        await session.flush()
+        session.add_all(
+            [
+                ApprovalCondition(approval_request_id=request.id, type="USER", target_id=owner),
+                ApprovalCondition(
+                    approval_request_id=request.id,
+                    type="CONTACT",
+                    target_id=world.ids["contact"],
+                    position=1,
+                ),
+            ]
+        )
+        request_id: str = request.id
+        return request_id
+
+
+async def fresh_automation(world: World) -> Ids:
+    return world.ids | {"automation": await new_automation(world)}
+
+
+async def fresh_approval_request(world: World) -> Ids:
+    return world.ids | {"approval_request": await new_approval_request(world)}
+
+
+AUTOMATION_ACTIONS_BODY = {
+    "content": [{"adaptor": "APPROVAL_REQUESTS", "adaptor_action": "REQUEST_CUSTOMER_APPROVAL"}]
+}
+
+AUTOMATION_REST_CASES: dict[tuple[str, str], RestCase] = {
+    ("POST", "/automations"): RestCase(
+        CREATE,
+        body=lambda w, ids: {
+            "name": "A",
+            "state": "INACTIVE",
+            "entity": "CONTACTS",
+            "event": "REGISTER_CUSTOMER",
+        },
+    ),
+    ("GET", "/automations"): RestCase(LIST, finds=ids_in_content("automation")),
+    ("GET", "/automations/{id}"): RestCase(TARGET, lambda w, ids: {"id": ids["automation"]}),
+    ("PUT", "/automations/{id}"): RestCase(
+        TARGET, lambda w, ids: {"id": ids["automation"]}, lambda w, ids: {"description": "d"}
+    ),
+    ("DELETE", "/automations/{id}"): RestCase(
+        TARGET, lambda w, ids: {"id": ids["automation"]}, arrange=fresh_automation
+    ),
+    ("GET", "/automations/{id}/actions"): RestCase(
+        TARGET, lambda w, ids: {"id": ids["automation"]}
+    ),
+    ("POST", "/automations/{id}/actions"): RestCase(
+        TARGET, lambda w, ids: {"id": ids["automation"]}, lambda w, ids: AUTOMATION_ACTIONS_BODY
+    ),
+    ("GET", "/approval_requests"): RestCase(LIST, finds=ids_in_content("approval_request")),
+    ("POST", "/approval_requests/{id}/actions"): RestCase(
+        TARGET,
+        lambda w, ids: {"id": ids["approval_request"]},
+        lambda w, ids: {"life_cycle_state": "APPROVED"},
+        arrange=fresh_approval_request,
+    ),
+    ("POST", "/approval_requests/{id}/life_cycle_state"): RestCase(
+        TARGET,
+        lambda w, ids: {"id": ids["approval_request"]},
+        lambda w, ids: {"state": "REJECTED", "reason": "No"},
+        arrange=fresh_approval_request,
+    ),
+    ("GET", "/approval_requests/my_pending_approvals"): RestCase(USER_ONLY),
+    ("GET", "/approval_requests/my_requests"): RestCase(USER_ONLY),
+}
+
 
 REST_CASES: dict[tuple[str, str], RestCase] = {
     ("POST", "/contacts"): RestCase(
@@ -724,6 +832,7 @@ REST_CASES: dict[tuple[str, str], RestCase] = {
         ORG_READ, lambda w, ids: {"id": w.target_id}
     ),
     **ACCESS_REST_CASES,
+    **AUTOMATION_REST_CASES,
 }
 
 
@@ -888,6 +997,59 @@ def reference_cases() -> dict[str, GraphQLCase]:
             arrange=fresh_reference(kind),
         )
     return cases
+
+
+AUTOMATION_GRAPHQL_CASES: dict[str, GraphQLCase] = {
+    "automation": GraphQLCase(
+        TARGET, "query($id: ID!) { automation(id: $id) { id } }", by_id("automation")
+    ),
+    "automations": GraphQLCase(
+        LIST,
+        "{ automations(size: 100) { content { id } } }",
+        finds=page_holds("automations", "automation"),
+    ),
+    "create_automation": GraphQLCase(
+        CREATE,
+        'mutation { create_automation(input: {name: "A", entity: CONTACTS, '
+        "event: REGISTER_CUSTOMER}) { id } }",
+    ),
+    "update_automation": GraphQLCase(
+        TARGET,
+        'mutation($id: ID!) { update_automation(id: $id, input: {description: "d"}) { id } }',
+        by_id("automation"),
+    ),
+    "delete_automation": GraphQLCase(
+        TARGET,
+        "mutation($id: ID!) { delete_automation(id: $id) { id } }",
+        by_id("automation"),
+        arrange=fresh_automation,
+    ),
+    "set_automation_actions": GraphQLCase(
+        TARGET,
+        "mutation($id: ID!) { set_automation_actions(id: $id, input: {content: "
+        "[{adaptor: APPROVAL_REQUESTS, adaptor_action: REQUEST_CUSTOMER_APPROVAL}]}) { id } }",
+        by_id("automation"),
+    ),
+    "approval_request": GraphQLCase(
+        TARGET,
+        "query($id: ID!) { approval_request(id: $id) { id } }",
+        by_id("approval_request"),
+    ),
+    "approval_requests": GraphQLCase(
+        LIST,
+        "{ approval_requests(size: 100) { content { id } } }",
+        finds=page_holds("approval_requests", "approval_request"),
+    ),
+    "my_pending_approvals": GraphQLCase(USER_ONLY, "{ my_pending_approvals { content { id } } }"),
+    "my_approval_requests": GraphQLCase(USER_ONLY, "{ my_approval_requests { content { id } } }"),
+    "decide_approval_request": GraphQLCase(
+        TARGET,
+        "mutation($id: ID!) { decide_approval_request(id: $id, input: "
+        "{life_cycle_state: APPROVED}) { id } }",
+        by_id("approval_request"),
+        arrange=fresh_approval_request,
+    ),
+}
 
 
 GRAPHQL_CASES: dict[str, GraphQLCase] = {
@@ -1272,6 +1434,7 @@ GRAPHQL_CASES: dict[str, GraphQLCase] = {
         lambda w, ids: {"id": ids["team"], "u": ids["member"]},
         arrange=fresh_team,
     ),
+    **AUTOMATION_GRAPHQL_CASES,
 }
 
 

@@ -92,6 +92,11 @@ UNSCOPED_READS = {
     ("app.imports.runner", "imports_health"): (
         "the queue's health by app.imports.repository.pending_imports_unscoped"
     ),
+    ("app.automations.runs", "UnscopedAutomationRuns"): (
+        "the automations worker dispatches every organisation's events and advances every "
+        "organisation's runs; each run then acts through a principal of its own organisation"
+    ),
+    ("app.automations.runs", "JOB"): "the automations job, made of UnscopedAutomationRuns",
     ("resolvers.reference", "IndustryByIdLoader"): (
         "organisations (shared by live and test mode) point at industries their creator chose, "
         "possibly of the other mode or of an organisation above the caller"

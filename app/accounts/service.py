@@ -35,6 +35,8 @@ from app.db.models import (
     RewardTier,
 )
 from app.errors import BusinessRuleViolation, Conflict, InvalidInput, NotFound
+from app.events import described, emit
+from app.events.codes import Entity, Event
 from app.identifiers import ensure_not_a_primary_id
 from app.money import MONEY_RULE, money_in_range
 from app.pagination import Page, PageRequest
@@ -183,6 +185,14 @@ async def create_account(
     if command.is_primary or not has_live_primary:
         await _make_primary(session, account)
     await session.flush()
+    await emit(
+        session,
+        principal,
+        entity=Entity.ACCOUNTS,
+        event=Event.CREATE_ACCOUNT,
+        entity_id=account.id,
+        data=described(account),
+    )
     return account
 
 
@@ -233,6 +243,14 @@ async def change_life_cycle_state(
         _check_not_terminated(account)
         account.life_cycle_state = command.life_cycle_state
         await session.flush()
+        await emit(
+            session,
+            principal,
+            entity=Entity.ACCOUNTS,
+            event=Event.CHANGE_ACCOUNT_LIFE_CYCLE_STATE,
+            entity_id=account.id,
+            data=described(account),
+        )
         return account
     account = await _locked_with_contact(session, principal, id_or_number)
     _check_not_terminated(account)
@@ -275,6 +293,14 @@ async def change_life_cycle_state(
     account.life_cycle_state = AccountLifeCycleState.TERMINATED.value
     account.terminated_on = utcnow()
     await session.flush()
+    await emit(
+        session,
+        principal,
+        entity=Entity.ACCOUNTS,
+        event=Event.CHANGE_ACCOUNT_LIFE_CYCLE_STATE,
+        entity_id=account.id,
+        data=described(account),
+    )
     return account
 
 

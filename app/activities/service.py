@@ -31,6 +31,8 @@ from app.commands import apply
 from app.contacts.repository import ADDRESSES, CONTACTS
 from app.db.models import Activity, ActivityStatusChange, ActivityTag
 from app.errors import Conflict, InvalidInput, NotFound
+from app.events import described, emit
+from app.events.codes import Entity, Event
 
 HANDLED = ("linked_to", "assign_to", "status")
 """Fields of an activity command the service stores itself."""
@@ -128,6 +130,14 @@ async def create_activity(
     session.add(ActivityStatusChange(activity_id=activity.id, status=activity.status))
     await repository.replace_links(session, activity.id, links or [])
     await session.flush()
+    await emit(
+        session,
+        principal,
+        entity=Entity.ACTIVITIES,
+        event=Event.CREATE_ACTIVITY,
+        entity_id=activity.id,
+        data=described(activity),
+    )
     return activity
 
 

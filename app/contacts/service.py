@@ -12,6 +12,8 @@ from app.contacts.commands import ContactAddress, ContactPhone, CreateContact, U
 from app.contacts.enums import ContactType
 from app.db.models import Contact
 from app.errors import Conflict, InvalidInput
+from app.events import described, emit
+from app.events.codes import Entity, Event
 from app.identifiers import ensure_not_a_primary_id
 
 
@@ -58,6 +60,14 @@ async def create_contact(
     await session.flush()
     await repository.replace_phones(session, contact.id, _phone_rows(command.phones or []))
     await repository.upsert_addresses(session, contact.id, _address_rows(command.addresses or []))
+    await emit(
+        session,
+        principal,
+        entity=Entity.CONTACTS,
+        event=Event.REGISTER_CUSTOMER,
+        entity_id=contact.id,
+        data=described(contact),
+    )
     return contact
 
 
@@ -74,6 +84,14 @@ async def update_contact(
     if command.addresses is not None:
         await repository.upsert_addresses(session, contact.id, _address_rows(command.addresses))
     await session.flush()
+    await emit(
+        session,
+        principal,
+        entity=Entity.CONTACTS,
+        event=Event.UPDATE_CUSTOMER,
+        entity_id=contact.id,
+        data=described(contact),
+    )
     return contact
 
 
@@ -82,5 +100,13 @@ async def delete_contact(session: AsyncSession, principal: Principal, id_or_code
     contact = await repository.get_contact(session, principal, id_or_code)
     if await repository.has_accounts(session, contact.id):
         raise Conflict("A contact with accounts cannot be deleted.", ["contact", contact.id])
+    await emit(
+        session,
+        principal,
+        entity=Entity.CONTACTS,
+        event=Event.DELETE_CUSTOMER,
+        entity_id=contact.id,
+        data=described(contact),
+    )
     await repository.delete_contact_rows(session, contact)
     return contact.id

@@ -21,6 +21,8 @@ from app.db.models import (
     OrganisationTap,
 )
 from app.errors import Conflict, Forbidden, InvalidInput
+from app.events import described, emit
+from app.events.codes import Entity, Event
 from app.identity.invitations import new_invitation
 from app.onboarding import OWNER_ROLE, add_owner
 from app.organisations import commands, repository
@@ -378,6 +380,14 @@ async def _create(
             invited_by_user_id=principal.user_id,
         )
     await session.flush()
+    await emit(
+        session,
+        principal,
+        entity=Entity.ORGANISATIONS,
+        event=Event.CREATE_ORGANISATION,
+        entity_id=organisation.id,
+        data=described(organisation),
+    )
     return organisation, token
 
 
@@ -531,6 +541,14 @@ async def update_organisation(
             session, OrganisationLocation, "location", organisation.id, locations
         )
     await session.flush()
+    await emit(
+        session,
+        principal,
+        entity=Entity.ORGANISATIONS,
+        event=Event.UPDATE_ORGANISATION,
+        entity_id=organisation.id,
+        data=described(organisation),
+    )
     return organisation
 
 

@@ -34,6 +34,8 @@ from app.errors import (
     NotFound,
     WalletBalanceTooLow,
 )
+from app.events import described, emit
+from app.events.codes import Entity, Event
 from app.money import MONEY_RULE, check_money, money_in_range
 from app.reference.lookup import get_visible
 from app.wallets import repository
@@ -373,4 +375,13 @@ async def post_journal(
         created_on=created_on,
         allow_negative_balance=command.allow_negative_balance,
     )
-    return await apply_posting(session, wallet, posting, journal_id=journal_id)
+    journal = await apply_posting(session, wallet, posting, journal_id=journal_id)
+    await emit(
+        session,
+        principal,
+        entity=Entity.JOURNALS,
+        event=Event.POST_JOURNAL,
+        entity_id=journal.id,
+        data=described(journal, wallet_code=wallet.code),
+    )
+    return journal

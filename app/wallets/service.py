@@ -19,6 +19,8 @@ from app.currencies import check_amounts
 from app.db.base import utcnow
 from app.db.models import Journal, SpendCondition, Wallet
 from app.errors import BusinessRuleViolation, Conflict, InvalidInput
+from app.events import described, emit
+from app.events.codes import Entity, Event
 from app.identifiers import ensure_not_a_primary_id
 from app.pagination import PageRequest
 from app.wallets import repository
@@ -93,6 +95,14 @@ async def create_wallet(
     )
     session.add(wallet)
     await session.flush()
+    await emit(
+        session,
+        principal,
+        entity=Entity.WALLETS,
+        event=Event.CREATE_WALLET,
+        entity_id=wallet.id,
+        data=described(wallet, contact_id=account.contact_id),
+    )
     return wallet
 
 
@@ -176,6 +186,14 @@ async def terminate_wallet(session: AsyncSession, principal: Principal, id_or_co
     wallet.life_cycle_state = WalletLifeCycleState.TERMINATED.value
     wallet.terminated_on = utcnow()
     await session.flush()
+    await emit(
+        session,
+        principal,
+        entity=Entity.WALLETS,
+        event=Event.TERMINATE_WALLET,
+        entity_id=wallet.id,
+        data=described(wallet),
+    )
     return wallet
 
 

@@ -5,8 +5,10 @@ from app.worker.job import Job
 
 def all_jobs() -> list[Job]:
     """Every registered job (imported here, not at module load, to keep imports one-way)."""
+    from app.automations import runs as automation_runs
     from app.imports.runner import imports_health, run_imports_once
 
-    jobs: list[Job] = []
-    jobs.append(Job("imports", run_imports_once, imports_health))
-    return jobs
+    return [
+        automation_runs.JOB,
+        Job("imports", run_imports_once, imports_health),
+    ]

@@ -5,6 +5,8 @@ from rest_compat.routes import (
     access,
     accounts,
     activities,
+    approvals,
+    automations,
     contacts,
     feed,
     files,
@@ -29,4 +31,6 @@ ROUTES: list[RestRoute] = [
     *imports.ROUTES,
     *media.ROUTES,
     *feed.ROUTES,
+    *automations.ROUTES,
+    *approvals.ROUTES,
 ]

@@ -3,6 +3,8 @@
 from app.db.models.access import Role, Team, TeamMember
 from app.db.models.accounts import Account, AccountMerchant, AccountRewardScheme
 from app.db.models.activities import Activity, ActivityLink, ActivityStatusChange, ActivityTag
+from app.db.models.approvals import ApprovalCondition, ApprovalRequest, ApprovalResponse
+from app.db.models.automations import Automation, AutomationAction, AutomationRun, DomainEvent
 from app.db.models.contacts import Contact, ContactAddress, ContactPhone
 from app.db.models.files import StoredFile
 from app.db.models.identity import (
@@ -45,11 +47,18 @@ __all__ = [
     "ActivityStatusChange",
     "ActivityTag",
     "ApiKey",
+    "ApprovalCondition",
+    "ApprovalRequest",
+    "ApprovalResponse",
+    "Automation",
+    "AutomationAction",
+    "AutomationRun",
     "BusinessActivity",
     "Contact",
     "ContactAddress",
     "ContactPhone",
     "DataImport",
+    "DomainEvent",
     "IdempotencyRecord",
     "ImportFailure",
     "Industry",

@@ -1,0 +1,1 @@
+"""Automations: triggers on domain events, ordered actions of adaptors, durable runs."""

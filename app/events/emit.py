@@ -1,0 +1,126 @@
+"""Writing a domain event in the transaction of the change that caused it.
+
+:func:`emit` adds one ``domain_events`` row to the session (it is inserted with the change's
+own flush or commit, so a rollback drops it) and, when an automation may listen to it, asks
+for the worker to be woken after the commit; nothing else happens on the request path. The
+automations job (``app.automations.runs``) reads the events afterwards and runs the
+automations they trigger.
+"""
+
+from datetime import datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import insert, inspect
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.auth.principal import Principal
+from app.db.base import Base, new_id, utcnow
+from app.db.models import DomainEvent
+from app.events.codes import Entity, Event
+from app.events.triggers import may_trigger
+from app.worker.wake import wake_after_commit
+
+
+def _plain(value: Any) -> Any:
+    """``value`` as JSON data: decimals as their exact text, times as epoch seconds."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        return int(value.timestamp())
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value
+
+
+_REFERENCE_FIELDS = ("code", "number", "name", "company_name", "last_name")
+_PRIVATE_FIELDS = frozenset({"is_test", "password_hash", "secret_hash", "key_hash"})
+
+
+def described(row: object, **extra: Any) -> dict[str, Any]:
+    """An event's ``data`` for a changed row: its loaded column values (as :func:`emit` stores
+    them; nothing is read from the database) with a ``reference`` (the row's code, number or
+    name) and ``extra`` on top."""
+    state = inspect(row)
+    loaded = state.dict
+    data = {
+        attribute.key: loaded[attribute.key]
+        for attribute in state.mapper.column_attrs
+        if attribute.key in loaded and attribute.key not in _PRIVATE_FIELDS
+    }
+    reference = next((data[key] for key in _REFERENCE_FIELDS if data.get(key)), None)
+    if reference is not None:
+        data.setdefault("reference", reference)
+    data.update(extra)
+    return data
+
+
+async def emit(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    entity: Entity,
+    event: Event,
+    entity_id: str,
+    data: dict[str, Any],
+    organisation_id: str | None = None,
+    depth: int = 0,
+) -> str:
+    """Record that ``event`` happened to ``entity`` ``entity_id`` in the caller's
+    organisation (or ``organisation_id``) and mode, by the caller's user if any; the event's id.
+
+    ``data`` describes the entity after the change (JSON values; decimals and times are
+    converted: decimals to exact text, times to epoch seconds); by convention it holds a
+    ``reference`` a person recognises (a code, a number, a name). ``depth`` is set by
+    automation runs (the triggering event's depth plus one). One INSERT in the caller's
+    transaction (a Core statement: no unit-of-work flush of its own); the worker is woken after
+    the commit when an automation may listen to the event (``app.events.triggers``), else it
+    marks the event at its next poll.
+    """
+    event_id = new_id()
+    owner = organisation_id or principal.organisation_id
+    await session.execute(
+        _INSERT,
+        {
+            "id": event_id,
+            "organisation_id": owner,
+            "is_test": principal.is_test,
+            "entity": entity.value,
+            "event": event.value,
+            "entity_id": entity_id,
+            "user_id": principal.user_id,
+            "data": _plain(data),
+            "depth": depth,
+            "occurred_on": utcnow(),
+            "dispatched_on": None,
+        },
+    )
+    if may_trigger((owner, principal.is_test, entity.value, event.value)):
+        wake_after_commit(session)
+    return event_id
+
+
+_INSERT = insert(Base.metadata.tables[DomainEvent.__tablename__])
+
+
+def payload(event: DomainEvent) -> dict[str, Any]:
+    """The documented dict an action handler receives for an event::
+
+    {"id": event id, "entity": "CONTACTS", "event": "REGISTER_CUSTOMER",
+     "entity_id": "...", "organisation_id": "...", "occurred_on": epoch seconds,
+     "data": {...}}
+    """
+    return {
+        "id": event.id,
+        "entity": event.entity,
+        "event": event.event,
+        "entity_id": event.entity_id,
+        "organisation_id": event.organisation_id,
+        "occurred_on": int(event.occurred_on.timestamp()),
+        "data": dict(event.data or {}),
+    }
