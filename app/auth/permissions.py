@@ -35,6 +35,8 @@ class Permission(StrEnum):
     ACTIVITIES_WRITE = "ACTIVITIES_WRITE"
     API_KEYS_READ = "API_KEYS_READ"
     API_KEYS_WRITE = "API_KEYS_WRITE"
+    WEBHOOKS_READ = "WEBHOOKS_READ"
+    WEBHOOKS_WRITE = "WEBHOOKS_WRITE"
 
 
 ALL_PERMISSIONS: frozenset[Permission] = frozenset(Permission)

@@ -5,5 +5,8 @@ from app.worker.job import Job
 
 def all_jobs() -> list[Job]:
     """Every registered job (imported here, not at module load, to keep imports one-way)."""
+    from app.webhooks.delivery import delivery_job
+
     jobs: list[Job] = []
+    jobs.append(delivery_job())
     return jobs
