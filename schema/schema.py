@@ -34,6 +34,7 @@ from schema import (
     reference,
     users,
     wallets,
+    webhooks,
 )
 from schema.compiled import CompiledAnswer, CompiledReads
 from schema.input_checks import InputChecks
@@ -56,6 +57,7 @@ DOMAINS: tuple[ModuleType, ...] = (
     wallets,
     organisations,
     activities,
+    webhooks,
 )
 DOCUMENT_CACHE_SIZE = 512
 
@@ -262,10 +264,13 @@ def build_schema(settings: Settings | None = None) -> GatewaySchema:
     introspection_answers = IntrospectionAnswers()
     query = merge_types("Query", tuple(d.Query for d in DOMAINS if hasattr(d, "Query")))
     mutation = merge_types("Mutation", tuple(d.Mutation for d in DOMAINS if hasattr(d, "Mutation")))
+    subscriptions = tuple(d.Subscription for d in DOMAINS if hasattr(d, "Subscription"))
+    subscription = merge_types("Subscription", subscriptions) if subscriptions else None
     return GatewaySchema(
         settings=settings,
         query=query,
         mutation=mutation,
+        subscription=subscription,
         config=StrawberryConfig(auto_camel_case=False, scalar_map=SCALAR_MAP),
         extensions=[
             lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),

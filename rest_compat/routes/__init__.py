@@ -10,6 +10,7 @@ from rest_compat.routes import (
     organisations,
     users,
     wallets,
+    webhooks,
 )
 
 ROUTES: list[RestRoute] = [
@@ -21,4 +22,5 @@ ROUTES: list[RestRoute] = [
     *organisations.ROUTES,
     *identity.ROUTES,
     *activities.ROUTES,
+    *webhooks.ROUTES,
 ]
