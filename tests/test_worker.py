@@ -7,6 +7,7 @@ from sqlalchemy import text
 
 from app.db.engine import Database
 from app.worker.job import Job
+from app.worker.jobs import all_jobs
 from app.worker.runner import Worker
 from app.worker.wake import wake_after_commit
 
@@ -78,4 +79,6 @@ async def test_a_failing_job_is_reported_and_the_others_still_run(db: Database) 
 async def test_ready_reports_the_worker(api: Any) -> None:
     response = await api.client.get("/ready")
     assert response.status_code == 200
-    assert response.json() == {"status": "ready", "worker": {}}
+    body = response.json()
+    assert body["status"] == "ready"
+    assert set(body["worker"]) == {job.name for job in all_jobs()}
