@@ -42,8 +42,8 @@ async def _queue(db: Database, organisation_id: str, webhook_id: str, **kw: Any)
         return request.id
 
 
-async def _until(check: Any, timeout: float = 10.0) -> Any:
-    deadline = time.monotonic() + timeout
+async def _until(check: Any, seconds: float = 10.0) -> Any:
+    deadline = time.monotonic() + seconds
     while True:
         result = await check()
         if result:
@@ -245,7 +245,7 @@ async def test_two_workers_on_one_database_deliver_each_request_once(
             return set((await _states(db)).values()) == {"SUCCESS"}
 
         try:
-            await _until(all_delivered, timeout=30)
+            await _until(all_delivered, seconds=30)
         finally:
             for worker in workers:
                 worker.stop()
