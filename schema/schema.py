@@ -28,6 +28,7 @@ from schema import (
     access,
     accounts,
     activities,
+    adaptors,
     contacts,
     identity,
     organisations,
@@ -58,6 +59,7 @@ DOMAINS: tuple[ModuleType, ...] = (
     organisations,
     activities,
     webhooks,
+    adaptors,
 )
 DOCUMENT_CACHE_SIZE = 512
 

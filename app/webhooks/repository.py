@@ -128,9 +128,10 @@ class WebhookRequestSearch:
     url_endpoint: str | None = None
     states: Sequence[str] = ()
     automation_id: str | None = None
+    action_id: str | None = None
     method: str | None = None
-    created_on_gte: datetime | None = None
-    created_on_lte: datetime | None = None
+    webhook_name: str | None = None
+    response: str | None = None
 
     def conditions(self) -> list[Any]:
         """The WHERE conditions of this search."""
@@ -151,12 +152,19 @@ class WebhookRequestSearch:
             conditions.append(WebhookRequest.state.in_(list(self.states)))
         if self.automation_id:
             conditions.append(WebhookRequest.automation_id == self.automation_id)
+        if self.action_id:
+            conditions.append(WebhookRequest.action_id == self.action_id)
         if self.method:
             conditions.append(WebhookRequest.method == self.method)
-        if self.created_on_gte is not None:
-            conditions.append(WebhookRequest.created_on >= self.created_on_gte)
-        if self.created_on_lte is not None:
-            conditions.append(WebhookRequest.created_on <= self.created_on_lte)
+        if self.webhook_name:
+            conditions.append(
+                exists().where(
+                    Webhook.id == WebhookRequest.webhook_id,
+                    contains_literal(Webhook.name, self.webhook_name),
+                )
+            )
+        if self.response:
+            conditions.append(contains_literal(WebhookRequest.response, self.response))
         return conditions
 
 

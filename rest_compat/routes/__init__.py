@@ -5,6 +5,7 @@ from rest_compat.routes import (
     access,
     accounts,
     activities,
+    adaptors,
     contacts,
     identity,
     organisations,
@@ -23,4 +24,5 @@ ROUTES: list[RestRoute] = [
     *identity.ROUTES,
     *activities.ROUTES,
     *webhooks.ROUTES,
+    *adaptors.ROUTES,
 ]
