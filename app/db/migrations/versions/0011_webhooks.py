@@ -18,7 +18,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-def _tenant_columns(table: str) -> list[sa.Column | sa.ForeignKeyConstraint]:  # type: ignore[type-arg]
+def _tenant_columns(table: str) -> list[sa.Column | sa.ForeignKeyConstraint]:
     return [
         sa.Column("organisation_id", sa.String(length=36), nullable=False),
         sa.Column("is_test", sa.Boolean(), nullable=False),
