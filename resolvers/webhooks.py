@@ -108,4 +108,5 @@ async def webhook_request_updates(
         except NotFound:  # deleted since, or of the other mode: not the caller's
             continue
         if webhook_id is None or row.webhook_id == webhook_id:
+            info.context.loaders.clear_all()  # each update is read afresh (attempts...)
             yield row
