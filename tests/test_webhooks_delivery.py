@@ -254,3 +254,24 @@ async def test_two_workers_on_one_database_deliver_each_request_once(
     successes = [got.headers["webhook-id"] for got in receiver.received]
     assert sorted(successes[5:]) == sorted(ids)  # after the five 500s, each delivered once
     assert len(receiver.received) == 12 + 5
+
+
+async def test_a_receiver_slower_than_the_timeout_is_a_failed_attempt(db: Database) -> None:
+    tenant = await _standalone_tenant(db)
+    with webhook_receiver(delay_seconds=2.0) as receiver:
+        webhook_id = await _webhook_row(db, tenant.organisation_id, receiver.url)
+        request_id = await _queue(db, tenant.organisation_id, webhook_id)
+        started = time.monotonic()
+        assert await deliver_due_requests(db, send_seconds=0.5) == 1
+        assert time.monotonic() - started < 1.9
+    from sqlalchemy import select
+
+    from app.db.models import WebhookRequestAttempt
+
+    async with db.read() as session:
+        (attempt,) = (await session.execute(select(WebhookRequestAttempt))).scalars()
+        request = await session.get(WebhookRequest, request_id)
+    assert attempt.state == "FAILED" and attempt.response_status is None
+    assert attempt.error == "no answer within 0.5 s"
+    assert request is not None and request.state == "PENDING" and request.attempts == 1
+    assert request.response == "no answer within 0.5 s"

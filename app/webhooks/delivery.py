@@ -108,7 +108,22 @@ def _auth(webhook: Webhook) -> tuple[httpx.BasicAuth | None, dict[str, str]]:
     return None, {}
 
 
-async def _send(client: httpx.AsyncClient, request: WebhookRequest, webhook: Webhook) -> _Outcome:
+async def _read_answer(response: httpx.Response) -> str:
+    """The first :data:`MAX_RESPONSE_CHARS` characters of an answer, read without holding more
+    than a few times that many bytes (a receiver may answer with a large body)."""
+    limit = MAX_RESPONSE_CHARS * 4
+    kept = bytearray()
+    async for chunk in response.aiter_bytes():
+        kept.extend(chunk[: limit - len(kept)])
+        if len(kept) >= limit:
+            break
+    return kept.decode(response.encoding or "utf-8", errors="replace")[:MAX_RESPONSE_CHARS]
+
+
+async def _send(
+    client: httpx.AsyncClient, request: WebhookRequest, webhook: Webhook, send_seconds: float
+) -> _Outcome:
+    """One attempt, at most ``send_seconds`` in all (httpx's timeout bounds each phase only)."""
     started = utcnow()
     auth, auth_headers = _auth(webhook)
     headers = {
@@ -118,17 +133,20 @@ async def _send(client: httpx.AsyncClient, request: WebhookRequest, webhook: Web
         **signed_headers(webhook.signing_secret, request.id, int(time.time()), request.body),
     }
     try:
-        response = await client.request(
-            request.method,
-            request.url_endpoint,
-            content=request.body.encode(),
-            headers=headers,
-            auth=auth,
-        )
+        async with asyncio.timeout(send_seconds):
+            async with client.stream(
+                request.method,
+                request.url_endpoint,
+                content=request.body.encode(),
+                headers=headers,
+                auth=auth,
+            ) as response:
+                text = await _read_answer(response)
+    except TimeoutError:
+        return _Outcome(started, utcnow(), error=f"no answer within {send_seconds:g} s")
     except httpx.HTTPError as exc:
         reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         return _Outcome(started, utcnow(), error=reason[:500])
-    text = response.text[:MAX_RESPONSE_CHARS]
     return _Outcome(started, utcnow(), status=response.status_code, response=text)
 
 
@@ -178,12 +196,14 @@ def _outcome_label(outcome: _Outcome, state: str) -> str:
     return "dead_lettered" if state == WebhookRequestState.FAILED else "retry"
 
 
-async def _deliver(db: Database, client: httpx.AsyncClient, request_id: str, token: str) -> bool:
+async def _deliver(
+    db: Database, client: httpx.AsyncClient, request_id: str, token: str, send_seconds: float
+) -> bool:
     loaded = await _load(db, request_id)
     if loaded is None:  # deleted with its webhook since the claim
         return False
     request, webhook = loaded
-    outcome = await _send(client, request, webhook)
+    outcome = await _send(client, request, webhook, send_seconds)
     state = await _record(db, request_id, token, outcome)
     if state is None:
         metrics.webhook_delivered("lease_lost")
@@ -203,7 +223,7 @@ async def deliver_due_requests(
         return 0
     async with httpx.AsyncClient(timeout=send_seconds, follow_redirects=False) as client:
         done = await asyncio.gather(
-            *(_deliver(db, client, request_id, token) for request_id in claimed)
+            *(_deliver(db, client, request_id, token, send_seconds) for request_id in claimed)
         )
     async with db.read() as session:
         depth, _oldest = await repository.queue_health_unscoped(session)
