@@ -3,8 +3,10 @@ requests, validation, credentials never shown back, other organisations' ids."""
 
 from typing import Any
 
+from app.db.engine import Database
 from app.onboarding import BootstrapResult
-from tests.conftest import Api
+from app.webhooks.service import queue_webhook_request
+from tests.conftest import Api, counting_statements
 
 UNKNOWN = "0190a8f4-7b5c-7d2e-9a31-5f2c8e4b1a77"
 EXAMPLE = {
@@ -158,3 +160,38 @@ async def test_graphql_door_has_the_same_webhooks(api: Api) -> None:
         "mutation ($id: ID!) { delete_webhook(id: $id) { id } }", {"id": created["id"]}
     )
     assert deleted["delete_webhook"] == {"id": created["id"]}
+
+
+async def test_listing_webhooks_and_requests_costs_the_same_statements_for_any_page(
+    api: Api, db: Database, gateway: Any, tenant: BootstrapResult
+) -> None:
+    app, _ = gateway
+    app.state.gateway.runtime.worker.stop()  # its polling would be counted too
+
+    async def add(count: int) -> None:
+        for _ in range(count):
+            webhook = await api.rest(
+                "POST", "/webhooks", {"name": "W", "url_endpoint": "http://127.0.0.1:9/x"}
+            )
+            async with db.write() as session:
+                request = await queue_webhook_request(
+                    session,
+                    organisation_id=tenant.organisation_id,
+                    webhook_id=webhook.json()["id"],
+                    payload={"type": "test"},
+                )
+                request.next_attempt_on = request.next_attempt_on.replace(year=2999)
+
+    async def both() -> tuple[int, int]:
+        hooks = (await api.rest("GET", "/webhooks")).json()["content"]
+        requests = (await api.rest("GET", "/webhook_requests")).json()["content"]
+        return len(hooks), len(requests)
+
+    await add(2)
+    await both()
+    with counting_statements(app) as few:
+        assert await both() == (2, 2)
+    await add(4)
+    with counting_statements(app) as many:
+        assert await both() == (6, 6)
+    assert len(many) == len(few)
