@@ -166,7 +166,6 @@ async def test_listing_webhooks_and_requests_costs_the_same_statements_for_any_p
     api: Api, db: Database, gateway: Any, tenant: BootstrapResult
 ) -> None:
     app, _ = gateway
-    app.state.gateway.runtime.worker.stop()  # its polling would be counted too
 
     async def add(count: int) -> None:
         for _ in range(count):
