@@ -1,4 +1,4 @@
-"""In-process publish / subscribe of live updates for GraphQL subscriptions.
+"""Publish / subscribe of live updates for GraphQL subscriptions.
 
 A domain publishes ``(topic, organisation_id, payload)`` when something a signed-in SPA may
 watch changed (``webhook_requests``; approval requests at merge); each subscriber gets the
@@ -6,25 +6,35 @@ updates of its topic whose organisation it may see (the subscriber passes the or
 ids it sees). Updates made inside a transaction are published by
 :func:`publish_after_commit`, only once the transaction commits.
 
-Scope: one process. A subscriber connected to one gateway process sees the updates made by
-that process (its requests and its worker); with several processes behind a load balancer a
-websocket sees those of the process it is connected to. PostgreSQL LISTEN/NOTIFY would carry
-them across processes; it is not built yet.
+Across processes: on PostgreSQL :func:`publish_after_commit` sends the update with
+``pg_notify`` in the transaction (PostgreSQL delivers it at commit, never on rollback) and each
+gateway process listens on :data:`CHANNEL` (:class:`PostgresListener`, started with the
+gateway), so a websocket sees the updates of every process (its own included, through the same
+path). On SQLite (one process) the update is handed over in process after the commit. A
+notification payload is at most :data:`MAX_NOTIFY_BYTES`: publish ids and states, not
+documents. Notifications sent while a listener's connection is down are lost (subscribers see
+the next one).
 
 Each subscriber has a bounded queue (:data:`QUEUE_SIZE`); a subscriber that falls that far
 behind loses the oldest updates rather than slowing publishers down.
 """
 
 import asyncio
+import json
 from collections.abc import AsyncIterator, Collection
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncSession
+import structlog
+from sqlalchemy import event, func, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.orm import Session
 
+log = structlog.get_logger("crm_gateway.live")
+
 QUEUE_SIZE = 1000
+CHANNEL = "crm_gateway_live"
+MAX_NOTIFY_BYTES = 7900
 _PENDING = "crm_live_pending"
 
 
@@ -58,10 +68,23 @@ def publish(topic: str, organisation_id: str, payload: dict[str, Any]) -> None:
         subscriber.queue.put_nowait(update)
 
 
-def publish_after_commit(
+async def publish_after_commit(
     session: AsyncSession, topic: str, organisation_id: str, payload: dict[str, Any]
 ) -> None:
-    """:func:`publish` once ``session``'s transaction commits (dropped on rollback)."""
+    """:func:`publish` once ``session``'s transaction commits (dropped on rollback): through
+    ``pg_notify`` on PostgreSQL (every process's subscribers), in process on SQLite.
+
+    Raises ``ValueError`` for a payload larger than :data:`MAX_NOTIFY_BYTES` as JSON."""
+    message = json.dumps(
+        {"topic": topic, "organisation_id": organisation_id, "payload": payload},
+        separators=(",", ":"),
+        default=str,
+    )
+    if len(message.encode()) > MAX_NOTIFY_BYTES:
+        raise ValueError(f"live update of {topic} too large for a notification")
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(select(func.pg_notify(CHANNEL, message)))
+        return
     session.sync_session.info.setdefault(_PENDING, []).append(
         Update(topic, organisation_id, payload)
     )
@@ -93,3 +116,37 @@ def _after_commit(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _after_rollback(session: Session) -> None:
     session.info.pop(_PENDING, None)
+
+
+class PostgresListener:
+    """Forwards this process's ``LISTEN`` on :data:`CHANNEL` to :func:`publish` (one pooled
+    connection held for the gateway's lifetime)."""
+
+    def __init__(self) -> None:
+        self._connection: AsyncConnection | None = None
+        self._driver: Any = None
+
+    async def start(self, engine: AsyncEngine) -> None:
+        """Take a connection of ``engine`` and listen on it."""
+        self._connection = await engine.connect()
+        raw = await self._connection.get_raw_connection()
+        self._driver = raw.driver_connection
+        await self._driver.add_listener(CHANNEL, self._notified)
+
+    def _notified(self, _connection: Any, _pid: int, _channel: str, message: str) -> None:
+        try:
+            update = json.loads(message)
+            publish(update["topic"], update["organisation_id"], update["payload"])
+        except (ValueError, KeyError, TypeError):
+            log.warning("unreadable live update notification ignored")
+
+    async def stop(self) -> None:
+        """Stop listening and give the connection back."""
+        if self._driver is not None:
+            try:
+                await self._driver.remove_listener(CHANNEL, self._notified)
+            except Exception:  # the connection is gone already: nothing to undo
+                log.warning("live updates listener could not be removed")
+        if self._connection is not None:
+            await self._connection.close()
+        self._connection = self._driver = None

@@ -43,6 +43,7 @@ from app.http.compression import CompressionMiddleware
 from app.http.cors import GatewayCORSMiddleware
 from app.http.observe import ObserveMiddleware, note_operation, note_principal
 from app.http.request_id import RequestIdMiddleware, log_unexpected
+from app.live import PostgresListener
 from app.metrics import METRICS_CONTENT_TYPE, exposition, operation_label, pool_registry
 from app.money import loads_exact
 from app.persisted_queries import PersistedQueries, PersistedQueryError
@@ -194,6 +195,7 @@ class Gateway:
         self.settings = settings
         self.runtime: Runtime | None = None
         self._worker_task: asyncio.Task[None] | None = None
+        self._live_listener: PostgresListener | None = None
 
     async def start(self) -> None:
         """Open the engine and load the signing secret."""
@@ -211,6 +213,9 @@ class Gateway:
             refresh_ttl_seconds=self.settings.refresh_token_ttl_seconds,
         )
         self.runtime = Runtime(db, authenticator)
+        if not db.is_sqlite:  # GraphQL subscriptions see every process's live updates
+            self._live_listener = PostgresListener()
+            await self._live_listener.start(db.engine)
         if self.settings.worker == "inline":
             worker = Worker(db, all_jobs(), max_poll_seconds=self.settings.worker_max_poll_seconds)
             self.runtime.worker = worker
@@ -222,6 +227,9 @@ class Gateway:
             if self.runtime.worker is not None and self._worker_task is not None:
                 self.runtime.worker.stop()
                 await self._worker_task
+            if self._live_listener is not None:
+                await self._live_listener.stop()
+                self._live_listener = None
             await self.runtime.db.dispose()
             self.runtime = None
 

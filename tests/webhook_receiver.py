@@ -53,11 +53,14 @@ def webhook_receiver(
             if state.delay_seconds:
                 threading.Event().wait(state.delay_seconds)
             answer = b'{"received": true}' if status < 300 else b'{"error": "try again"}'
-            self.send_response(status)
-            self.send_header("content-type", "application/json")
-            self.send_header("content-length", str(len(answer)))
-            self.end_headers()
-            self.wfile.write(answer)
+            try:
+                self.send_response(status)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the sender gave up waiting (its timeout)
 
         do_POST = _answer
         do_PUT = _answer

@@ -188,7 +188,9 @@ async def _record(db: Database, request_id: str, token: str, outcome: _Outcome) 
         else:
             wait = backoff_seconds(webhook.wait_period if webhook else 0, request.attempts)
             request.next_attempt_on = utcnow() + timedelta(seconds=wait)
-        publish_after_commit(session, LIVE_TOPIC, request.organisation_id, live_payload(request))
+        await publish_after_commit(
+            session, LIVE_TOPIC, request.organisation_id, live_payload(request)
+        )
         final_state = request.state
     return final_state
 

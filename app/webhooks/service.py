@@ -182,7 +182,7 @@ async def queue_webhook_request(
     session.add(request)
     await session.flush()
     wake_after_commit(session)
-    publish_after_commit(session, LIVE_TOPIC, request.organisation_id, live_payload(request))
+    await publish_after_commit(session, LIVE_TOPIC, request.organisation_id, live_payload(request))
     return request
 
 
@@ -207,7 +207,9 @@ async def act_on_webhook_requests(
         request.attempts_allowed = request.attempts + 1 + retries[request.webhook_id]
         request.next_attempt_on = utcnow()
         request.locked_until = request.locked_by = None
-        publish_after_commit(session, LIVE_TOPIC, request.organisation_id, live_payload(request))
+        await publish_after_commit(
+            session, LIVE_TOPIC, request.organisation_id, live_payload(request)
+        )
     await session.flush()
     wake_after_commit(session)
     return requests
