@@ -14,6 +14,7 @@
 import json
 from typing import Any
 
+from pydantic_core import PydanticCustomError
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -222,8 +223,8 @@ async def change_request_url(
     409 for a request already delivered)."""
     try:
         url = check_url_endpoint(url_endpoint)
-    except Exception:
-        raise InvalidInput("value", "must be an absolute http:// or https:// URL") from None
+    except PydanticCustomError as refusal:
+        raise InvalidInput("value", refusal.message()) from None
     (request,) = await repository.requests_for_change(session, principal, [request_id])
     if request.state == WebhookRequestState.SUCCESS:
         raise Conflict(
