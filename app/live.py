@@ -9,11 +9,11 @@ ids it sees). Updates made inside a transaction are published by
 Across processes: on PostgreSQL :func:`publish_after_commit` sends the update with
 ``pg_notify`` in the transaction (PostgreSQL delivers it at commit, never on rollback) and each
 gateway process listens on :data:`CHANNEL` (:class:`PostgresListener`, started with the
-gateway), so a websocket sees the updates of every process (its own included, through the same
-path). On SQLite (one process) the update is handed over in process after the commit. A
-notification payload is at most :data:`MAX_NOTIFY_BYTES`: publish ids and states, not
-documents. Notifications sent while a listener's connection is down are lost (subscribers see
-the next one).
+gateway, on a connection outside the pool), so a websocket sees the updates of every process
+(its own included, through the same path). On SQLite (one process) the update is handed over
+in process after the commit. A notification payload is at most :data:`MAX_NOTIFY_BYTES`:
+publish ids and states, not documents. Notifications sent while a listener's connection is
+down are lost (subscribers see the next one).
 
 Each subscriber has a bounded queue (:data:`QUEUE_SIZE`); a subscriber that falls that far
 behind loses the oldest updates rather than slowing publishers down.
@@ -25,9 +25,10 @@ from collections.abc import AsyncIterator, Collection
 from dataclasses import dataclass
 from typing import Any
 
+import asyncpg
 import structlog
 from sqlalchemy import event, func, select
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import Session
 
 log = structlog.get_logger("crm_gateway.live")
@@ -119,18 +120,16 @@ def _after_rollback(session: Session) -> None:
 
 
 class PostgresListener:
-    """Forwards this process's ``LISTEN`` on :data:`CHANNEL` to :func:`publish` (one pooled
-    connection held for the gateway's lifetime)."""
+    """Forwards this process's ``LISTEN`` on :data:`CHANNEL` to :func:`publish`, on a
+    connection of its own (outside the engine's pool, held for the gateway's lifetime)."""
 
     def __init__(self) -> None:
-        self._connection: AsyncConnection | None = None
         self._driver: Any = None
 
     async def start(self, engine: AsyncEngine) -> None:
-        """Take a connection of ``engine`` and listen on it."""
-        self._connection = await engine.connect()
-        raw = await self._connection.get_raw_connection()
-        self._driver = raw.driver_connection
+        """Connect to ``engine``'s database with asyncpg and listen."""
+        dsn = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        self._driver = await asyncpg.connect(dsn)
         await self._driver.add_listener(CHANNEL, self._notified)
 
     def _notified(self, _connection: Any, _pid: int, _channel: str, message: str) -> None:
@@ -141,12 +140,10 @@ class PostgresListener:
             log.warning("unreadable live update notification ignored")
 
     async def stop(self) -> None:
-        """Stop listening and give the connection back."""
+        """Stop listening and close the connection."""
         if self._driver is not None:
             try:
-                await self._driver.remove_listener(CHANNEL, self._notified)
+                await self._driver.close()
             except Exception:  # the connection is gone already: nothing to undo
-                log.warning("live updates listener could not be removed")
-        if self._connection is not None:
-            await self._connection.close()
-        self._connection = self._driver = None
+                log.warning("live updates listener connection could not be closed")
+        self._driver = None
