@@ -17,17 +17,20 @@ from cross_web import HTTPException as GraphQLHTTPException
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from strawberry import UNSET
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
 from app.api_docs import api_docs_html, redoc_bundle
 from app.auth.authenticate import Authenticator, ensure_jwt_secret
+from app.auth.principal import Principal
 from app.auth.throttle import SignInThrottle
 from app.db.engine import Database, create_engine
 from app.db.migrate import migrations_are_current
@@ -41,6 +44,7 @@ from app.http.compression import CompressionMiddleware
 from app.http.cors import GatewayCORSMiddleware
 from app.http.observe import ObserveMiddleware, note_operation, note_principal
 from app.http.request_id import RequestIdMiddleware, log_unexpected
+from app.live import PostgresListener
 from app.metrics import METRICS_CONTENT_TYPE, exposition, operation_label, pool_registry
 from app.money import loads_exact
 from app.persisted_queries import PersistedQueries, PersistedQueryError
@@ -209,6 +213,7 @@ class Gateway:
         self.settings = settings
         self.runtime: Runtime | None = None
         self._worker_task: asyncio.Task[None] | None = None
+        self._live_listener: PostgresListener | None = None
 
     async def start(self) -> None:
         """Open the engine and load the signing secret."""
@@ -231,6 +236,9 @@ class Gateway:
             refresh_ttl_seconds=self.settings.refresh_token_ttl_seconds,
         )
         self.runtime = Runtime(db, authenticator)
+        if not db.is_sqlite:  # GraphQL subscriptions see every process's live updates
+            self._live_listener = PostgresListener()
+            await self._live_listener.start(db.engine)
         if self.settings.worker == "inline":
             worker = Worker(db, all_jobs(), max_poll_seconds=self.settings.worker_max_poll_seconds)
             self.runtime.worker = worker
@@ -242,10 +250,60 @@ class Gateway:
             if self.runtime.worker is not None and self._worker_task is not None:
                 self.runtime.worker.stop()
                 await self._worker_task
+            if self._live_listener is not None:
+                await self._live_listener.stop()
+                self._live_listener = None
             await self.runtime.db.dispose()
             self.runtime = None
 
-    async def context_for(self, request: Request) -> Context:
+    async def websocket_context(self, websocket: HTTPConnection) -> Context:
+        """The context of a GraphQL websocket: the caller of its handshake headers, if they
+        name a valid one (browsers cannot set them: the ``connection_init`` payload does, see
+        :meth:`GraphQLDoor.on_ws_connect`), else none yet."""
+        try:
+            return await self.context_for(websocket)
+        except GatewayError:
+            return await self.context_for_principal(websocket, None)
+
+    async def authenticate_websocket(self, context: Context) -> None:
+        """Take the caller of a websocket from its ``connection_init`` payload (``api_key``
+        and/or ``authorization``: ``Bearer <token>``, as the HTTP headers), else keep the
+        handshake's; raises ``ConnectionRejectionError`` (close 4403) for invalid credentials
+        or none at all."""
+        runtime = self.runtime
+        assert runtime is not None, "the gateway has not started"
+        params = {str(k).lower(): v for k, v in (context.connection_params or {}).items()}
+        api_key = params.get("api_key") or params.get("api-key")
+        authorization = params.get("authorization")
+        if api_key or authorization:
+            try:
+                context.principal = await runtime.authenticator.principal_for(
+                    str(api_key) if api_key else None, str(authorization) if authorization else None
+                )
+            except GatewayError:
+                raise ConnectionRejectionError() from None
+            context.loaders = Loaders(runtime.db, context.principal)
+        if context.principal is None:
+            raise ConnectionRejectionError()
+
+    async def context_for_principal(
+        self, connection: HTTPConnection, principal: Principal | None
+    ) -> Context:
+        """A context for ``principal`` (already authenticated, or ``None``)."""
+        runtime = self.runtime
+        assert runtime is not None, "the gateway has not started"
+        return Context(
+            settings=self.settings,
+            db=runtime.db,
+            authenticator=runtime.authenticator,
+            principal=principal,
+            loaders=Loaders(runtime.db, principal),
+            request_headers={k.lower(): v for k, v in connection.headers.items()},
+            client_address=connection.client.host if connection.client else None,
+            base_url=str(connection.base_url),
+        )
+
+    async def context_for(self, request: HTTPConnection) -> Context:
         """The context of one operation: the caller (401 on bad credentials) and fresh loaders."""
         runtime = self.runtime
         assert runtime is not None, "the gateway has not started"
@@ -254,16 +312,7 @@ class Gateway:
             request.headers.get("authorization"),
         )
         note_principal(request.scope, principal)
-        return Context(
-            settings=self.settings,
-            db=runtime.db,
-            authenticator=runtime.authenticator,
-            principal=principal,
-            loaders=Loaders(runtime.db, principal),
-            request_headers={k.lower(): v for k, v in request.headers.items()},
-            client_address=request.client.host if request.client else None,
-            base_url=str(request.base_url),
-        )
+        return await self.context_for_principal(request, principal)
 
 
 def refusal_status(result: ExecutionResult) -> int | None:
@@ -411,7 +460,14 @@ class GraphQLDoor(GraphQL[Context, None]):
         return result
 
     async def get_context(self, request: Any, response: Any) -> Context:
+        if request.scope["type"] == "websocket":
+            return await self._gateway.websocket_context(request)
         return await self._gateway.context_for(request)
+
+    async def on_ws_connect(self, context: Context) -> Any:
+        """Authenticate a websocket at ``connection_init`` (graphql-transport-ws)."""
+        await self._gateway.authenticate_websocket(context)
+        return UNSET
 
     async def render_graphql_ide(self, request: Any) -> HTMLResponse:
         # Revalidated at each load: the page names its assets by content hash.
@@ -566,6 +622,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         PersistedQueries.from_settings(settings),
         graphql_ide="graphiql" if settings.graphiql else None,
         multipart_uploads_enabled=True,
+        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+        allowed_origins=settings.cors_origins,
     )
     # Every route takes every method and answers a wrong one itself (405 with Allow): the REST
     # door from its route table, GraphQL for GET and POST, the others through `EveryMethod`.
@@ -576,6 +634,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *([Route("/metrics", EveryMethod(metrics, ["GET"]))] if settings.metrics else []),
             Mount(GRAPHIQL_ASSETS_PATH, app=graphiql_assets_app()),
             Route(GRAPHQL_PATH, graphql),
+            WebSocketRoute(GRAPHQL_PATH, graphql),
             Route("/", EveryMethod(index, ["GET"])),
             Route(OPENAPI_PATH, EveryMethod(openapi_json, ["GET"])),
             Route(DOCS_PATH, EveryMethod(_api_docs, ["GET"])),

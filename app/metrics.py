@@ -15,6 +15,7 @@ from prometheus_client import (
     REGISTRY,
     CollectorRegistry,
     Counter,
+    Gauge,
     Histogram,
     generate_latest,
 )
@@ -60,6 +61,18 @@ JOURNAL_REFUSALS = Counter(
     "Journal postings refused, by reason (the error's code, e.g. WALLETBALANCETOOLOW).",
     ["reason"],
 )
+WEBHOOK_DELIVERIES = Counter(
+    "crm_gateway_webhook_deliveries",
+    "Webhook delivery attempts recorded, by outcome (success: a 2xx answer; retry: failed, "
+    "tried again later; dead_lettered: failed with no retry left, the request is FAILED; "
+    "lease_lost: the claim ran out before the outcome was recorded, so it was not).",
+    ["outcome"],
+)
+WEBHOOK_QUEUE_DEPTH = Gauge(
+    "crm_gateway_webhook_queue_depth",
+    "PENDING webhook requests of every organisation, as last counted by this process's worker.",
+)
+WEBHOOK_OUTCOMES = ("success", "retry", "dead_lettered", "lease_lost")
 
 _OPERATION_NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]{0,63}")
 _NAMED_OPERATION = re.compile(r"\b(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)")
@@ -120,6 +133,16 @@ def journal_posted(journal_type: str) -> None:
 def journal_refused(error: GatewayError) -> None:
     """Count one refused journal under its error's code."""
     JOURNAL_REFUSALS.labels(error.code).inc()
+
+
+def webhook_delivered(outcome: str) -> None:
+    """Count one webhook delivery attempt under its outcome (one of :data:`WEBHOOK_OUTCOMES`)."""
+    WEBHOOK_DELIVERIES.labels(outcome if outcome in WEBHOOK_OUTCOMES else OTHER).inc()
+
+
+def webhook_queue_depth(depth: int) -> None:
+    """Set the webhook queue depth gauge."""
+    WEBHOOK_QUEUE_DEPTH.set(depth)
 
 
 class PoolCollector(Collector):

@@ -156,6 +156,15 @@ class Settings(BaseSettings):
             "in the same process wakes the worker at once)."
         ),
     )
+    webhook_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        le=300,
+        description=(
+            "Longest wait, in seconds, for a webhook receiver to answer one delivery attempt "
+            "(connecting included); a slower one counts as a failed attempt."
+        ),
+    )
 
     files_path: str = Field(
         default="./var/files",

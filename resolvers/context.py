@@ -3,7 +3,7 @@
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeAlias, TypeVar
 
 from strawberry.types import Info as StrawberryInfo
 
@@ -40,6 +40,8 @@ class Context:
     request_headers: dict[str, str] = field(default_factory=dict)
     client_address: str | None = None
     base_url: str | None = None
+    connection_params: dict[str, Any] | None = None
+    """A websocket's ``connection_init`` payload (Strawberry sets it; ``None`` over HTTP)."""
 
     def backoffice(self) -> Principal:
         """The caller, if it may use the Back-Office API (401 / 403 otherwise)."""

@@ -8,6 +8,7 @@ door's OpenAPI document shows it (``x-permission``). A test walks the schema and
 root field without one.
 """
 
+import inspect
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -71,7 +72,9 @@ class Needs(FieldExtension):
         self, next_: Callable[..., Awaitable[Any]], source: Any, info: Info, **kwargs: Any
     ) -> Any:
         self.access.check(info.context.principal)
-        return await next_(source, info, **kwargs)
+        result = next_(source, info, **kwargs)
+        # A subscription's resolver gives an async generator, which is returned as it is.
+        return await result if inspect.isawaitable(result) else result
 
 
 def needs(permission: Permission, *, public_keys: bool = False) -> list[FieldExtension]:

@@ -32,6 +32,7 @@ from schema import (
     access,
     accounts,
     activities,
+    adaptors,
     approvals,
     automations,
     contacts,
@@ -43,6 +44,7 @@ from schema import (
     reference,
     users,
     wallets,
+    webhooks,
 )
 from schema.compiled import CompiledAnswer, CompiledReads
 from schema.input_checks import InputChecks
@@ -70,6 +72,8 @@ DOMAINS: tuple[ModuleType, ...] = (
     media,
     automations,
     approvals,
+    webhooks,
+    adaptors,
 )
 DOCUMENT_CACHE_SIZE = 512
 
@@ -349,11 +353,14 @@ def build_schema(settings: Settings | None = None) -> GatewaySchema:
     introspection_answers = IntrospectionAnswers()
     query = merge_types("Query", tuple(d.Query for d in DOMAINS if hasattr(d, "Query")))
     mutation = merge_types("Mutation", tuple(d.Mutation for d in DOMAINS if hasattr(d, "Mutation")))
+    subscriptions = tuple(d.Subscription for d in DOMAINS if hasattr(d, "Subscription"))
+    subscription = merge_types("Subscription", subscriptions) if subscriptions else None
     return GatewaySchema(
         settings=settings,
         limit_rules=limit_rules,
         query=query,
         mutation=mutation,
+        subscription=subscription,
         config=StrawberryConfig(auto_camel_case=False, scalar_map=SCALAR_MAP),
         extensions=[
             CachedDocuments,

@@ -26,6 +26,7 @@ from app.db.migrate import migrate
 from app.main import create_app
 from app.onboarding import BootstrapResult, bootstrap
 from app.settings import Settings
+from app.worker.job import BACKGROUND_OPTION
 from schema.encoding import graphql_json
 
 POSTGRES_URL = os.environ.get("CRM_GATEWAY_TEST_POSTGRES_URL")
@@ -120,8 +121,8 @@ async def db(database_url: str) -> AsyncIterator[Database]:
 
 @contextmanager
 def counting_statements(app: Any) -> Iterator[list[str]]:
-    """Collect every SQL statement the running gateway's engine executes inside the block
-    (but the background worker's polls for due work, marked ``background_poll``).
+    """Collect every SQL statement the running gateway's engine executes inside the block for
+    requests (the background worker's statements are left out).
 
     The first request with a key also looks the key up (it is remembered afterwards), so a
     comparison of two counts should follow a request made with the same key.
@@ -132,9 +133,9 @@ def counting_statements(app: Any) -> Iterator[list[str]]:
     def record(
         _conn: Any, _cursor: Any, statement: str, _params: Any, context: Any, *_: Any
     ) -> None:
-        # The background worker's polls for due work run beside the requests: not theirs.
-        if not context.execution_options.get("background_poll", False):
-            statements.append(statement)
+        if context is not None and context.execution_options.get(BACKGROUND_OPTION):
+            return  # the worker's statements (app.worker.job.as_background), not the request's
+        statements.append(statement)
 
     event.listen(engine, "before_cursor_execute", record)
     try:

@@ -97,6 +97,38 @@ UNSCOPED_READS = {
         "organisation's runs; each run then acts through a principal of its own organisation"
     ),
     ("app.automations.runs", "JOB"): "the automations job, made of UnscopedAutomationRuns",
+    **{
+        ("app.webhooks.delivery", name): (
+            "the webhook delivery job runs with no caller, for every organisation: it claims due"
+            " requests of any tenant, loads each one's webhook and records the outcome"
+        )
+        for name in ("_claim", "_load", "_record", "deliver_due_requests", "delivery_health")
+    },
+    **{
+        ("app.webhooks.repository", name): (
+            "the worker's statements over every organisation's requests (claim, lease, outcome,"
+            " queue health)"
+        )
+        for name in (
+            "due_request_ids_unscoped",
+            "lease_unscoped",
+            "leased_request_unscoped",
+            "queue_health_unscoped",
+        )
+    },
+    ("app.webhooks.repository", "webhook_of_organisation_unscoped"): (
+        "queue_webhook_request is called by the automation engine for an organisation, not a"
+        " caller; it narrows to that organisation itself"
+    ),
+    ("app.webhooks.service", "queue_webhook_request"): (
+        "reads app.webhooks.repository.webhook_of_organisation_unscoped (see there)"
+    ),
+    ("app.webhooks.repository", "webhook_retries_unscoped"): (
+        "the retries of the webhooks of requests the caller has already found (scoped)"
+    ),
+    ("app.webhooks.service", "act_on_webhook_requests"): (
+        "reads app.webhooks.repository.webhook_retries_unscoped for requests found as the caller"
+    ),
     ("resolvers.reference", "IndustryByIdLoader"): (
         "organisations (shared by live and test mode) point at industries their creator chose, "
         "possibly of the other mode or of an organisation above the caller"

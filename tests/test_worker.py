@@ -7,6 +7,7 @@ from sqlalchemy import text
 
 from app.db.engine import Database
 from app.worker.job import Job
+from app.worker.jobs import all_jobs
 from app.worker.runner import Worker
 from app.worker.wake import wake_after_commit
 
@@ -80,4 +81,5 @@ async def test_ready_reports_the_worker(api: Any) -> None:
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ready"
+    assert set(body["worker"]) == {job.name for job in all_jobs()}
     assert all(job["last_error"] is None for job in body["worker"].values())

@@ -5,6 +5,7 @@ from rest_compat.routes import (
     access,
     accounts,
     activities,
+    adaptors,
     approvals,
     automations,
     contacts,
@@ -16,6 +17,7 @@ from rest_compat.routes import (
     organisations,
     users,
     wallets,
+    webhooks,
 )
 
 ROUTES: list[RestRoute] = [
@@ -33,4 +35,6 @@ ROUTES: list[RestRoute] = [
     *feed.ROUTES,
     *automations.ROUTES,
     *approvals.ROUTES,
+    *webhooks.ROUTES,
+    *adaptors.ROUTES,
 ]

@@ -36,6 +36,7 @@ from app.db.models.reference import (
 )
 from app.db.models.tenancy import TenantOwned
 from app.db.models.wallets import IdempotencyRecord, Journal, Wallet, WalletCommerceBalance
+from app.db.models.webhooks import Webhook, WebhookRequest, WebhookRequestAttempt
 
 __all__ = [
     "Account",
@@ -88,4 +89,7 @@ __all__ = [
     "UserInvitation",
     "Wallet",
     "WalletCommerceBalance",
+    "Webhook",
+    "WebhookRequest",
+    "WebhookRequestAttempt",
 ]

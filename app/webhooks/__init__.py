@@ -1,0 +1,1 @@
+"""Webhooks: registered receivers, the requests queued for them and their signed delivery."""

@@ -1,0 +1,141 @@
+"""The webhook request subscription over graphql-transport-ws on a real server (uvicorn) with a
+real websocket client: authentication in ``connection_init``, updates as a request is queued
+and delivered, other organisations' requests never shown."""
+
+import asyncio
+import json
+import socket
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+import uvicorn
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
+
+from app.db.engine import Database
+from app.onboarding import BootstrapResult
+from app.webhooks.service import queue_webhook_request
+from tests.conftest import Api
+from tests.webhook_receiver import webhook_receiver
+
+SUBSCRIPTION = """subscription ($webhook_id: ID) {
+    webhook_request_updates(webhook_id: $webhook_id) { id state retries attempts { state } }
+}"""
+
+
+@pytest.fixture
+async def ws_url(gateway: Any) -> AsyncIterator[str]:
+    """The gateway's /graphql websocket URL, served by uvicorn on a free port of 127.0.0.1."""
+    app, _ = gateway
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning")
+    )
+    task = asyncio.create_task(server.serve())
+    for _ in range(500):
+        if server.started:
+            break
+        await asyncio.sleep(0.02)
+    yield f"ws://127.0.0.1:{port}/graphql"
+    server.should_exit = True
+    await task
+
+
+async def _message(ws: ClientConnection) -> dict[str, Any]:
+    message: dict[str, Any] = json.loads(await asyncio.wait_for(ws.recv(), timeout=10))
+    return message
+
+
+async def _open(url: str, payload: dict[str, Any]) -> ClientConnection:
+    ws = await connect(url, subprotocols=["graphql-transport-ws"])  # type: ignore[list-item]
+    await ws.send(json.dumps({"type": "connection_init", "payload": payload}))
+    return ws
+
+
+async def test_a_signed_in_spa_is_told_of_each_change_of_its_webhook_requests(
+    api: Api, db: Database, tenant: BootstrapResult, ws_url: str
+) -> None:
+    token = (
+        await api.rest(
+            "POST",
+            "/users/authenticate",
+            {"username": tenant.owner_email, "password": tenant.owner_password},
+            key="",
+        )
+    ).json()["access_token"]
+    with webhook_receiver([500]) as receiver:
+        created = await api.rest(
+            "POST", "/webhooks", {"name": "Live", "url_endpoint": receiver.url, "wait_period": 0}
+        )
+        webhook_id = created.json()["id"]
+        ws = await _open(ws_url, {"authorization": f"Bearer {token}"})
+        assert (await _message(ws))["type"] == "connection_ack"
+        await ws.send(
+            json.dumps(
+                {
+                    "id": "1",
+                    "type": "subscribe",
+                    "payload": {"query": SUBSCRIPTION, "variables": {"webhook_id": webhook_id}},
+                }
+            )
+        )
+        await asyncio.sleep(0.2)  # the subscription is registered
+        async with db.write() as session:
+            request = await queue_webhook_request(
+                session,
+                organisation_id=tenant.organisation_id,
+                webhook_id=webhook_id,
+                payload={"type": "test"},
+            )
+            request_id = request.id
+        states = []
+        while not states or states[-1] != "SUCCESS":
+            message = await _message(ws)
+            assert message["type"] == "next", message
+            update = message["payload"]["data"]["webhook_request_updates"]
+            assert update["id"] == request_id
+            states.append(update["state"])
+        await ws.close()
+    assert states == ["PENDING", "PENDING", "SUCCESS"]  # queued, failed once, delivered
+    assert update["retries"] == 1
+    assert [a["state"] for a in update["attempts"]] == ["FAILED", "SUCCESS"]
+
+
+async def test_websocket_credentials_are_checked_at_connection_init(
+    api: Api, tenant: BootstrapResult, ws_url: str
+) -> None:
+    for payload in ({}, {"api_key": "sk_live_" + "0" * 40}, {"authorization": "Bearer x.y.z"}):
+        ws = await _open(ws_url, payload)
+        with pytest.raises(ConnectionClosed) as closed:
+            await _message(ws)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 4403, payload
+    ws = await _open(ws_url, {"api_key": tenant.secret_api_key})
+    assert (await _message(ws))["type"] == "connection_ack"
+    await ws.close()
+
+
+async def test_another_organisations_requests_are_not_streamed(
+    api: Api, db: Database, tenant: BootstrapResult, ws_url: str
+) -> None:
+    webhook_id = (
+        await api.rest(
+            "POST", "/webhooks", {"name": "Mine", "url_endpoint": "http://127.0.0.1:9/x"}
+        )
+    ).json()["id"]
+    ws = await _open(ws_url, {"api_key": tenant.test_secret_api_key})  # the other mode
+    assert (await _message(ws))["type"] == "connection_ack"
+    await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIPTION}}))
+    await asyncio.sleep(0.2)
+    async with db.write() as session:
+        await queue_webhook_request(
+            session,
+            organisation_id=tenant.organisation_id,
+            webhook_id=webhook_id,
+            payload={"type": "test"},
+        )
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(ws.recv(), timeout=1.0)
+    await ws.close()
