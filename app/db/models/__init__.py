@@ -12,6 +12,14 @@ from app.db.models.identity import (
     User,
     UserInvitation,
 )
+from app.db.models.insights import (
+    CustomerEvent,
+    Insight,
+    InsightBreakdown,
+    InsightEvent,
+    InsightExport,
+    InsightFilter,
+)
 from app.db.models.organisations import (
     Organisation,
     OrganisationContactInfo,
@@ -44,12 +52,18 @@ __all__ = [
     "ApiKey",
     "BusinessActivity",
     "Contact",
+    "CustomerEvent",
     "ContactAddress",
     "ContactPhone",
     "IdempotencyRecord",
     "Industry",
     "IndustrySector",
     "InstanceSecret",
+    "Insight",
+    "InsightBreakdown",
+    "InsightEvent",
+    "InsightExport",
+    "InsightFilter",
     "Journal",
     "Membership",
     "Organisation",
