@@ -89,6 +89,7 @@ BODY_SCALARS: dict[str, JsonSchema] = {
             {"type": "string", "format": "date-time"},
         ],
     },
+    "JSON": {"description": "Any JSON value (free properties)."},
 }
 """Scalars in a JSON body, with the strings the door reads as booleans and numbers."""
 
@@ -114,6 +115,7 @@ OUTPUT_SCALARS: dict[str, JsonSchema] = {
     "Float": {"type": "number"},
     "Money": {"type": "number", "description": "An exact decimal amount, as a JSON number."},
     "DateTime": {**_EPOCH, "description": "A point in time in epoch seconds (UTC)."},
+    "JSON": {"description": "Any JSON value (free properties)."},
 }
 """Scalars in a REST response: money as numbers, times as epoch seconds."""
 

@@ -29,6 +29,7 @@ from schema import (
     accounts,
     activities,
     contacts,
+    customer_events,
     identity,
     organisations,
     reference,
@@ -56,6 +57,7 @@ DOMAINS: tuple[ModuleType, ...] = (
     wallets,
     organisations,
     activities,
+    customer_events,
 )
 DOCUMENT_CACHE_SIZE = 512
 

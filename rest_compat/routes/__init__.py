@@ -6,6 +6,7 @@ from rest_compat.routes import (
     accounts,
     activities,
     contacts,
+    customer_events,
     identity,
     organisations,
     users,
@@ -21,4 +22,5 @@ ROUTES: list[RestRoute] = [
     *organisations.ROUTES,
     *identity.ROUTES,
     *activities.ROUTES,
+    *customer_events.ROUTES,
 ]
