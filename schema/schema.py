@@ -31,6 +31,7 @@ from schema import (
     contacts,
     customer_events,
     identity,
+    insights,
     organisations,
     reference,
     users,
@@ -58,6 +59,7 @@ DOMAINS: tuple[ModuleType, ...] = (
     organisations,
     activities,
     customer_events,
+    insights,
 )
 DOCUMENT_CACHE_SIZE = 512
 

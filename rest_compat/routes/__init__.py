@@ -8,6 +8,7 @@ from rest_compat.routes import (
     contacts,
     customer_events,
     identity,
+    insights,
     organisations,
     users,
     wallets,
@@ -23,4 +24,5 @@ ROUTES: list[RestRoute] = [
     *identity.ROUTES,
     *activities.ROUTES,
     *customer_events.ROUTES,
+    *insights.ROUTES,
 ]
