@@ -28,6 +28,7 @@ from schema import (
     access,
     accounts,
     activities,
+    analytics,
     contacts,
     customer_events,
     identity,
@@ -60,6 +61,7 @@ DOMAINS: tuple[ModuleType, ...] = (
     activities,
     customer_events,
     insights,
+    analytics,
 )
 DOCUMENT_CACHE_SIZE = 512
 

@@ -5,6 +5,7 @@ from rest_compat.routes import (
     access,
     accounts,
     activities,
+    analytics,
     contacts,
     customer_events,
     identity,
@@ -25,4 +26,5 @@ ROUTES: list[RestRoute] = [
     *activities.ROUTES,
     *customer_events.ROUTES,
     *insights.ROUTES,
+    *analytics.ROUTES,
 ]
