@@ -89,7 +89,12 @@ BODY_SCALARS: dict[str, JsonSchema] = {
             {"type": "string", "format": "date-time"},
         ],
     },
-    "JSON": {"description": "Any JSON value (free properties)."},
+    "JSON": {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": True,
+        "description": "A JSON object of free properties.",
+    },
 }
 """Scalars in a JSON body, with the strings the door reads as booleans and numbers."""
 
@@ -115,7 +120,12 @@ OUTPUT_SCALARS: dict[str, JsonSchema] = {
     "Float": {"type": "number"},
     "Money": {"type": "number", "description": "An exact decimal amount, as a JSON number."},
     "DateTime": {**_EPOCH, "description": "A point in time in epoch seconds (UTC)."},
-    "JSON": {"description": "Any JSON value (free properties)."},
+    "JSON": {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": True,
+        "description": "A JSON object of free properties.",
+    },
 }
 """Scalars in a REST response: money as numbers, times as epoch seconds."""
 

@@ -12,14 +12,17 @@ from app.analytics.service import (
 from app.analytics.service import (
     ContactMetric,
     EventMetric,
+    OrganisationMetric,
+    PeriodValues,
+)
+from app.analytics.service import (
     OrganisationAnalytics as OrganisationAnalyticsRow,
 )
-from app.analytics.service import OrganisationMetric, PeriodValues
 from app.auth.permissions import Permission
 from app.pagination import DEFAULT_PAGE_SIZE
 from resolvers import analytics as resolve
 from resolvers.context import Info
-from schema.common import Page, PageArgument, SizeArgument, page_request, to_page, SortOrder
+from schema.common import Page, PageArgument, SizeArgument, SortOrder, page_request, to_page
 from schema.permissions import needs
 
 strawberry.enum(
@@ -120,24 +123,40 @@ class OrganisationAnalytics(AnalyticsPeriodValues):
     services_in_trial: int | None = strawberry.field(default=None, description="No data: null.")
     deactivated_services: int | None = strawberry.field(default=None, description="No data: null.")
     activated_services: int | None = strawberry.field(default=None, description="No data: null.")
-    paid_services_in_trial: int | None = strawberry.field(default=None, description="No data: null.")
-    cancelled_services_in_trial: int | None = strawberry.field(default=None, description="No data: null.")
+    paid_services_in_trial: int | None = strawberry.field(
+        default=None, description="No data: null."
+    )
+    cancelled_services_in_trial: int | None = strawberry.field(
+        default=None, description="No data: null."
+    )
     new_subscribers: int | None = strawberry.field(default=None, description="No data: null.")
-    reactivated_subscriptions: int | None = strawberry.field(default=None, description="No data: null.")
-    removed_services_after_expiration: int | None = strawberry.field(default=None, description="No data: null.")
-    cancelled_services_in_contract: int | None = strawberry.field(default=None, description="No data: null.")
-    cancelled_services_not_in_contract: int | None = strawberry.field(default=None, description="No data: null.")
+    reactivated_subscriptions: int | None = strawberry.field(
+        default=None, description="No data: null."
+    )
+    removed_services_after_expiration: int | None = strawberry.field(
+        default=None, description="No data: null."
+    )
+    cancelled_services_in_contract: int | None = strawberry.field(
+        default=None, description="No data: null."
+    )
+    cancelled_services_not_in_contract: int | None = strawberry.field(
+        default=None, description="No data: null."
+    )
     renewed_services: int | None = strawberry.field(default=None, description="No data: null.")
     expired_services: int | None = strawberry.field(default=None, description="No data: null.")
-    active_subscriptions_per_billing_period: int | None = strawberry.field(default=None, description="No data: null.")
-    active_services_per_month: int | None = strawberry.field(default=None, description="No data: null.")
+    active_subscriptions_per_billing_period: int | None = strawberry.field(
+        default=None, description="No data: null."
+    )
+    active_services_per_month: int | None = strawberry.field(
+        default=None, description="No data: null."
+    )
     downgraded_services: bool | None = strawberry.field(default=None, description="No data: null.")
     subscriber_churn_rate: Decimal | None = strawberry.field(
         default=None, description="No data: null."
     )
 
     @classmethod
-    def of(cls, row: OrganisationAnalyticsRow) -> "OrganisationAnalytics":
+    def of_row(cls, row: OrganisationAnalyticsRow) -> "OrganisationAnalytics":
         """The GraphQL row for a computed row."""
         return cls(
             **vars(row.current),
@@ -170,14 +189,14 @@ class AnalyticsUsage:
     )
 
 
-@strawberry.type(description="How many events of a kind and their amount, with the previous period's.")
+@strawberry.type(
+    description="How many events of a kind and their amount, with the previous period's."
+)
 class AnalyticsEventTotals:
     count: int = strawberry.field(description="The number of events in the period.")
     amount: Decimal = strawberry.field(description="Their total amount.")
     previous_count: int | None = strawberry.field(description="The previous period's number.")
-    previous_amount: Decimal | None = strawberry.field(
-        description="The previous period's amount."
-    )
+    previous_amount: Decimal | None = strawberry.field(description="The previous period's amount.")
 
     @classmethod
     def of(cls, metric: EventMetric | None) -> "AnalyticsEventTotals | None":
@@ -242,7 +261,7 @@ class Query:
             currency_code.upper() if currency_code else None,
             page_request(page, size, None, SortOrder.ASC),
         )
-        return to_page(result, OrganisationAnalytics.of)
+        return to_page(result, OrganisationAnalytics.of_row)
 
     @strawberry.field(
         description="Get analytics for a contact.",

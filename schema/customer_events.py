@@ -43,8 +43,9 @@ strawberry.enum(
 
 EventSortArgument = Annotated[
     str | None,
-    strawberry.argument(description=f"The attribute to sort by: {', '.join(SORTS)} (default "
-    f"{SORTS[0]})."),
+    strawberry.argument(
+        description=f"The attribute to sort by: {', '.join(SORTS)} (default {SORTS[0]})."
+    ),
 ]
 
 

@@ -411,9 +411,7 @@ class PreviewInsightInput:
 
 @strawberry.input(description="What to export from an insight.")
 class ExportInsightInput:
-    type: ExportType = strawberry.field(
-        default=ExportType.TABULAR, description="TABULAR or UGD."
-    )
+    type: ExportType = strawberry.field(default=ExportType.TABULAR, description="TABULAR or UGD.")
     format: str = strawberry.field(
         default=ExportFormat.CSV.value,
         description="The file format: CSV (the spec's example sends csv; any case is read).",
@@ -472,9 +470,7 @@ class Query:
     async def distincts(
         self,
         info: Info,
-        collection: Annotated[
-            PropertyType, strawberry.argument(description="CONTACT or EVENT.")
-        ],
+        collection: Annotated[PropertyType, strawberry.argument(description="CONTACT or EVENT.")],
         property: Annotated[str, strawberry.argument(description="The property (city).")],
     ) -> list[DistinctValue]:
         values = await resolve.distincts(info, collection, property)

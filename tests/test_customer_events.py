@@ -62,7 +62,7 @@ async def test_record_and_search_through_both_doors(api: Api, tenant: BootstrapR
         "source": "CUSTOMER_EVENT",
     }
     data = await api.data(
-        "mutation { record_customer_event(input: {type: REFERRAL, contact_code: \"C123\", "
+        'mutation { record_customer_event(input: {type: REFERRAL, contact_code: "C123", '
         'occurred_on: "2021-02-11T10:00:00Z", properties: {referred: "Jane"}}) '
         "{ type amount occurred_on properties source } }"
     )
@@ -74,7 +74,7 @@ async def test_record_and_search_through_both_doors(api: Api, tenant: BootstrapR
         "source": "CUSTOMER_EVENT",
     }
     ranged = await api.data(
-        "{ customer_events(filter: {contact_id: \"C123\", occurred_on_gte: 1612953200, "
+        '{ customer_events(filter: {contact_id: "C123", occurred_on_gte: 1612953200, '
         "types: [PURCHASE, REFERRAL]}) { content { type } paging { total } } }"
     )
     assert ranged["customer_events"] == {
@@ -118,16 +118,15 @@ async def test_journals_and_sign_ups_show_up_as_events(
     assert (await post(api, wallet_id, "10.50", "DEBIT")).is_success
     code = (await api.rest("GET", f"/wallets/{wallet_id}")).json()["code"]
     recorded = await api.rest(
-        "POST", "/customer_events", {"type": "PURCHASE", "wallet_code": code, "amount": 3,
-                                      "currency_code": "EUR"}
+        "POST",
+        "/customer_events",
+        {"type": "PURCHASE", "wallet_code": code, "amount": 3, "currency_code": "EUR"},
     )
     assert recorded.status_code == 200, recorded.text
 
-    listed = (await api.rest("GET", "/customer_events", params={"sort": "type", "order": "ASC"}))
+    listed = await api.rest("GET", "/customer_events", params={"sort": "type", "order": "ASC"})
     assert listed.status_code == 200, listed.text
-    rows = [
-        (row["type"], row["amount"], row["source"]) for row in listed.json()["content"]
-    ]
+    rows = [(row["type"], row["amount"], row["source"]) for row in listed.json()["content"]]
     assert rows == [
         ("AWARD", 25, "JOURNAL"),
         ("PURCHASE", 3, "CUSTOMER_EVENT"),
@@ -136,7 +135,9 @@ async def test_journals_and_sign_ups_show_up_as_events(
     ]
     contacts = {row["contact_id"] for row in listed.json()["content"]}
     assert len(contacts) == 1
-    spends = await api.rest("GET", "/customer_events", params={"source": "JOURNAL", "type": "SPEND"})
+    spends = await api.rest(
+        "GET", "/customer_events", params={"source": "JOURNAL", "type": "SPEND"}
+    )
     assert [row["amount"] for row in spends.json()["content"]] == [10.5]
 
 

@@ -44,9 +44,7 @@ async def generate(db: Database, organisation_id: str, seed: int = 7) -> None:
         for contact in contacts:
             city = rng.choice(CITIES)
             if city is not None:
-                session.add(
-                    ContactAddress(contact_id=contact.id, town_city=city, is_primary=True)
-                )
+                session.add(ContactAddress(contact_id=contact.id, town_city=city, is_primary=True))
         for _ in range(400):
             properties: dict[str, Any] = {"venue": {"name": rng.choice(VENUES)}}
             if rng.random() < 0.2:
@@ -175,7 +173,9 @@ async def test_results_and_previews_equal_plain_sql(
     assert _by_path(content) == expected
     levels = [row["breakdown"]["level"] for row in content]
     assert levels[0] == 0 and set(levels) == {0, 1, 2}
-    assert {row["breakdown"]["property_name"] for row in content if row["breakdown"]["level"] == 2} == {"city"}
+    assert {
+        row["breakdown"]["property_name"] for row in content if row["breakdown"]["level"] == 2
+    } == {"city"}
 
     preview = await api.rest("POST", f"/insights/{insight_id}/preview", DEFINITION | window)
     assert preview.status_code == 200, preview.text
@@ -183,7 +183,7 @@ async def test_results_and_previews_equal_plain_sql(
 
     tree = await api.data(
         f'{{ insight(id: "{insight_id}") {{ results(start_date: {window["start_date"]}, '
-        f'end_date: {window["end_date"]}) {{ tree {{ count amount children {{ property_value '
+        f"end_date: {window['end_date']}) {{ tree {{ count amount children {{ property_value "
         "count children { property_value count } } } } } }"
     )
     root = tree["insight"]["results"]["tree"][0]
@@ -257,10 +257,15 @@ async def test_spec_examples_through_both_doors(
     got = (await api.rest("GET", f"/insights/{insight_id}")).json()
     assert got["name"] == "Rewards Award" and got["refresh_frequency"] == 1
     event = got["events"][0]
-    assert {k: event[k] for k in ("name", "event_name", "totals", "criteria")} == events["events"][0]
+    assert {k: event[k] for k in ("name", "event_name", "totals", "criteria")} == events["events"][
+        0
+    ]
     assert got["filters"][0]["operator"] == "IS_NOT" and got["filters"][0]["value_list"] == [""]
     assert got["breakdowns"][0] | {"id": None} == {
-        "id": None, "name": "", "type": "CONTACT", "property_name": "city"
+        "id": None,
+        "name": "",
+        "type": "CONTACT",
+        "property_name": "city",
     }
     listed = await api.rest("GET", "/insights")
     assert listed.status_code == 200
@@ -271,8 +276,15 @@ async def test_spec_examples_through_both_doors(
     assert results.status_code == 200
     first = results.json()["content"][0]["breakdown"]
     assert set(first) == {
-        "id", "parent_id", "level", "property_name", "property_value", "event_name", "count",
-        "amount", "list_name",
+        "id",
+        "parent_id",
+        "level",
+        "property_name",
+        "property_value",
+        "event_name",
+        "count",
+        "amount",
+        "list_name",
     }
     assert first["level"] == 0 and first["event_name"] == "SPEND" and first["count"] > 0
 
@@ -308,10 +320,14 @@ async def test_spec_examples_through_both_doors(
     )
     assert distincts.status_code == 200
     assert distincts.json() == [{"property_value": c} for c in sorted(c for c in CITIES if c)]
-    venues = await api.data('{ distincts(collection: EVENT, property: "venue.name") { property_value } }')
+    venues = await api.data(
+        '{ distincts(collection: EVENT, property: "venue.name") { property_value } }'
+    )
     assert [v["property_value"] for v in venues["distincts"]] == sorted(VENUES)
 
-    exported = await api.rest("POST", f"/insights/{insight_id}/exports", {"type": "UGD", "format": "csv"})
+    exported = await api.rest(
+        "POST", f"/insights/{insight_id}/exports", {"type": "UGD", "format": "csv"}
+    )
     assert exported.status_code == 200, exported.text
     export = exported.json()
     assert export["type"] == "UGD" and export["format"] == "CSV"
@@ -343,9 +359,30 @@ async def test_bad_definitions_are_refused_and_change_nothing(
     before = await table_snapshot(db)
     event = {"event_name": "PURCHASE"}
     cases = [
-        ("filters", {"filters": [{"type": "CONTACT", "property_name": "shoe_size", "value_list": ["1"]}]}, "filters[0].property_name"),
-        ("filters", {"filters": [{"type": "EVENT", "property_name": "venue..name"}]}, "filters[0].property_name"),
-        ("filters", {"filters": [{"type": "EVENT", "property_name": "basket", "operator": "BETWEEN", "min_value": "x"}]}, "filters[0].min_value"),
+        (
+            "filters",
+            {"filters": [{"type": "CONTACT", "property_name": "shoe_size", "value_list": ["1"]}]},
+            "filters[0].property_name",
+        ),
+        (
+            "filters",
+            {"filters": [{"type": "EVENT", "property_name": "venue..name"}]},
+            "filters[0].property_name",
+        ),
+        (
+            "filters",
+            {
+                "filters": [
+                    {
+                        "type": "EVENT",
+                        "property_name": "basket",
+                        "operator": "BETWEEN",
+                        "min_value": "x",
+                    }
+                ]
+            },
+            "filters[0].min_value",
+        ),
         ("filters", {"filters": [{"type": "PLANET", "property_name": "x"}]}, "filters[0].type"),
         ("events", {"events": [{"event_name": "TELEPORT"}]}, "events[0].event_name"),
         ("breakdowns", {"breakdowns": [{"type": "EVENT", "property_name": "a"}] * 5}, "breakdowns"),
@@ -365,11 +402,24 @@ async def test_bad_definitions_are_refused_and_change_nothing(
     )
     assert backwards.status_code == 400 and backwards.json()["parameters"][0] == "end_date"
     preview = await api.rest(
-        "POST", f"/insights/{insight_id}/preview",
-        {"events": [event], "filters": [{"type": "CONTACT", "property_name": "city", "operator": "BETWEEN", "min_value": "1"}]},
+        "POST",
+        f"/insights/{insight_id}/preview",
+        {
+            "events": [event],
+            "filters": [
+                {
+                    "type": "CONTACT",
+                    "property_name": "city",
+                    "operator": "BETWEEN",
+                    "min_value": "1",
+                }
+            ],
+        },
     )
     assert preview.status_code == 400 and preview.json()["parameters"][0] == "filters[0].operator"
-    distinct = await api.rest("GET", "/distincts", params={"collection": "CONTACT", "property": "shoe"})
+    distinct = await api.rest(
+        "GET", "/distincts", params={"collection": "CONTACT", "property": "shoe"}
+    )
     assert distinct.status_code == 400
 
 

@@ -21,6 +21,7 @@ from app.customer_events.source import event_source
 from app.db.models import Account, AccountRewardScheme, Organisation, Wallet
 from app.organisations.enums import OrganisationType
 from app.organisations.repository import ORGANISATIONS
+from app.tenancy import at_or_below_path
 from app.wallets.repository import WALLETS
 
 CURRENT = "current"
@@ -37,9 +38,13 @@ class Totals:
 
 def _row_organisations(principal: Principal, ids: Sequence[str]) -> Any:
     """The organisations rows report on (id, path), as a sub-query."""
-    return ORGANISATIONS.scoped(
-        select(Organisation.id.label("row_id"), Organisation.path.label("row_path")), principal
-    ).where(Organisation.id.in_(list(ids))).subquery("row_organisations")
+    return (
+        ORGANISATIONS.scoped(
+            select(Organisation.id.label("row_id"), Organisation.path.label("row_path")), principal
+        )
+        .where(Organisation.id.in_(list(ids)))
+        .subquery("row_organisations")
+    )
 
 
 def _period(column: Any, periods: Periods) -> Any:
@@ -77,7 +82,7 @@ async def event_totals(
         )
         .select_from(events)
         .join(at, at.id == events.c.organisation_id)
-        .join(rows, at.path.startswith(rows.c.row_path))
+        .join(rows, at_or_below_path(at, rows.c.row_path))
         .group_by(rows.c.row_id, events.c.type, *_grouped(period, periods))
     )
     start = periods.previous_start or periods.current_start
@@ -109,7 +114,7 @@ async def network_counts(
     stmt = (
         select(rows.c.row_id, below.org_type, func.count())
         .select_from(rows)
-        .join(below, below.path.startswith(rows.c.row_path))
+        .join(below, at_or_below_path(below, rows.c.row_path))
         .where(below.id != rows.c.row_id, below.org_type.in_(kinds))
         .group_by(rows.c.row_id, below.org_type)
     )
@@ -137,7 +142,7 @@ async def wallet_balances(
         )
         .select_from(Wallet)
         .join(at, at.id == Wallet.organisation_id)
-        .join(rows, at.path.startswith(rows.c.row_path))
+        .join(rows, at_or_below_path(at, rows.c.row_path))
         .group_by(rows.c.row_id)
     )
     if currency_code is not None:
@@ -156,13 +161,11 @@ async def reward_participants(
     rows = _row_organisations(principal, ids)
     at = aliased(Organisation)
     stmt = (
-        ACCOUNTS.scoped(
-            select(rows.c.row_id, func.count(Account.contact_id.distinct())), principal
-        )
+        ACCOUNTS.scoped(select(rows.c.row_id, func.count(Account.contact_id.distinct())), principal)
         .select_from(Account)
         .join(AccountRewardScheme, AccountRewardScheme.account_id == Account.id)
         .join(at, at.id == Account.organisation_id)
-        .join(rows, at.path.startswith(rows.c.row_path))
+        .join(rows, at_or_below_path(at, rows.c.row_path))
         .group_by(rows.c.row_id)
     )
     return {row_id: int(n) for row_id, n in (await session.execute(stmt)).all()}

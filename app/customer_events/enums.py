@@ -16,8 +16,6 @@ class CustomerEventType(StrEnum):
     SIGN_UP = "SIGN_UP"
 
 
-
-
 class RecordedEventType(StrEnum):
     """The event types a caller may record with ``POST /customer_events``."""
 

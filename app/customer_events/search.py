@@ -80,7 +80,9 @@ async def search_events(
     """A page of the caller's customer events matching ``search``, newest first by default."""
     sort = request.sort or "occurred_on"
     if sort not in SORTS:
-        raise InvalidInput("sort", f"unknown sort attribute {sort!r}; use one of {', '.join(SORTS)}")
+        raise InvalidInput(
+            "sort", f"unknown sort attribute {sort!r}; use one of {', '.join(SORTS)}"
+        )
     events = event_source(principal, list(search.types) or None)
     where = _conditions(events, principal, search)
     total = (

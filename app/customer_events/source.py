@@ -40,7 +40,7 @@ JOURNAL_EVENT_TYPES = {
 """The event type a journal shows up as, by journal type."""
 
 
-class json_object(GenericFunction[Any]):  # noqa: N801 - SQL function names are lower case
+class json_object(GenericFunction[Any]):
     """``json_object(key, value, ...)`` on SQLite, ``jsonb_build_object`` on PostgreSQL."""
 
     type = PROPERTIES_TYPE
@@ -85,8 +85,12 @@ def _journals(principal: Principal, journal_types: list[str]) -> Any:
             Journal.currency_code,
             Journal.created_on.label("occurred_on"),
             json_object(
-                "wallet_id", Journal.wallet_id, "journal_id", Journal.id,
-                "description", Journal.description,
+                "wallet_id",
+                Journal.wallet_id,
+                "journal_id",
+                Journal.id,
+                "description",
+                Journal.description,
             ).label("properties"),
             literal(EventSource.JOURNAL.value, String).label("source"),
         )

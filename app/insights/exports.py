@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.auth.principal import Principal
 from app.db.base import new_id
@@ -117,6 +117,7 @@ async def _write_granular(
     # so the rows are streamed on a connection of their own, in a REPEATABLE READ transaction
     # (one snapshot), never all held in memory.
     engine = session.bind
+    assert isinstance(engine, AsyncEngine), "sessions are bound to the async engine"
     options = {"isolation_level": "REPEATABLE READ"} if dialect == "postgresql" else {}
     async with engine.connect() as connection:
         connection = await connection.execution_options(**options)
@@ -149,8 +150,7 @@ async def write_export_file(
         else:
             tree = await compute(session, principal, insight.id, definition)
             lines = [TABULAR_COLUMNS] + [
-                [_cell(getattr(row, column)) for column in TABULAR_COLUMNS]
-                for row in flatten(tree)
+                [_cell(getattr(row, column)) for column in TABULAR_COLUMNS] for row in flatten(tree)
             ]
             await asyncio.to_thread(_write, handle, lines)
             rows = len(lines) - 1

@@ -79,9 +79,7 @@ def event_number(events: Any, name: str, dialect: str) -> Any:
     path = _path(name)
     node = events.c.properties[path]
     if dialect == "postgresql":
-        return case(
-            (func.jsonb_typeof(node) == "number", node.as_numeric(28, 8)), else_=None
-        )
+        return case((func.jsonb_typeof(node) == "number", node.as_numeric(28, 8)), else_=None)
     json_path = "$." + ".".join(f'"{segment}"' for segment in path)
     return case(
         (
@@ -99,9 +97,7 @@ def property_text(kind: PropertyType, events: Any, name: str, field: str) -> Any
     return event_text(events, name)
 
 
-def property_number(
-    kind: PropertyType, events: Any, name: str, field: str, dialect: str
-) -> Any:
+def property_number(kind: PropertyType, events: Any, name: str, field: str, dialect: str) -> Any:
     """An EVENT property as a number (contact properties are text: 400 naming ``field``)."""
     if kind == PropertyType.CONTACT:
         raise InvalidInput(field, "contact properties are text: BETWEEN applies to EVENT ones")

@@ -32,9 +32,9 @@ from typing import Any
 
 from sqlalchemy import (
     Boolean,
-    and_,
     Numeric,
     String,
+    and_,
     cast,
     func,
     literal,
@@ -139,8 +139,12 @@ def _comparison(
 
 
 def _event_condition(
-    events: Any, name: str, operator: str, values: Sequence[str],
-    bounds: tuple[str | None, str | None], dialect: str,
+    events: Any,
+    name: str,
+    operator: str,
+    values: Sequence[str],
+    bounds: tuple[str | None, str | None],
+    dialect: str,
 ) -> Any:
     condition = _comparison(
         lambda: event_text(events, name),
@@ -158,10 +162,7 @@ def _event_condition(
     ):
         documents = [literal(_nested(name, value), JSONB) for value in wanted]
         contained = or_(
-            *(
-                events.c.properties.op("@>", return_type=Boolean)(document)
-                for document in documents
-            )
+            *(events.c.properties.op("@>", return_type=Boolean)(document) for document in documents)
         )
         condition = and_(contained, condition)
     return condition
@@ -212,7 +213,7 @@ def _event_rows(
             if spec.operator == Operator.BETWEEN:
                 raise InvalidInput(field_name, "BETWEEN applies to EVENT properties")
             condition = _comparison(
-                lambda name=name, f=field_name: property_text(  # type: ignore[misc]
+                lambda name=name, f=field_name: property_text(
                     PropertyType.CONTACT, events, name, f
                 ),
                 lambda: None,
@@ -274,18 +275,18 @@ def results_statement(principal: Principal, definition: Definition, dialect: str
     fine = (grouped[0] if len(grouped) == 1 else union_all(*grouped)).cte("fine")
     levels = []
     for level in range(depth + 1):
-        keys = [fine.c[f"b{k}"] for k in range(level)]
-        missing = [cast(null(), String).label(f"b{k}") for k in range(level, depth)]
+        known: list[Any] = [fine.c[f"b{k}"] for k in range(level)]
+        missing: list[Any] = [cast(null(), String).label(f"b{k}") for k in range(level, depth)]
         levels.append(
             select(
                 fine.c.ev,
                 literal(level).label("level"),
-                *keys,
+                *known,
                 *missing,
                 func.sum(fine.c.n).label("n"),
                 func.sum(fine.c.money).label("money"),
                 func.sum(fine.c.number).label("number"),
-            ).group_by(fine.c.ev, *keys)
+            ).group_by(fine.c.ev, *known)
         )
     return levels[0] if len(levels) == 1 else union_all(*levels)
 
@@ -298,9 +299,7 @@ def _sort_key(row: ResultRow) -> tuple[int, str]:
     return (-row.count, row.property_value or "")
 
 
-def result_tree(
-    scope: str, definition: Definition, rows: Sequence[Any]
-) -> list[ResultRow]:
+def result_tree(scope: str, definition: Definition, rows: Sequence[Any]) -> list[ResultRow]:
     """The level-0 rows (one per event, in the definition's order) with their children, from
     the rows of :func:`results_statement`; ``scope`` (the insight id, or ``preview``) makes
     the row ids."""

@@ -74,9 +74,7 @@ async def parts(session: AsyncSession, model: Any, insight_id: str) -> list[Any]
 
 async def next_position(session: AsyncSession, model: Any, insight_id: str) -> int:
     """The position after an insight's last event, filter or breakdown."""
-    stmt = select(func.coalesce(func.max(model.position), -1)).where(
-        model.insight_id == insight_id
-    )
+    stmt = select(func.coalesce(func.max(model.position), -1)).where(model.insight_id == insight_id)
     return int((await session.execute(stmt)).scalar_one()) + 1
 
 

@@ -43,7 +43,9 @@ class CustomerEvent(TenantOwned, Base):
     amount: Mapped[Decimal | None] = mapped_column(Money())
     currency_code: Mapped[str | None] = mapped_column(String(3))
     occurred_on: Mapped[datetime] = mapped_column(UtcDateTime(), nullable=False)
-    properties: Mapped[dict[str, Any]] = mapped_column(PROPERTIES_TYPE, nullable=False, default=dict)
+    properties: Mapped[dict[str, Any]] = mapped_column(
+        PROPERTIES_TYPE, nullable=False, default=dict
+    )
     created_on: Mapped[datetime] = created_on_column()
 
 
@@ -51,7 +53,9 @@ class Insight(TenantOwned, Base):
     """A saved insight: its events, filters and breakdowns are rows of their own tables."""
 
     __tablename__ = "insights"
-    __table_args__ = (Index("ix_insights_tenant_created", "organisation_id", "is_test", "created_on"),)
+    __table_args__ = (
+        Index("ix_insights_tenant_created", "organisation_id", "is_test", "created_on"),
+    )
 
     id: Mapped[str] = id_column()
     name: Mapped[str] = mapped_column(String(200), nullable=False)

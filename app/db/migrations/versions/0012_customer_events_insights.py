@@ -58,9 +58,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_customer_events")),
     )
-    op.create_index(
-        "ix_customer_events_type_occurred", "customer_events", ["type", "occurred_on"]
-    )
+    op.create_index("ix_customer_events_type_occurred", "customer_events", ["type", "occurred_on"])
     op.create_index(
         "ix_customer_events_tenant_occurred",
         "customer_events",
