@@ -474,7 +474,11 @@ ACCESS_REST_CASES: dict[tuple[str, str], RestCase] = {
         TARGET,
         body=lambda w, ids: {"type": "REFERRAL", "contact_id": ids["contact"]},
     ),
-    ("GET", "/customer_events"): RestCase(LIST, finds=ids_in_content("customer_event")),
+    ("GET", "/customer_events"): RestCase(
+        LIST,
+        finds=ids_in_content("customer_event"),
+        query=lambda w, ids: {"type": "PURCHASE", "size": "100"},
+    ),
     ("POST", "/insights"): RestCase(CREATE, body=lambda w, ids: {"name": "Insight"}),
     ("GET", "/insights"): RestCase(LIST, finds=ids_in_content("insight")),
     ("GET", "/insights/{id}"): RestCase(TARGET, lambda w, ids: {"id": ids["insight"]}),

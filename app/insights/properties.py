@@ -6,7 +6,9 @@ EVENT properties: ``amount``, ``currency_code``, ``type``, ``contact_id`` and
 on SQLite, ``#>>`` on PostgreSQL).
 
 CONTACT properties: the contact's columns (:data:`CONTACT_COLUMNS`) and its address
-(:data:`CONTACT_ADDRESS`: the primary address, else the first one).
+(:data:`CONTACT_ADDRESS`: the primary address, else the first one), read from
+:func:`first_addresses` (one row per contact, numbered with ``ROW_NUMBER()``) joined once to
+the statement, rather than looked up again for every event.
 """
 
 from typing import Any
@@ -28,12 +30,12 @@ CONTACT_COLUMNS = {
     "email_address": Contact.email_address,
 }
 CONTACT_ADDRESS = {
-    "city": ContactAddress.town_city,
-    "town_city": ContactAddress.town_city,
-    "country": ContactAddress.country_code,
-    "country_code": ContactAddress.country_code,
-    "postal_code": ContactAddress.postal_code,
-    "state_province_county": ContactAddress.state_province_county,
+    "city": "town_city",
+    "town_city": "town_city",
+    "country": "country_code",
+    "country_code": "country_code",
+    "postal_code": "postal_code",
+    "state_province_county": "state_province_county",
 }
 CONTACT_PROPERTIES = sorted([*CONTACT_COLUMNS, *CONTACT_ADDRESS])
 """The property names a CONTACT filter or breakdown may name."""
@@ -43,18 +45,39 @@ def _path(name: str) -> tuple[str, ...]:
     return tuple(name.split("."))
 
 
-def contact_property(name: str, field: str) -> Any:
-    """The SQL text of a contact property (400 naming ``field`` for an unknown name)."""
+def first_addresses() -> Any:
+    """Each contact's address properties are read from: its primary address, else its first
+    (a sub-query named ``first_addresses``, one row per contact with an address)."""
+    columns = sorted(set(CONTACT_ADDRESS.values()))
+    numbered = select(
+        ContactAddress.contact_id,
+        *(getattr(ContactAddress, name) for name in columns),
+        func.row_number()
+        .over(
+            partition_by=ContactAddress.contact_id,
+            order_by=(ContactAddress.is_primary.desc(), ContactAddress.id),
+        )
+        .label("rank"),
+    ).subquery("numbered_addresses")
+    return (
+        select(numbered.c.contact_id, *(numbered.c[name] for name in columns))
+        .where(numbered.c.rank == 1)
+        .subquery("first_addresses")
+    )
+
+
+def is_address_property(name: str) -> bool:
+    """Whether a CONTACT property is read from the contact's address."""
+    return name in CONTACT_ADDRESS
+
+
+def contact_property(name: str, field: str, addresses: Any = None) -> Any:
+    """The SQL text of a contact property (400 naming ``field`` for an unknown name);
+    ``addresses`` is the :func:`first_addresses` sub-query joined to the statement."""
     if name in CONTACT_COLUMNS:
         return CONTACT_COLUMNS[name]
-    if name in CONTACT_ADDRESS:
-        return (
-            select(CONTACT_ADDRESS[name])
-            .where(ContactAddress.contact_id == Contact.id)
-            .order_by(ContactAddress.is_primary.desc(), ContactAddress.id)
-            .limit(1)
-            .scalar_subquery()
-        )
+    if name in CONTACT_ADDRESS and addresses is not None:
+        return addresses.c[CONTACT_ADDRESS[name]]
     raise InvalidInput(
         field, f"unknown contact property {name!r}; use one of {', '.join(CONTACT_PROPERTIES)}"
     )
@@ -90,10 +113,12 @@ def event_number(events: Any, name: str, dialect: str) -> Any:
     )
 
 
-def property_text(kind: PropertyType, events: Any, name: str, field: str) -> Any:
-    """A CONTACT or EVENT property as text."""
+def property_text(
+    kind: PropertyType, events: Any, name: str, field: str, addresses: Any = None
+) -> Any:
+    """A CONTACT or EVENT property as text (``addresses``: see :func:`contact_property`)."""
     if kind == PropertyType.CONTACT:
-        return cast(contact_property(name, field), String)
+        return cast(contact_property(name, field, addresses), String)
     return event_text(events, name)
 
 

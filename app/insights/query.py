@@ -59,7 +59,14 @@ from app.insights.commands import (
     blank,
 )
 from app.insights.enums import Operator, PropertyType
-from app.insights.properties import EVENT_COLUMNS, event_number, event_text, property_text
+from app.insights.properties import (
+    EVENT_COLUMNS,
+    event_number,
+    event_text,
+    first_addresses,
+    is_address_property,
+    property_text,
+)
 from app.search import contains_literal
 
 _IDS = uuid.UUID("5c1b8e0a-3f4d-4e43-9c1f-6a1e2b7d9c10")
@@ -197,7 +204,16 @@ def _event_rows(
         )
         if condition is not None:
             where.append(condition)
-    needs_contact = False
+    contact_names = [
+        name
+        for kind, name in (
+            *((spec.type, spec.property_name) for spec in definition.filters),
+            *((spec.type, spec.property_name) for spec in definition.breakdowns),
+        )
+        if kind == PropertyType.CONTACT and name is not None and not blank(name)
+    ]
+    needs_contact = bool(contact_names)
+    addresses = first_addresses() if any(map(is_address_property, contact_names)) else None
     for index, spec in enumerate(definition.filters):
         if blank(spec.property_name):
             continue
@@ -214,14 +230,13 @@ def _event_rows(
                 raise InvalidInput(field_name, "BETWEEN applies to EVENT properties")
             condition = _comparison(
                 lambda name=name, f=field_name: property_text(
-                    PropertyType.CONTACT, events, name, f
+                    PropertyType.CONTACT, events, name, f, addresses
                 ),
                 lambda: None,
                 spec.operator,
                 spec.value_list,
                 bounds,
             )
-            needs_contact = needs_contact or condition is not None
         if condition is not None:
             where.append(condition)
     breakdowns = []
@@ -229,10 +244,11 @@ def _event_rows(
         assert breakdown.property_name is not None
         field_name = f"breakdowns[{index}].property_name"
         breakdowns.append(
-            property_text(breakdown.type, events, breakdown.property_name, field_name)
+            property_text(breakdown.type, events, breakdown.property_name, field_name, addresses)
         )
-        needs_contact = needs_contact or breakdown.type == PropertyType.CONTACT
     from_ = events.join(Contact, Contact.id == events.c.contact_id) if needs_contact else events
+    if addresses is not None:
+        from_ = from_.outerjoin(addresses, addresses.c.contact_id == Contact.id)
     return _EventRows(events, from_, where, breakdowns)
 
 

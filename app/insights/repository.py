@@ -4,7 +4,7 @@ and the distinct values of a property (``GET /distincts``)."""
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, join, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Principal
@@ -21,7 +21,12 @@ from app.db.models import (
 from app.db.repository import ChildRepository, TenantRepository
 from app.errors import NotFound
 from app.insights.enums import PropertyType
-from app.insights.properties import contact_property, event_text
+from app.insights.properties import (
+    contact_property,
+    event_text,
+    first_addresses,
+    is_address_property,
+)
 from app.pagination import Page, PageRequest, fetch_page
 
 INSIGHTS = TenantRepository(Insight)
@@ -97,8 +102,12 @@ async def distinct_values(
     """The distinct non-null values of a CONTACT or EVENT property in the caller's network, in
     order (at most :data:`MAX_DISTINCTS`)."""
     if collection == PropertyType.CONTACT:
-        value = contact_property(name, "property")
-        stmt = CONTACTS.scoped(select(value.label("value")), principal).select_from(Contact)
+        addresses = first_addresses() if is_address_property(name) else None
+        value = contact_property(name, "property", addresses)
+        source: Any = Contact
+        if addresses is not None:
+            source = join(Contact, addresses, addresses.c.contact_id == Contact.id)
+        stmt = CONTACTS.scoped(select(value.label("value")), principal).select_from(source)
     else:
         events = event_source(principal)
         stmt = select(event_text(events, name).label("value")).select_from(events)
