@@ -18,8 +18,9 @@ Rules:
   event's ``amount`` when that is blank or ``amount``), 0 when no event matched.
 - A result row's ``id`` is stable: derived from the insight (or preview), the event and the
   breakdown values leading to it, so that ``parent_id`` links a level to the one above.
-- On PostgreSQL, IS on an event JSON property is also written as JSONB containment
-  (``properties @> '{"venue": {"name": ...}}'``) so that the GIN index can serve it.
+- On PostgreSQL, IS on an event JSON property is written as JSONB containment
+  (``properties @> '{"venue": {"name": ...}}'``) so that the GIN index can serve it; like the
+  path comparison of SQLite, it matches string values only.
 """
 
 import json
@@ -34,7 +35,6 @@ from sqlalchemy import (
     Boolean,
     Numeric,
     String,
-    and_,
     cast,
     func,
     literal,
@@ -171,7 +171,9 @@ def _event_condition(
         contained = or_(
             *(events.c.properties.op("@>", return_type=Boolean)(document) for document in documents)
         )
-        condition = and_(contained, condition)
+        # Containment alone: equal to the path's text being one of the (string) values, and
+        # the GIN index serves it; both together would make the planner's row estimate wrong.
+        condition = contained
     return condition
 
 
