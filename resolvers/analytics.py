@@ -12,7 +12,7 @@ from resolvers.context import Info
 async def organisation_analytics(
     info: Info,
     id: str,
-    metrics: Sequence[str],
+    metrics: Sequence[str] | None,
     frequency: Frequency,
     include_children: bool,
     currency_code: str | None,
@@ -31,7 +31,7 @@ async def organisation_analytics(
 
 
 async def contact_analytics(
-    info: Info, id: str, metrics: Sequence[str], frequency: Frequency
+    info: Info, id: str, metrics: Sequence[str] | None, frequency: Frequency
 ) -> ContactAnalytics:
     """A contact's analytics."""
     return await info.context.reads(service.contact_analytics, id, metrics, frequency)

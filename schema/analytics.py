@@ -42,7 +42,7 @@ strawberry.enum(
     description="USAGE (consumed and remaining usage), AWARDS, SPENDS, PURCHASES.",
 )
 
-MetricsDescription = "Which metrics are required (at least one)."
+MetricsDescription = "Which metrics are required (none or an empty list: all of them)."
 
 
 @strawberry.type(description="The period-bound values of an organisation's analytics.")
@@ -236,8 +236,8 @@ class Query:
         info: Info,
         id: Annotated[strawberry.ID, strawberry.argument(description="The organisation.")],
         metrics: Annotated[
-            list[OrganisationMetric], strawberry.argument(description=MetricsDescription)
-        ],
+            list[OrganisationMetric] | None, strawberry.argument(description=MetricsDescription)
+        ] = None,
         frequency: Annotated[
             Frequency, strawberry.argument(description="The period of the metrics.")
         ] = Frequency.OVERALL,
@@ -255,7 +255,7 @@ class Query:
         result = await resolve.organisation_analytics(
             info,
             id,
-            [metric.value for metric in metrics],
+            [metric.value for metric in metrics or []],
             frequency,
             include_children,
             currency_code.upper() if currency_code else None,
@@ -272,13 +272,13 @@ class Query:
         info: Info,
         id: Annotated[strawberry.ID, strawberry.argument(description="The contact id or code.")],
         metrics: Annotated[
-            list[ContactMetric], strawberry.argument(description=MetricsDescription)
-        ],
+            list[ContactMetric] | None, strawberry.argument(description=MetricsDescription)
+        ] = None,
         frequency: Annotated[
             Frequency, strawberry.argument(description="The period of the metrics.")
         ] = Frequency.OVERALL,
     ) -> ContactAnalytics:
-        metric_values = [metric.value for metric in metrics]
+        metric_values = [metric.value for metric in metrics or []]
         return ContactAnalytics.of(
             await resolve.contact_analytics(info, id, metric_values, frequency)
         )

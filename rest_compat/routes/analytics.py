@@ -19,7 +19,7 @@ ROUTES = [
         path="/organisations/{id}/analytics",
         section=SECTION,
         summary="Get analytics for an organisation",
-        document=f"""query ($id: ID!, $metrics: [OrganisationMetric!]!,
+        document=f"""query ($id: ID!, $metrics: [OrganisationMetric!],
                 $frequency: AnalyticsFrequency = OVERALL, $include_children: Boolean = false,
                 $currency_code: String, $page: Int = 1, $size: Int = 20) {{
             organisation_analytics(id: $id, metrics: $metrics, frequency: $frequency,
@@ -42,12 +42,14 @@ ROUTES = [
             "size": "size",
         },
         notes=(
-            "metrics (comma-separated, at least one): NETWORK (merchants, venues below it),"
+            "metrics (comma-separated): NETWORK (merchants, venues below it),"
             " SIGN_UPS (new_sign_ups), REWARD_PARTICIPANTS, AWARDS (total_awards: the awarded"
             " amount, given_awards: the number of awards; wallet credits included), SPENDS"
             " (total_spends, number_of_spends; wallet debits included), PURCHASES"
             " (total_purchase_amount, total_visits, average_spend_per_visit), WALLETS"
-            " (wallets_open_balance, wallets_commerse_balance, now).",
+            " (wallets_open_balance, wallets_commerse_balance, now). The spec asks for at"
+            " least one metric but its example request sends none: none means all of them;"
+            " an unknown one is a 400.",
             "frequency: DAILY (today so far, previous: yesterday), MONTHLY (this month so far,"
             " previous: last month) or OVERALL (default; no previous period), UTC;"
             " previous_period holds the period-bound values of the period before.",
@@ -64,7 +66,7 @@ ROUTES = [
         path="/contacts/{contact_id}/analytics",
         section=SECTION,
         summary="Get analytics for a contact",
-        document=f"""query ($contact_id: ID!, $metrics: [ContactMetric!]!,
+        document=f"""query ($contact_id: ID!, $metrics: [ContactMetric!],
                 $frequency: AnalyticsFrequency = OVERALL) {{
             contact_analytics(id: $contact_id, metrics: $metrics, frequency: $frequency) {{
                 contact {{ {leaf_fields(AnalyticsContact)} }}
@@ -76,7 +78,7 @@ ROUTES = [
         }}""",
         query={"metrics": "metrics", "frequency": "frequency"},
         notes=(
-            "metrics (comma-separated, at least one): USAGE, AWARDS, SPENDS, PURCHASES."
+            "metrics (comma-separated; none: all of them): USAGE, AWARDS, SPENDS, PURCHASES."
             " USAGE: consumed_usage is the amount the contact spent in the period (SPEND"
             " events, wallet debits included), remaining_usage the balance of its wallets now,"
             " usage_percentage consumed / (consumed + remaining) x 100 (null when both are 0).",
