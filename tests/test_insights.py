@@ -452,3 +452,79 @@ async def test_another_business_gets_404(api: Api, db: Database, tenant: Bootstr
     assert (await other.rest("GET", "/insights")).json()["paging"]["total"] == 0
     download = await api.client.get(exported["download_url"], headers={"api_key": other.key or ""})
     assert download.status_code == 404
+
+
+async def test_operators_and_property_totals_equal_plain_sql(
+    api: Api, db: Database, tenant: BootstrapResult
+) -> None:
+    await generate(db, tenant.organisation_id, seed=5)
+    insight_id = (await api.rest("POST", "/insights", {"name": "Baskets"})).json()["id"]
+    definition = {
+        "events": [
+            {
+                "name": "Baskets",
+                "event_name": "PURCHASE",
+                "totals": {"is_frequency": False, "property_name": "basket"},
+                "criteria": [
+                    {
+                        "name": "A",
+                        "property": {
+                            "property": "venue.name",
+                            "operator": "DOES_NOT_CONTAIN",
+                            "value_list": ["LIMASSOL"],
+                        },
+                    }
+                ],
+            }
+        ],
+        "filters": [
+            {
+                "type": "EVENT",
+                "property_name": "basket",
+                "operator": "BETWEEN",
+                "min_value": "2",
+                "max_value": "4",
+            },
+            {
+                "type": "CONTACT",
+                "property_name": "code",
+                "operator": "CONTAINS",
+                "value_list": ["g01", "G02"],
+            },
+        ],
+        "breakdowns": [{"type": "EVENT", "property_name": "venue.name"}],
+    }
+    preview = await api.rest("POST", f"/insights/{insight_id}/preview", definition)
+    assert preview.status_code == 200, preview.text
+    rows = {
+        row["breakdown"]["property_value"]: (row["breakdown"]["count"], row["breakdown"]["amount"])
+        for row in preview.json()["content"]
+    }
+    async with db.read() as session:
+        dialect = session.get_bind().dialect.name
+        if dialect == "postgresql":
+            venue, basket = "e.properties -> 'venue' ->> 'name'", "(e.properties ->> 'basket')::int"
+        else:
+            venue, basket = (
+                "json_extract(e.properties, '$.venue.name')",
+                ("json_extract(e.properties, '$.basket')"),
+            )
+        sql = f"""
+            SELECT {venue} AS venue, count(*), sum({basket})
+            FROM customer_events e JOIN contacts c ON c.id = e.contact_id
+            WHERE e.type = 'PURCHASE'
+              AND ({venue} IS NULL OR lower({venue}) NOT LIKE '%limassol%')
+              AND {basket} BETWEEN 2 AND 4
+              AND (lower(c.code) LIKE '%g01%' OR lower(c.code) LIKE '%g02%')
+            GROUP BY 1
+        """
+        expected = {
+            venue_name: (int(n), int(total))
+            for venue_name, n, total in (await session.execute(text(sql))).all()
+        }
+    assert expected  # the data has something to count
+    assert rows.pop("Baskets") == (
+        sum(n for n, _ in expected.values()),
+        sum(total for _, total in expected.values()),
+    )
+    assert rows == expected
