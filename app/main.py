@@ -55,6 +55,7 @@ from app.worker.runner import Worker
 from resolvers.context import Context
 from resolvers.loaders import Loaders
 from rest_compat.door import RestDoor, error_response
+from rest_compat.insight_exports import EXPORT_FILE_ROUTE, export_download
 from rest_compat.openapi import openapi_document
 from rest_compat.routes import ROUTES
 from rest_compat.table import RouteTable
@@ -640,6 +641,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route(DOCS_PATH, EveryMethod(_api_docs, ["GET"])),
             Route(REDOC_BUNDLE_PATH, EveryMethod(_redoc_bundle, ["GET"])),
             Route(FILE_CONTENT_PATH, EveryMethod(file_content_endpoint(gateway), ["GET"])),
+            Route(EXPORT_FILE_ROUTE, EveryMethod(export_download(gateway.context_for), ["GET"])),
             Route(REST_PREFIX + "/{path:path}", EveryMethod(rest.handle)),
         ],
         lifespan=lifespan,

@@ -226,6 +226,14 @@ class Settings(BaseSettings):
         ),
     )
 
+    insight_exports_dir: str = Field(
+        default="./var/insight-exports",
+        description=(
+            "The folder where insight exports (CSV files) are written; they are downloaded "
+            "through GET /backoffice/v1/insight_exports/{id}/file."
+        ),
+    )
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _origins(cls, value: object) -> object:

@@ -45,3 +45,9 @@ def network_path_ids(network_path: str) -> list[str]:
 def at_or_below(organisation_id: str) -> ColumnElement[bool]:
     """Organisations at or below the organisation ``organisation_id`` in the network."""
     return Organisation.path.contains(f"/{organisation_id}/", autoescape=True)
+
+
+def at_or_below_path(organisation: Any, ancestor_path: Any) -> ColumnElement[bool]:
+    """``organisation`` (the model or an alias) is at or below the organisation whose network
+    path is ``ancestor_path`` (a column: per-row comparisons, e.g. analytics' subtrees)."""
+    return organisation.path.startswith(ancestor_path)

@@ -89,6 +89,12 @@ BODY_SCALARS: dict[str, JsonSchema] = {
             {"type": "string", "format": "date-time"},
         ],
     },
+    "JSON": {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": True,
+        "description": "A JSON object of free properties.",
+    },
 }
 """Scalars in a JSON body, with the strings the door reads as booleans and numbers."""
 
@@ -114,6 +120,12 @@ OUTPUT_SCALARS: dict[str, JsonSchema] = {
     "Float": {"type": "number"},
     "Money": {"type": "number", "description": "An exact decimal amount, as a JSON number."},
     "DateTime": {**_EPOCH, "description": "A point in time in epoch seconds (UTC)."},
+    "JSON": {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": True,
+        "description": "A JSON object of free properties.",
+    },
 }
 """Scalars in a REST response: money as numbers, times as epoch seconds."""
 

@@ -33,12 +33,15 @@ from schema import (
     accounts,
     activities,
     adaptors,
+    analytics,
     approvals,
     automations,
     contacts,
+    customer_events,
     files,
     identity,
     imports,
+    insights,
     media,
     organisations,
     reference,
@@ -74,6 +77,9 @@ DOMAINS: tuple[ModuleType, ...] = (
     approvals,
     webhooks,
     adaptors,
+    customer_events,
+    insights,
+    analytics,
 )
 DOCUMENT_CACHE_SIZE = 512
 

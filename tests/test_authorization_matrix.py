@@ -175,6 +175,18 @@ class World:
         contact_id: str = (await self.rest("POST", "/contacts", body))["id"]
         return contact_id
 
+    async def insight(self) -> str:
+        """An insight of the target organisation with one event, filter and breakdown."""
+        insight_id: str = (await self.rest("POST", "/insights", {"name": "Spends"}))["id"]
+        parts = {
+            "events": {"events": [{"name": "Spends", "event_name": "SPEND"}]},
+            "filters": {"filters": [{"type": "EVENT", "property_name": "venue.name"}]},
+            "breakdowns": {"breakdowns": [{"type": "CONTACT", "property_name": "city"}]},
+        }
+        for part, body in parts.items():
+            await self.rest("POST", f"/insights/{insight_id}/{part}", body)
+        return insight_id
+
     async def activity(self) -> str:
         """An activity of the target organisation holding the tag T1."""
         activity_id: str = (await self.rest("POST", "/activities", {"name": "Call"}))["id"]
@@ -362,6 +374,9 @@ async def build_world(
     ids["approval_request"] = await new_approval_request(world)
     ids["webhook"] = await world.webhook()
     ids["webhook_request"] = await world.webhook_request()
+    ids["insight"] = await world.insight()
+    event = {"type": "PURCHASE", "contact_id": ids["contact"], "amount": 3, "currency_code": "EUR"}
+    ids["customer_event"] = (await world.rest("POST", "/customer_events", event))["id"]
     return world
 
 
@@ -397,6 +412,15 @@ async def fresh_webhook(world: World) -> Ids:
 
 async def fresh_failed_webhook_request(world: World) -> Ids:
     return world.ids | {"webhook_request": await world.webhook_request(failed=True)}
+
+
+async def fresh_insight(world: World) -> Ids:
+    return world.ids | {"insight": await world.insight()}
+
+
+def finds_contact_id(body: Any, ids: Ids) -> bool:
+    """Whether distinct values (a list of ``{"property_value"}``) hold the target's contact id."""
+    return any(row["property_value"] == ids["contact"] for row in body)
 
 
 async def fresh_account(world: World) -> Ids:
@@ -530,6 +554,64 @@ ACCESS_REST_CASES: dict[tuple[str, str], RestCase] = {
         ORG_WRITE,
         lambda w, ids: {"id": ids["team"], "user_id": ids["member"]},
         arrange=fresh_team,
+    ),
+    ("POST", "/customer_events"): RestCase(
+        TARGET,
+        body=lambda w, ids: {"type": "REFERRAL", "contact_id": ids["contact"]},
+    ),
+    ("GET", "/customer_events"): RestCase(
+        LIST,
+        finds=ids_in_content("customer_event"),
+        query=lambda w, ids: {"type": "PURCHASE", "size": "100"},
+    ),
+    ("POST", "/insights"): RestCase(CREATE, body=lambda w, ids: {"name": "Insight"}),
+    ("GET", "/insights"): RestCase(LIST, finds=ids_in_content("insight")),
+    ("GET", "/insights/{id}"): RestCase(TARGET, lambda w, ids: {"id": ids["insight"]}),
+    ("PUT", "/insights/{id}"): RestCase(
+        TARGET, lambda w, ids: {"id": ids["insight"]}, lambda w, ids: {"description": "d"}
+    ),
+    ("DELETE", "/insights/{id}"): RestCase(
+        TARGET, lambda w, ids: {"id": ids["insight"]}, arrange=fresh_insight
+    ),
+    ("POST", "/insights/{id}/events"): RestCase(
+        TARGET,
+        lambda w, ids: {"id": ids["insight"]},
+        lambda w, ids: {"events": [{"event_name": "AWARD"}]},
+        arrange=fresh_insight,
+    ),
+    ("POST", "/insights/{id}/filters"): RestCase(
+        TARGET,
+        lambda w, ids: {"id": ids["insight"]},
+        lambda w, ids: {"filters": [{"type": "CONTACT", "property_name": "code"}]},
+        arrange=fresh_insight,
+    ),
+    ("POST", "/insights/{id}/breakdowns"): RestCase(
+        TARGET,
+        lambda w, ids: {"id": ids["insight"]},
+        lambda w, ids: {"breakdowns": [{"type": "EVENT", "property_name": "venue.name"}]},
+        arrange=fresh_insight,
+    ),
+    ("GET", "/insights/{id}/results"): RestCase(TARGET, lambda w, ids: {"id": ids["insight"]}),
+    ("POST", "/insights/{id}/preview"): RestCase(
+        TARGET,
+        lambda w, ids: {"id": ids["insight"]},
+        lambda w, ids: {"events": [{"event_name": "PURCHASE"}]},
+    ),
+    ("POST", "/insights/{id}/exports"): RestCase(
+        TARGET, lambda w, ids: {"id": ids["insight"]}, lambda w, ids: {"type": "TABULAR"}
+    ),
+    ("GET", "/distincts"): RestCase(
+        LIST,
+        finds=finds_contact_id,
+        query=lambda w, ids: {"collection": "CONTACT", "property": "id"},
+    ),
+    ("GET", "/organisations/{id}/analytics"): RestCase(
+        ORG_READ, lambda w, ids: {"id": w.target_id}, query=lambda w, ids: {"metrics": "NETWORK"}
+    ),
+    ("GET", "/contacts/{contact_id}/analytics"): RestCase(
+        TARGET,
+        lambda w, ids: {"contact_id": ids["contact"]},
+        query=lambda w, ids: {"metrics": "USAGE"},
     ),
 }
 
@@ -1568,6 +1650,88 @@ GRAPHQL_CASES: dict[str, GraphQLCase] = {
         arrange=fresh_team,
     ),
     **AUTOMATION_GRAPHQL_CASES,
+    "customer_events": GraphQLCase(
+        LIST,
+        "{ customer_events(size: 100) { content { id } } }",
+        finds=page_holds("customer_events", "customer_event"),
+    ),
+    "record_customer_event": GraphQLCase(
+        TARGET,
+        "mutation($id: ID!) { record_customer_event(input: {type: REFERRAL, contact_id: $id}) "
+        "{ id } }",
+        by_id("contact"),
+    ),
+    "insight": GraphQLCase(TARGET, "query($id: ID!) { insight(id: $id) { id } }", by_id("insight")),
+    "insights": GraphQLCase(
+        LIST, "{ insights(size: 100) { content { id } } }", finds=page_holds("insights", "insight")
+    ),
+    "insight_results": GraphQLCase(
+        TARGET,
+        "query($id: ID!) { insight_results(id: $id) { content { breakdown { id } } } }",
+        by_id("insight"),
+    ),
+    "insight_preview": GraphQLCase(
+        TARGET,
+        "query($id: ID!) { insight_preview(id: $id, input: {events: [{event_name: SPEND}]}) "
+        "{ content { breakdown { id } } } }",
+        by_id("insight"),
+    ),
+    "distincts": GraphQLCase(
+        LIST,
+        '{ distincts(collection: CONTACT, property: "id") { property_value } }',
+        finds=lambda data, ids: finds_contact_id(data["distincts"], ids),
+    ),
+    "create_insight": GraphQLCase(
+        CREATE, 'mutation { create_insight(input: {name: "Insight"}) { id } }'
+    ),
+    "update_insight": GraphQLCase(
+        TARGET,
+        'mutation($id: ID!) { update_insight(id: $id, input: {description: "d"}) { id } }',
+        by_id("insight"),
+    ),
+    "delete_insight": GraphQLCase(
+        TARGET,
+        "mutation($id: ID!) { delete_insight(id: $id) { id } }",
+        by_id("insight"),
+        arrange=fresh_insight,
+    ),
+    "add_insight_events": GraphQLCase(
+        TARGET,
+        "mutation($id: ID!) { add_insight_events(id: $id, input: {events: "
+        "[{event_name: AWARD}]}) { id } }",
+        by_id("insight"),
+        arrange=fresh_insight,
+    ),
+    "add_insight_filters": GraphQLCase(
+        TARGET,
+        "mutation($id: ID!) { add_insight_filters(id: $id, input: {filters: "
+        '[{type: CONTACT, property_name: "code"}]}) { id } }',
+        by_id("insight"),
+        arrange=fresh_insight,
+    ),
+    "add_insight_breakdowns": GraphQLCase(
+        TARGET,
+        "mutation($id: ID!) { add_insight_breakdowns(id: $id, input: {breakdowns: "
+        '[{type: EVENT, property_name: "venue.name"}]}) { id } }',
+        by_id("insight"),
+        arrange=fresh_insight,
+    ),
+    "export_insight": GraphQLCase(
+        TARGET,
+        "mutation($id: ID!) { export_insight(id: $id, input: {type: TABULAR}) { id } }",
+        by_id("insight"),
+    ),
+    "organisation_analytics": GraphQLCase(
+        ORG_READ,
+        "query($id: ID!) { organisation_analytics(id: $id, metrics: [NETWORK]) "
+        "{ content { id } } }",
+        target_org,
+    ),
+    "contact_analytics": GraphQLCase(
+        TARGET,
+        "query($id: ID!) { contact_analytics(id: $id, metrics: [USAGE]) { contact { id } } }",
+        by_id("contact"),
+    ),
 }
 
 

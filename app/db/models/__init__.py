@@ -16,6 +16,14 @@ from app.db.models.identity import (
     UserInvitation,
 )
 from app.db.models.imports import DataImport, ImportFailure
+from app.db.models.insights import (
+    CustomerEvent,
+    Insight,
+    InsightBreakdown,
+    InsightEvent,
+    InsightExport,
+    InsightFilter,
+)
 from app.db.models.media import Media, MediaGroup, OrganisationMediaGroup
 from app.db.models.organisations import (
     Organisation,
@@ -58,12 +66,18 @@ __all__ = [
     "Contact",
     "ContactAddress",
     "ContactPhone",
+    "CustomerEvent",
     "DataImport",
     "DomainEvent",
     "IdempotencyRecord",
     "ImportFailure",
     "Industry",
     "IndustrySector",
+    "Insight",
+    "InsightBreakdown",
+    "InsightEvent",
+    "InsightExport",
+    "InsightFilter",
     "InstanceSecret",
     "Journal",
     "Media",

@@ -1,0 +1,1 @@
+"""Customer events: what contacts did (purchases, spends, awards...), recorded and derived."""
