@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, select
 
-from app.auth.principal import Principal
+from app.auth.principal import CredentialKind, Principal
 from app.db.models import Organisation
 
 
@@ -45,3 +45,14 @@ def network_path_ids(network_path: str) -> list[str]:
 def at_or_below(organisation_id: str) -> ColumnElement[bool]:
     """Organisations at or below the organisation ``organisation_id`` in the network."""
     return Organisation.path.contains(f"/{organisation_id}/", autoescape=True)
+
+
+def organisation_principal(organisation: Organisation, is_test: bool) -> Principal:
+    """The caller background work acts as for ``organisation`` (e.g. a scheduled report's
+    rows): that organisation's network in one mode, with a secret key's permissions."""
+    return Principal(
+        kind=CredentialKind.SECRET_KEY,
+        organisation_id=organisation.id,
+        organisation_path=organisation.path,
+        is_test=is_test,
+    )

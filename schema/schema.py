@@ -30,8 +30,10 @@ from schema import (
     activities,
     contacts,
     identity,
+    messages,
     organisations,
     reference,
+    reports,
     users,
     wallets,
 )
@@ -56,6 +58,8 @@ DOMAINS: tuple[ModuleType, ...] = (
     wallets,
     organisations,
     activities,
+    reports,
+    messages,
 )
 DOCUMENT_CACHE_SIZE = 512
 

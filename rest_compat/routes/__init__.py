@@ -7,7 +7,9 @@ from rest_compat.routes import (
     activities,
     contacts,
     identity,
+    messages,
     organisations,
+    reports,
     users,
     wallets,
 )
@@ -21,4 +23,6 @@ ROUTES: list[RestRoute] = [
     *organisations.ROUTES,
     *identity.ROUTES,
     *activities.ROUTES,
+    *reports.ROUTES,
+    *messages.ROUTES,
 ]

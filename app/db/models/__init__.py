@@ -12,6 +12,7 @@ from app.db.models.identity import (
     User,
     UserInvitation,
 )
+from app.db.models.messages import OutboxAttachment, OutboxMessage
 from app.db.models.organisations import (
     Organisation,
     OrganisationContactInfo,
@@ -29,6 +30,7 @@ from app.db.models.reference import (
     RewardTier,
     SpendCondition,
 )
+from app.db.models.reports import ScheduledReport
 from app.db.models.tenancy import TenantOwned
 from app.db.models.wallets import IdempotencyRecord, Journal, Wallet, WalletCommerceBalance
 
@@ -57,11 +59,14 @@ __all__ = [
     "OrganisationGroup",
     "OrganisationLocation",
     "OrganisationTap",
+    "OutboxAttachment",
+    "OutboxMessage",
     "PaymentTerms",
     "RefreshToken",
     "RewardScheme",
     "RewardTier",
     "Role",
+    "ScheduledReport",
     "SpendCondition",
     "Team",
     "TeamMember",
