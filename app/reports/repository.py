@@ -77,7 +77,7 @@ async def visible_users(
     """The users among ``ids`` that are members of an organisation the caller may see."""
     stmt = (
         MEMBERSHIPS.scoped(select(User), principal)
-        .join(User, User.id == Membership.user_id)
+        .join(Membership, Membership.user_id == User.id)
         .where(User.id.in_(list(ids)))
         .distinct()
     )
