@@ -73,8 +73,9 @@ def build_email(
 
 
 async def send_email(settings: SmtpSettings, email: EmailMessage) -> str:
-    """Send ``email`` through the configured server; the server's reply to the message
-    (e.g. ``250 OK``). Raises ``aiosmtplib.SMTPException`` or ``OSError`` on failure."""
+    """Send ``email`` through the configured server; what the server answered (``accepted by
+    host:port: <its reply>``, with any refused recipients). Raises
+    ``aiosmtplib.SMTPException`` or ``OSError`` on failure."""
     errors, reply = await aiosmtplib.send(
         email,
         hostname=settings.host,
@@ -85,7 +86,8 @@ async def send_email(settings: SmtpSettings, email: EmailMessage) -> str:
         use_tls=settings.use_tls,
         timeout=settings.timeout_seconds,
     )
+    outcome = f"accepted by {settings.host}:{settings.port}: {reply}"
     if errors:
-        refused = ", ".join(f"{address}: {error[1]}" for address, error in errors.items())
-        return f"{reply}; refused {refused}"
-    return reply
+        refused = ", ".join(f"{address}: {error.message}" for address, error in errors.items())
+        outcome += f"; refused {refused}"
+    return outcome
