@@ -394,6 +394,13 @@ async def test_every_report_route_answers_the_spec_examples(
         ),
         (
             "/reports/contacts_summary",
+            {"scheduler_options": {"frequency": "0 0 12 * * ? 2020"}},
+            400,
+            ["scheduler_options.frequency"],
+            "no occurrence after now",
+        ),
+        (
+            "/reports/contacts_summary",
             {"scheduler_options": {"frequency": "0 0 12 * *"}},
             400,
             ["scheduler_options.frequency"],

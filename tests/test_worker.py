@@ -78,4 +78,7 @@ async def test_a_failing_job_is_reported_and_the_others_still_run(db: Database) 
 async def test_ready_reports_the_worker(api: Any) -> None:
     response = await api.client.get("/ready")
     assert response.status_code == 200
-    assert response.json() == {"status": "ready", "worker": {}}
+    body = response.json()
+    assert body["status"] == "ready"
+    assert {"scheduled_reports", "outbox"} <= set(body["worker"])
+    assert body["worker"]["outbox"]["queue_depth"] == 0

@@ -11,9 +11,9 @@ must be one value). Times are UTC.
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
-from croniter import CroniterBadCronError, croniter
+from croniter import CroniterBadCronError, CroniterBadDateError, croniter
 
 from app.errors import InvalidInput
 
@@ -46,11 +46,15 @@ class Schedule:
     quartz: str
     cron: str
 
-    def next_after(self, moment: datetime) -> datetime:
-        """The first occurrence strictly after ``moment`` (timezone-aware, UTC)."""
-        following: datetime = croniter(self.cron, moment, second_at_beginning=True).get_next(
-            datetime
-        )
+    def next_after(self, moment: datetime) -> datetime | None:
+        """The first occurrence strictly after ``moment`` (timezone-aware, UTC); None when
+        there is none (a year field that has passed)."""
+        try:
+            following: datetime = croniter(
+                self.cron, moment, second_at_beginning=True, max_years_between_matches=100
+            ).get_next(datetime)
+        except CroniterBadDateError:
+            return None
         return following
 
 
@@ -129,4 +133,7 @@ def parse_schedule(expression: str) -> Schedule:
         croniter(cron, second_at_beginning=True)
     except (CroniterBadCronError, ValueError) as error:
         raise InvalidInput("scheduler_options.frequency", str(error)) from None
-    return Schedule(quartz=" ".join(parts), cron=cron)
+    schedule = Schedule(quartz=" ".join(parts), cron=cron)
+    if schedule.next_after(datetime.now(UTC)) is None:
+        raise InvalidInput("scheduler_options.frequency", "has no occurrence after now")
+    return schedule

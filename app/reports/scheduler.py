@@ -18,6 +18,7 @@ import structlog
 from app.db.base import utcnow
 from app.db.engine import Database
 from app.db.models import Organisation, ScheduledReport
+from app.errors import InvalidInput
 from app.organisations.repository import ORGANISATIONS
 from app.reports import repository, service
 from app.reports.cron import parse_schedule
@@ -43,10 +44,14 @@ async def _claim_unscoped(db: Database, now: datetime) -> list[tuple[str, dateti
 
 
 def _advance(report: ScheduledReport, now: datetime) -> None:
-    """Set the next occurrence after ``now`` (none for a one-off report)."""
-    report.next_scheduled = (
-        parse_schedule(report.frequency).next_after(now) if report.frequency else None
-    )
+    """Set the next occurrence after ``now`` (none for a one-off report, nor for a schedule
+    whose last occurrence has passed, e.g. one naming a year)."""
+    report.next_scheduled = None
+    if report.frequency:
+        try:
+            report.next_scheduled = parse_schedule(report.frequency).next_after(now)
+        except InvalidInput:
+            report.last_error = "The schedule has no occurrence after now."
     report.failures = 0
     report.locked_until = None
 

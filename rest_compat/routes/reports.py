@@ -78,7 +78,7 @@ ROUTES = [
         path="/reports/{name}/preview",
         section=SECTION,
         summary="Runs the report in preview mode (at most 10 records in the response)",
-        document=f"""query ($name: String!, $body: PreviewReportInput) {{
+        document=f"""query ($name: String!, $body: PreviewReportInput!) {{
             report_preview(name: $name, input: $body) {{
                 content {{ fields {{ {leaf_fields(ReportField)} }} }}
             }}
@@ -96,7 +96,7 @@ ROUTES = [
         path="/reports/{name}",
         section=SECTION,
         summary="Schedule a report and send its results via email to a group of recipients",
-        document="""mutation ($name: String!, $body: RunReportInput) {
+        document="""mutation ($name: String!, $body: RunReportInput!) {
             run_report(name: $name, input: $body) { id }
         }""",
         body="body",
