@@ -9,7 +9,7 @@ preview, a limit.
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +25,8 @@ from app.reports.catalogue import (
     ReportColumn,
     ReportFilter,
     ReportType,
+    period_bounds,
+    relative_period,
 )
 
 PREVIEW_ROWS = 10
@@ -59,9 +61,18 @@ class ReportDefinition:
     filters: list[ChosenFilter]
     group_by: list[ChosenColumn]
 
-    def period_text(self) -> str:
-        """The filters in words, for the delivered report's heading ("All" without any)."""
-        parts = [f"{chosen.label}: {chosen.value}" for chosen in self.filters]
+    def period_text(self, now: datetime) -> str:
+        """The filters in words, for the delivered report's heading ("All" without any); a
+        relative period shows its dates (``THIS_MONTH (2026-11-01 to 2026-11-30)``)."""
+        parts = []
+        for chosen in self.filters:
+            text = f"{chosen.label}: {chosen.value}"
+            period = relative_period(chosen.value)
+            if period is not None:
+                start, end = period_bounds(period, now)
+                last = (end - timedelta(days=1)).date()
+                text += f" ({start.date().isoformat()} to {last.isoformat()})"
+            parts.append(text)
         return "; ".join(parts) or "All"
 
 
@@ -154,7 +165,7 @@ async def compute_rows(
     rows = [list(row) for row in (await session.execute(stmt)).all()]
     return ReportResult(
         title=report.title,
-        period=definition.period_text(),
+        period=definition.period_text(now),
         labels=[chosen.label for chosen in definition.columns],
         types=[chosen.column.type for chosen in definition.columns],
         rows=rows[:limit],
