@@ -17,6 +17,7 @@ from app.db.engine import Database
 from app.db.models import Contact, Journal, ScheduledReport
 from app.onboarding import BootstrapResult
 from app.reports.cron import parse_schedule
+from app.reports.scheduler import run_due_reports
 from app.worker.wake import wake
 from tests.access_helpers import add_member
 from tests.conftest import Api
@@ -520,3 +521,22 @@ def test_a_quartz_schedule_runs_when_quartz_says() -> None:
     sunday = parse_schedule("0 0 9 ? * 1").next_after(start)
     assert sunday == datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
     assert parse_schedule("0 0 9 ? * MON").next_after(start).weekday() == 0
+
+
+async def test_several_schedulers_run_one_occurrence_once(api: Api, db: Database) -> None:
+    body = {"scheduler_options": {"frequency": "0 * * * * ?"}}
+    report_id = (await api.rest("POST", "/reports/contacts_summary", body)).json()["id"]
+    async with db.write() as session:
+        await session.execute(
+            update(ScheduledReport)
+            .where(ScheduledReport.id == report_id)
+            .values(next_scheduled=datetime.now(UTC) - timedelta(seconds=1))
+        )
+    # Three more schedulers (as other processes would) race the gateway's own worker.
+    await asyncio.gather(*(run_due_reports(db) for _ in range(3)))
+    wake()
+    messages = await _report_messages(api, 1)
+    await asyncio.sleep(0.3)  # a second delivery, if any, would show by now
+    messages = await _report_messages(api, 1)
+    assert len(messages) == 1
+    assert (await api.rest("GET", f"/reports/{report_id}")).json()["runs"] == 1
