@@ -540,3 +540,15 @@ async def test_several_schedulers_run_one_occurrence_once(api: Api, db: Database
     messages = await _report_messages(api, 1)
     assert len(messages) == 1
     assert (await api.rest("GET", f"/reports/{report_id}")).json()["runs"] == 1
+
+
+async def test_a_schedule_set_to_null_runs_once_more_at_once(api: Api) -> None:
+    body = {"scheduler_options": {"frequency": "0 0 0 1 1 ?"}, "format": "PDF"}
+    report_id = (await api.rest("POST", "/reports/contacts_summary", body)).json()["id"]
+    put = await api.rest("PUT", f"/reports/{report_id}", {"scheduler_options": None})
+    assert put.status_code == 200, put.text
+    (message,) = await _report_messages(api, 1)
+    assert message["attachments"][0]["content_type"] == "application/pdf"
+    got = (await api.rest("GET", f"/reports/{report_id}")).json()
+    assert got["runs"] == 1
+    assert got["scheduler_options"] == {"period": None, "frequency": None, "next_scheduled": None}
