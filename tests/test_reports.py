@@ -15,12 +15,13 @@ from sqlalchemy import select, update
 
 from app.db.engine import Database
 from app.db.models import Contact, Journal, ScheduledReport
+from app.messages import Attachment, MessageState, queue_message
 from app.onboarding import BootstrapResult
 from app.reports.cron import parse_schedule
 from app.reports.scheduler import run_due_reports
 from app.worker.wake import wake
 from tests.access_helpers import add_member
-from tests.conftest import Api
+from tests.conftest import Api, counting_statements
 from tests.test_journals import new_wallet
 from tests.test_wallets import other_business, post
 
@@ -552,3 +553,54 @@ async def test_a_schedule_set_to_null_runs_once_more_at_once(api: Api) -> None:
     got = (await api.rest("GET", f"/reports/{report_id}")).json()
     assert got["runs"] == 1
     assert got["scheduler_options"] == {"period": None, "frequency": None, "next_scheduled": None}
+
+
+async def test_report_and_outbox_lists_cost_the_same_statements_for_more_rows(
+    api: Api, db: Database, tenant: BootstrapResult, gateway: Any
+) -> None:
+    app, _ = gateway
+    user_id = await add_member(db, tenant.organisation_id, "pat@example.com", "ADMIN")
+    team_id = (await api.rest("POST", "/teams", {"name": "Sales"})).json()["id"]
+    recipients = [
+        {"recipient_type": "USER", "recipient_id": user_id},
+        {"recipient_type": "TEAM", "recipient_id": team_id},
+    ]
+    body = {"scheduler_options": {"frequency": "0 0 0 1 1 ?"}, "recipients": recipients}
+    query = (
+        "{ scheduled_reports(size: 50) { content { id recipients { name username } } } "
+        "outbox_messages(size: 50) { content { id attachments { filename } } } }"
+    )
+
+    async def add(count: int) -> None:
+        for _ in range(count):
+            assert (await api.rest("POST", "/reports/contacts_summary", body)).status_code == 200
+            await _queue_kept(db, tenant.organisation_id)
+
+    await add(2)
+    await api.data(query)
+    with counting_statements(app) as few:
+        assert len((await api.data(query))["scheduled_reports"]["content"]) == 2
+    await add(4)
+    with counting_statements(app) as many:
+        data = await api.data(query)
+    assert len(data["scheduled_reports"]["content"]) == 6
+    assert len(data["outbox_messages"]["content"]) == 6
+    assert data["scheduled_reports"]["content"][0]["recipients"] == [
+        {"name": "pat@example.com", "username": "pat@example.com"},
+        {"name": "Sales", "username": None},
+    ]
+    assert len(many) == len(few)
+
+
+async def _queue_kept(db: Database, organisation_id: str) -> None:
+    async with db.write() as session:
+        message = await queue_message(
+            session,
+            organisation_id=organisation_id,
+            to=["pat@example.com"],
+            subject="s",
+            body_text="b",
+            attachments=[Attachment("a.csv", "text/csv", b"1")],
+            origin="AUTOMATION",
+        )
+        message.state = MessageState.KEPT
