@@ -24,7 +24,7 @@ from app.auth.principal import Principal
 from app.contacts.repository import CONTACTS
 from app.db.base import Money
 from app.db.models import Contact, Journal, Wallet
-from app.errors import InvalidInput
+from app.errors import InvalidInput, NotFound
 from app.wallets.repository import JOURNALS
 
 
@@ -287,8 +287,6 @@ DEFAULT_COLUMNS = 10
 
 def report_type(name: str) -> ReportType:
     """The report type of a unique name (404 naming the report otherwise)."""
-    from app.errors import NotFound
-
     found = REPORT_TYPES.get(name)
     if found is None:
         raise NotFound("report", name)
