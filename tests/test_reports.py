@@ -604,3 +604,27 @@ async def _queue_kept(db: Database, organisation_id: str) -> None:
             origin="AUTOMATION",
         )
         message.state = MessageState.KEPT
+
+
+async def test_period_filters_take_dates_and_epochs(api: Api) -> None:
+    await _contacts(api)
+    today = datetime.now(UTC).date()
+
+    async def codes(*filters: tuple[str, str]) -> list[str]:
+        body = {
+            "filters_set": [{"key": key, "value": value} for key, value in filters],
+            "columns_set": [{"key": "code"}],
+        }
+        response = await api.rest("POST", "/reports/contacts_summary/preview", body)
+        assert response.status_code == 200, response.text
+        return [row["fields"][0]["value"] for row in response.json()["content"]]
+
+    everyone = ["C-1", "C-2", "C-3", "C-4"]
+    assert await codes(("period_from", today.isoformat()), ("period_to", today.isoformat())) == (
+        everyone
+    )
+    assert await codes(("period_to", (today - timedelta(days=1)).isoformat())) == []
+    an_hour_ago = str(int(datetime.now(UTC).timestamp()) - 3600)
+    assert await codes(("period_from", an_hour_ago)) == everyone
+    assert await codes(("period_to", an_hour_ago)) == []
+    assert await codes(("period_from", "TODAY"), ("contact_type", "company")) == ["C-2"]

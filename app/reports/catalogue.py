@@ -11,6 +11,7 @@ date (a contact's registration, a journal's date); a relative period given to ``
 bounds both ends, so ``{"key": "period_from", "value": "THIS_MONTH"}`` means this month.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -134,6 +135,9 @@ class ReportType:
         return next((f for f in self.filters if f.key == key), None)
 
 
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 def parse_moment(value: str, field: str) -> datetime:
     """Epoch seconds or ``YYYY-MM-DD`` (UTC) as a time; ``InvalidInput`` naming ``field``."""
     text = value.strip()
@@ -177,7 +181,7 @@ def date_filters(date_column: Callable[[], Any], label: str) -> tuple[ReportFilt
         if period is not None:
             return stmt.where(date_column() < period_bounds(period, now)[1])
         moment = parse_moment(value, field)
-        if len(value.strip()) == 10 and "-" in value:  # a whole day: up to its end
+        if _DAY.match(value.strip()):  # a whole day: up to its end
             moment += timedelta(days=1)
             return stmt.where(date_column() < moment)
         return stmt.where(date_column() <= moment)
