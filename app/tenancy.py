@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, select
 
-from app.auth.principal import Principal
+from app.auth.principal import CredentialKind, Principal
 from app.db.models import Organisation
 
 
@@ -51,3 +51,14 @@ def at_or_below_path(organisation: Any, ancestor_path: Any) -> ColumnElement[boo
     """``organisation`` (the model or an alias) is at or below the organisation whose network
     path is ``ancestor_path`` (a column: per-row comparisons, e.g. analytics' subtrees)."""
     return organisation.path.startswith(ancestor_path)
+
+
+def organisation_principal(organisation: Organisation, is_test: bool) -> Principal:
+    """The caller background work acts as for ``organisation`` (e.g. a scheduled report's
+    rows): that organisation's network in one mode, with a secret key's permissions."""
+    return Principal(
+        kind=CredentialKind.SECRET_KEY,
+        organisation_id=organisation.id,
+        organisation_path=organisation.path,
+        is_test=is_test,
+    )

@@ -43,8 +43,10 @@ from schema import (
     imports,
     insights,
     media,
+    messages,
     organisations,
     reference,
+    reports,
     users,
     wallets,
     webhooks,
@@ -80,6 +82,8 @@ DOMAINS: tuple[ModuleType, ...] = (
     customer_events,
     insights,
     analytics,
+    reports,
+    messages,
 )
 DOCUMENT_CACHE_SIZE = 512
 

@@ -35,6 +35,7 @@ from app.db.engine import Database
 from app.db.models import Organisation
 from app.imports.runner import run_imports_once
 from app.main import create_app
+from app.messages import Attachment, MessageState, queue_message
 from app.onboarding import BootstrapResult, add_owner, issue_api_key
 from app.organisations.tree import new_organisation
 from app.settings import Settings
@@ -262,6 +263,27 @@ class World:
         role_id: str = (await self.rest("POST", path, body))["id"]
         return role_id
 
+    async def report(self) -> str:
+        """A scheduled report of the target organisation (due on the 1st of January only)."""
+        body = {"scheduler_options": {"frequency": "0 0 0 1 1 ?"}}
+        report_id: str = (await self.rest("POST", "/reports/contacts_summary", body))["id"]
+        return report_id
+
+    async def message(self) -> str:
+        """A KEPT outbox message of the target organisation with one attachment."""
+        async with self.db.write() as session:
+            message = await queue_message(
+                session,
+                organisation_id=self.target_id,
+                to=["someone@example.com"],
+                subject="Report",
+                body_text="Attached.",
+                attachments=[Attachment("report.csv", "text/csv", b"Code\r\n")],
+                origin="REPORT",
+            )
+            message.state = MessageState.KEPT
+            return message.id
+
     async def organisation(self) -> str:
         body = {"org_type": "BUSINESS", "name": self.unique("Business")}
         organisation_id: str = (
@@ -377,6 +399,8 @@ async def build_world(
     ids["insight"] = await world.insight()
     event = {"type": "PURCHASE", "contact_id": ids["contact"], "amount": 3, "currency_code": "EUR"}
     ids["customer_event"] = (await world.rest("POST", "/customer_events", event))["id"]
+    ids["report"] = await world.report()
+    ids["message"] = await world.message()
     return world
 
 
@@ -443,6 +467,14 @@ async def fresh_account_with_merchant(world: World) -> Ids:
 
 async def fresh_wallet(world: World) -> Ids:
     return world.ids | {"wallet": await world.wallet()}
+
+
+async def fresh_report(world: World) -> Ids:
+    return world.ids | {"report": await world.report()}
+
+
+async def fresh_message(world: World) -> Ids:
+    return world.ids | {"message": await world.message()}
 
 
 async def fresh_member(world: World) -> Ids:
@@ -987,6 +1019,27 @@ REST_CASES: dict[tuple[str, str], RestCase] = {
     ),
     **ACCESS_REST_CASES,
     **AUTOMATION_REST_CASES,
+    ("POST", "/reports/{name}/preview"): RestCase(
+        CREATE, lambda w, ids: {"name": "contacts_summary"}, lambda w, ids: {}
+    ),
+    ("POST", "/reports/{name}"): RestCase(
+        CREATE,
+        lambda w, ids: {"name": "contacts_summary"},
+        lambda w, ids: {"scheduler_options": {"frequency": "0 0 0 1 1 ?"}},
+    ),
+    ("GET", "/reports"): RestCase(LIST, finds=ids_in_content("report")),
+    ("GET", "/reports/{id}"): RestCase(TARGET, lambda w, ids: {"id": ids["report"]}),
+    ("PUT", "/reports/{id}"): RestCase(
+        TARGET, lambda w, ids: {"id": ids["report"]}, lambda w, ids: {"format": "PDF"}
+    ),
+    ("DELETE", "/reports/{id}"): RestCase(
+        TARGET, lambda w, ids: {"id": ids["report"]}, arrange=fresh_report
+    ),
+    ("GET", "/outbox_messages"): RestCase(LIST, finds=ids_in_content("message")),
+    ("GET", "/outbox_messages/{id}"): RestCase(TARGET, lambda w, ids: {"id": ids["message"]}),
+    ("GET", "/outbox_messages/{id}/attachments/{position}"): RestCase(
+        TARGET, lambda w, ids: {"id": ids["message"], "position": "1"}
+    ),
 }
 
 
@@ -1731,6 +1784,47 @@ GRAPHQL_CASES: dict[str, GraphQLCase] = {
         TARGET,
         "query($id: ID!) { contact_analytics(id: $id, metrics: [USAGE]) { contact { id } } }",
         by_id("contact"),
+    ),
+    "report_types": GraphQLCase(CREATE, "{ report_types { name } }"),
+    "report_preview": GraphQLCase(
+        CREATE, '{ report_preview(name: "contacts_summary") { content { fields { key } } } }'
+    ),
+    "scheduled_reports": GraphQLCase(
+        "{ scheduled_reports(size: 100) { content { id } } }",
+        finds=page_holds("scheduled_reports", "report"),
+    ),
+    "scheduled_report": GraphQLCase(
+        TARGET, "query($id: ID!) { scheduled_report(id: $id) { id } }", by_id("report")
+    ),
+    "run_report": GraphQLCase(
+        CREATE,
+        'mutation { run_report(name: "journals_summary", input: {scheduler_options: '
+        '{frequency: "0 0 0 1 1 ?"}}) { id } }',
+    ),
+    "update_scheduled_report": GraphQLCase(
+        "mutation($id: ID!) { update_scheduled_report(id: $id, input: {format: PDF}) { id } }",
+        by_id("report"),
+    ),
+    "delete_scheduled_report": GraphQLCase(
+        "mutation($id: ID!) { delete_scheduled_report(id: $id) { id } }",
+        by_id("report"),
+        arrange=fresh_report,
+    ),
+    "outbox_messages": GraphQLCase(
+        "{ outbox_messages(size: 100) { content { id } } }",
+        finds=page_holds("outbox_messages", "message"),
+    ),
+    "outbox_message": GraphQLCase(
+        TARGET, "query($id: ID!) { outbox_message(id: $id) { id } }", by_id("message")
+    ),
+    "outbox_attachment": GraphQLCase(
+        "query($id: ID!) { outbox_attachment(id: $id, position: 1) { filename } }",
+        by_id("message"),
+    ),
+    "send_outbox_message": GraphQLCase(
+        "mutation($id: ID!) { send_outbox_message(id: $id) { id } }",
+        by_id("message"),
+        arrange=fresh_message,
     ),
 }
 

@@ -129,6 +129,19 @@ UNSCOPED_READS = {
     ("app.webhooks.service", "act_on_webhook_requests"): (
         "reads app.webhooks.repository.webhook_retries_unscoped for requests found as the caller"
     ),
+    ("app.reports.repository", "due_reports_unscoped"): (
+        "the scheduler job claims the due reports of every organisation; it runs each as its "
+        "own organisation (app.tenancy.organisation_principal)"
+    ),
+    ("app.reports.repository", "due_count_unscoped"): (
+        "the scheduler job's queue depth for /ready counts every organisation's due reports"
+    ),
+    ("app.reports.scheduler", "_claim_unscoped"): ("leases due reports of every organisation"),
+    ("app.reports.scheduler", "_run_one_unscoped"): (
+        "loads a claimed report and its organisation, then reads the rows as that organisation"
+    ),
+    ("app.reports.scheduler", "run_due_reports"): ("the job's round: claims, then runs each"),
+    ("app.reports.scheduler", "schedule_health"): ("counts due reports for /ready"),
     ("resolvers.reference", "IndustryByIdLoader"): (
         "organisations (shared by live and test mode) point at industries their creator chose, "
         "possibly of the other mode or of an organisation above the caller"

@@ -83,3 +83,5 @@ async def test_ready_reports_the_worker(api: Any) -> None:
     assert body["status"] == "ready"
     assert set(body["worker"]) == {job.name for job in all_jobs()}
     assert all(job["last_error"] is None for job in body["worker"].values())
+    assert {"scheduled_reports", "outbox"} <= set(body["worker"])
+    assert body["worker"]["outbox"]["queue_depth"] == 0

@@ -39,7 +39,7 @@ from app.webhooks import repository
 from app.webhooks.enums import UrlAuth, WebhookRequestState
 from app.webhooks.service import LIVE_TOPIC, live_payload
 from app.webhooks.signing import MAX_RESPONSE_CHARS, signed_headers
-from app.worker.job import Job, as_background
+from app.worker.job import Job
 
 log = structlog.get_logger("crm_gateway.webhooks")
 
@@ -85,7 +85,6 @@ async def _claim(db: Database, token: str, send_seconds: float) -> list[str]:
     until = now + timedelta(seconds=lease_seconds(send_seconds))
     claimed: list[str] = []
     async with db.write() as session:
-        await as_background(session)
         for request_id in await repository.due_request_ids_unscoped(session, now, BATCH_SIZE):
             if await repository.lease_unscoped(session, request_id, now, until, token):
                 claimed.append(request_id)
@@ -94,7 +93,6 @@ async def _claim(db: Database, token: str, send_seconds: float) -> list[str]:
 
 async def _load(db: Database, request_id: str) -> tuple[WebhookRequest, Webhook] | None:
     async with db.read() as session:
-        await as_background(session)
         request = await repository.REQUESTS.get_by_id_unscoped(session, request_id)
         if request is None:
             return None
@@ -155,7 +153,6 @@ async def _send(
 async def _record(db: Database, request_id: str, token: str, outcome: _Outcome) -> str | None:
     """Store the attempt and the request's new state; the state, or None if the lease was lost."""
     async with db.write() as session:
-        await as_background(session)
         request = await repository.leased_request_unscoped(session, request_id, token)
         if request is None:
             log.warning("webhook request lease lost; attempt not recorded", request_id=request_id)
@@ -231,7 +228,6 @@ async def deliver_due_requests(
             *(_deliver(db, client, request_id, token, send_seconds) for request_id in claimed)
         )
     async with db.read() as session:
-        await as_background(session)
         depth, _oldest = await repository.queue_health_unscoped(session)
     metrics.webhook_queue_depth(depth)
     return sum(done)
@@ -242,7 +238,6 @@ async def delivery_health(db: Database) -> dict[str, Any]:
     organisation), ``oldest_pending_on`` (when the oldest was queued, epoch seconds, or None)
     and ``last_claim_on`` (this process's last successful claim, epoch seconds, or None)."""
     async with db.read() as session:
-        await as_background(session)
         depth, oldest = await repository.queue_health_unscoped(session)
     metrics.webhook_queue_depth(depth)
     return {

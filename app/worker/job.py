@@ -4,19 +4,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from app.db.engine import Database
-
-BACKGROUND_OPTION = "crm_background"
-"""The execution option that marks a job's statements as background work (tests that count the
-statements of a request leave them out: ``tests/conftest.py`` ``counting_statements``)."""
-
-
-async def as_background(session: AsyncSession) -> AsyncSession:
-    """Mark every statement of ``session`` as background work (call it first in the session)."""
-    await session.connection(execution_options={BACKGROUND_OPTION: True})
-    return session
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,14 @@ def all_jobs() -> list[Job]:
     """Every registered job (imported here, not at module load, to keep imports one-way)."""
     from app.automations import runs as automation_runs
     from app.imports.runner import imports_health, run_imports_once
+    from app.messages.outbox import outbox_health, send_due_messages
+    from app.reports.scheduler import run_due_reports, schedule_health
     from app.webhooks.delivery import delivery_job
 
     return [
         automation_runs.JOB,
         delivery_job(),
         Job("imports", run_imports_once, imports_health),
+        Job("scheduled_reports", run_due_reports, schedule_health),
+        Job("outbox", send_due_messages, outbox_health),
     ]

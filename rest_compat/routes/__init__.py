@@ -17,7 +17,9 @@ from rest_compat.routes import (
     imports,
     insights,
     media,
+    messages,
     organisations,
+    reports,
     users,
     wallets,
     webhooks,
@@ -43,4 +45,6 @@ ROUTES: list[RestRoute] = [
     *customer_events.ROUTES,
     *insights.ROUTES,
     *analytics.ROUTES,
+    *reports.ROUTES,
+    *messages.ROUTES,
 ]

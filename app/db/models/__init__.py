@@ -25,6 +25,7 @@ from app.db.models.insights import (
     InsightFilter,
 )
 from app.db.models.media import Media, MediaGroup, OrganisationMediaGroup
+from app.db.models.messages import OutboxAttachment, OutboxMessage
 from app.db.models.organisations import (
     Organisation,
     OrganisationContactInfo,
@@ -42,6 +43,7 @@ from app.db.models.reference import (
     RewardTier,
     SpendCondition,
 )
+from app.db.models.reports import ScheduledReport
 from app.db.models.tenancy import TenantOwned
 from app.db.models.wallets import IdempotencyRecord, Journal, Wallet, WalletCommerceBalance
 from app.db.models.webhooks import Webhook, WebhookRequest, WebhookRequestAttempt
@@ -89,11 +91,14 @@ __all__ = [
     "OrganisationLocation",
     "OrganisationMediaGroup",
     "OrganisationTap",
+    "OutboxAttachment",
+    "OutboxMessage",
     "PaymentTerms",
     "RefreshToken",
     "RewardScheme",
     "RewardTier",
     "Role",
+    "ScheduledReport",
     "SpendCondition",
     "StoredFile",
     "Team",
