@@ -308,3 +308,41 @@ async def test_a_customer_approval_is_decided_with_the_secret_key(api: Api, db: 
     await eventually(lambda: runs_of(db, automation_id), lambda runs: runs[0].state == "COMPLETED")
     [after] = await _requests(api)
     assert after["authorised_by"]["type"] == "CONTACT"
+
+
+async def test_approval_requests_are_the_approval_adaptors_records(api: Api) -> None:
+    created = await api.rest(
+        "POST",
+        "/automations",
+        {"name": "Welcome", "state": "ACTIVE", "entity": "CONTACTS", "event": "REGISTER_CUSTOMER"},
+    )
+    automation_id = created.json()["id"]
+    action = {"adaptor": "APPROVAL_REQUESTS", "adaptor_action": "REQUEST_CUSTOMER_APPROVAL"}
+    await api.rest("POST", f"/automations/{automation_id}/actions", {"content": [action]})
+    body = {"contact_type": "PERSON", "first_name": "Ann", "last_name": "Lee", "code": "AL-7"}
+    await api.rest("POST", "/contacts", body)
+    [request] = await eventually(lambda: _requests(api), lambda found: len(found) == 1)
+
+    records = "/adaptors/APPROVAL_REQUESTS/actions/REQUEST_CUSTOMER_APPROVAL/records"
+    listed = (await api.rest("GET", records)).json()
+    assert [record["id"] for record in listed["content"]] == [request["id"]]
+    attributes = {a["key"]: a for a in listed["content"][0]["record_attributes"]}
+    assert attributes["state"]["value"] == "PENDING"
+    assert attributes["entity-reference"]["value"] == "AL-7"
+    # A customer approval is not a user approval's record.
+    users = "/adaptors/APPROVAL_REQUESTS/actions/REQUEST_USER_APPROVAL/records"
+    assert (await api.rest("GET", users)).json()["content"] == []
+    assert (await api.rest("GET", f"{users}/{request['id']}")).status_code == 404
+    found = await api.rest(
+        "GET", records, params={"search_type": "entity-reference", "search_value": "al-7"}
+    )
+    assert len(found.json()["content"]) == 1
+
+    changed = await api.rest(
+        "POST", f"{records}/{request['id']}", {"key": "description", "value": "Welcome Ann"}
+    )
+    assert changed.status_code == 200 and changed.json() == {"id": request["id"]}
+    refused = await api.rest("POST", f"{records}/{request['id']}", {"key": "state", "value": "X"})
+    assert refused.status_code == 400 and refused.json()["parameters"] == ["key"]
+    [after] = await _requests(api)
+    assert after["description"] == "Welcome Ann" and after["state"] == "PENDING"

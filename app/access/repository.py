@@ -197,3 +197,31 @@ async def custom_roles(
     """The custom roles an organisation defines, by code."""
     stmt = ROLES.readable(principal).where(Role.organisation_id == organisation_id)
     return list((await session.execute(stmt.order_by(Role.code))).scalars())
+
+
+async def visible_users(
+    session: AsyncSession, principal: Principal, ids: Sequence[str]
+) -> dict[str, User]:
+    """The users among ``ids`` that are members of an organisation the caller may see."""
+    stmt = (
+        MEMBERSHIPS.scoped(select(User), principal)
+        .join(Membership, Membership.user_id == User.id)
+        .where(User.id.in_(list(ids)))
+        .distinct()
+    )
+    return {user.id: user for user in (await session.execute(stmt)).scalars()}
+
+
+async def team_member_emails(
+    session: AsyncSession, principal: Principal, team_id: str
+) -> list[str] | None:
+    """The e-mail addresses of a visible team's members (None if the caller cannot see it)."""
+    if await TEAMS.get_by_id(session, principal, team_id) is None:
+        return None
+    stmt = (
+        select(User.email)
+        .join(TeamMember, TeamMember.user_id == User.id)
+        .where(TeamMember.team_id == team_id)
+        .order_by(User.email)
+    )
+    return list((await session.execute(stmt)).scalars())

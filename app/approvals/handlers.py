@@ -17,12 +17,11 @@ from app.automations.actions import ActionConfig, Outcome, RunContext
 from app.contacts.repository import CONTACTS
 from app.db.models import ApprovalCondition, ApprovalRequest, Role
 from app.errors import BusinessRuleViolation, InvalidInput, NotFound
-from app.events.codes import ENTITY_TYPES, Entity, Event
+from app.events.codes import ENTITY_TYPES, Entity, Event, entity_reference
 from app.events.emit import emit
 
 _USER_KEYS = (ApprovalParameter.USER_ID, ApprovalParameter.TEAM_ID, ApprovalParameter.ROLE_ID)
 _COMMON_KEYS = (ApprovalParameter.REQUIRED_APPROVALS, ApprovalParameter.DESCRIPTION)
-_REFERENCE_KEYS = ("reference", "code", "number", "name")
 
 
 def _check_keys(action: ActionConfig, allowed: tuple[ApprovalParameter, ...]) -> None:
@@ -78,14 +77,6 @@ async def check_customer_approvers(
         await CONTACTS.lookup(session, principal, "contact", contact_id)
 
 
-def _reference(data: dict[str, object], entity_id: str) -> str:
-    for key in _REFERENCE_KEYS:
-        value = data.get(key)
-        if value:
-            return str(value)[:200]
-    return entity_id
-
-
 async def _request_approval(
     session: AsyncSession, run: RunContext, conditions: list[tuple[str, str]]
 ) -> Outcome:
@@ -96,7 +87,7 @@ async def _request_approval(
         is_test=run.principal.is_test,
         entity_type=ENTITY_TYPES[Entity(event["entity"])],
         entity_id=event["entity_id"],
-        entity_reference=_reference(event["data"], event["entity_id"]),
+        entity_reference=entity_reference(event["data"], event["entity_id"]),
         description=run.action.value(ApprovalParameter.DESCRIPTION) or run.automation_description,
         automation_id=run.automation_id,
         automation_name=run.automation_name,

@@ -52,7 +52,8 @@ class ApprovalSearch:
     ``search_value`` matches the entity type or reference (containing it, ignoring case);
     ``user_id`` / ``contact_id`` a user or contact named by an authorised condition;
     ``condition_type`` requests with a condition of that type; ``requested_by`` the user whose
-    change raised the request.
+    change raised the request; ``of_customer`` customer approvals (True: a CONTACT decides,
+    REQUEST_CUSTOMER_APPROVAL) or user approvals (False).
     """
 
     search_value: str | None = None
@@ -64,6 +65,9 @@ class ApprovalSearch:
     requested_by: str | None = None
     entity_type: str | None = None
     entity_id: str | None = None
+    entity_reference: str | None = None
+    description: str | None = None
+    of_customer: bool | None = None
 
     def conditions(self) -> list[Any]:
         """The WHERE conditions of this search."""
@@ -88,6 +92,18 @@ class ApprovalSearch:
             found.append(_condition(ConditionType.USER, self.user_id))
         if self.contact_id:
             found.append(_condition(ConditionType.CONTACT, self.contact_id))
+        for column, text in (
+            (ApprovalRequest.entity_reference, self.entity_reference),
+            (ApprovalRequest.description, self.description),
+        ):
+            if text:
+                found.append(contains_literal(column, text))
+        if self.of_customer is not None:
+            customer = exists().where(
+                ApprovalCondition.approval_request_id == ApprovalRequest.id,
+                ApprovalCondition.type == ConditionType.CONTACT,
+            )
+            found.append(customer if self.of_customer else ~customer)
         if self.condition_type:
             found.append(
                 exists().where(

@@ -9,6 +9,13 @@ from app.approvals.handlers import (
 )
 from app.automations.actions import ActionRegistry
 from app.automations.codes import Adaptor, AdaptorAction
+from app.messages.handlers import (
+    check_customer_communication,
+    check_user_communication,
+    communicate_customer,
+    communicate_user,
+)
+from app.webhooks.handlers import check_webhook, send_to_webhook
 
 REGISTRY = ActionRegistry()
 """Every action handler, by (adaptor, action)."""
@@ -24,4 +31,18 @@ REGISTRY.register(
     AdaptorAction.REQUEST_CUSTOMER_APPROVAL,
     request_customer_approval,
     check_customer_approvers,
+)
+REGISTRY.register(Adaptor.WEBHOOKS, AdaptorAction.POST_WEBHOOK, send_to_webhook, check_webhook)
+REGISTRY.register(Adaptor.WEBHOOKS, AdaptorAction.PUT_WEBHOOK, send_to_webhook, check_webhook)
+REGISTRY.register(
+    Adaptor.COMMUNICATIONS,
+    AdaptorAction.COMMUNICATE_CUSTOMER,
+    communicate_customer,
+    check_customer_communication,
+)
+REGISTRY.register(
+    Adaptor.COMMUNICATIONS,
+    AdaptorAction.COMMUNICATE_USER,
+    communicate_user,
+    check_user_communication,
 )

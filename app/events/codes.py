@@ -74,6 +74,19 @@ ENTITY_TYPES: dict[Entity, str] = {
 }
 """The singular entity type (approval requests' ``entity.type``) of each entity."""
 
+REFERENCE_KEYS = ("reference", "code", "number", "name")
+"""The event data's fields that name its entity to a person, in order of preference."""
+
+
+def entity_reference(data: dict[str, object], entity_id: str) -> str:
+    """How an event's entity is shown (``entity.reference`` of approval and webhook requests):
+    the first of :data:`REFERENCE_KEYS` its data has, else its id (at most 200 characters)."""
+    for key in REFERENCE_KEYS:
+        value = data.get(key)
+        if value:
+            return str(value)[:200]
+    return entity_id
+
 
 def describe_events() -> str:
     """Every entity with its events, as one sentence for documentation."""

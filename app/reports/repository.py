@@ -1,6 +1,5 @@
 """SQL of scheduled reports and of their recipients' addresses, narrowed to the caller."""
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -8,12 +7,10 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.access.repository import TEAMS
 from app.auth.principal import Principal
-from app.db.models import Membership, ScheduledReport, TeamMember, User
+from app.db.models import Membership, ScheduledReport, User
 from app.db.repository import TenantRepository
 from app.errors import NotFound
-from app.organisations.repository import MEMBERSHIPS
 from app.pagination import Page, PageRequest, fetch_page
 from app.search import contains_literal
 
@@ -69,34 +66,6 @@ async def scheduled_report_for_change(
     if found is None:
         raise NotFound("report", report_id)
     return found
-
-
-async def visible_users(
-    session: AsyncSession, principal: Principal, ids: Sequence[str]
-) -> dict[str, User]:
-    """The users among ``ids`` that are members of an organisation the caller may see."""
-    stmt = (
-        MEMBERSHIPS.scoped(select(User), principal)
-        .join(Membership, Membership.user_id == User.id)
-        .where(User.id.in_(list(ids)))
-        .distinct()
-    )
-    return {user.id: user for user in (await session.execute(stmt)).scalars()}
-
-
-async def team_member_emails(
-    session: AsyncSession, principal: Principal, team_id: str
-) -> list[str] | None:
-    """The e-mail addresses of a visible team's members (None if the caller cannot see it)."""
-    if await TEAMS.get_by_id(session, principal, team_id) is None:
-        return None
-    stmt = (
-        select(User.email)
-        .join(TeamMember, TeamMember.user_id == User.id)
-        .where(TeamMember.team_id == team_id)
-        .order_by(User.email)
-    )
-    return list((await session.execute(stmt)).scalars())
 
 
 async def owner_emails(session: AsyncSession, organisation_id: str) -> list[str]:

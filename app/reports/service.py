@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.access import repository as access
 from app.auth.principal import Principal
 from app.db.base import utcnow
 from app.db.models import ScheduledReport
@@ -88,13 +89,13 @@ async def _check_recipients(
     session: AsyncSession, principal: Principal, recipients: list[Recipient]
 ) -> None:
     users = [r.recipient_id for r in recipients if r.recipient_type == RecipientType.USER]
-    found = await repository.visible_users(session, principal, users)
+    found = await access.visible_users(session, principal, users)
     for user_id in users:
         if user_id not in found:
             raise NotFound("user", user_id)
     for recipient in recipients:
         if recipient.recipient_type == RecipientType.TEAM:
-            emails = await repository.team_member_emails(session, principal, recipient.recipient_id)
+            emails = await access.team_member_emails(session, principal, recipient.recipient_id)
             if emails is None:
                 raise NotFound("team", recipient.recipient_id)
 
@@ -182,18 +183,17 @@ async def recipient_addresses(
     addresses: list[str] = []
     recipients = [Recipient.parse(item) for item in report.recipients]
     users = [r.recipient_id for r in recipients if r.recipient_type == RecipientType.USER]
-    found = await repository.visible_users(session, principal, users)
+    found = await access.visible_users(session, principal, users)
     addresses.extend(found[user_id].email for user_id in users if user_id in found)
     for recipient in recipients:
         if recipient.recipient_type == RecipientType.TEAM:
             addresses.extend(
-                await repository.team_member_emails(session, principal, recipient.recipient_id)
-                or []
+                await access.team_member_emails(session, principal, recipient.recipient_id) or []
             )
     if not recipients:
         requester = report.requested_by_user_id
         if requester is not None:
-            user = (await repository.visible_users(session, principal, [requester])).get(requester)
+            user = (await access.visible_users(session, principal, [requester])).get(requester)
             addresses.extend([user.email] if user is not None else [])
         else:
             addresses.extend(await repository.owner_emails(session, report.organisation_id))
