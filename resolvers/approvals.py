@@ -1,10 +1,16 @@
 """Resolvers and dataloaders for approval requests."""
 
+from collections.abc import AsyncIterator
+
 from app.approvals import repository, service
 from app.approvals.commands import DecideApproval
+from app.approvals.live import LIVE_TOPIC
 from app.approvals.repository import ApprovalSearch
 from app.db.models import ApprovalCondition, ApprovalRequest, ApprovalResponse
 from app.db.relations import Related
+from app.errors import NotFound
+from app.live import subscribe
+from app.organisations.repository import visible_ids as visible_organisation_ids
 from app.pagination import Page, PageRequest
 from resolvers.context import Info
 from resolvers.relations import RelationLoader
@@ -53,3 +59,16 @@ async def my_requests(
 async def decide_approval_request(info: Info, id: str, command: DecideApproval) -> ApprovalRequest:
     """Approve or reject an approval request."""
     return await info.context.writes(service.decide, id, command)
+
+
+async def approval_request_updates(info: Info) -> AsyncIterator[ApprovalRequest]:
+    """The caller's approval requests each time one is created or decided (see
+    :mod:`app.approvals.live`)."""
+    organisation_ids = await info.context.reads(visible_organisation_ids)
+    async for update in subscribe(LIVE_TOPIC, organisation_ids):
+        try:
+            row = await info.context.reads(repository.get_approval, update.payload["id"])
+        except NotFound:  # of the other mode: not the caller's
+            continue
+        info.context.loaders.clear_all()  # each update is read afresh (responses...)
+        yield row

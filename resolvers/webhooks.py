@@ -7,6 +7,7 @@ from app.db.models import Webhook, WebhookRequest, WebhookRequestAttempt
 from app.db.relations import Related
 from app.errors import NotFound
 from app.live import subscribe
+from app.organisations.repository import visible_ids as visible_organisation_ids
 from app.pagination import Page, PageRequest
 from app.webhooks import repository, service
 from app.webhooks.commands import CreateWebhook, UpdateWebhook, WebhookRequestsActionCommand
@@ -99,7 +100,7 @@ async def webhook_request_updates(
     """The caller's webhook requests (of ``webhook_id`` when given) each time one changes:
     queued, attempted, delivered, dead-lettered or resent (in this process: see
     :mod:`app.live`)."""
-    organisation_ids = await info.context.reads(repository.visible_organisation_ids)
+    organisation_ids = await info.context.reads(visible_organisation_ids)
     async for update in subscribe(service.LIVE_TOPIC, organisation_ids):
         try:
             row = await info.context.reads(

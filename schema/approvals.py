@@ -2,6 +2,7 @@
 Field names are the spec's (``automations`` is the spec's name of the automation that asked,
 ``entity`` the record it asks about); ``automation`` links to the automation itself."""
 
+from collections.abc import AsyncGenerator
 from datetime import datetime
 from typing import Annotated
 
@@ -340,3 +341,15 @@ class Mutation:
     ) -> ApprovalRequest:
         command = to_command(input, DecideApproval)
         return ApprovalRequest.of(await resolve.decide_approval_request(info, id, command))
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(
+        description="The caller's approval requests as they are created and decided, over "
+        "graphql-transport-ws.",
+        extensions=needs(Permission.APPROVALS_READ),
+    )
+    async def approval_request_updates(self, info: Info) -> AsyncGenerator[ApprovalRequest, None]:
+        async for row in resolve.approval_request_updates(info):
+            yield ApprovalRequest.of(row)

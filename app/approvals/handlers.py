@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access.repository import ROLES, TEAMS, member
 from app.approvals.codes import ApprovalParameter, ConditionType
+from app.approvals.live import publish_change
 from app.auth.permissions import BUILT_IN_ROLES
 from app.auth.principal import Principal
 from app.automations.actions import ActionConfig, Outcome, RunContext
@@ -119,6 +120,7 @@ async def _request_approval(
         },
         depth=run.depth + 1,
     )
+    await publish_change(session, request)
     return Outcome.WAIT
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.approvals import repository
 from app.approvals.codes import ApprovalState, ConditionType
 from app.approvals.commands import DecideApproval
+from app.approvals.live import publish_change
 from app.auth.principal import Principal
 from app.automations.runs import resume_run
 from app.db.base import utcnow
@@ -71,6 +72,7 @@ async def decide(
     if approved and await repository.approvals_count(session, request.id) < (
         request.required_approvals
     ):
+        await publish_change(session, request)  # one more approval: still PENDING
         return request
     request.state = command.decision
     request.decided_on = utcnow()
@@ -92,4 +94,5 @@ async def decide(
         organisation_id=request.organisation_id,
     )
     await session.flush()
+    await publish_change(session, request)
     return request

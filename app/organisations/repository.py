@@ -90,6 +90,13 @@ def visible(principal: Principal) -> Select[Any]:
     return ORGANISATIONS.readable(principal)
 
 
+async def visible_ids(session: AsyncSession, principal: Principal) -> list[str]:
+    """The ids of every organisation the caller may see (e.g. a subscription's filter)."""
+    return list(
+        (await session.execute(visible(principal).with_only_columns(Organisation.id))).scalars()
+    )
+
+
 async def get_organisation(
     session: AsyncSession, principal: Principal, organisation_id: str
 ) -> Organisation:

@@ -10,10 +10,9 @@ from sqlalchemy import and_, case, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Principal
-from app.db.models import Organisation, Webhook, WebhookRequest, WebhookRequestAttempt
+from app.db.models import Webhook, WebhookRequest, WebhookRequestAttempt
 from app.db.repository import ChildRepository, TenantRepository
 from app.errors import NotFound
-from app.organisations.repository import ORGANISATIONS
 from app.pagination import Page, PageRequest, fetch_page
 from app.search import contains_literal
 from app.webhooks.enums import WebhookRequestState
@@ -214,12 +213,6 @@ async def webhook_retries_unscoped(
     """The ``retries`` of the webhooks ``webhook_ids`` (those of requests the caller found)."""
     stmt = select(Webhook.id, Webhook.retries).where(Webhook.id.in_(set(webhook_ids)))
     return {row[0]: row[1] for row in (await session.execute(stmt)).all()}
-
-
-async def visible_organisation_ids(session: AsyncSession, principal: Principal) -> list[str]:
-    """The ids of the organisations the caller sees (a subscription's filter)."""
-    stmt = ORGANISATIONS.scoped(select(Organisation.id), principal)
-    return list((await session.execute(stmt)).scalars())
 
 
 # The worker's statements: it acts for every organisation, so none of them is scoped.
