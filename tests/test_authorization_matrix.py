@@ -1790,6 +1790,7 @@ GRAPHQL_CASES: dict[str, GraphQLCase] = {
         CREATE, '{ report_preview(name: "contacts_summary") { content { fields { key } } } }'
     ),
     "scheduled_reports": GraphQLCase(
+        LIST,
         "{ scheduled_reports(size: 100) { content { id } } }",
         finds=page_holds("scheduled_reports", "report"),
     ),
@@ -1802,15 +1803,18 @@ GRAPHQL_CASES: dict[str, GraphQLCase] = {
         '{frequency: "0 0 0 1 1 ?"}}) { id } }',
     ),
     "update_scheduled_report": GraphQLCase(
+        TARGET,
         "mutation($id: ID!) { update_scheduled_report(id: $id, input: {format: PDF}) { id } }",
         by_id("report"),
     ),
     "delete_scheduled_report": GraphQLCase(
+        TARGET,
         "mutation($id: ID!) { delete_scheduled_report(id: $id) { id } }",
         by_id("report"),
         arrange=fresh_report,
     ),
     "outbox_messages": GraphQLCase(
+        LIST,
         "{ outbox_messages(size: 100) { content { id } } }",
         finds=page_holds("outbox_messages", "message"),
     ),
@@ -1818,10 +1822,12 @@ GRAPHQL_CASES: dict[str, GraphQLCase] = {
         TARGET, "query($id: ID!) { outbox_message(id: $id) { id } }", by_id("message")
     ),
     "outbox_attachment": GraphQLCase(
+        TARGET,
         "query($id: ID!) { outbox_attachment(id: $id, position: 1) { filename } }",
         by_id("message"),
     ),
     "send_outbox_message": GraphQLCase(
+        TARGET,
         "mutation($id: ID!) { send_outbox_message(id: $id) { id } }",
         by_id("message"),
         arrange=fresh_message,
