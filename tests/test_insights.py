@@ -15,7 +15,7 @@ from sqlalchemy import text
 from app.db.engine import Database
 from app.db.models import Contact, ContactAddress, CustomerEvent
 from app.onboarding import BootstrapResult
-from tests.conftest import Api, snapshot_changes, table_snapshot
+from tests.conftest import Api, counting_statements, snapshot_changes, table_snapshot
 from tests.test_wallets import other_business
 
 UNKNOWN = "0190a8f4-7b5c-7d2e-9a31-5f2c8e4b1a77"
@@ -24,8 +24,9 @@ CITIES = ["Nicosia", "Larnaca", "London", None]
 START = datetime(2021, 2, 1, tzinfo=UTC)
 
 
-async def generate(db: Database, organisation_id: str, seed: int = 7) -> None:
-    """40 contacts (some with a city) and 400 events of three types at three venues."""
+async def generate(db: Database, organisation_id: str, seed: int = 7, prefix: str = "G") -> None:
+    """40 contacts (some with a city) and 400 events of three types at three venues; contact
+    codes are ``prefix`` and a number."""
     rng = random.Random(seed)
     async with db.write() as session:
         contacts = []
@@ -35,7 +36,7 @@ async def generate(db: Database, organisation_id: str, seed: int = 7) -> None:
                 is_test=False,
                 contact_type="PERSON",
                 first_name=f"Person {index}",
-                code=f"G{index:03d}",
+                code=f"{prefix}{index:03d}",
                 custom_fields=[],
             )
             session.add(contact)
@@ -528,3 +529,23 @@ async def test_operators_and_property_totals_equal_plain_sql(
         sum(total for _, total in expected.values()),
     )
     assert rows == expected
+
+
+async def test_a_result_is_one_statement_over_the_events(
+    api: Api, db: Database, tenant: BootstrapResult, gateway: Any
+) -> None:
+    app, _ = gateway
+    insight_id = (await api.rest("POST", "/insights", {"name": "Venues"})).json()["id"]
+    for part in ("events", "filters", "breakdowns"):
+        await api.rest("POST", f"/insights/{insight_id}/{part}", {part: DEFINITION[part]})
+    await api.rest("GET", f"/insights/{insight_id}/results")  # the key is remembered
+    counts = []
+    for seed in (1, 2):
+        await generate(db, tenant.organisation_id, seed=seed, prefix=f"S{seed}-")
+        with counting_statements(app) as statements:
+            response = await api.rest("GET", f"/insights/{insight_id}/results")
+        assert response.status_code == 200 and response.json()["content"]
+        over_events = [s for s in statements if "customer_events" in s]
+        assert len(over_events) == 1 and "GROUP BY" in over_events[0]
+        counts.append(len(statements))
+    assert counts[0] == counts[1]  # the same statements whatever the number of events
