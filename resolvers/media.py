@@ -57,9 +57,16 @@ async def media_group(info: Info, id: str) -> MediaGroup:
     return await info.context.reads(repository.find_media_group, id)
 
 
-async def media_groups(info: Info, request: PageRequest) -> Page[MediaGroup]:
+async def media_groups(
+    info: Info, request: PageRequest, name: str | None, external_id: str | None
+) -> Page[MediaGroup]:
     """A page of media groups."""
-    return await info.context.reads(repository.media_groups, request)
+    return await info.context.reads(repository.media_groups, request, name, external_id)
+
+
+async def media(info: Info, id: str) -> Media:
+    """One media item."""
+    return await info.context.reads(repository.get_media, id)
 
 
 async def create_media_group(info: Info, command: CreateMediaGroup) -> MediaGroup:

@@ -184,6 +184,16 @@ class CreateUploadSignatureInput:
     )
 
 
+@strawberry.input(description="Which media groups to return: those matching every field given.")
+class MediaGroupFilter:
+    name: str | None = strawberry.field(
+        default=None, description="Text the media group name contains (ignoring case)."
+    )
+    external_id: str | None = strawberry.field(
+        default=None, description="The media group external identifier."
+    )
+
+
 @strawberry.type
 class Query:
     @strawberry.field(
@@ -200,12 +210,25 @@ class Query:
     async def media_groups(
         self,
         info: Info,
+        filter_by: Annotated[
+            MediaGroupFilter | None,
+            strawberry.argument(name="filter", description="Only media groups matching it."),
+        ] = None,
         page: PageArgument = 1,
         size: SizeArgument = DEFAULT_PAGE_SIZE,
         sort: MediaGroupSortArgument = None,
         order: OrderArgument = SortOrder.DESC,
     ) -> Page[MediaGroup]:
-        return to_page(await resolve.media_groups(info, page_request(page, size, sort, order)))
+        wanted = filter_by or MediaGroupFilter()
+        request = page_request(page, size, sort, order)
+        return to_page(await resolve.media_groups(info, request, wanted.name, wanted.external_id))
+
+    @strawberry.field(
+        description="One media item of the caller's network.",
+        extensions=needs(Permission.MEDIA_READ),
+    )
+    async def media(self, info: Info, id: MediaIdArgument) -> Media:
+        return await resolve.media(info, id)  # type: ignore[return-value]
 
 
 @strawberry.type

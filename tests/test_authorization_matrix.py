@@ -1387,6 +1387,7 @@ GRAPHQL_CASES: dict[str, GraphQLCase] = {
             row["external_id"] == ids["media_group"] for row in data["media_groups"]["content"]
         ),
     ),
+    "media": GraphQLCase(TARGET, "query($id: ID!) { media(id: $id) { id } }", by_id("media")),
     "create_media_group": GraphQLCase(
         CREATE,
         'mutation { create_media_group(input: {name: "G"}) { id } }',

@@ -212,6 +212,19 @@ async def test_graphql_signs_the_same_way_and_deletes_media(api: Api) -> None:
     media_id = answer["media"]["id"]
     assert answer["upload_options"][0]["media_id"] == media_id
 
+    read = await api.data(f'{{ media(id: "{media_id}") {{ id usage_type media_group_id }} }}')
+    assert read["media"] == {
+        "id": media_id,
+        "usage_type": "MARKETING",
+        "media_group_id": group["id"],
+    }
+    await _group(api, externalId="avatars", name="Avatars")
+    found = await api.data(
+        '{ by_name: media_groups(filter: {name: "mark"}) { content { external_id } } '
+        'by_id: media_groups(filter: {external_id: "avatars"}) { content { name } } }'
+    )
+    assert found["by_name"]["content"] == [{"external_id": group["external_id"]}]
+    assert found["by_id"]["content"] == [{"name": "Avatars"}]
     deleted = await api.data(f'mutation {{ delete_media(id: "{media_id}") {{ id }} }}')
     assert deleted == {"delete_media": {"id": media_id}}
     gone = await api.rest("DELETE", f"/media/{media_id}")

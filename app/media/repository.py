@@ -13,6 +13,7 @@ from app.db.repository import ChildRepository, TenantRepository
 from app.errors import NotFound
 from app.organisations.repository import ORGANISATIONS
 from app.pagination import Page, PageRequest, fetch_page
+from app.search import contains_literal
 
 MEDIA_GROUPS = TenantRepository(MediaGroup)
 MEDIA = TenantRepository(Media)
@@ -62,11 +63,25 @@ async def external_id_in_use(session: AsyncSession, principal: Principal, extern
 
 
 async def media_groups(
-    session: AsyncSession, principal: Principal, request: PageRequest
+    session: AsyncSession,
+    principal: Principal,
+    request: PageRequest,
+    name: str | None = None,
+    external_id: str | None = None,
 ) -> Page[MediaGroup]:
-    """A page of the caller's media groups."""
+    """A page of the caller's media groups, those whose name contains ``name`` (any case) and
+    whose external id is ``external_id`` when given."""
     stmt = MEDIA_GROUPS.readable(principal)
+    if name:
+        stmt = stmt.where(contains_literal(MediaGroup.name, name))
+    if external_id:
+        stmt = stmt.where(MediaGroup.external_id == external_id)
     return await fetch_page(session, stmt, request, SORT_COLUMNS, DEFAULT_SORT)
+
+
+async def get_media(session: AsyncSession, principal: Principal, media_id: str) -> Media:
+    """The caller's media item with this id (404 naming the media otherwise)."""
+    return await MEDIA.lookup(session, principal, "media", media_id)
 
 
 async def media_for_change(session: AsyncSession, principal: Principal, media_id: str) -> Media:
