@@ -22,8 +22,8 @@ IMPORTS = TenantRepository(DataImport)
 FAILURES = ChildRepository(ImportFailure, IMPORTS, "import_id")
 
 BACKGROUND_POLL = {"background_poll": True}
-"""Execution options of the worker's look for due work, which runs whatever requests do (so
-that statement counts of a request can leave it out)."""
+"""Execution options of the worker's look for due work (``app.imports.runner``), which runs
+beside the requests whatever they do (so that statement counts of a request can leave it out)."""
 
 DEFAULT_SORT = "imported_on"
 SORT_COLUMNS = {
@@ -142,7 +142,6 @@ async def claim_due_import_unscoped(session: AsyncSession, lease_seconds: int) -
         .order_by(DataImport.imported_on, DataImport.id)
         .limit(1)
         .with_for_update(skip_locked=True)
-        .execution_options(**BACKGROUND_POLL)
     )
     found = (await session.execute(stmt)).scalar_one_or_none()
     if found is not None:

@@ -17,7 +17,7 @@ import io
 import os
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -27,8 +27,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import CredentialKind, Principal
 from app.db.base import utcnow
-from app.db.engine import Database
+from app.db.engine import WRITE_OPTION, Database
 from app.db.models import DataImport, ImportFailure, Organisation
+from app.db.outages import outages_as_unavailable
 from app.errors import GatewayError, NotFound
 from app.files import storage
 from app.files.repository import FILES
@@ -240,9 +241,20 @@ async def process_import(
     return True
 
 
+@contextlib.asynccontextmanager
+async def _polling_session(db: Database) -> AsyncIterator[AsyncSession]:
+    """A write session (as :meth:`Database.write`) whose statements, BEGIN and COMMIT included,
+    carry the ``background_poll`` option: the worker's look for due work, which runs beside
+    the requests whatever they do (statement counts of a request leave it out)."""
+    bind = db.engine.execution_options(**{WRITE_OPTION: True}, **repository.BACKGROUND_POLL)
+    with outages_as_unavailable:
+        async with AsyncSession(bind, expire_on_commit=False) as session, session.begin():
+            yield session
+
+
 async def run_imports_once(db: Database) -> int:
     """The worker's job: claim the oldest due import and carry it out (0 when none is due)."""
-    async with db.write() as session:
+    async with _polling_session(db) as session:
         claimed = await repository.claim_due_import_unscoped(session, LEASE_SECONDS)
         import_id = claimed.id if claimed is not None else None
     if import_id is None:
