@@ -234,15 +234,20 @@ async def test_replay_imports_the_rows_that_failed_once_their_cause_is_gone(api:
 
 
 async def test_update_data_updates_changed_records_and_counts_the_others(api: Api) -> None:
-    first = await upload_id(api, b"first_name,code,tier\nJohn,C-1,gold\nJane,C-2,gold\n")
+    first = await upload_id(
+        api, b"first_name,code,tier,mail\nJohn,C-1,gold,\nJane,C-2,gold,j@x.io\n"
+    )
     mapping = [
         {"import_key": "first_name", "attribute_key": "first_name"},
         {"import_key": "code", "attribute_key": "code"},
         {"import_key": "tier", "attribute_key": "tier", "is_custom": True},
+        {"import_key": "mail", "attribute_key": "email_address"},
     ]
     body = {"file_id": first, "type": "CONTACTS", "data_mapping": mapping}
     await finished(api, (await api.rest("POST", "/imports", body)).json()["id"])
-    second = await upload_id(api, b"first_name,code,tier\nJohnny,C-1,gold\nJane,C-2,gold\n")
+    second = await upload_id(  # an e-mail address as stored, but for its case: unchanged
+        api, b"first_name,code,tier,mail\nJohnny,C-1,gold,\nJane,C-2,gold,J@X.io\n"
+    )
     kept = {"file_id": second, "type": "CONTACTS", "data_mapping": mapping}
     result = await finished(api, (await api.rest("POST", "/imports", kept)).json()["id"])
     assert result["processed_results"]["unchanged"] == 2

@@ -79,6 +79,12 @@ def _merged_custom_fields(
     return [{"key": key, "value": value} for key, value in merged.items()]
 
 
+def _as_stored(name: str, value: str) -> str:
+    """A contact field's value as the contacts commands store it (e-mail addresses trimmed and
+    lower case), so that a row holding what is stored counts as unchanged."""
+    return value.strip().lower() if name == "email_address" else value
+
+
 class ContactsTarget:
     """Rows as contacts (``app.contacts.service``)."""
 
@@ -116,7 +122,9 @@ class ContactsTarget:
         if not update_data:
             return Outcome.UNCHANGED
         changes = {
-            name: value for name, value in fields.items() if getattr(existing, name) != value
+            name: value
+            for name, value in fields.items()
+            if getattr(existing, name) != _as_stored(name, value)
         }
         if phone and phone not in await repository.phone_numbers(session, existing.id):
             changes["phones"] = [{"number": phone, "is_primary": True}]
