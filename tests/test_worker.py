@@ -78,4 +78,8 @@ async def test_a_failing_job_is_reported_and_the_others_still_run(db: Database) 
 async def test_ready_reports_the_worker(api: Any) -> None:
     response = await api.client.get("/ready")
     assert response.status_code == 200
-    assert response.json() == {"status": "ready", "worker": {}}
+    body = response.json()
+    assert body["status"] == "ready"
+    automations = body["worker"]["automations"]
+    assert automations["last_error"] is None
+    assert {"queue_depth", "oldest_pending_on", "waiting_approval"} <= set(automations)
