@@ -85,3 +85,6 @@ async def test_ready_reports_the_worker(api: Any) -> None:
     assert all(job["last_error"] is None for job in body["worker"].values())
     assert {"scheduled_reports", "outbox"} <= set(body["worker"])
     assert body["worker"]["outbox"]["queue_depth"] == 0
+    automations = body["worker"]["automations"]
+    assert automations["last_error"] is None
+    assert {"queue_depth", "oldest_pending_on", "waiting_approval"} <= set(automations)

@@ -111,10 +111,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_domain_events")),
     )
     with op.batch_alter_table("domain_events", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_domain_events_entity_id"), ["entity_id"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_domain_events_organisation_id"), ["organisation_id"], unique=False
-        )
         batch_op.create_index(
             "ix_domain_events_pending", ["dispatched_on", "occurred_on"], unique=False
         )
@@ -254,8 +250,6 @@ def downgrade() -> None:
     op.drop_table("approval_conditions")
     with op.batch_alter_table("domain_events", schema=None) as batch_op:
         batch_op.drop_index("ix_domain_events_pending")
-        batch_op.drop_index(batch_op.f("ix_domain_events_organisation_id"))
-        batch_op.drop_index(batch_op.f("ix_domain_events_entity_id"))
 
     op.drop_table("domain_events")
     with op.batch_alter_table("automations", schema=None) as batch_op:
