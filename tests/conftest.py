@@ -119,10 +119,6 @@ async def db(database_url: str) -> AsyncIterator[Database]:
     await database.dispose()
 
 
-# The name app/main.py gives the inline worker's task.
-WORKER_TASK_NAME = "crm-gateway worker"
-
-
 @contextmanager
 def counting_statements(app: Any) -> Iterator[list[str]]:
     """Collect every SQL statement the running gateway's engine executes inside the block for

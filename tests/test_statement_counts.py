@@ -83,7 +83,7 @@ async def test_the_pool_size_is_the_number_of_connections(database_url: str) -> 
         assert engine.pool.size() == 3 and engine.pool.overflow() <= 0
 
 
-async def test_posting_a_journal_locks_changes_and_writes_in_two_statements(
+async def test_posting_a_journal_locks_changes_and_writes_in_one_statement_each(
     api: Api, tenant: BootstrapResult, db: Database, gateway: Any
 ) -> None:
     wallet_id = await new_wallet(api, tenant, db)
@@ -93,7 +93,9 @@ async def test_posting_a_journal_locks_changes_and_writes_in_two_statements(
         response = await api.rest("POST", "/journals", {**body, "type": "DEBIT", "amount": 1})
     assert response.status_code == 200, response.text
     data = [s for s in statements if s.split()[0].upper() not in TRANSACTION_CONTROL]
-    assert [s.split()[0].upper() for s in data] == ["UPDATE", "INSERT"], data
+    # The wallet's lock, check and move; the journal; its domain event (issue 11).
+    assert [s.split()[0].upper() for s in data] == ["UPDATE", "INSERT", "INSERT"], data
+    assert "domain_events" in data[2]
     assert "RETURNING" in data[0] and "FOR UPDATE" not in " ".join(data)
     journal = (await api.rest("GET", f"/journals/{response.json()['id']}")).json()
     assert journal["balance_after"] == 1.5 and journal["amount"] == 1

@@ -273,9 +273,10 @@ async def _post_to_open_balance(
     command: PostJournal,
     journal_id: str,
     created_on: datetime | None,
-) -> Journal | None:
+) -> tuple[Journal, str] | None:
     """Post a journal of the open balance in two statements (see the module docstring): the
-    journal, or ``None`` when the general way must decide (nothing was changed then)."""
+    journal and its wallet's code, or ``None`` when the general way must decide (nothing was
+    changed then)."""
     amount = check_amount(command.amount)
     currency_code = command.currency_code.upper() if command.currency_code is not None else None
     if currency_code is not None:
@@ -320,7 +321,7 @@ async def _post_to_open_balance(
         balance_after=moved.balance,
     )
     await session.execute(insert(Journal).values(values))
-    return Journal(**values)
+    return Journal(**values), moved.code
 
 
 async def post_journal(
@@ -349,10 +350,32 @@ async def post_journal(
         if earlier is not None:
             return earlier
     created_on = check_created_on(command.created_on, utcnow())
+    posted = None
     if command.spend_condition_id is None:
-        journal = await _post_to_open_balance(session, principal, command, journal_id, created_on)
-        if journal is not None:
-            return journal
+        posted = await _post_to_open_balance(session, principal, command, journal_id, created_on)
+    if posted is None:
+        posted = await _post_with_wallet_lock(session, principal, command, journal_id, created_on)
+    journal, wallet_code = posted
+    await emit(
+        session,
+        principal,
+        entity=Entity.JOURNALS,
+        event=Event.POST_JOURNAL,
+        entity_id=journal.id,
+        data=described(journal, wallet_code=wallet_code),
+    )
+    return journal
+
+
+async def _post_with_wallet_lock(
+    session: AsyncSession,
+    principal: Principal,
+    command: PostJournal,
+    journal_id: str,
+    created_on: datetime | None,
+) -> tuple[Journal, str]:
+    """The general way: lock the wallet, check everything, apply the posting; the journal
+    and its wallet's code."""
     wallet = await repository.get_wallet(session, principal, command.wallet_id, for_update=True)
     if command.currency_code is not None and command.currency_code.upper() != wallet.currency_code:
         raise InvalidInput(
@@ -376,12 +399,4 @@ async def post_journal(
         allow_negative_balance=command.allow_negative_balance,
     )
     journal = await apply_posting(session, wallet, posting, journal_id=journal_id)
-    await emit(
-        session,
-        principal,
-        entity=Entity.JOURNALS,
-        event=Event.POST_JOURNAL,
-        entity_id=journal.id,
-        data=described(journal, wallet_code=wallet.code),
-    )
-    return journal
+    return journal, wallet.code
