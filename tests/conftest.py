@@ -204,20 +204,29 @@ class Api:
         return Api(self.client, key)
 
 
+SUITE_JWT_SECRET = "test-secret-for-the-gateway-suite-0123456789"
+"""The signing secret of the suite's gateways (tests forge and expire tokens with it)."""
+
+
+def suite_settings(database_url: str, tmp_path: Path, **overrides: Any) -> Settings:
+    """The settings of the suite's gateways: the test's database, uploaded files in the test's
+    own folder, a test Cloudinary account (it only signs), and ``overrides``."""
+    values: dict[str, Any] = {
+        "database_url": database_url,
+        "jwt_secret": SUITE_JWT_SECRET,
+        "files_path": str(tmp_path / "files"),
+        **TEST_CLOUDINARY,
+    }
+    return Settings(**(values | overrides))
+
+
 @pytest.fixture
 async def gateway(
     database_url: str, tmp_path: Path
 ) -> AsyncIterator[tuple[Any, httpx.AsyncClient]]:
-    """A running gateway on the fresh database (uploaded files in the test's own folder) and an
-    HTTP client talking to it in process."""
-    app = create_app(
-        Settings(
-            database_url=database_url,
-            jwt_secret="test-secret-for-the-gateway-suite-0123456789",
-            files_path=str(tmp_path / "files"),
-            **TEST_CLOUDINARY,
-        )
-    )
+    """A running gateway on the fresh database (see :func:`suite_settings`) and an HTTP client
+    talking to it in process."""
+    app = create_app(suite_settings(database_url, tmp_path))
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:

@@ -38,15 +38,13 @@ from app.main import create_app
 from app.messages import Attachment, MessageState, queue_message
 from app.onboarding import BootstrapResult, add_owner, issue_api_key
 from app.organisations.tree import new_organisation
-from app.settings import Settings
 from app.webhooks.service import queue_webhook_request
 from rest_compat.routes import ROUTES
 from schema.schema import build_schema
 from tests.access_helpers import add_member
-from tests.conftest import snapshot_changes, table_snapshot
+from tests.conftest import SUITE_JWT_SECRET, snapshot_changes, suite_settings, table_snapshot
 
 IMPORT_CSV = b"first_name,last_name,code\nAnn,Lee,IMP-1\n,,IMP-2\n"  # the second row is refused
-JWT_SECRET = "test-secret-for-the-gateway-suite-0123456789"  # the `gateway` fixture's
 
 ALLOWED = ("own", "own_user", "parent")
 HIDDEN = ("child", "sibling", "other_tenant", "test_key")
@@ -367,7 +365,7 @@ async def build_world(
     forged = jwt.encode(claims, "another-secret-0123456789-0123456789", algorithm="HS256")
     headers["forged_token"] = {"authorization": f"Bearer {forged}"}
     expired_claims = claims | {"iat": now - timedelta(hours=2), "exp": now - timedelta(hours=1)}
-    expired = jwt.encode(expired_claims, JWT_SECRET, algorithm="HS256")
+    expired = jwt.encode(expired_claims, SUITE_JWT_SECRET, algorithm="HS256")
     headers["expired_token"] = {"authorization": f"Bearer {expired}"}
     headers["no_key"] = {}
     headers["bad_key"] = {"api_key": "sk_live_" + "0" * 40}
@@ -1940,13 +1938,7 @@ async def gateway(
 ) -> AsyncIterator[tuple[Any, httpx.AsyncClient]]:
     """The suite's gateway without its background worker: work queued by the calls (imports)
     would otherwise change tables while refused calls are checked to change nothing."""
-    settings = Settings(
-        database_url=database_url,
-        jwt_secret=JWT_SECRET,
-        files_path=str(tmp_path / "files"),
-        worker="off",
-    )
-    app = create_app(settings)
+    app = create_app(suite_settings(database_url, tmp_path, worker="off"))
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
@@ -1956,10 +1948,6 @@ async def gateway(
 @pytest.fixture
 async def world(gateway: Any, tenant: BootstrapResult, db: Database) -> World:
     app, client = gateway
-    # Background work (webhook deliveries...) would change rows between the snapshots taken
-    # around refused calls; this matrix is about who may call what, so the worker rests.
-    if app.state.gateway.runtime.worker is not None:
-        app.state.gateway.runtime.worker.stop()
     return await build_world(client, db, tenant, app.state.gateway.runtime.authenticator)
 
 

@@ -15,6 +15,7 @@ from app.main import create_app
 from app.onboarding import BootstrapResult
 from app.settings import Settings
 from tests.conftest import (
+    SUITE_JWT_SECRET,
     TEST_CLOUDINARY,
     Api,
     counting_statements,
@@ -27,7 +28,6 @@ from tests.test_wallets import other_business
 CLOUD_NAME = TEST_CLOUDINARY["cloudinary_cloud_name"]
 CLOUD_KEY = TEST_CLOUDINARY["cloudinary_api_key"]
 CLOUD_SECRET = TEST_CLOUDINARY["cloudinary_api_secret"]
-JWT_SECRET = "test-secret-for-the-gateway-suite-0123456789"
 GROUP_EXAMPLE = {
     "name": "Marketing",
     "description": "Marketing Media Group for Creatives",
@@ -37,7 +37,7 @@ UNKNOWN = "0190a8f4-7b5c-7d2e-9a31-5f2c8e4b1a77"
 
 
 def _settings(database_url: str, **cloudinary: Any) -> Settings:
-    return Settings(database_url=database_url, jwt_secret=JWT_SECRET, **cloudinary)
+    return Settings(database_url=database_url, jwt_secret=SUITE_JWT_SECRET, **cloudinary)
 
 
 def _signed_params(answer: dict[str, Any], camel: bool = False) -> dict[str, Any]:

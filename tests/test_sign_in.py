@@ -19,9 +19,8 @@ from app.db.models import Membership, User
 from app.main import create_app
 from app.onboarding import BootstrapResult, bootstrap
 from app.settings import Settings
-from tests.conftest import Api
+from tests.conftest import SUITE_JWT_SECRET, Api
 
-JWT_SECRET = "test-secret-for-the-gateway-suite-0123456789"  # the conftest gateway's
 MAX_FAILURES = 3
 AUTHENTICATE = """mutation ($email: String!, $password: String!) {
     authenticate_user(input: {email: $email, password: $password}) { access_token expires_in }
@@ -131,7 +130,7 @@ async def throttled(database_url: str) -> AsyncIterator[tuple[Any, BootstrapResu
     app = create_app(
         Settings(
             database_url=database_url,
-            jwt_secret=JWT_SECRET,
+            jwt_secret=SUITE_JWT_SECRET,
             sign_in_max_failures=MAX_FAILURES,
             sign_in_failure_window_seconds=120,
         )
@@ -238,7 +237,7 @@ async def test_a_successful_sign_in_clears_the_emails_failures(
 
 
 def token(**claims: Any) -> str:
-    return jwt.encode(claims, JWT_SECRET, algorithm="HS256")
+    return jwt.encode(claims, SUITE_JWT_SECRET, algorithm="HS256")
 
 
 async def member_claims(tenant: BootstrapResult, db: Database) -> dict[str, Any]:
