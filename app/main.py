@@ -565,7 +565,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     start_tracing()
     gateway = Gateway(settings)
     schema = build_schema(settings)
-    rest = RestDoor(RouteTable(ROUTES, schema._schema), schema, gateway.context_for)
+    table = RouteTable(ROUTES, schema._schema, schema.documents.prepare)
+    rest = RestDoor(table, schema, gateway.context_for)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:

@@ -155,10 +155,10 @@ def _failure(errors: list[GraphQLError], names: Mapping[str, str] | None = None)
 class RestDoor:
     """Serves every route of the table by executing its GraphQL operation in process.
 
-    Every row's document is parsed and validated (query limits included) once, here, into the
-    schema's document cache: a request runs it without parsing or validating it again. (The
-    route table refused rows that do not fit the schema; a document over limits an operator
-    lowered is refused per request, with the 400 of any refused document.)
+    Every row's document was parsed and validated (query limits included) once, by the route
+    table, into the schema's document cache (``RouteTable(..., schema.documents.prepare)``): a
+    request runs it without parsing or validating it again. (A document over limits an
+    operator lowered is refused per request, with the 400 of any refused document.)
     """
 
     def __init__(
@@ -167,8 +167,6 @@ class RestDoor:
         self._table = table
         self._schema = schema
         self._context_factory = context_factory
-        for compiled in table.routes:
-            schema.documents.prepare(compiled.route.document)
 
     async def handle(self, request: Request) -> Response:
         """Answer one REST request (an uploaded file's temporary copy is closed after)."""

@@ -1,11 +1,12 @@
 """The route table: finding the row for a request, and checking every row against the schema."""
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
 from graphql import (
+    GraphQLError,
     GraphQLInputType,
     GraphQLSchema,
     OperationDefinitionNode,
@@ -15,6 +16,7 @@ from graphql import (
 )
 
 from rest_compat.route import RestRoute
+from schema.limits import QueryLimitExceeded
 
 _PARAM = re.compile(r"\{(\w+)\}")
 
@@ -42,10 +44,28 @@ def _pattern(path: str) -> re.Pattern[str]:
     return re.compile(f"^{regex}/?$")
 
 
-def compile_route(route: RestRoute, schema: GraphQLSchema) -> CompiledRoute:
-    """Parse and validate a row's document; fail loudly if it does not fit the schema."""
+Validator = Callable[[str], list[GraphQLError]]
+"""Validates a document's text (e.g. the schema's cached ``documents.prepare``, which also
+applies the query limits)."""
+
+
+def compile_route(
+    route: RestRoute, schema: GraphQLSchema, validator: Validator | None = None
+) -> CompiledRoute:
+    """Parse and validate a row's document; fail loudly if it does not fit the schema.
+
+    With ``validator`` the document is validated through it (once for the process: the REST
+    door then runs it without validating again); a query limit it breaks is not a fault of
+    the row (an operator may have lowered the limit): the request is refused with a 400."""
     document = parse(route.document)
-    errors = validate(schema, document)
+    if validator is None:
+        errors = validate(schema, document)
+    else:
+        errors = [
+            error
+            for error in validator(route.document)
+            if not isinstance(error.original_error, QueryLimitExceeded)
+        ]
     if errors:
         raise ValueError(f"{route.method} {route.path}: {errors[0].message}")
     operation = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
@@ -72,8 +92,10 @@ class RouteTable:
     starts with a parameter are tried for every request.
     """
 
-    def __init__(self, routes: Sequence[RestRoute], schema: GraphQLSchema) -> None:
-        self.routes = [compile_route(route, schema) for route in routes]
+    def __init__(
+        self, routes: Sequence[RestRoute], schema: GraphQLSchema, validator: Validator | None = None
+    ) -> None:
+        self.routes = [compile_route(route, schema, validator) for route in routes]
         self._by_segment: dict[str, list[CompiledRoute]] = {}
         self._anywhere: list[CompiledRoute] = []
         for compiled in self.routes:
