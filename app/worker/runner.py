@@ -28,8 +28,8 @@ def in_worker() -> bool:
 class JobStatus:
     """What the worker knows of one job (times in epoch seconds, UTC; None before the first)."""
 
-    last_run_on: float | None = None
-    last_success_on: float | None = None
+    last_run_on: int | None = None
+    last_success_on: int | None = None
     last_error: str | None = None
     items_done: int = 0
 
@@ -75,14 +75,14 @@ class Worker:
     async def _run_job(self, job: Job) -> int:
         """Run ``job`` once and record the outcome; the number of items it finished."""
         status = self.status[job.name]
-        status.last_run_on = time.time()
+        status.last_run_on = int(time.time())
         try:
             finished = await job.run_once(self.db)
         except Exception as exc:  # one failing job must not stop the others
             status.last_error = f"{type(exc).__name__}: {exc}"[:500]
             log.exception("background job failed", job=job.name)
             return 0
-        status.last_success_on = time.time()
+        status.last_success_on = int(time.time())
         status.last_error = None
         status.items_done += finished
         return finished
