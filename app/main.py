@@ -534,7 +534,7 @@ def middleware_stack(settings: Settings) -> list[Middleware]:
     them buffers a response that is not compressed."""
     stack = [
         Middleware(RequestIdMiddleware, render_error=render_error),
-        Middleware(ObserveMiddleware),
+        Middleware(ObserveMiddleware, access_log=settings.access_log),
     ]
     if settings.cors_origins:
         stack.append(

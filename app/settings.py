@@ -94,6 +94,13 @@ class Settings(BaseSettings):
         default="json",
         description="`json`: one JSON object a line; `console`: readable lines for development.",
     )
+    access_log: bool = Field(
+        default=True,
+        description=(
+            "Write one log line per request (`crm_gateway.access`); off, requests are still "
+            "counted and timed in the metrics."
+        ),
+    )
     metrics: bool = Field(default=True, description="Serve Prometheus metrics at GET /metrics.")
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default=[],

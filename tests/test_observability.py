@@ -22,8 +22,9 @@ from prometheus_client.parser import text_string_to_metric_families
 from app.contacts import service as contacts_service
 from app.db.engine import Database
 from app.logs import configure_logging
+from app.main import create_app
 from app.onboarding import BootstrapResult
-from tests.conftest import Api
+from tests.conftest import Api, suite_settings
 from tests.gateway_processes import ROOT, _free_port
 from tests.test_wallets import make_account, make_wallet, post
 
@@ -116,6 +117,25 @@ async def test_one_json_line_per_request_with_its_id_route_and_status(
     text = str([line for line in parsed(log_lines) if line.get("logger") != "httpx"])
     for secret in (tenant.secret_api_key, tenant.owner_password, token, "Secretive", contact_id):
         assert secret not in text
+
+
+async def test_the_access_log_can_be_switched_off_and_requests_are_still_counted(
+    database_url: str, tmp_path: Path, log_lines: io.StringIO
+) -> None:
+    app = create_app(suite_settings(database_url, tmp_path, access_log=False))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
+            assert (await client.get("/no/such/path/quiet")).status_code == 404
+            metrics = (await client.get("/metrics")).text
+    assert requests_logged(log_lines) == []
+    counted = [
+        sample
+        for family in text_string_to_metric_families(metrics)
+        for sample in family.samples
+        if sample.labels.get("route") == "(unmatched)" and sample.labels.get("status") == "404"
+    ]
+    assert counted, "the unmatched request is counted in the metrics"
 
 
 async def _boom(*_args: Any, **_kwargs: Any) -> Any:
