@@ -9,7 +9,7 @@ import hashlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import orjson
@@ -61,6 +61,7 @@ from rest_compat.routes import ROUTES
 from rest_compat.table import RouteTable
 from schema.encoding import GRAPHQL_VALUES, graphql_json
 from schema.schema import GatewaySchema, build_schema, is_document_refusal
+from schema.settings import SchemaSettings
 
 REST_PREFIX = "/backoffice/v1"
 GRAPHQL_PATH = "/graphql"
@@ -559,13 +560,26 @@ def middleware_stack(settings: Settings) -> list[Middleware]:
     return stack
 
 
+@lru_cache(maxsize=8)
+def schema_and_routes(settings: SchemaSettings) -> tuple[GatewaySchema, RouteTable]:
+    """The schema and the REST door's route table (every saved document parsed and validated
+    into the schema's document cache) for ``settings``.
+
+    Built once per process for each value: they hold nothing of a running gateway (its
+    database, worker and credentials are the :class:`Gateway`'s), and building them costs about
+    half a second of CPU, which every app created in the process (the test suite creates one
+    per test) would pay again.
+    """
+    schema = build_schema(settings)
+    return schema, RouteTable(ROUTES, schema._schema, schema.documents.prepare)
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     """The gateway's ASGI application."""
     settings = settings or get_settings()
     start_tracing()
     gateway = Gateway(settings)
-    schema = build_schema(settings)
-    table = RouteTable(ROUTES, schema._schema, schema.documents.prepare)
+    schema, table = schema_and_routes(SchemaSettings.of(settings))
     rest = RestDoor(table, schema, gateway.context_for)
 
     @asynccontextmanager

@@ -36,9 +36,6 @@ from graphql import (
     Visitor,
     get_named_type,
     get_operation_ast,
-    parse,
-    specified_rules,
-    validate,
     visit,
 )
 from graphql.execution.values import get_argument_values, get_variable_values
@@ -60,13 +57,13 @@ from app.compiled.sql import PAGING_FIELDS, ROOTS, TYPENAME, CompiledStatements
 from app.db.engine import Database
 from app.errors import GatewayError, ServiceUnavailable
 from app.money import loads_exact
-from app.settings import Settings
 from app.tracing import span
 from resolvers.context import Context
+from schema.documents import DocumentCache
 from schema.input_checks import arguments_problem
-from schema.limits import QueryLimits, query_limit_rules
 from schema.mapping import RELATION, RelationField, mapped_model
 from schema.permissions import Access, access_of
+from schema.settings import SchemaSettings
 
 PAGING_TYPE = "Paging"
 # Page types (ContactPage, AccountPage) and the type of their items.
@@ -295,20 +292,22 @@ def build_plan(
     registry: Registry,
     query: str,
     operation_name: str | None,
-    settings: Settings,
+    documents: DocumentCache,
+    max_aliases: int,
 ) -> OperationPlan | None:
-    """The plan of a query operation made only of compilable fields, else ``None``."""
+    """The plan of a query operation made only of compilable fields, else ``None`` (also for a
+    document the general path refuses: it reports why). ``documents`` is the schema's cache:
+    the document is parsed and validated (query limits included) once for both paths."""
     try:
-        document = parse(query, max_tokens=settings.max_query_tokens)
+        document = documents.parsed(query)
     except GraphQLError:
         return None
-    limit_rules = query_limit_rules(QueryLimits.from_settings(settings))
-    if validate(schema, document, (*specified_rules, *limit_rules)):
+    if documents.validated(document):
         return None  # the general path reports the errors, query limits included
     operation = get_operation_ast(document, operation_name)
     if operation is None or operation.operation is not OperationType.QUERY:
         return None
-    if _alias_count(document) > settings.max_aliases:  # the general path reports the limit
+    if _alias_count(document) > max_aliases:  # the general path reports the limit
         return None
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
@@ -383,9 +382,12 @@ class CompiledReads:
 
     CACHE_SIZE = 512
 
-    def __init__(self, schema: GraphQLSchema, settings: Settings) -> None:
+    def __init__(
+        self, schema: GraphQLSchema, settings: SchemaSettings, documents: DocumentCache
+    ) -> None:
         self._schema = schema
         self._settings = settings
+        self._documents = documents
         self.registry = derive_registry(schema)
         self._plans: OrderedDict[tuple[str, str | None], OperationPlan | None] = OrderedDict()
         self._statements: dict[str, CompiledStatements] = {}
@@ -404,7 +406,14 @@ class CompiledReads:
         if cache_key in self._plans:
             self._plans.move_to_end(cache_key)
             return self._plans[cache_key]
-        plan = build_plan(self._schema, self.registry, query, operation_name, self._settings)
+        plan = build_plan(
+            self._schema,
+            self.registry,
+            query,
+            operation_name,
+            self._documents,
+            self._settings.max_aliases,
+        )
         self._plans[cache_key] = plan
         if len(self._plans) > self.CACHE_SIZE:
             self._plans.popitem(last=False)

@@ -49,6 +49,7 @@ from graphql.validation import MaxIntrospectionDepthRule
 from app.errors import GatewayError
 from app.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from app.settings import Settings
+from schema.settings import SchemaSettings
 
 INTROSPECTION_ROOTS = {"__schema": SchemaMetaFieldDef, "__type": TypeMetaFieldDef}
 SIZE_ARGUMENT = "size"
@@ -100,7 +101,7 @@ class QueryLimits:
     max_page_size: int
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "QueryLimits":
+    def from_settings(cls, settings: Settings | SchemaSettings) -> "QueryLimits":
         """The limits an operator configured."""
         return cls(
             max_depth=settings.max_query_depth,

@@ -1,23 +1,18 @@
 """Builds the one Strawberry schema both doors execute against."""
 
 from collections.abc import Iterable, Iterator, Mapping
-from functools import lru_cache
 from types import ModuleType
 from typing import Any
 
 import strawberry
 from graphql import (
     ASTValidationRule,
-    DocumentNode,
     GraphQLError,
-    GraphQLSchema,
     GraphQLSyntaxError,
-    parse,
     specified_rules,
 )
 from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
-from strawberry.schema.schema import validate_document
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
@@ -52,6 +47,7 @@ from schema import (
     webhooks,
 )
 from schema.compiled import CompiledAnswer, CompiledReads
+from schema.documents import DOCUMENT_CACHE_SIZE, DocumentCache
 from schema.input_checks import InputChecks
 from schema.introspection import IntrospectionAnswers, IntrospectionGate
 from schema.limits import (
@@ -61,6 +57,7 @@ from schema.limits import (
     query_limit_rules,
 )
 from schema.scalars import SCALAR_MAP
+from schema.settings import SchemaSettings
 
 DOMAINS: tuple[ModuleType, ...] = (
     contacts,
@@ -85,7 +82,6 @@ DOMAINS: tuple[ModuleType, ...] = (
     reports,
     messages,
 )
-DOCUMENT_CACHE_SIZE = 512
 
 # ``extensions.code`` of the errors graphql-core reports about the request itself (they carry
 # no domain error): a document that does not parse, one that does not validate against the
@@ -200,40 +196,6 @@ class GatewayErrors(MaskErrors):
         return coded_errors(errors, invalid_document=self._invalid_document)
 
 
-class DocumentCache:
-    """The parsed and validated documents of one schema, each bounded LRU (``maxsize``).
-
-    A document is parsed once (at most ``max_tokens`` tokens) and validated once with
-    ``rules`` (graphql-core's specified rules and the query limits, built once per schema, so
-    the key is the document alone). The REST door's saved documents are put here when the
-    gateway starts (:meth:`prepare`), so its requests neither parse nor validate.
-    """
-
-    def __init__(
-        self,
-        schema: GraphQLSchema,
-        rules: tuple[type[ASTValidationRule], ...],
-        max_tokens: int,
-        maxsize: int,
-    ) -> None:
-        self._schema = schema
-        self.rules = rules
-        self._max_tokens = max_tokens
-        self.parsed = lru_cache(maxsize=maxsize)(self._parse)
-        self.validated = lru_cache(maxsize=maxsize)(self._validate)
-
-    def _parse(self, query: str) -> DocumentNode:
-        return parse(query, max_tokens=self._max_tokens)
-
-    def _validate(self, document: DocumentNode) -> list[GraphQLError]:
-        return validate_document(self._schema, document, self.rules)
-
-    def prepare(self, query: str) -> list[GraphQLError]:
-        """Parse and validate ``query`` now (raises ``GraphQLSyntaxError``); its validation
-        errors, empty for a valid document."""
-        return self.validated(self.parsed(query))
-
-
 class CachedDocuments(SchemaExtension):
     """Parses and validates through the schema's :class:`DocumentCache` (Strawberry's
     ``ParserCache``, ``ValidationCache``, ``MaxTokensLimiter`` and ``AddValidationRules`` in
@@ -268,7 +230,7 @@ class GatewaySchema(strawberry.Schema):
     def __init__(
         self,
         *args: Any,
-        settings: Settings,
+        settings: SchemaSettings,
         limit_rules: Iterable[type[ASTValidationRule]] = (),
         **kwargs: Any,
     ) -> None:
@@ -280,7 +242,9 @@ class GatewaySchema(strawberry.Schema):
             DOCUMENT_CACHE_SIZE,
         )
         self.compiled_reads = (
-            CompiledReads(self._schema, settings) if settings.compiled_reads else None
+            CompiledReads(self._schema, settings, self.documents)
+            if settings.compiled_reads
+            else None
         )
         self.max_query_bytes = settings.max_query_bytes
 
@@ -352,13 +316,17 @@ class GatewaySchema(strawberry.Schema):
                 log_unexpected(error.original_error or error, f"GraphQL field {error.path}")
 
 
-def build_schema(settings: Settings | None = None) -> GatewaySchema:
+def build_schema(settings: Settings | SchemaSettings | None = None) -> GatewaySchema:
     """The schema with every domain's root fields, limits and document caches.
 
     The limit rules are built once here, with the schema's document cache
-    (:class:`DocumentCache`), and the introspection answers are cached per schema.
+    (:class:`~schema.documents.DocumentCache`), and the introspection answers are cached per
+    schema.
     """
     settings = settings or get_settings()
+    if isinstance(settings, Settings):
+        settings = SchemaSettings.of(settings)
+    policy = settings.introspection
     limit_rules = query_limit_rules(QueryLimits.from_settings(settings))
     introspection_answers = IntrospectionAnswers()
     query = merge_types("Query", tuple(d.Query for d in DOMAINS if hasattr(d, "Query")))
@@ -374,7 +342,7 @@ def build_schema(settings: Settings | None = None) -> GatewaySchema:
         config=StrawberryConfig(auto_camel_case=False, scalar_map=SCALAR_MAP),
         extensions=[
             CachedDocuments,
-            lambda: IntrospectionGate(settings.introspection, introspection_answers),
+            lambda: IntrospectionGate(policy, introspection_answers),
             InputChecks,
             GatewayErrors,
         ],

@@ -208,9 +208,11 @@ async def test_introspection_answer_is_cached_per_schema(
     executions = counting(monkeypatch, strawberry_schema, "execute")
     query = get_introspection_query()
     first = await api.data(query)
+    assert len(executions) <= 1  # none when another gateway of this process answered it first
+    executed = len(executions)
     second = await api.data(query)
     assert first == second and first["__schema"]["queryType"]["name"] == "Query"
-    assert len(executions) == 1
+    assert len(executions) == executed
 
 
 @pytest.mark.parametrize(

@@ -43,8 +43,10 @@ async def test_a_graphql_document_run_five_times_is_validated_once(
     for _ in range(5):
         await api.data(query)
     after = validation_cache(gateway[0]).cache_info()
+    # Validated once; every later look (the compiled-read planner and the general path share
+    # the schema's cache) is a hit.
     assert after.misses - before.misses == 1
-    assert after.hits - before.hits == 4
+    assert after.hits - before.hits >= 4
 
 
 async def test_a_rest_route_run_five_times_is_never_validated_again(
@@ -58,9 +60,9 @@ async def test_a_rest_route_run_five_times_is_never_validated_again(
         )
         assert response.status_code == 200, response.text
     after = validation_cache(gateway[0]).cache_info()
-    # The saved document was parsed and validated when the gateway started.
+    # The saved document was parsed and validated when the gateway started: every look is a hit.
     assert after.misses == before.misses
-    assert after.hits - before.hits == 5
+    assert after.hits - before.hits >= 5
 
 
 async def test_the_pool_size_is_the_number_of_connections(database_url: str) -> None:
