@@ -278,20 +278,27 @@ class Gateway:
         api_key = params.get("api_key") or params.get("api-key")
         authorization = params.get("authorization")
         if api_key or authorization:
+            credentials = (
+                str(api_key) if api_key else None,
+                str(authorization) if authorization else None,
+            )
             try:
-                context.principal = await runtime.authenticator.principal_for(
-                    str(api_key) if api_key else None, str(authorization) if authorization else None
-                )
+                context.principal = await runtime.authenticator.principal_for(*credentials)
             except GatewayError:
                 raise ConnectionRejectionError() from None
+            context.credentials = credentials
             context.loaders = Loaders(runtime.db, context.principal)
         if context.principal is None:
             raise ConnectionRejectionError()
 
     async def context_for_principal(
-        self, connection: HTTPConnection, principal: Principal | None
+        self,
+        connection: HTTPConnection,
+        principal: Principal | None,
+        credentials: tuple[str | None, str | None] = (None, None),
     ) -> Context:
-        """A context for ``principal`` (already authenticated, or ``None``)."""
+        """A context for ``principal`` (already authenticated with ``credentials``, or
+        ``None``)."""
         runtime = self.runtime
         assert runtime is not None, "the gateway has not started"
         return Context(
@@ -303,18 +310,20 @@ class Gateway:
             request_headers={k.lower(): v for k, v in connection.headers.items()},
             client_address=connection.client.host if connection.client else None,
             base_url=str(connection.base_url),
+            credentials=credentials,
         )
 
     async def context_for(self, request: HTTPConnection) -> Context:
         """The context of one operation: the caller (401 on bad credentials) and fresh loaders."""
         runtime = self.runtime
         assert runtime is not None, "the gateway has not started"
-        principal = await runtime.authenticator.principal_for(
+        credentials = (
             request.headers.get("api_key") or request.headers.get("api-key"),
             request.headers.get("authorization"),
         )
+        principal = await runtime.authenticator.principal_for(*credentials)
         note_principal(request.scope, principal)
-        return await self.context_for_principal(request, principal)
+        return await self.context_for_principal(request, principal, credentials)
 
 
 def refusal_status(result: ExecutionResult) -> int | None:

@@ -71,4 +71,5 @@ async def approval_request_updates(info: Info) -> AsyncIterator[ApprovalRequest]
         except NotFound:  # of the other mode: not the caller's
             continue
         info.context.loaders.clear_all()  # each update is read afresh (responses...)
+        await info.context.check_still_authenticated()
         yield row

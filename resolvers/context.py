@@ -10,6 +10,7 @@ from strawberry.types import Info as StrawberryInfo
 from app.auth.authenticate import Authenticator
 from app.auth.principal import Principal, require_any_key, require_backoffice
 from app.db.engine import Database
+from app.errors import Unauthenticated
 from app.settings import Settings
 
 if TYPE_CHECKING:
@@ -42,6 +43,18 @@ class Context:
     base_url: str | None = None
     connection_params: dict[str, Any] | None = None
     """A websocket's ``connection_init`` payload (Strawberry sets it; ``None`` over HTTP)."""
+    credentials: tuple[str | None, str | None] = (None, None)
+    """The API key and the ``Authorization`` value ``principal`` was authenticated with."""
+
+    async def check_still_authenticated(self) -> None:
+        """Authenticate ``credentials`` again, as a new request would; a subscription does
+        before each update, so that a revoked key, an expired token, a removed membership or a
+        changed role ends it (raises :class:`~app.errors.Unauthenticated` or
+        :class:`~app.errors.Forbidden`). A key revoked through another process is refused
+        within ``Authenticator.KEY_CACHE_SECONDS``."""
+        principal = await self.authenticator.principal_for(*self.credentials)
+        if principal != self.principal:
+            raise Unauthenticated("The caller's access changed; authenticate and subscribe again.")
 
     def backoffice(self) -> Principal:
         """The caller, if it may use the Back-Office API (401 / 403 otherwise)."""

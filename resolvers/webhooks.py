@@ -110,4 +110,5 @@ async def webhook_request_updates(
             continue
         if webhook_id is None or row.webhook_id == webhook_id:
             info.context.loaders.clear_all()  # each update is read afresh (attempts...)
+            await info.context.check_still_authenticated()
             yield row

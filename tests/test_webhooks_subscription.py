@@ -139,3 +139,34 @@ async def test_another_organisations_requests_are_not_streamed(
     with pytest.raises(TimeoutError):
         await asyncio.wait_for(ws.recv(), timeout=1.0)
     await ws.close()
+
+
+async def test_a_subscription_ends_when_its_key_is_revoked(
+    api: Api, db: Database, tenant: BootstrapResult, ws_url: str
+) -> None:
+    org = tenant.organisation_id
+    key = (await api.rest("POST", f"/organisations/{org}/api_keys", {})).json()
+    webhook_id = (
+        await api.rest(
+            "POST", "/webhooks", {"name": "Mine", "url_endpoint": "http://127.0.0.1:9/x"}
+        )
+    ).json()["id"]
+    ws = await _open(ws_url, {"api_key": key["key"]})
+    assert (await _message(ws))["type"] == "connection_ack"
+    await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIPTION}}))
+    await asyncio.sleep(0.2)  # the subscription is registered
+    revoked = await api.rest("DELETE", f"/organisations/{org}/api_keys/{key['id']}")
+    assert revoked.status_code == 200, revoked.text
+    async with db.write() as session:
+        await queue_webhook_request(
+            session, organisation_id=org, webhook_id=webhook_id, payload={"type": "test"}
+        )
+    messages = [await _message(ws)]
+    while messages[-1]["type"] not in ("complete", "error"):
+        messages.append(await _message(ws))
+    errors = [e for m in messages for e in (m.get("payload") or {}).get("errors") or []]
+    if messages[-1]["type"] == "error":
+        errors += messages[-1]["payload"]
+    assert [e["extensions"]["status"] for e in errors] == [401], messages
+    assert not any((m.get("payload") or {}).get("data") for m in messages), messages
+    await ws.close()
