@@ -1,7 +1,8 @@
 """Fixtures: every integration test runs on SQLite and on PostgreSQL, on a fresh migrated database.
 
 The migrations run once per backend and session into a template; each test gets a copy of it
-(a file copy on SQLite, ``CREATE DATABASE ... TEMPLATE`` on PostgreSQL). PostgreSQL comes from
+(a file copy on SQLite, ``CREATE DATABASE ... TEMPLATE`` on PostgreSQL, made ahead in the
+background). PostgreSQL comes from
 ``CRM_GATEWAY_TEST_POSTGRES_URL`` (``scripts/test`` starts one); without it those tests skip.
 """
 
@@ -90,6 +91,60 @@ def postgres_template() -> Iterator[str]:
     _run_apart(drop())
 
 
+class PostgresCopies:
+    """Fresh copies of the template database, the next one made ahead in a thread of its own.
+
+    ``CREATE DATABASE ... TEMPLATE`` costs the server little CPU but a few hundred milliseconds
+    of waiting: made while the previous test runs, a copy is usually ready when a test asks for
+    it. A used copy is dropped in the same thread, after its test.
+    """
+
+    def __init__(self, admin_dsn: str, template: str) -> None:
+        self._admin = admin_dsn
+        self._template = template
+        self._thread = ThreadPoolExecutor(max_workers=1)
+        self._next = self._thread.submit(self._create)
+
+    async def _execute(self, statement: str) -> None:
+        conn = await asyncpg.connect(self._admin)
+        try:
+            await conn.execute(statement)
+        finally:
+            await conn.close()
+
+    def _create(self) -> str:
+        name = f"crm_test_{uuid.uuid4().hex[:12]}"
+        asyncio.run(self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{self._template}"'))
+        return name
+
+    def _drop(self, name: str) -> None:
+        asyncio.run(self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+    def take(self) -> str:
+        """The name of a fresh copy (the next one is started)."""
+        name = self._next.result()
+        self._next = self._thread.submit(self._create)
+        return name
+
+    def drop(self, name: str) -> None:
+        """Drop a copy whose test has ended (in the background)."""
+        self._thread.submit(self._drop, name)
+
+    def close(self) -> None:
+        """Drop the copy made ahead and wait for the pending drops."""
+        self._thread.submit(self._drop, self._next.result())
+        self._thread.shutdown(wait=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_copies(postgres_template: str) -> Iterator[PostgresCopies]:
+    """The session's maker of fresh PostgreSQL databases (see :class:`PostgresCopies`)."""
+    assert POSTGRES_URL is not None
+    copies = PostgresCopies(_pg_admin_dsn(POSTGRES_URL), postgres_template)
+    yield copies
+    copies.close()
+
+
 @pytest.fixture(params=BACKENDS)
 async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
     """The URL of a fresh, migrated database of each backend."""
@@ -98,17 +153,11 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
         shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
         yield f"sqlite+aiosqlite:///{path}"
         return
-    template = request.getfixturevalue("postgres_template")
+    copies: PostgresCopies = request.getfixturevalue("postgres_copies")
     assert POSTGRES_URL is not None
-    name = f"crm_test_{uuid.uuid4().hex[:12]}"
-    admin = _pg_admin_dsn(POSTGRES_URL)
-    conn = await asyncpg.connect(admin)
-    await conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-    await conn.close()
+    name = copies.take()
     yield str(make_url(POSTGRES_URL).set(database=name, drivername="postgresql+asyncpg"))
-    conn = await asyncpg.connect(admin)
-    await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    await conn.close()
+    copies.drop(name)
 
 
 @pytest.fixture
