@@ -4,6 +4,7 @@ and issuing user tokens (sign-in, refresh, switch, masquerade)."""
 import secrets
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
@@ -57,9 +58,9 @@ class TokenPair:
 
 @dataclass
 class _KnownKey:
-    expires_at: float  # time.monotonic() after which the key is checked in the database again
+    expires_at: float  # Authenticator.clock() after which the key is checked in the database again
     principal: Principal
-    touched_at: float  # time.monotonic() of this process's last write of last_used_on
+    touched_at: float  # Authenticator.clock() of this process's last write of last_used_on
 
 
 async def ensure_jwt_secret(db: Database, configured: str | None) -> str:
@@ -106,6 +107,8 @@ class Authenticator:
         self._refresh_ttl = refresh_ttl_seconds
         self._throttle = throttle
         self._known_keys: OrderedDict[str, _KnownKey] = OrderedDict()
+        self.clock: Callable[[], float] = time.monotonic
+        """The key cache's clock, in seconds (the tests move it on)."""
 
     @property
     def instance_secret(self) -> str:
@@ -157,7 +160,7 @@ class Authenticator:
 
     async def _principal_for_key(self, key: str) -> Principal:
         digest = api_key_digest(key)
-        now = time.monotonic()
+        now = self.clock()
         known = self._known_keys.get(digest)
         if known is None or known.expires_at <= now:
             principal = await self._load_key(digest)
