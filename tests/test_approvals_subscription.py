@@ -1,13 +1,13 @@
 """The approval request subscription: a signed-in SPA is told when an automation asks for an
 approval and when it is decided (graphql-transport-ws on a real server)."""
 
-import asyncio
 import json
 from typing import Any
 
+from app.approvals.live import LIVE_TOPIC
 from app.onboarding import BootstrapResult
 from tests.conftest import Api
-from tests.test_webhooks_subscription import _message, _open, ws_url
+from tests.test_webhooks_subscription import _message, _open, subscribed, ws_url
 
 __all__ = ["ws_url"]  # the fixture, shared with the webhook subscription's tests
 
@@ -27,7 +27,7 @@ async def test_a_signed_in_spa_is_told_of_new_and_decided_approval_requests(
     ws = await _open(ws_url, {"api_key": tenant.secret_api_key})
     assert (await _message(ws))["type"] == "connection_ack"
     await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIPTION}}))
-    await asyncio.sleep(0.2)  # the subscription is registered
+    await subscribed(LIVE_TOPIC)
     body = {"contact_type": "PERSON", "first_name": "Ann", "last_name": "Lee", "code": "AL-9"}
     await api.rest("POST", "/contacts", body)
 

@@ -13,9 +13,10 @@ import uvicorn
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
+from app import live
 from app.db.engine import Database
 from app.onboarding import BootstrapResult
-from app.webhooks.service import queue_webhook_request
+from app.webhooks.service import LIVE_TOPIC, queue_webhook_request
 from tests.conftest import Api
 from tests.webhook_receiver import webhook_receiver
 
@@ -47,6 +48,15 @@ async def ws_url(gateway: Any) -> AsyncIterator[str]:
 async def _message(ws: ClientConnection) -> dict[str, Any]:
     message: dict[str, Any] = json.loads(await asyncio.wait_for(ws.recv(), timeout=10))
     return message
+
+
+async def subscribed(topic: str = LIVE_TOPIC) -> None:
+    """Wait (10 s at most) until a subscription to ``topic`` is registered in this process."""
+    for _ in range(500):
+        if live.subscriber_count(topic):
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"no subscription to {topic} was registered")
 
 
 async def _open(url: str, payload: dict[str, Any]) -> ClientConnection:
@@ -82,7 +92,7 @@ async def test_a_signed_in_spa_is_told_of_each_change_of_its_webhook_requests(
                 }
             )
         )
-        await asyncio.sleep(0.2)  # the subscription is registered
+        await subscribed()
         async with db.write() as session:
             request = await queue_webhook_request(
                 session,
@@ -128,7 +138,7 @@ async def test_another_organisations_requests_are_not_streamed(
     ws = await _open(ws_url, {"api_key": tenant.test_secret_api_key})  # the other mode
     assert (await _message(ws))["type"] == "connection_ack"
     await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIPTION}}))
-    await asyncio.sleep(0.2)
+    await subscribed()
     async with db.write() as session:
         await queue_webhook_request(
             session,
@@ -154,7 +164,7 @@ async def test_a_subscription_ends_when_its_key_is_revoked(
     ws = await _open(ws_url, {"api_key": key["key"]})
     assert (await _message(ws))["type"] == "connection_ack"
     await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIPTION}}))
-    await asyncio.sleep(0.2)  # the subscription is registered
+    await subscribed()
     revoked = await api.rest("DELETE", f"/organisations/{org}/api_keys/{key['id']}")
     assert revoked.status_code == 200, revoked.text
     async with db.write() as session:
