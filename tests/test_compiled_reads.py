@@ -11,6 +11,7 @@ import strawberry
 from strawberry.schema.config import StrawberryConfig
 
 from app.db import models
+from app.db.base import new_id
 from app.db.engine import Database
 from app.db.models import (
     Account,
@@ -374,3 +375,184 @@ async def test_rest_nested_route_is_compiled_and_answers_alike(
         {"key": "tier", "value": "T2é"},
         {"key": "note", "value": None},
     ]
+
+
+def _organisation(parent: models.Organisation | None, name: str, **values: Any) -> Any:
+    values = {"org_type": "MERCHANT", "custom_fields": [], **values}
+    organisation = models.Organisation(
+        id=new_id(), parent_id=parent.id if parent else None, name=name, **values
+    )
+    organisation.path = f"{parent.path if parent else '/'}{organisation.id}/"
+    return organisation
+
+
+async def seed_network(db: Database, tenant: BootstrapResult) -> tuple[str, str]:
+    """A venue below the tenant's organisation with four merchants (3, 0, 2 and 1 live contacts
+    with accounts and wallets, a test-mode contact, a grandchild), and an organisation outside
+    the tenant's network; returns (the venue's id, the outsider's id)."""
+    async with db.write() as session:
+        root = await session.get(models.Organisation, tenant.organisation_id)
+        assert root is not None
+        top = _organisation(
+            root,
+            'Venue "Zoë" \\ €',
+            org_type="VENUE",
+            organisation_tags=["café", 'a "quoted" tag', "\t"],
+            custom_fields=[{"key": "floor", "value": "2é"}],
+            description="The venue",
+            created_on=datetime(2026, 11, 29, 17, 43, 20, 999600, tzinfo=UTC),
+        )
+        outsider = _organisation(None, "Elsewhere", org_type="BUSINESS")
+        session.add_all([top, outsider])
+        await session.flush()
+        for n, count in enumerate((3, 0, 2, 1)):
+            child = _organisation(top, f"Merchant {n}", organisation_tags=[f"t{n}"])
+            session.add(child)
+            await session.flush()
+            if n == 0:
+                session.add(_organisation(child, "Grandchild"))
+            for m in range(count + (1 if n == 2 else 0)):
+                is_test = n == 2 and m == count  # one test-mode contact
+                contact = Contact(
+                    organisation_id=child.id,
+                    is_test=is_test,
+                    contact_type="PERSON",
+                    first_name=f"Person{n}-{m}",
+                    last_name="Smith" if m % 2 else None,
+                    custom_fields=[],
+                )
+                session.add(contact)
+                await session.flush()
+                account = Account(
+                    organisation_id=child.id,
+                    is_test=is_test,
+                    contact_id=contact.id,
+                    number=f"ORG{n}{m}",
+                    name=f"Account {n}-{m}",
+                    is_primary=True,
+                    currency_code="EUR",
+                    balance=Decimal(f"{n}.{m}5"),
+                )
+                session.add(account)
+                await session.flush()
+                session.add(
+                    Wallet(
+                        organisation_id=child.id,
+                        is_test=is_test,
+                        account_id=account.id,
+                        code=f"8{n}{m:06d}",
+                        currency_code="EUR",
+                        open_balance=Decimal("9.99"),
+                        limit_rules=[],
+                    )
+                )
+        await session.flush()
+        return top.id, outsider.id
+
+
+NETWORK = """query($id: ID!) { organisation(id: $id) { id name children(size: %d) { content {
+    id name contacts(size: %d) { content { id first_name last_name
+        accounts { id number currency_code wallet { id code balance } } }
+    paging { has_more } } } paging { has_more } } } }"""
+
+ORGANISATION_CORPUS: list[tuple[str, str]] = [
+    ("the bench's network query", NETWORK % (20, 20)),
+    ("the network query with pages smaller than the lists", NETWORK % (2, 2)),
+    (
+        "every plain field, tags and custom fields",
+        """query($id: ID!) { organisation(id: $id) { __typename id name description org_type
+             status is_business test_mode is_sandbox_on vat_number country_agreement
+             base_currency timezone inherit_from_parent cloud_name contact_registry
+             organisation_tags created_on custom_fields { key value }
+             children { content { organisation_tags name } } } }""",
+    ),
+    (
+        "totals, second pages, sorts and orders, aliases",
+        """query($id: ID!) { organisation(id: $id) {
+             kids: children(page: 2, size: 1, sort: "name", order: ASC) {
+               content { name people: contacts(sort: "first_name", order: ASC, size: 1) {
+                 paging { page size total has_more } content { first_name } } }
+               paging { page size total has_more __typename } }
+             all: children(size: 250) { paging { total has_more } content { id } }
+             contacts { content { id } paging { total } } } }""",
+    ),
+    (
+        "grandchildren, and a page past the end",
+        """query($id: ID!) { organisation(id: $id) { children(sort: "name", order: ASC) {
+             content { name children { content { name children { content { id } } } } } }
+             none: children(page: 9) { content { id } paging { has_more total } } } }""",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "name, query", ORGANISATION_CORPUS, ids=[c[0] for c in ORGANISATION_CORPUS]
+)
+async def test_organisation_reads_answer_alike_in_one_statement(
+    name: str,
+    query: str,
+    gateway: Any,
+    general_app: Any,
+    tenant: BootstrapResult,
+    db: Database,
+) -> None:
+    top_id, _ = await seed_network(db, tenant)
+    app, client = gateway
+    assert app.state.schema.compiled_reads.plan_for(query, None) is not None, name
+    transport = httpx.ASGITransport(app=general_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://general") as general:
+        for key in (tenant.secret_api_key, tenant.test_secret_api_key):
+            headers = {"api_key": key}
+            body = {"query": query, "variables": {"id": top_id}}
+            await client.post("/graphql", json={"query": "{ __typename }"}, headers=headers)
+            with counting_statements(app) as statements:
+                compiled = await client.post("/graphql", json=body, headers=headers)
+            expected = await general.post("/graphql", json=body, headers=headers)
+            assert "errors" not in expected.json(), expected.text
+            assert compiled.content == expected.content
+            selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+            assert len(selects) == 1, selects
+
+
+async def test_organisation_reads_refuse_and_fall_back_like_the_general_path(
+    gateway: Any, general_app: Any, tenant: BootstrapResult, db: Database
+) -> None:
+    top_id, outsider_id = await seed_network(db, tenant)
+    app, client = gateway
+    plans = app.state.schema.compiled_reads
+    network = NETWORK % (20, 20)
+    fallback = """query($id: ID!) { organisation(id: $id) { id organisation_id
+        children { content { id parent { id } } } } }"""
+    with_variable = """query($id: ID!, $size: Int) { organisation(id: $id) {
+        children(size: $size) { content { id } } } }"""
+    assert plans.plan_for(fallback, None) is None
+    assert plans.plan_for(with_variable, None) is None
+    headers = {"api_key": tenant.secret_api_key}
+    transport = httpx.ASGITransport(app=general_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://general") as general:
+        for query, variables in (
+            (network, {"id": outsider_id}),  # another tenant's organisation: 404
+            (network, {"id": "nobody"}),
+            (fallback, {"id": top_id}),
+            (with_variable, {"id": top_id, "size": 1}),
+            # A bad sort below the root: the same 400 naming it.
+            (
+                'query($id: ID!){ organisation(id: $id) { children(sort: "x") { content { id }}}}',
+                {"id": top_id},
+            ),
+        ):
+            body = {"query": query, "variables": variables}
+            compiled = await client.post("/graphql", json=body, headers=headers)
+            expected = await general.post("/graphql", json=body, headers=headers)
+            assert compiled.content == expected.content, query
+    missing = (
+        await client.post(
+            "/graphql", json={"query": network, "variables": {"id": outsider_id}}, headers=headers
+        )
+    ).json()
+    assert missing["data"] is None and missing["errors"][0]["extensions"]["status"] == 404
+    assert (
+        await client.post(
+            "/graphql", json={"query": fallback, "variables": {"id": top_id}}, headers=headers
+        )
+    ).json()["data"]["organisation"]["organisation_id"] == tenant.organisation_id

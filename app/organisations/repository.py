@@ -152,12 +152,6 @@ def _has_location(condition: ColumnElement[bool]) -> ColumnElement[bool]:
     )
 
 
-def children_of(principal: Principal, parent_ids: Sequence[str]) -> Select[Any]:
-    """The direct children of any of ``parent_ids`` the caller may see (unordered), for the
-    pages of many organisations' children read at once."""
-    return visible(principal).where(Organisation.parent_id.in_(parent_ids))
-
-
 async def search_network(
     session: AsyncSession,
     principal: Principal,
