@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    ColumnElement,
     Select,
     String,
     bindparam,
@@ -96,7 +97,7 @@ def _json_text(text: str) -> Any:
 def _concat(parts: list[Any]) -> Any:
     """``parts`` joined by ``||`` (no argument limit, unlike ``concat()``), unparenthesised:
     ``a || b || c`` keeps SQLite's parser stack shallow however many parts there are."""
-    texts = [type_coerce(part, SqlText) for part in parts]
+    texts: list[ColumnElement[str]] = [type_coerce(part, SqlText) for part in parts]
     return reduce(lambda left, right: left.concat(right), texts)
 
 
