@@ -482,6 +482,23 @@ ORGANISATION_CORPUS: list[tuple[str, str]] = [
              content { name children { content { name children { content { id } } } } } }
              none: children(page: 9) { content { id } paging { has_more total } } } }""",
     ),
+    (
+        "the network root, paged, with nested pages",
+        """query($id: ID!) { organisation_network(id: $id, size: 2, sort: "name", order: ASC) {
+             content { id name contacts(size: 1) { content { first_name } paging { has_more } } }
+             paging { page size total has_more } } }""",
+    ),
+    (
+        "the network root, filtered",
+        """query($id: ID!) {
+             a: organisation_network(id: $id, filter: {name: "merchant", tags: ["t1", "t2"],
+                                                       relationship: "MERCHANTS"}) {
+               content { name organisation_tags } paging { total } }
+             b: organisation_network(id: $id, filter: {custom_fields: ["floor;2"]}) {
+               content { id } paging { total has_more } }
+             c: organisation_network(id: $id, filter: {search_value: "2", status: "ACTIVE"}) {
+               content { name } } }""",
+    ),
 ]
 
 
@@ -511,7 +528,8 @@ async def test_organisation_reads_answer_alike_in_one_statement(
             assert "errors" not in expected.json(), expected.text
             assert compiled.content == expected.content
             selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
-            assert len(selects) == 1, selects
+            roots = query.count("organisation(") + query.count("organisation_network(")
+            assert len(selects) == roots, selects
 
 
 async def test_organisation_reads_refuse_and_fall_back_like_the_general_path(
@@ -535,6 +553,16 @@ async def test_organisation_reads_refuse_and_fall_back_like_the_general_path(
             (network, {"id": "nobody"}),
             (fallback, {"id": top_id}),
             (with_variable, {"id": top_id, "size": 1}),
+            # A filter the general path refuses: the same 400 naming it.
+            (
+                'query($id: ID!){ organisation_network(id: $id, filter: {custom_fields: ["x"]})'
+                " { content { id } } }",
+                {"id": top_id},
+            ),
+            (
+                "query($id: ID!){ organisation_network(id: $id) { content { id } } }",
+                {"id": outsider_id},
+            ),
             # A bad sort below the root: the same 400 naming it.
             (
                 'query($id: ID!){ organisation(id: $id) { children(sort: "x") { content { id }}}}',

@@ -49,7 +49,10 @@ from app.db.base import Money as MoneyType
 from app.db.base import UtcDateTime
 from app.db.engine import Database
 from app.db.models import Account, Contact, Organisation
-from app.organisations.repository import ORGANISATIONS
+from app.organisations.repository import DEFAULT_SORT as ORGANISATION_DEFAULT_SORT
+from app.organisations.repository import ORGANISATIONS, network_rows
+from app.organisations.repository import SORT_COLUMNS as ORGANISATION_SORT_COLUMNS
+from app.organisations.service import network_filters
 from app.pagination import PageRequest, SortOrder, count_of, page_order
 
 TYPENAME = "__typename"
@@ -74,7 +77,24 @@ ROOTS = {
     "contact": Root("Contact", parameter="id"),
     "contact_accounts": Root("AccountPage", item_type="Account", parameter="contact_id"),
     "organisation": Root("Organisation", parameter="id"),
+    "organisation_network": Root("OrganisationPage", item_type="Organisation", parameter="id"),
 }
+# The filter of organisation_network (its fields are flattened into the arguments).
+NETWORK_FILTERS = (
+    "name",
+    "relationship",
+    "group_id",
+    "industry_id",
+    "industry_sector_id",
+    "business_activity_id",
+    "tags",
+    "country",
+    "town_city",
+    "status",
+    "tap_code",
+    "search_value",
+    "custom_fields",
+)
 
 
 def _checked(name: str) -> str:
@@ -476,6 +496,40 @@ class Compiler:
         )
         return select(self.object_of(selection, aliased(Organisation, found)))
 
+    def organisation_network(
+        self,
+        principal: Principal,
+        parent_id: Any,
+        arguments: Mapping[str, Any],
+        selection: Selection,
+    ) -> Select[Any]:
+        """The statement answering ``organisation_network(id, filter, ...)``: no row when the
+        parent is not in the caller's network (the general path then reports it). A filter the
+        general path refuses raises its error here (``custom_fields`` without ``;``)."""
+        parent = (
+            ORGANISATIONS.readable(principal)
+            .where(Organisation.id == parent_id)
+            .with_only_columns(Organisation.id)
+            .scalar_subquery()
+        )
+        filters = network_filters({name: arguments.get(name) for name in NETWORK_FILTERS})
+        dialect = "postgresql" if self.render.postgres else "sqlite"
+        base = network_rows(principal, parent, dialect, **filters)
+        value = self.page(
+            base,
+            Organisation,
+            ORGANISATION_SORT_COLUMNS,
+            ORGANISATION_DEFAULT_SORT,
+            arguments,
+            selection,
+        )
+        return select(value).where(parent.is_not(None))
+
+
+def _hashable(value: Any) -> Any:
+    """An argument's value as part of a statement's cache key (lists as tuples)."""
+    return tuple(value) if isinstance(value, list) else value
+
 
 def _caller_parameters() -> Principal:
     """A principal whose values are bound parameters, so that one statement serves every caller.
@@ -554,7 +608,9 @@ class CompiledStatements:
         self, root: str, arguments: Mapping[str, Any], selection: Selection, values: ValueFormat
     ) -> "PreparedRead":
         parameter = ROOTS[root].parameter
-        shape_arguments = tuple(sorted((k, v) for k, v in arguments.items() if k != parameter))
+        shape_arguments = tuple(
+            sorted((k, _hashable(v)) for k, v in arguments.items() if k != parameter)
+        )
         shape = (root, shape_arguments, selection, values)
         prepared = self._statements.get(shape)
         if prepared is not None:
@@ -580,6 +636,8 @@ class CompiledStatements:
             return compiler.contact(caller, parameter, selection)
         if root == "organisation":
             return compiler.organisation(caller, parameter, selection)
+        if root == "organisation_network":
+            return compiler.organisation_network(caller, parameter, arguments, selection)
         return compiler.contact_account_page(caller, parameter, arguments, selection)
 
     async def run_root(
