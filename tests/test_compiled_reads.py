@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import pytest
 import strawberry
+from sqlalchemy import select
 from strawberry.schema.config import StrawberryConfig
 
 from app.db import models
@@ -584,3 +585,73 @@ async def test_organisation_reads_refuse_and_fall_back_like_the_general_path(
             "/graphql", json={"query": fallback, "variables": {"id": top_id}}, headers=headers
         )
     ).json()["data"]["organisation"]["organisation_id"] == tenant.organisation_id
+
+
+async def seed_journal(db: Database, organisation_id: str) -> str:
+    """A credit journal of the wallet ``90000003EUR`` (seeded by :func:`seed`); its id."""
+    async with db.write() as session:
+        wallet = (
+            await session.execute(select(Wallet).where(Wallet.code == "90000003EUR"))
+        ).scalar_one()
+        journal = models.Journal(
+            organisation_id=organisation_id,
+            is_test=False,
+            wallet_id=wallet.id,
+            type="CREDIT",
+            amount=Decimal("2.5"),
+            currency_code="EUR",
+            description='Zoë "top-up" \\ €',
+            valid_from=datetime(2026, 11, 29, 17, 43, 20, 999600, tzinfo=UTC),
+            balance_after=Decimal("12.49"),
+        )
+        session.add(journal)
+        await session.flush()
+        return journal.id
+
+
+async def test_wallet_and_journal_reads_answer_alike_through_both_doors(
+    gateway: Any, general_app: Any, tenant: BootstrapResult, db: Database
+) -> None:
+    await seed(db, tenant.organisation_id)
+    journal_id = await seed_journal(db, tenant.organisation_id)
+    app, client = gateway
+    wallet = """query($id: ID!) { wallet(id: $id) { __typename id code life_cycle_state
+        currency_code balance open_balance commerce_balance minimum_balance account_id
+        created_on terminated_on } }"""
+    journal = """query($id: ID!) { journal(id: $id) { id wallet_id type amount currency_code
+        description spend_condition_id valid_from valid_to allow_negative_balance balance_after
+        created_on posted_on wallet { code balance __typename } } }"""
+    plans = app.state.schema.compiled_reads
+    assert plans.plan_for(wallet, None) is not None and plans.plan_for(journal, None) is not None
+    transport = httpx.ASGITransport(app=general_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://general") as general:
+        for key in (tenant.secret_api_key, tenant.test_secret_api_key):
+            headers = {"api_key": key}
+            await client.post("/graphql", json={"query": "{ __typename }"}, headers=headers)
+            for query, variables in (
+                (wallet, {"id": "90000003EUR"}),
+                (journal, {"id": journal_id}),
+                (wallet, {"id": "nobody"}),
+                (journal, {"id": "nobody"}),
+            ):
+                body = {"query": query, "variables": variables}
+                with counting_statements(app) as statements:
+                    compiled = await client.post("/graphql", json=body, headers=headers)
+                expected = await general.post("/graphql", json=body, headers=headers)
+                assert compiled.content == expected.content, (query, variables)
+                found = expected.json()["data"] is not None
+                assert found == (key == tenant.secret_api_key and variables["id"] != "nobody")
+                selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+                assert len(selects) == (1 if found else 2)  # a miss: the general path too
+            wallet_id = (
+                await general.post(
+                    "/graphql",
+                    json={"query": wallet, "variables": {"id": "90000003EUR"}},
+                    headers={"api_key": tenant.secret_api_key},
+                )
+            ).json()["data"]["wallet"]["id"]
+            for path in (f"/wallets/{wallet_id}", f"/journals/{journal_id}", "/journals/nobody"):
+                compiled = await client.get(f"/backoffice/v1{path}", headers=headers)
+                expected = await general.get(f"/backoffice/v1{path}", headers=headers)
+                assert compiled.status_code == expected.status_code, path
+                assert compiled.content == expected.content, path

@@ -48,12 +48,13 @@ from app.contacts.repository import (
 from app.db.base import Money as MoneyType
 from app.db.base import UtcDateTime
 from app.db.engine import Database
-from app.db.models import Account, Contact, Organisation
+from app.db.models import Account, Contact, Journal, Organisation, Wallet
 from app.organisations.repository import DEFAULT_SORT as ORGANISATION_DEFAULT_SORT
 from app.organisations.repository import ORGANISATIONS, network_rows
 from app.organisations.repository import SORT_COLUMNS as ORGANISATION_SORT_COLUMNS
 from app.organisations.service import network_filters
 from app.pagination import PageRequest, SortOrder, count_of, page_order
+from app.wallets.repository import JOURNALS, wallet_by_id_or_code
 
 TYPENAME = "__typename"
 
@@ -78,6 +79,8 @@ ROOTS = {
     "contact_accounts": Root("AccountPage", item_type="Account", parameter="contact_id"),
     "organisation": Root("Organisation", parameter="id"),
     "organisation_network": Root("OrganisationPage", item_type="Organisation", parameter="id"),
+    "wallet": Root("Wallet", parameter="id"),
+    "journal": Root("Journal", parameter="id"),
 }
 # The filter of organisation_network (its fields are flattened into the arguments).
 NETWORK_FILTERS = (
@@ -496,6 +499,18 @@ class Compiler:
         )
         return select(self.object_of(selection, aliased(Organisation, found)))
 
+    def wallet(self, principal: Principal, id_or_code: Any, selection: Selection) -> Select[Any]:
+        """The statement answering ``wallet(id)`` (an id or a code): no row when it names none
+        of the caller's wallets."""
+        found = wallet_by_id_or_code(principal, id_or_code).subquery()
+        return select(self.object_of(selection, aliased(Wallet, found)))
+
+    def journal(self, principal: Principal, journal_id: Any, selection: Selection) -> Select[Any]:
+        """The statement answering ``journal(id)``: no row when the caller has no such
+        journal."""
+        found = JOURNALS.readable(principal).where(Journal.id == journal_id).subquery()
+        return select(self.object_of(selection, aliased(Journal, found)))
+
     def organisation_network(
         self,
         principal: Principal,
@@ -638,6 +653,10 @@ class CompiledStatements:
             return compiler.organisation(caller, parameter, selection)
         if root == "organisation_network":
             return compiler.organisation_network(caller, parameter, arguments, selection)
+        if root == "wallet":
+            return compiler.wallet(caller, parameter, selection)
+        if root == "journal":
+            return compiler.journal(caller, parameter, selection)
         return compiler.contact_account_page(caller, parameter, arguments, selection)
 
     async def run_root(
