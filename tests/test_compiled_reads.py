@@ -117,6 +117,15 @@ CORPUS: list[tuple[str, str, dict[str, Any]]] = [
         {"contact": "C-3"},
     ),
     (
+        "one account by number, and by id through an alias, with its relations",
+        """query($number: ID!) {
+             by_number: account(id: $number) { id number name is_primary life_cycle_state
+               currency_code balance credit_limit overdue_amount opening_balance contact_id
+               created_on terminated_on classification { name } payment_terms { name days }
+               wallet { code balance minimum_balance } } }""",
+        {"number": "AC0003EUR"},
+    ),
+    (
         "single contact by code",
         "query($id: ID!) { contact(id: $id) { id code first_name accounts { number } } }",
         {"id": "C-7"},
@@ -239,7 +248,9 @@ async def test_compiled_and_general_paths_answer_alike(
         expected = await general.post("/graphql", json=body, headers=headers)
     assert "errors" not in expected.json(), expected.text
     assert compiled.content == expected.content
-    roots = sum(query.count(f"{root}(") for root in ("contacts", "contact", "contact_accounts"))
+    roots = sum(
+        query.count(f"{root}(") for root in ("contacts", "contact", "contact_accounts", "account")
+    )
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     assert len(selects) == roots  # one statement per root field, nothing else
 

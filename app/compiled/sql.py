@@ -35,7 +35,7 @@ from sqlalchemy.sql.util import ClauseAdapter
 
 from app.accounts.repository import DEFAULT_SORT as ACCOUNT_DEFAULT_SORT
 from app.accounts.repository import SORT_COLUMNS as ACCOUNT_SORT_COLUMNS
-from app.accounts.repository import matching_contact_accounts
+from app.accounts.repository import account_by_id_or_number, matching_contact_accounts
 from app.auth.principal import CredentialKind, Principal
 from app.compiled.plan import Field, MoneyFormat, Selection, TimeFormat, ValueFormat
 from app.compiled.registry import PagedRelation, Registry, Relation
@@ -81,6 +81,7 @@ ROOTS = {
     "organisation_network": Root("OrganisationPage", item_type="Organisation", parameter="id"),
     "wallet": Root("Wallet", parameter="id"),
     "journal": Root("Journal", parameter="id"),
+    "account": Root("Account", parameter="id"),
 }
 # The filter of organisation_network (its fields are flattened into the arguments).
 NETWORK_FILTERS = (
@@ -505,6 +506,12 @@ class Compiler:
         found = wallet_by_id_or_code(principal, id_or_code).subquery()
         return select(self.object_of(selection, aliased(Wallet, found)))
 
+    def account(self, principal: Principal, id_or_number: Any, selection: Selection) -> Select[Any]:
+        """The statement answering ``account(id)`` (an id or a number): no row when it names
+        none of the caller's accounts."""
+        found = account_by_id_or_number(principal, id_or_number).limit(1).subquery()
+        return select(self.object_of(selection, aliased(Account, found)))
+
     def journal(self, principal: Principal, journal_id: Any, selection: Selection) -> Select[Any]:
         """The statement answering ``journal(id)``: no row when the caller has no such
         journal."""
@@ -657,6 +664,8 @@ class CompiledStatements:
             return compiler.wallet(caller, parameter, selection)
         if root == "journal":
             return compiler.journal(caller, parameter, selection)
+        if root == "account":
+            return compiler.account(caller, parameter, selection)
         return compiler.contact_account_page(caller, parameter, arguments, selection)
 
     async def run_root(
