@@ -325,6 +325,14 @@ def test_every_plain_field_of_a_mapped_type_compiles() -> None:
     assert registry.types["Wallet"].leaves["balance"] == "balance"
     assert registry.types["Contact"].json_lists["custom_fields"].target == "CustomField"
     assert registry.types["Account"].relations["wallet"].target == "Wallet"
+    organisation = registry.types["Organisation"]
+    assert organisation.json_values == {"organisation_tags": "organisation_tags"}
+    assert {name: page.page_type for name, page in organisation.pages.items()} == {
+        "children": "OrganisationPage",
+        "contacts": "ContactPage",
+    }
+    assert registry.page_items["OrganisationPage"] == "Organisation"
+    assert registry.types["Journal"].relations["wallet"].parent_key == "wallet_id"
 
 
 def test_a_plain_field_that_is_not_a_column_is_named() -> None:
