@@ -11,6 +11,7 @@ import strawberry
 from sqlalchemy import select
 from strawberry.schema.config import StrawberryConfig
 
+from app.auth.permissions import Permission
 from app.db import models
 from app.db.base import new_id
 from app.db.engine import Database
@@ -32,6 +33,7 @@ from schema.compiled import derive_registry
 from schema.encoding import REST_VALUES, graphql_json, rest_json
 from schema.mapping import maps
 from schema.schema import build_schema
+from tests.access_helpers import add_custom_role, add_member, signed_in
 from tests.conftest import Api, counting_statements
 from tests.test_contacts import create_contact
 
@@ -667,3 +669,38 @@ async def test_wallet_and_journal_reads_answer_alike_through_both_doors(
                 expected = await general.get(f"/backoffice/v1{path}", headers=headers)
                 assert compiled.status_code == expected.status_code, path
                 assert compiled.content == expected.content, path
+
+
+async def test_a_nested_page_into_another_domain_checks_its_permission(
+    api: Api, gateway: Any, general_app: Any, tenant: BootstrapResult, db: Database
+) -> None:
+    """``organisation { contacts }`` needs CONTACTS_READ on both paths: a role with only
+    ORGANISATIONS_READ gets the general path's 403 on that field, a reader the compiled page."""
+    top_id, _ = await seed_network(db, tenant)
+    await add_custom_role(db, tenant.organisation_id, "NETWORK_DESK", ["ORGANISATIONS_READ"])
+    await add_member(db, tenant.organisation_id, "network@example.com", "NETWORK_DESK")
+    await add_member(db, tenant.organisation_id, "reader@example.com", "READ_ONLY")
+    query = """query($id: ID!) { organisation(id: $id) { name
+        children(size: 1) { content { contacts { content { id } paging { total } } } } } }"""
+    plan = gateway[0].state.schema.compiled_reads.plan_for(query, None)
+    assert [access.permission for access in plan.roots[0].nested_access] == [
+        Permission.CONTACTS_READ
+    ]
+    transport = httpx.ASGITransport(app=general_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://general") as general:
+        for email in ("network@example.com", "reader@example.com"):
+            user = await signed_in(api, email)
+            headers = user._headers(None, None)
+            body = {"query": query, "variables": {"id": top_id}}
+            with counting_statements(gateway[0]) as statements:
+                compiled = await gateway[1].post("/graphql", json=body, headers=headers)
+            expected = await general.post("/graphql", json=body, headers=headers)
+            assert compiled.content == expected.content, email
+            answer = expected.json()
+            if email.startswith("network"):
+                assert answer["errors"][0]["extensions"]["parameters"] == ["CONTACTS_READ"]
+            else:
+                assert "errors" not in answer
+                selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+                # The user's role is read on each request; then the one compiled statement.
+                assert len([s for s in selects if "memberships" not in s]) == 1, selects
