@@ -76,8 +76,9 @@ POSTGRAPHILE_PAGE = (
 POSTGRAPHILE_CONTACT = (
     "query($id:String!){ contact(rowId:$id){ rowId firstName lastName emailAddress } }"
 )
-# The general path (no compiled read): the bootstrapped organisation's merchants, each one's
-# first page of contacts, their accounts and wallets. Totals are not asked for.
+# The bootstrapped organisation's merchants, each one's first page of contacts, their accounts
+# and wallets; totals are not asked for. A compiled read since issue 10 (one statement); the
+# general path answers it when the gateway runs with CRM_GATEWAY_COMPILED_READS=false.
 # Literal sizes: the query cost counts a size given by a variable as the largest page.
 GATEWAY_NETWORK = (
     f"query($id:ID!){{ organisation(id:$id){{ id name children(size:{NESTED_SIZE}){{ content {{"
@@ -87,7 +88,7 @@ GATEWAY_NETWORK = (
 )
 POSTGRAPHILE_NETWORK = (
     "query($id:String!,$size:Int){ organisation(rowId:$id){ rowId name"
-    " organisationsByParentId(first:$size, orderBy:[CREATED_ON_DESC, PRIMARY_KEY_DESC]) {"
+    " childOrganisations(first:$size, orderBy:[CREATED_ON_DESC, PRIMARY_KEY_DESC]) {"
     " nodes { rowId name contacts(first:$size, orderBy:[CREATED_ON_DESC, PRIMARY_KEY_DESC],"
     " condition:{isTest:false}) { nodes { rowId firstName lastName"
     " accounts(orderBy:[IS_PRIMARY_DESC, CREATED_ON_ASC, PRIMARY_KEY_ASC]) { nodes {"
@@ -105,9 +106,7 @@ class Scenario:
 SCENARIOS = (
     Scenario("page", "(a) GraphQL: page of 100 contacts -> accounts -> wallet"),
     Scenario("contact", "(b) GraphQL: one contact by id"),
-    Scenario(
-        "network", "(e) GraphQL general path: organisation -> 20 children -> 20 contacts each"
-    ),
+    Scenario("network", "(e) GraphQL: organisation -> 20 children -> 20 contacts each"),
     Scenario("rest_accounts", "(c) REST: GET /contacts/{id}/accounts"),
     Scenario("graphql_accounts", "(c) the same as GraphQL: contact_accounts(contact_id)"),
     Scenario("rest_contact", "(c) REST: GET /contacts/{id}"),
@@ -477,7 +476,7 @@ def check_network(postgraphile: bool) -> Callable[[int, Any, str], str | None]:
             return problem
         top = body["data"]["organisation"]
         children = (
-            top["organisationsByParentId"]["nodes"] if postgraphile else top["children"]["content"]
+            top["childOrganisations"]["nodes"] if postgraphile else top["children"]["content"]
         )
         if len(children) != NESTED_SIZE:
             return f"{len(children)} children instead of {NESTED_SIZE}"
@@ -574,7 +573,7 @@ def plan(server: str, scenario: str, fixture: Fixture) -> Plan | str:
         return Plan([("POST", "/graphql", body)], auth, check_gateway_page, "")
     if scenario == "network":
         if server == "baseline":
-            return "not written by hand (the general path is measured against PostGraphile)"
+            return "not written by hand (the gateway is measured against PostGraphile)"
         body = gql_body(GATEWAY_NETWORK, {"id": fixture.organisation_id})
         return Plan([("POST", "/graphql", body)], auth, check_network(False), "")
     if scenario == "contact":

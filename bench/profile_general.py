@@ -1,12 +1,15 @@
-"""Python time per request of the general-path query, in process (no HTTP server, no load
+"""Python time per request of the network query, in process (no HTTP server, no load
 generator): ``organisation -> children(size: 20) -> contacts(size: 20) -> accounts -> wallet``
 over 20 merchants of 20 contacts each, on a fresh migrated SQLite file (or ``--pg-url``).
 
     .venv/bin/python -m bench.profile_general [--requests 30] [--profile] [--pg-url URL]
+        [--general]
 
-Prints the mean and median wall time per request (one request at a time, so on SQLite almost
-all of it is Python) and the SQL statements per request; ``--profile`` adds cProfile's top
-functions by cumulative and own time.
+Prints the mean and median wall time and the mean CPU time of this process per request (one
+request at a time, so on SQLite almost all of it is Python) and the SQL statements per
+request; ``--profile`` adds cProfile's top functions by cumulative and own time. The query is
+answered by compiled reads (one statement); ``--general`` switches them off to time the
+general path.
 """
 
 import argparse
@@ -30,11 +33,16 @@ from app.settings import Settings
 from tests.test_statement_counts import NESTED_PAGES, seed_network
 
 
-async def run(url: str, requests: int, profile: bool) -> None:
+async def run(url: str, requests: int, profile: bool, general: bool = False) -> None:
     engine = create_engine(url, pool_size=1)
     await migrate(engine)
     await engine.dispose()
-    app = create_app(Settings(database_url=url, jwt_secret="profile-secret-0123456789-0123456789"))
+    settings = Settings(
+        database_url=url,
+        jwt_secret="profile-secret-0123456789-0123456789",
+        compiled_reads=not general,
+    )
+    app = create_app(settings)
     async with app.router.lifespan_context(app):
         tenant = await bootstrap(app.state.gateway.runtime.db)
         assert tenant is not None
@@ -58,6 +66,7 @@ async def run(url: str, requests: int, profile: bool) -> None:
             await one()
             event.remove(sync_engine, "before_cursor_execute", listener)
             times = []
+            cpu_started = time.process_time()
             profiler = cProfile.Profile() if profile else None
             for _ in range(requests):
                 if profiler:
@@ -67,11 +76,13 @@ async def run(url: str, requests: int, profile: bool) -> None:
                 times.append(time.perf_counter() - started)
                 if profiler:
                     profiler.disable()
+            cpu = (time.process_time() - cpu_started) / requests
     data = [s for s in statements if s.split()[0].upper() not in {"BEGIN", "COMMIT", "ROLLBACK"}]
     print(f"statements per request: {len(data)}")
     print(
         f"ms per request: mean {statistics.mean(times) * 1000:.1f}, "
-        f"median {statistics.median(times) * 1000:.1f} over {requests}"
+        f"median {statistics.median(times) * 1000:.1f} over {requests}; "
+        f"CPU of this process {cpu * 1000:.1f} ms per request"
     )
     if profiler:
         stats = pstats.Stats(profiler)
@@ -84,10 +95,11 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--pg-url", default=None)
+    parser.add_argument("--general", action="store_true", help="switch compiled reads off")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         url = args.pg_url or f"sqlite+aiosqlite:///{Path(folder) / 'profile.sqlite3'}"
-        asyncio.run(run(url, args.requests, args.profile))
+        asyncio.run(run(url, args.requests, args.profile, args.general))
 
 
 if __name__ == "__main__":

@@ -1,12 +1,11 @@
 """Resolvers and dataloaders for contacts."""
 
-from collections.abc import Sequence
 from typing import Any
 
 from app.contacts import repository, service
 from app.contacts.commands import CreateContact, UpdateContact
 from app.db.models import Contact, ContactAddress, ContactPhone
-from app.db.relations import Related
+from app.db.relations import Related, RelatedPages
 from app.pagination import Page, PageRequest
 from resolvers.context import Info
 from resolvers.loaders import PageLoader
@@ -40,12 +39,12 @@ class AddressByIdLoader(RelationLoader):
 class ContactPagesByOrganisationIdLoader(PageLoader):
     """A page of an organisation's own contacts, for many organisations in one statement."""
 
-    parent_column = Contact.organisation_id
-    sort_columns = repository.SORT_COLUMNS
-    default_sort = repository.DEFAULT_SORT
-
-    def statement(self, parents: Sequence[Any]) -> Any:
-        return repository.contacts_of_organisations(self.reader, parents)
+    related = RelatedPages(
+        repository.visible_contacts,
+        Contact.organisation_id,
+        repository.SORT_COLUMNS,
+        repository.DEFAULT_SORT,
+    )
 
 
 async def contact(info: Info, id: str) -> Contact:

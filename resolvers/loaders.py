@@ -2,13 +2,14 @@
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from aiodataloader import DataLoader, Loader, dispatch_queue
 
 from app.auth.principal import Principal, require_any_key
 from app.db.engine import Database
+from app.db.relations import RelatedPages
 from app.errors import GatewayError
 from app.pagination import PageRequest, PageSlice, count_by, fetch_pages
 
@@ -112,19 +113,18 @@ class PageLoader(BatchLoader[tuple[Any, PageRequest], PageSlice[Any]]):
     All the parents asking for the same page (number, size, sort, order) in a batch are served
     by one statement (:func:`app.pagination.fetch_pages`: ranks per parent), whatever their
     number. Totals are counted only for pages whose ``paging.total`` is selected, for all of
-    them in one ``GROUP BY`` statement (:func:`app.pagination.count_by`). Subclasses give the
-    rows the caller may see (:meth:`statement`), the column holding the parent's key and the
-    list's sorts.
+    them in one ``GROUP BY`` statement (:func:`app.pagination.count_by`). Subclasses declare
+    the rows the caller may see, the column holding the parent's key and the list's sorts in
+    ``related`` (:class:`~app.db.relations.RelatedPages`), which compiled reads use too.
     """
 
-    parent_column: ClassVar[Any]
-    sort_columns: ClassVar[Mapping[str, Any]]
-    default_sort: ClassVar[str]
+    related: ClassVar[RelatedPages]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        column = cls.__dict__.get("parent_column")
-        if column is not None:  # pages by a key: one loader class per (model, key) still
+        related = cls.__dict__.get("related")
+        if related is not None:  # pages by a key: one loader class per (model, key) still
+            column = related.parent_column
             cls.loads = (column.class_, f"{column.key} (pages)")
 
     def __init__(self, db: Database, principal: Principal | None) -> None:
@@ -132,13 +132,12 @@ class PageLoader(BatchLoader[tuple[Any, PageRequest], PageSlice[Any]]):
         self._totals = _TotalsLoader(self)
 
     def column(self) -> Any:
-        """The column holding the parent's key (read from the class: on an instance a mapped
-        attribute would be looked up as an attribute of a row)."""
-        return type(self).parent_column
+        """The column holding the parent's key."""
+        return self.related.parent_column
 
     def statement(self, parents: Sequence[Any]) -> "Select[Any]":
         """The rows of these parents' lists that the caller may see (one entity, unordered)."""
-        raise NotImplementedError
+        return self.related.of_parents(self.reader, parents)
 
     async def load_batch(
         self, session: "AsyncSession", keys: Sequence[tuple[Any, PageRequest]]
@@ -153,10 +152,10 @@ class PageLoader(BatchLoader[tuple[Any, PageRequest], PageSlice[Any]]):
                 pages = await fetch_pages(
                     session,
                     stmt,
-                    type(self).parent_column,
+                    self.related.parent_column,
                     request,
-                    self.sort_columns,
-                    self.default_sort,
+                    self.related.sort_columns,
+                    self.related.default_sort,
                 )
             except GatewayError as refusal:  # e.g. an unknown sort: those pages' error only
                 for parent in parents:

@@ -13,7 +13,7 @@ from app.db.models import (
     OrganisationLocation,
     OrganisationTap,
 )
-from app.db.relations import Related
+from app.db.relations import Related, RelatedPages
 from app.organisations import repository, service
 from app.organisations.actions import PerformOrganisationAction, perform_action
 from app.organisations.commands import (
@@ -46,12 +46,9 @@ class OrganisationByIdLoader(RelationLoader):
 class ChildPagesByParentIdLoader(PageLoader):
     """A page of an organisation's direct children, for many organisations in one statement."""
 
-    parent_column = Organisation.parent_id
-    sort_columns = repository.SORT_COLUMNS
-    default_sort = repository.DEFAULT_SORT
-
-    def statement(self, parents: Sequence[Any]) -> Any:
-        return repository.children_of(self.reader, parents)
+    related = RelatedPages(
+        repository.visible, Organisation.parent_id, repository.SORT_COLUMNS, repository.DEFAULT_SORT
+    )
 
 
 class LocationsByOrganisationIdLoader(RelationLoader):

@@ -17,7 +17,9 @@ from typing import Any
 
 import orjson
 from graphql import (
+    BooleanValueNode,
     DocumentNode,
+    EnumValueNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -29,9 +31,12 @@ from graphql import (
     GraphQLOutputType,
     GraphQLSchema,
     InlineFragmentNode,
+    IntValueNode,
     NamedTypeNode,
+    NullValueNode,
     OperationType,
     SelectionSetNode,
+    StringValueNode,
     VariableDefinitionNode,
     Visitor,
     get_named_type,
@@ -46,6 +51,7 @@ from app.compiled.plan import Field, Selection, ValueFormat
 from app.compiled.registry import (
     JsonList,
     MappedType,
+    PagedRelation,
     Registry,
     Relation,
     holds_floats,
@@ -61,16 +67,34 @@ from app.tracing import span
 from resolvers.context import Context
 from schema.documents import DocumentCache
 from schema.input_checks import arguments_problem
-from schema.mapping import RELATION, RelationField, mapped_model
+from schema.mapping import PAGED_RELATION, RELATION, PagedRelationField, RelationField, mapped_model
 from schema.permissions import Access, access_of
 from schema.settings import SchemaSettings
 
 PAGING_TYPE = "Paging"
+# Argument values a paged relation below the root may be given (not variables, lists or objects).
+_LITERALS = (IntValueNode, StringValueNode, EnumValueNode, BooleanValueNode, NullValueNode)
 # Page types (ContactPage, AccountPage) and the type of their items.
 PAGE_ITEMS = {root.type_name: root.item_type for root in ROOTS.values() if root.item_type}
 DEFINITION = GraphQLCoreConverter.DEFINITION_BACKREF
 # Scalars whose JSON text is the stored JSON value's, as the objects of JSON lists need.
 JSON_SCALARS = frozenset({"String", "ID", "Int", "Boolean"})
+# Scalars of lists held in a JSON column that compiled reads re-encode (organisation_tags).
+JSON_TEXT_SCALARS = frozenset({"String", "ID"})
+
+
+def _strings(field_type: GraphQLOutputType) -> bool:
+    """Whether ``field_type`` is a list of strings (or ids)."""
+    if isinstance(field_type, GraphQLNonNull):
+        field_type = field_type.of_type
+    if not isinstance(field_type, GraphQLList):
+        return False
+    item = field_type.of_type
+    if isinstance(item, GraphQLList) or (
+        isinstance(item, GraphQLNonNull) and isinstance(item.of_type, GraphQLList)
+    ):
+        return False
+    return get_named_type(item).name in JSON_TEXT_SCALARS
 
 
 def _plain_objects(field_type: GraphQLOutputType) -> GraphQLObjectType | None:
@@ -95,6 +119,7 @@ class _Derivation:
     def __init__(self) -> None:
         self.types: dict[str, MappedType] = {}
         self.json_objects: dict[str, frozenset[str]] = {}
+        self.page_items: dict[str, str] = {}
         self.problems: list[str] = []
 
     def add(self, graphql_type: GraphQLObjectType, model: Any) -> None:
@@ -103,15 +128,35 @@ class _Derivation:
         leaves: dict[str, str] = {}
         relations: dict[str, Relation] = {}
         json_lists: dict[str, JsonList] = {}
+        json_values: dict[str, str] = {}
+        pages: dict[str, PagedRelation] = {}
         for field_name, field in graphql_type.fields.items():
             definition = field.extensions[DEFINITION]
             declared: RelationField | None = definition.metadata.get(RELATION)
+            declared_pages: PagedRelationField | None = definition.metadata.get(PAGED_RELATION)
             objects = _plain_objects(field.type)
             if declared is not None:
                 target = get_named_type(field.type).name
                 relations[field_name] = Relation(
                     target, declared.loader.related, declared.parent_key
                 )
+            elif declared_pages is not None:
+                page_type = get_named_type(field.type)
+                assert isinstance(page_type, GraphQLObjectType), field_name
+                item_type = get_named_type(page_type.fields["content"].type).name
+                pages[field_name] = PagedRelation(
+                    page_type.name,
+                    item_type,
+                    declared_pages.loader.related,
+                    declared_pages.parent_key,
+                )
+                self.page_items[page_type.name] = item_type
+            elif (
+                definition.base_resolver is None
+                and is_json_column(model, definition.python_name)
+                and _strings(field.type)
+            ):
+                json_values[field_name] = definition.python_name
             elif definition.base_resolver is None:
                 problem = leaf_problem(model, definition.python_name)
                 if problem is None:
@@ -121,7 +166,9 @@ class _Derivation:
             elif objects is not None and is_json_column(model, field_name):
                 json_lists[field_name] = JsonList(objects.name, field_name)
                 self.json_objects[objects.name] = frozenset(objects.fields)
-        self.types[name] = MappedType(name, model, leaves, relations, json_lists)
+        self.types[name] = MappedType(
+            name, model, leaves, relations, json_lists, json_values, pages
+        )
 
     def registry(self) -> Registry:
         """The registry, with relations to types that are not mapped listed as problems."""
@@ -130,15 +177,20 @@ class _Derivation:
                 if relation.target not in self.types:
                     problem = f"{relation.target} is not mapped"
                     self.problems.append(f"{mapped.name}.{field_name}: {problem}")
-        return Registry(self.types, self.json_objects, tuple(self.problems))
+            for field_name, paged in mapped.pages.items():
+                if paged.item_type not in self.types:
+                    problem = f"{paged.item_type} is not mapped"
+                    self.problems.append(f"{mapped.name}.{field_name}: {problem}")
+        return Registry(self.types, self.json_objects, tuple(self.problems), self.page_items)
 
 
 def derive_registry(schema: GraphQLSchema) -> Registry:
     """The mapped types of ``schema``: each object type whose Strawberry class ``maps`` a model.
 
     Its leaves are its fields without resolvers, which must be mapper columns or hybrids
-    (those that are not are left out and named in ``problems``); its relations are the fields
-    built by ``relation``; its JSON lists are resolved fields named after a JSON column whose
+    (those that are not are left out and named in ``problems``), or JSON columns holding a list
+    of strings; its relations are the fields built by ``relation``, its paged relations the
+    fields marked ``paged``; its JSON lists are resolved fields named after a JSON column whose
     type is a list of plain objects (the custom fields).
     """
     derivation = _Derivation()
@@ -225,21 +277,28 @@ def _selection(
     selection_set: SelectionSetNode | None,
     type_name: str,
     fragments: Mapping[str, FragmentDefinitionNode],
+    schema: GraphQLSchema,
     registry: Registry,
 ) -> Selection:
     if selection_set is None:
         raise NotCompilable("object without selection")
     mapped = registry.types.get(type_name)
+    page_items = {**PAGE_ITEMS, **registry.page_items}
     fields: list[Field] = []
     for key, node in _fields(selection_set, type_name, fragments):
         name = node.name.value
-        if node.arguments:
+        paged = mapped.pages.get(name) if mapped is not None else None
+        if node.arguments and paged is None:
             raise NotCompilable("arguments below the root")
         target: str | None = None
-        if type_name in PAGE_ITEMS and name == "content":
-            target = PAGE_ITEMS[type_name]
-        elif type_name in PAGE_ITEMS and name == "paging":
+        arguments: tuple[tuple[str, Any], ...] = ()
+        if type_name in page_items and name == "content":
+            target = page_items[type_name]
+        elif type_name in page_items and name == "paging":
             target = PAGING_TYPE
+        elif paged is not None:
+            target = paged.page_type
+            arguments = _nested_arguments(schema, type_name, node)
         elif mapped is not None and name in mapped.json_lists:
             target = mapped.json_lists[name].target
         elif mapped is not None and name in mapped.relations:
@@ -247,16 +306,38 @@ def _selection(
         elif not (
             name == TYPENAME
             or (type_name == PAGING_TYPE and name in PAGING_FIELDS)
-            or (mapped is not None and name in mapped.leaves)
+            or (mapped is not None and (name in mapped.leaves or name in mapped.json_values))
             or name in registry.json_objects.get(type_name, ())
         ):
             raise NotCompilable(f"{type_name}.{name}")
         if target is None:
             fields.append(Field(key, name))
         else:
-            inner = _selection(node.selection_set, target, fragments, registry)
-            fields.append(Field(key, name, inner))
+            inner = _selection(node.selection_set, target, fragments, schema, registry)
+            fields.append(Field(key, name, inner, arguments))
     return Selection(type_name, tuple(fields))
+
+
+def _nested_arguments(
+    schema: GraphQLSchema, type_name: str, node: FieldNode
+) -> tuple[tuple[str, Any], ...]:
+    """The arguments of a paged relation below the root, defaults filled in, as plain values.
+
+    They shape the statement, so only literals compile (a variable leaves the document to the
+    general path), and input the general path refuses is left to it to report.
+    """
+    if any(not isinstance(argument.value, _LITERALS) for argument in node.arguments or ()):
+        raise NotCompilable("a variable below the root")
+    graphql_type = schema.type_map[type_name]
+    assert isinstance(graphql_type, GraphQLObjectType)
+    definition = graphql_type.fields[node.name.value]
+    try:
+        arguments = get_argument_values(definition, node)
+    except GraphQLError as invalid:
+        raise NotCompilable("invalid arguments") from invalid
+    if arguments_problem(definition, arguments):
+        raise NotCompilable("refused arguments")
+    return tuple(sorted(_plain_arguments(arguments).items()))
 
 
 def _nested_accesses(schema: GraphQLSchema, selection: Selection) -> list[Access]:
@@ -321,7 +402,7 @@ def build_plan(
             if name not in ROOTS:
                 return None
             root_type = ROOTS[name].type_name
-            selection = _selection(node.selection_set, root_type, fragments, registry)
+            selection = _selection(node.selection_set, root_type, fragments, schema, registry)
             definition = query_type.fields[name]
             roots.append(
                 RootPlan(

@@ -3,7 +3,8 @@
 ``@maps(models.Contact)`` says that the type's fields without resolvers are attributes of that
 model; :func:`relation` builds a relation field from a dataloader's
 :class:`~app.db.relations.Related` declaration, so that the general resolver and the compiled
-join come from the same declaration. Nothing here touches SQL.
+join come from the same declaration; :func:`paged` marks a paged list field resolved through a
+page loader's :class:`~app.db.relations.RelatedPages`. Nothing here touches SQL.
 """
 
 from collections.abc import Callable
@@ -14,6 +15,7 @@ import strawberry
 
 from app.auth.permissions import Permission
 from resolvers.context import Info
+from resolvers.loaders import PageLoader
 from resolvers.relations import RelationLoader
 from schema.permissions import needs as needs_permission
 
@@ -21,6 +23,7 @@ T = TypeVar("T", bound=type)
 
 MAPPED_MODEL = "__mapped_model__"
 RELATION = "relation"
+PAGED_RELATION = "paged_relation"
 
 
 def maps(model: Any) -> Callable[[T], T]:
@@ -74,3 +77,22 @@ def relation(
         metadata={RELATION: RelationField(loader, parent_key)},
         extensions=needs_permission(needs) if needs is not None else None,
     )
+
+
+@dataclass(frozen=True)
+class PagedRelationField:
+    """A paged list field's declaration: the page loader and the parent attribute giving its
+    key."""
+
+    loader: type[PageLoader]
+    parent_key: str
+
+
+def paged(loader: type[PageLoader], *, parent_key: str = "id") -> dict[str, Any]:
+    """The metadata of a field answering a page (``page``, ``size``, ``sort``, ``order``
+    arguments) of the list ``loader`` declares under the parent's ``parent_key`` attribute.
+
+    The field's resolver must read the page through ``loader`` with exactly these arguments:
+    compiled reads then answer it from the same declaration.
+    """
+    return {PAGED_RELATION: PagedRelationField(loader, parent_key)}

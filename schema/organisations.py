@@ -6,6 +6,7 @@ from typing import Annotated, Any
 import strawberry
 
 from app.auth.permissions import Permission
+from app.db import models
 from app.media.commands import LinkMediaGroups
 from app.organisations.actions import PerformOrganisationAction
 from app.organisations.commands import (
@@ -26,6 +27,7 @@ from resolvers import access as resolve_access
 from resolvers import feed as resolve_feed
 from resolvers import media as resolve_media
 from resolvers import organisations as resolve
+from resolvers.contacts import ContactPagesByOrganisationIdLoader
 from resolvers.context import Info
 from resolvers.inputs import filter_values, to_command
 from resolvers.reference import IndustryByIdLoader
@@ -46,6 +48,7 @@ from schema.common import (
 )
 from schema.contacts import Contact, ContactSortArgument
 from schema.feed import FEED_SORT, ActivityFeedEntry, ActivityFeedFilter
+from schema.mapping import maps, paged
 from schema.media import MediaGroup
 from schema.permissions import needs
 from schema.rows import shown_as
@@ -167,6 +170,7 @@ class OrganisationCreative:
     )
 
 
+@maps(models.Organisation)
 @strawberry.type(description="An organisation of the business network.")
 class Organisation:
     id: strawberry.ID = strawberry.field(description="The organisation identifier.")
@@ -225,7 +229,10 @@ class Organisation:
         visible = resolve.parent_if_visible(info, parent)
         return shown_as(Organisation, visible) if visible is not None else None
 
-    @strawberry.field(description="A page of the organisation's direct child organisations.")
+    @strawberry.field(
+        description="A page of the organisation's direct child organisations.",
+        metadata=paged(resolve.ChildPagesByParentIdLoader),
+    )
     async def children(
         self,
         info: Info,
@@ -241,6 +248,7 @@ class Organisation:
         description="A page of the contacts that belong to this organisation (needs "
         "CONTACTS_READ).",
         extensions=needs(Permission.CONTACTS_READ),
+        metadata=paged(ContactPagesByOrganisationIdLoader),
     )
     async def contacts(
         self,

@@ -42,7 +42,7 @@ from schema.common import (
     sort_argument,
     to_page,
 )
-from schema.mapping import maps
+from schema.mapping import maps, relation
 from schema.permissions import needs
 from schema.reference import SpendConditionProduct, SpendConditionTiming
 from schema.rows import shown_as
@@ -256,6 +256,7 @@ def _money(value: Any) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
+@maps(models.Journal)
 @strawberry.type(description="One credit or debit of a wallet.")
 class Journal:
     id: strawberry.ID = strawberry.field(description="The journal identifier.")
@@ -282,13 +283,12 @@ class Journal:
         " by this time."
     )
 
-    @strawberry.field(
+    wallet: "Wallet" = relation(
+        resolve.WalletByIdLoader,
         description="The wallet the journal belongs to (needs WALLETS_READ).",
-        extensions=needs(Permission.WALLETS_READ),
+        parent_key="wallet_id",
+        needs=Permission.WALLETS_READ,
     )
-    async def wallet(self, info: Info) -> "Wallet":
-        loader = info.context.loaders.get(resolve.WalletByIdLoader)
-        return await loader.load(self.wallet_id)
 
 
 @maps(models.Wallet)

@@ -8,9 +8,12 @@ from typing import Any
 import httpx
 import pytest
 import strawberry
+from sqlalchemy import select
 from strawberry.schema.config import StrawberryConfig
 
+from app.auth.permissions import Permission
 from app.db import models
+from app.db.base import new_id
 from app.db.engine import Database
 from app.db.models import (
     Account,
@@ -30,6 +33,7 @@ from schema.compiled import derive_registry
 from schema.encoding import REST_VALUES, graphql_json, rest_json
 from schema.mapping import maps
 from schema.schema import build_schema
+from tests.access_helpers import add_custom_role, add_member, signed_in
 from tests.conftest import Api, counting_statements
 from tests.test_contacts import create_contact
 
@@ -113,6 +117,15 @@ CORPUS: list[tuple[str, str, dict[str, Any]]] = [
                          payment_terms { name days } wallet { code balance } }
                paging { page size total has_more } } }""",
         {"contact": "C-3"},
+    ),
+    (
+        "one account by number, and by id through an alias, with its relations",
+        """query($number: ID!) {
+             by_number: account(id: $number) { id number name is_primary life_cycle_state
+               currency_code balance credit_limit overdue_amount opening_balance contact_id
+               created_on terminated_on classification { name } payment_terms { name days }
+               wallet { code balance minimum_balance } } }""",
+        {"number": "AC0003EUR"},
     ),
     (
         "single contact by code",
@@ -237,7 +250,9 @@ async def test_compiled_and_general_paths_answer_alike(
         expected = await general.post("/graphql", json=body, headers=headers)
     assert "errors" not in expected.json(), expected.text
     assert compiled.content == expected.content
-    roots = sum(query.count(f"{root}(") for root in ("contacts", "contact", "contact_accounts"))
+    roots = sum(
+        query.count(f"{root}(") for root in ("contacts", "contact", "contact_accounts", "account")
+    )
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     assert len(selects) == roots  # one statement per root field, nothing else
 
@@ -312,6 +327,14 @@ def test_every_plain_field_of_a_mapped_type_compiles() -> None:
     assert registry.types["Wallet"].leaves["balance"] == "balance"
     assert registry.types["Contact"].json_lists["custom_fields"].target == "CustomField"
     assert registry.types["Account"].relations["wallet"].target == "Wallet"
+    organisation = registry.types["Organisation"]
+    assert organisation.json_values == {"organisation_tags": "organisation_tags"}
+    assert {name: page.page_type for name, page in organisation.pages.items()} == {
+        "children": "OrganisationPage",
+        "contacts": "ContactPage",
+    }
+    assert registry.page_items["OrganisationPage"] == "Organisation"
+    assert registry.types["Journal"].relations["wallet"].parent_key == "wallet_id"
 
 
 def test_a_plain_field_that_is_not_a_column_is_named() -> None:
@@ -374,3 +397,310 @@ async def test_rest_nested_route_is_compiled_and_answers_alike(
         {"key": "tier", "value": "T2é"},
         {"key": "note", "value": None},
     ]
+
+
+def _organisation(parent: models.Organisation | None, name: str, **values: Any) -> Any:
+    values = {"org_type": "MERCHANT", "custom_fields": [], **values}
+    organisation = models.Organisation(
+        id=new_id(), parent_id=parent.id if parent else None, name=name, **values
+    )
+    organisation.path = f"{parent.path if parent else '/'}{organisation.id}/"
+    return organisation
+
+
+async def seed_network(db: Database, tenant: BootstrapResult) -> tuple[str, str]:
+    """A venue below the tenant's organisation with four merchants (3, 0, 2 and 1 live contacts
+    with accounts and wallets, a test-mode contact, a grandchild), and an organisation outside
+    the tenant's network; returns (the venue's id, the outsider's id)."""
+    async with db.write() as session:
+        root = await session.get(models.Organisation, tenant.organisation_id)
+        assert root is not None
+        top = _organisation(
+            root,
+            'Venue "Zoë" \\ €',
+            org_type="VENUE",
+            organisation_tags=["café", 'a "quoted" tag', "\t"],
+            custom_fields=[{"key": "floor", "value": "2é"}],
+            description="The venue",
+            created_on=datetime(2026, 11, 29, 17, 43, 20, 999600, tzinfo=UTC),
+        )
+        outsider = _organisation(None, "Elsewhere", org_type="BUSINESS")
+        session.add_all([top, outsider])
+        await session.flush()
+        for n, count in enumerate((3, 0, 2, 1)):
+            child = _organisation(top, f"Merchant {n}", organisation_tags=[f"t{n}"])
+            session.add(child)
+            await session.flush()
+            if n == 0:
+                session.add(_organisation(child, "Grandchild"))
+            for m in range(count + (1 if n == 2 else 0)):
+                is_test = n == 2 and m == count  # one test-mode contact
+                contact = Contact(
+                    organisation_id=child.id,
+                    is_test=is_test,
+                    contact_type="PERSON",
+                    first_name=f"Person{n}-{m}",
+                    last_name="Smith" if m % 2 else None,
+                    custom_fields=[],
+                )
+                session.add(contact)
+                await session.flush()
+                account = Account(
+                    organisation_id=child.id,
+                    is_test=is_test,
+                    contact_id=contact.id,
+                    number=f"ORG{n}{m}",
+                    name=f"Account {n}-{m}",
+                    is_primary=True,
+                    currency_code="EUR",
+                    balance=Decimal(f"{n}.{m}5"),
+                )
+                session.add(account)
+                await session.flush()
+                session.add(
+                    Wallet(
+                        organisation_id=child.id,
+                        is_test=is_test,
+                        account_id=account.id,
+                        code=f"8{n}{m:06d}",
+                        currency_code="EUR",
+                        open_balance=Decimal("9.99"),
+                        limit_rules=[],
+                    )
+                )
+        await session.flush()
+        return top.id, outsider.id
+
+
+NETWORK = """query($id: ID!) { organisation(id: $id) { id name children(size: %d) { content {
+    id name contacts(size: %d) { content { id first_name last_name
+        accounts { id number currency_code wallet { id code balance } } }
+    paging { has_more } } } paging { has_more } } } }"""
+
+ORGANISATION_CORPUS: list[tuple[str, str]] = [
+    ("the bench's network query", NETWORK % (20, 20)),
+    ("the network query with pages smaller than the lists", NETWORK % (2, 2)),
+    (
+        "every plain field, tags and custom fields",
+        """query($id: ID!) { organisation(id: $id) { __typename id name description org_type
+             status is_business test_mode is_sandbox_on vat_number country_agreement
+             base_currency timezone inherit_from_parent cloud_name contact_registry
+             organisation_tags created_on custom_fields { key value }
+             children { content { organisation_tags name } } } }""",
+    ),
+    (
+        "totals, second pages, sorts and orders, aliases",
+        """query($id: ID!) { organisation(id: $id) {
+             kids: children(page: 2, size: 1, sort: "name", order: ASC) {
+               content { name people: contacts(sort: "first_name", order: ASC, size: 1) {
+                 paging { page size total has_more } content { first_name } } }
+               paging { page size total has_more __typename } }
+             all: children(size: 250) { paging { total has_more } content { id } }
+             contacts { content { id } paging { total } } } }""",
+    ),
+    (
+        "grandchildren, and a page past the end",
+        """query($id: ID!) { organisation(id: $id) { children(sort: "name", order: ASC) {
+             content { name children { content { name children { content { id } } } } } }
+             none: children(page: 9) { content { id } paging { has_more total } } } }""",
+    ),
+    (
+        "the network root, paged, with nested pages",
+        """query($id: ID!) { organisation_network(id: $id, size: 2, sort: "name", order: ASC) {
+             content { id name contacts(size: 1) { content { first_name } paging { has_more } } }
+             paging { page size total has_more } } }""",
+    ),
+    (
+        "the network root, filtered",
+        """query($id: ID!) {
+             a: organisation_network(id: $id, filter: {name: "merchant", tags: ["t1", "t2"],
+                                                       relationship: "MERCHANTS"}) {
+               content { name organisation_tags } paging { total } }
+             b: organisation_network(id: $id, filter: {custom_fields: ["floor;2"]}) {
+               content { id } paging { total has_more } }
+             c: organisation_network(id: $id, filter: {search_value: "2", status: "ACTIVE"}) {
+               content { name } } }""",
+    ),
+]
+
+
+async def test_organisation_reads_answer_alike_in_one_statement(
+    gateway: Any, general_app: Any, tenant: BootstrapResult, db: Database
+) -> None:
+    top_id, _ = await seed_network(db, tenant)
+    app, client = gateway
+    transport = httpx.ASGITransport(app=general_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://general") as general:
+        for key in (tenant.secret_api_key, tenant.test_secret_api_key):
+            headers = {"api_key": key}
+            await client.post("/graphql", json={"query": "{ __typename }"}, headers=headers)
+            for name, query in ORGANISATION_CORPUS:  # one seed for the whole corpus
+                assert app.state.schema.compiled_reads.plan_for(query, None) is not None, name
+                body = {"query": query, "variables": {"id": top_id}}
+                with counting_statements(app) as statements:
+                    compiled = await client.post("/graphql", json=body, headers=headers)
+                expected = await general.post("/graphql", json=body, headers=headers)
+                assert "errors" not in expected.json(), (name, expected.text)
+                assert compiled.content == expected.content, name
+                selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+                roots = query.count("organisation(") + query.count("organisation_network(")
+                assert len(selects) == roots, (name, selects)
+
+
+async def test_organisation_reads_refuse_and_fall_back_like_the_general_path(
+    gateway: Any, general_app: Any, tenant: BootstrapResult, db: Database
+) -> None:
+    top_id, outsider_id = await seed_network(db, tenant)
+    app, client = gateway
+    plans = app.state.schema.compiled_reads
+    network = NETWORK % (20, 20)
+    fallback = """query($id: ID!) { organisation(id: $id) { id organisation_id
+        children { content { id parent { id } } } } }"""
+    with_variable = """query($id: ID!, $size: Int) { organisation(id: $id) {
+        children(size: $size) { content { id } } } }"""
+    assert plans.plan_for(fallback, None) is None
+    assert plans.plan_for(with_variable, None) is None
+    headers = {"api_key": tenant.secret_api_key}
+    transport = httpx.ASGITransport(app=general_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://general") as general:
+        for query, variables in (
+            (network, {"id": outsider_id}),  # another tenant's organisation: 404
+            (network, {"id": "nobody"}),
+            (fallback, {"id": top_id}),
+            (with_variable, {"id": top_id, "size": 1}),
+            # A filter the general path refuses: the same 400 naming it.
+            (
+                'query($id: ID!){ organisation_network(id: $id, filter: {custom_fields: ["x"]})'
+                " { content { id } } }",
+                {"id": top_id},
+            ),
+            (
+                "query($id: ID!){ organisation_network(id: $id) { content { id } } }",
+                {"id": outsider_id},
+            ),
+            # A bad sort below the root: the same 400 naming it.
+            (
+                'query($id: ID!){ organisation(id: $id) { children(sort: "x") { content { id }}}}',
+                {"id": top_id},
+            ),
+        ):
+            body = {"query": query, "variables": variables}
+            compiled = await client.post("/graphql", json=body, headers=headers)
+            expected = await general.post("/graphql", json=body, headers=headers)
+            assert compiled.content == expected.content, query
+    missing = (
+        await client.post(
+            "/graphql", json={"query": network, "variables": {"id": outsider_id}}, headers=headers
+        )
+    ).json()
+    assert missing["data"] is None and missing["errors"][0]["extensions"]["status"] == 404
+    assert (
+        await client.post(
+            "/graphql", json={"query": fallback, "variables": {"id": top_id}}, headers=headers
+        )
+    ).json()["data"]["organisation"]["organisation_id"] == tenant.organisation_id
+
+
+async def seed_journal(db: Database, organisation_id: str) -> str:
+    """A credit journal of the wallet ``90000003EUR`` (seeded by :func:`seed`); its id."""
+    async with db.write() as session:
+        wallet = (
+            await session.execute(select(Wallet).where(Wallet.code == "90000003EUR"))
+        ).scalar_one()
+        journal = models.Journal(
+            organisation_id=organisation_id,
+            is_test=False,
+            wallet_id=wallet.id,
+            type="CREDIT",
+            amount=Decimal("2.5"),
+            currency_code="EUR",
+            description='Zoë "top-up" \\ €',
+            valid_from=datetime(2026, 11, 29, 17, 43, 20, 999600, tzinfo=UTC),
+            balance_after=Decimal("12.49"),
+        )
+        session.add(journal)
+        await session.flush()
+        return journal.id
+
+
+async def test_wallet_and_journal_reads_answer_alike_through_both_doors(
+    gateway: Any, general_app: Any, tenant: BootstrapResult, db: Database
+) -> None:
+    await seed(db, tenant.organisation_id)
+    journal_id = await seed_journal(db, tenant.organisation_id)
+    app, client = gateway
+    wallet = """query($id: ID!) { wallet(id: $id) { __typename id code life_cycle_state
+        currency_code balance open_balance commerce_balance minimum_balance account_id
+        created_on terminated_on } }"""
+    journal = """query($id: ID!) { journal(id: $id) { id wallet_id type amount currency_code
+        description spend_condition_id valid_from valid_to allow_negative_balance balance_after
+        created_on posted_on wallet { code balance __typename } } }"""
+    plans = app.state.schema.compiled_reads
+    assert plans.plan_for(wallet, None) is not None and plans.plan_for(journal, None) is not None
+    transport = httpx.ASGITransport(app=general_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://general") as general:
+        for key in (tenant.secret_api_key, tenant.test_secret_api_key):
+            headers = {"api_key": key}
+            await client.post("/graphql", json={"query": "{ __typename }"}, headers=headers)
+            for query, variables in (
+                (wallet, {"id": "90000003EUR"}),
+                (journal, {"id": journal_id}),
+                (wallet, {"id": "nobody"}),
+                (journal, {"id": "nobody"}),
+            ):
+                body = {"query": query, "variables": variables}
+                with counting_statements(app) as statements:
+                    compiled = await client.post("/graphql", json=body, headers=headers)
+                expected = await general.post("/graphql", json=body, headers=headers)
+                assert compiled.content == expected.content, (query, variables)
+                found = expected.json()["data"] is not None
+                assert found == (key == tenant.secret_api_key and variables["id"] != "nobody")
+                selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+                assert len(selects) == (1 if found else 2)  # a miss: the general path too
+            wallet_id = (
+                await general.post(
+                    "/graphql",
+                    json={"query": wallet, "variables": {"id": "90000003EUR"}},
+                    headers={"api_key": tenant.secret_api_key},
+                )
+            ).json()["data"]["wallet"]["id"]
+            for path in (f"/wallets/{wallet_id}", f"/journals/{journal_id}", "/journals/nobody"):
+                compiled = await client.get(f"/backoffice/v1{path}", headers=headers)
+                expected = await general.get(f"/backoffice/v1{path}", headers=headers)
+                assert compiled.status_code == expected.status_code, path
+                assert compiled.content == expected.content, path
+
+
+async def test_a_nested_page_into_another_domain_checks_its_permission(
+    api: Api, gateway: Any, general_app: Any, tenant: BootstrapResult, db: Database
+) -> None:
+    """``organisation { contacts }`` needs CONTACTS_READ on both paths: a role with only
+    ORGANISATIONS_READ gets the general path's 403 on that field, a reader the compiled page."""
+    top_id, _ = await seed_network(db, tenant)
+    await add_custom_role(db, tenant.organisation_id, "NETWORK_DESK", ["ORGANISATIONS_READ"])
+    await add_member(db, tenant.organisation_id, "network@example.com", "NETWORK_DESK")
+    await add_member(db, tenant.organisation_id, "reader@example.com", "READ_ONLY")
+    query = """query($id: ID!) { organisation(id: $id) { name
+        children(size: 1) { content { contacts { content { id } paging { total } } } } } }"""
+    plan = gateway[0].state.schema.compiled_reads.plan_for(query, None)
+    assert [access.permission for access in plan.roots[0].nested_access] == [
+        Permission.CONTACTS_READ
+    ]
+    transport = httpx.ASGITransport(app=general_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://general") as general:
+        for email in ("network@example.com", "reader@example.com"):
+            user = await signed_in(api, email)
+            headers = user._headers(None, None)
+            body = {"query": query, "variables": {"id": top_id}}
+            with counting_statements(gateway[0]) as statements:
+                compiled = await gateway[1].post("/graphql", json=body, headers=headers)
+            expected = await general.post("/graphql", json=body, headers=headers)
+            assert compiled.content == expected.content, email
+            answer = expected.json()
+            if email.startswith("network"):
+                assert answer["errors"][0]["extensions"]["parameters"] == ["CONTACTS_READ"]
+            else:
+                assert "errors" not in answer
+                selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+                # The user's role is read on each request; then the one compiled statement.
+                assert len([s for s in selects if "memberships" not in s]) == 1, selects

@@ -55,6 +55,20 @@ def visible_accounts(principal: Principal) -> Select[Any]:
     return ACCOUNTS.readable(principal)
 
 
+def account_by_id_or_number(principal: Principal, id_or_number: Any) -> Select[Any]:
+    """The caller's accounts an id or number names, the one meant first (an id match, then
+    the caller's own organisation, then the oldest): take the first row."""
+    return (
+        visible_accounts(principal)
+        .where(or_(Account.id == id_or_number, Account.number == id_or_number))
+        .order_by(
+            (Account.id == id_or_number).desc(),
+            (Account.organisation_id == principal.organisation_id).desc(),
+            Account.created_on,
+        )
+    )
+
+
 async def get_account(
     session: AsyncSession, principal: Principal, id_or_number: str, *, for_update: bool = False
 ) -> Account:
@@ -64,15 +78,7 @@ async def get_account(
     wins, then the caller's own organisation, then the oldest account. ``for_update`` locks the
     row until the transaction ends (PostgreSQL; SQLite writers are serialised already).
     """
-    stmt = (
-        visible_accounts(principal)
-        .where(or_(Account.id == id_or_number, Account.number == id_or_number))
-        .order_by(
-            (Account.id == id_or_number).desc(),
-            (Account.organisation_id == principal.organisation_id).desc(),
-            Account.created_on,
-        )
-    )
+    stmt = account_by_id_or_number(principal, id_or_number)
     if for_update:
         stmt = stmt.with_for_update()
     account = (await session.execute(stmt.limit(1))).scalars().first()

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class MoneyFormat(StrEnum):
@@ -28,11 +29,14 @@ class ValueFormat:
 
 @dataclass(frozen=True, slots=True)
 class Field:
-    """One key of an answer object: a column, ``__typename``, or a relation with its selection."""
+    """One key of an answer object: a column, ``__typename``, or a relation with its selection;
+    a paged relation also has its arguments (``page``, ``size``, ``sort``, ``order``: plain
+    values, which shape the statement)."""
 
     key: str
     name: str
     selection: "Selection | None" = None
+    arguments: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from sqlalchemy import JSON, ColumnElement, Float, Numeric, TypeDecorator, inspe
 from sqlalchemy.ext.hybrid import hybrid_property
 
 from app.compiled.plan import Selection
-from app.db.relations import Related
+from app.db.relations import Related, RelatedPages
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,17 @@ class Relation:
 
 
 @dataclass(frozen=True)
+class PagedRelation:
+    """A paged list field (``children(page, size, sort, order)``): its page type, the type of
+    the page's items, the rows it declares and the parent's attribute their key matches."""
+
+    page_type: str
+    item_type: str
+    related: RelatedPages
+    parent_key: str = "id"
+
+
+@dataclass(frozen=True)
 class JsonList:
     """A JSON ``column`` holding a list of objects of the GraphQL type ``target``."""
 
@@ -46,7 +57,8 @@ class MappedType:
     """A GraphQL object type whose leaf fields are attributes of ``model``.
 
     ``leaves`` maps GraphQL field names to the model's attributes (columns or SQL-expressible
-    hybrids); ``relations`` and ``json_lists`` are the fields that hold objects.
+    hybrids); ``json_values`` maps fields holding a list of strings to their JSON column;
+    ``relations``, ``pages`` and ``json_lists`` are the fields that hold objects.
     """
 
     name: str
@@ -54,16 +66,21 @@ class MappedType:
     leaves: Mapping[str, str] = field(default_factory=dict)
     relations: Mapping[str, Relation] = field(default_factory=dict)
     json_lists: Mapping[str, JsonList] = field(default_factory=dict)
+    json_values: Mapping[str, str] = field(default_factory=dict)
+    pages: Mapping[str, PagedRelation] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Registry:
     """Every mapped type by GraphQL name, the keys of the object types held in JSON lists,
-    and the fields of mapped types that look compilable but are not (``Type.field: why``)."""
+    the item type of each page type of a paged relation (``OrganisationPage``:
+    ``Organisation``), and the fields of mapped types that look compilable but are not
+    (``Type.field: why``)."""
 
     types: Mapping[str, MappedType]
     json_objects: Mapping[str, frozenset[str]]
     problems: tuple[str, ...] = ()
+    page_items: Mapping[str, str] = field(default_factory=dict)
 
 
 def leaf_problem(model: Any, attribute: str) -> str | None:

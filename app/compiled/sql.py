@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    ColumnElement,
     Select,
     String,
     bindparam,
@@ -34,10 +35,10 @@ from sqlalchemy.sql.util import ClauseAdapter
 
 from app.accounts.repository import DEFAULT_SORT as ACCOUNT_DEFAULT_SORT
 from app.accounts.repository import SORT_COLUMNS as ACCOUNT_SORT_COLUMNS
-from app.accounts.repository import matching_contact_accounts
+from app.accounts.repository import account_by_id_or_number, matching_contact_accounts
 from app.auth.principal import CredentialKind, Principal
-from app.compiled.plan import MoneyFormat, Selection, TimeFormat, ValueFormat
-from app.compiled.registry import Registry, Relation
+from app.compiled.plan import Field, MoneyFormat, Selection, TimeFormat, ValueFormat
+from app.compiled.registry import PagedRelation, Registry, Relation
 from app.contacts.repository import (
     DEFAULT_SORT,
     SORT_COLUMNS,
@@ -47,8 +48,13 @@ from app.contacts.repository import (
 from app.db.base import Money as MoneyType
 from app.db.base import UtcDateTime
 from app.db.engine import Database
-from app.db.models import Account, Contact
+from app.db.models import Account, Contact, Journal, Organisation, Wallet
+from app.organisations.repository import DEFAULT_SORT as ORGANISATION_DEFAULT_SORT
+from app.organisations.repository import ORGANISATIONS, network_rows
+from app.organisations.repository import SORT_COLUMNS as ORGANISATION_SORT_COLUMNS
+from app.organisations.service import network_filters
 from app.pagination import PageRequest, SortOrder, count_of, page_order
+from app.wallets.repository import JOURNALS, wallet_by_id_or_code
 
 TYPENAME = "__typename"
 
@@ -71,7 +77,28 @@ ROOTS = {
     "contacts": Root("ContactPage", item_type="Contact"),
     "contact": Root("Contact", parameter="id"),
     "contact_accounts": Root("AccountPage", item_type="Account", parameter="contact_id"),
+    "organisation": Root("Organisation", parameter="id"),
+    "organisation_network": Root("OrganisationPage", item_type="Organisation", parameter="id"),
+    "wallet": Root("Wallet", parameter="id"),
+    "journal": Root("Journal", parameter="id"),
+    "account": Root("Account", parameter="id"),
 }
+# The filter of organisation_network (its fields are flattened into the arguments).
+NETWORK_FILTERS = (
+    "name",
+    "relationship",
+    "group_id",
+    "industry_id",
+    "industry_sector_id",
+    "business_activity_id",
+    "tags",
+    "country",
+    "town_city",
+    "status",
+    "tap_code",
+    "search_value",
+    "custom_fields",
+)
 
 
 def _checked(name: str) -> str:
@@ -92,51 +119,66 @@ def _json_text(text: str) -> Any:
 
 
 def _concat(parts: list[Any]) -> Any:
-    """``parts`` joined by ``||`` (no argument limit, unlike ``concat()``)."""
-    return type_coerce(reduce(lambda left, right: left.op("||")(right), parts), SqlText)
+    """``parts`` joined by ``||`` (no argument limit, unlike ``concat()``), unparenthesised:
+    ``a || b || c`` keeps SQLite's parser stack shallow however many parts there are."""
+    texts: list[ColumnElement[str]] = [type_coerce(part, SqlText) for part in parts]
+    return reduce(lambda left, right: left.concat(right), texts)
 
 
 class _Renderer:
     """Renders values and JSON objects for one database dialect and one value format.
 
-    SQLite's JSON functions write compact JSON; PostgreSQL's ``json_build_object`` and
-    ``json_agg`` add spaces, so there objects and arrays are concatenated text around
-    ``to_json`` values, byte for byte what the general path encodes.
+    Objects and arrays are concatenated text around each value's JSON (``to_json`` on
+    PostgreSQL, ``json_quote`` on SQLite), byte for byte what the general path encodes:
+    PostgreSQL's ``json_build_object`` and ``json_agg`` add spaces, and SQLite's
+    ``json_object`` needs a ``json()`` around every nested value, which makes nested pages
+    too deep for SQLite's parser (its stack is fixed: about 100 entries).
     """
 
     def __init__(self, dialect: str, values: ValueFormat) -> None:
         self.postgres = dialect == "postgresql"
         self.values = values
+        # The JSON expressions that are never NULL (objects, arrays): no coalesce() around
+        # them, which would deepen the statement. By identity: they live as long as it does.
+        self._never_null: set[int] = set()
+
+    def never_null(self, expression: Any) -> Any:
+        """``expression``, noted as never NULL."""
+        self._never_null.add(id(expression))
+        return expression
 
     def typename(self, key: str, type_name: str) -> tuple[str, Any, bool]:
         """The ``__typename`` pair of an answer object."""
-        if self.postgres:
-            return (key, _json_text(f'"{_checked(type_name)}"'), True)
-        return (key, _text(type_name), False)
+        return (key, _json_text(f'"{_checked(type_name)}"'), True)
 
     def object(self, pairs: list[tuple[str, Any, bool]]) -> Any:
         """A JSON object of ``(key, expression, expression is already JSON)`` pairs."""
-        if self.postgres:
-            if not pairs:
-                return _json_text("{}")
-            parts: list[Any] = []
-            for index, (key, expression, is_json) in enumerate(pairs):
-                parts.append(_json_text(("," if index else "{") + f'"{_checked(key)}":'))
+        if not pairs:
+            return self.never_null(_json_text("{}"))
+        parts: list[Any] = []
+        for index, (key, expression, is_json) in enumerate(pairs):
+            parts.append(_json_text(("," if index else "{") + f'"{_checked(key)}":'))
+            if self.postgres:
                 value = expression if is_json else cast(func.to_json(expression), SqlText)
                 parts.append(func.coalesce(value, _json_text("null")))
-            parts.append(_json_text("}"))
-            return _concat(parts)
-        arguments: list[Any] = []
-        for key, expression, is_json in pairs:
-            arguments.append(_text(key))
-            arguments.append(func.json(expression) if is_json else expression)
-        return func.json_object(*arguments)
+            elif id(expression) in self._never_null:
+                parts.append(expression)
+            elif is_json:
+                parts.append(func.coalesce(expression, _json_text("null")))
+            else:  # json_quote writes SQL NULL as null
+                parts.append(func.json_quote(expression))
+        parts.append(_json_text("}"))
+        return self.never_null(_concat(parts))
+
+    def array(self, value: Any) -> Any:
+        """The aggregate writing the JSON ``value`` of each row as a JSON array, in the order
+        the rows come (``[]`` when there are none); SQLite only."""
+        items = func.group_concat(value, _json_text(","))
+        return func.coalesce(_concat([_json_text("["), items, _json_text("]")]), _json_text("[]"))
 
     def boolean(self, condition: Any) -> tuple[Any, bool]:
         """A SQL condition as a JSON ``true`` / ``false`` (already JSON)."""
-        if self.postgres:
-            return case((condition, _json_text("true")), else_=_json_text("false")), True
-        return case((condition, func.json("true")), else_=func.json("false")), True
+        return case((condition, _json_text("true")), else_=_json_text("false")), True
 
     def leaf(self, expression: Any) -> tuple[Any, bool]:
         """The rendered value of a column (or hybrid) and whether it is already JSON."""
@@ -149,8 +191,8 @@ class _Renderer:
             return (
                 case(
                     (expression.is_(None), None),
-                    (expression, func.json("true")),
-                    else_=func.json("false"),
+                    (expression, _json_text("true")),
+                    else_=_json_text("false"),
                 ),
                 True,
             )
@@ -226,7 +268,41 @@ class _Renderer:
             .correlate_except(elements)
             .subquery()
         )
-        return select(func.json_group_array(func.json(ordered.c.value))).scalar_subquery()
+        return self.never_null(select(self.array(ordered.c.value)).scalar_subquery())
+
+    def json_values(self, column: Any) -> Any:
+        """The strings of a JSON list column, re-encoded as the general path writes them."""
+        if self.postgres:
+            elements = (
+                func.json_array_elements_text(column)
+                .table_valued("value", with_ordinality="position")
+                .render_derived()
+            )
+            value = cast(func.to_json(type_coerce(elements.c.value, SqlText)), SqlText)
+            return self.many(select(elements), value, [elements.c.position])
+        elements = func.json_each(column).table_valued("value", "key")
+        ordered = (
+            select(elements.c.value)
+            .select_from(elements)
+            .order_by(elements.c.key)
+            .correlate_except(elements)
+            .subquery()
+        )
+        array = select(self.array(func.json_quote(ordered.c.value))).scalar_subquery()
+        return self.never_null(array)
+
+    def page_content(self, rows: Select[Any], value: Any, order: list[Any]) -> Any:
+        """A JSON array of ``value`` over ``rows``, which select from a page already cut in
+        ``order``.
+
+        On SQLite the page's rows are aggregated as the page sub-query yields them, without
+        another ordered sub-query around them: nested pages would otherwise be too deep for
+        SQLite's parser.
+        """
+        if self.postgres:
+            return self.many(rows, value, order)
+        content = rows.with_only_columns(self.array(value), maintain_column_froms=True)
+        return self.never_null(content.scalar_subquery())
 
     def many(self, rows: Select[Any], value: Any, order: list[Any]) -> Any:
         """A JSON array of ``value`` over ``rows`` in ``order`` (``[]`` when there are none).
@@ -242,7 +318,7 @@ class _Renderer:
             array = func.coalesce(
                 _concat([_json_text("["), aggregated, _json_text("]")]), _json_text("[]")
             )
-            return (
+            return self.never_null(
                 rows.with_only_columns(array, maintain_column_froms=True)
                 .order_by(None)
                 .scalar_subquery()
@@ -252,15 +328,17 @@ class _Renderer:
             .order_by(*order)
             .subquery()
         )
-        return select(func.json_group_array(func.json(ordered.c.value))).scalar_subquery()
+        return self.never_null(select(self.array(ordered.c.value)).scalar_subquery())
 
 
 class Compiler:
     """Turns selections into expressions over aliased models."""
 
-    def __init__(self, renderer: _Renderer, registry: Registry) -> None:
+    def __init__(self, renderer: _Renderer, registry: Registry, caller: Principal) -> None:
         self.render = renderer
         self.registry = registry
+        # Whose rows the paged relations read (the tenant filters of the general path's loaders).
+        self.caller = caller
 
     def object_of(self, selection: Selection, entity: Any) -> Any:
         """The JSON object ``selection`` asks for, for one row of ``entity``."""
@@ -273,10 +351,17 @@ class Compiler:
                 assert item.selection is not None
                 relation = mapped.relations[item.name]
                 pairs.append((item.key, self.related(relation, item.selection, entity), True))
+            elif item.name in mapped.pages:
+                assert item.selection is not None
+                paged = mapped.pages[item.name]
+                pairs.append((item.key, self.paged(paged, item, entity), True))
             elif item.name in mapped.json_lists:
                 assert item.selection is not None
                 column = getattr(entity, mapped.json_lists[item.name].column)
                 pairs.append((item.key, self.render.json_list(column, item.selection), True))
+            elif item.name in mapped.json_values:
+                column = getattr(entity, mapped.json_values[item.name])
+                pairs.append((item.key, self.render.json_values(column), True))
             else:
                 expression = getattr(entity, mapped.leaves[item.name])
                 rendered, is_json = self.render.leaf(expression)
@@ -293,6 +378,24 @@ class Compiler:
         if relation.related.many:
             return self.render.many(rows, value, order)
         return (rows.with_only_columns(value).order_by(*order).limit(1)).scalar_subquery()
+
+    def paged(self, paged: PagedRelation, item: Field, parent: Any) -> Any:
+        """The JSON of one page of a paged relation of one ``parent`` row, read as the general
+        path's page loader reads it (the caller's rows, its sorts, the same page)."""
+        assert item.selection is not None
+        related = paged.related
+        parent_key = getattr(parent, paged.parent_key)
+        # Correlated explicitly: the rows sit in a FROM sub-query (the page is cut there).
+        base = related.of_parent(self.caller, parent_key).correlate(parent)
+        arguments = dict(item.arguments)
+        return self.page(
+            base,
+            base.column_descriptions[0]["entity"],
+            related.sort_columns,
+            related.default_sort,
+            arguments,
+            item.selection,
+        )
 
     def page(
         self,
@@ -323,16 +426,22 @@ class Compiler:
             elif item.name == "content":
                 assert item.selection is not None
                 value = self.object_of(item.selection, row)
-                pairs.append((item.key, self.render.many(select(row), value, order_again), True))
+                content = self.render.page_content(select(row), value, order_again)
+                pairs.append((item.key, content, True))
             else:
                 assert item.selection is not None
                 total = count_of(base).scalar_subquery()
+                if any(sub.name == "total" for sub in item.selection.fields):
+                    # As `Page.has_more`: items beyond this page's end.
+                    more = total > request.page * request.size
+                else:  # one row past the page's end, not a count of them all
+                    beyond = request.page * request.size
+                    more = base.order_by(None).limit(1).offset(beyond).exists()
                 paging = {
                     "page": (literal_column(str(request.page)), False),
                     "size": (literal_column(str(request.size)), False),
                     "total": (total, False),
-                    # As `Page.has_more`: items beyond this page's end.
-                    "has_more": self.render.boolean(total > request.page * request.size),
+                    "has_more": self.render.boolean(more),
                 }
                 fields = [
                     self.render.typename(sub.key, item.selection.type_name)
@@ -380,6 +489,68 @@ class Compiler:
         """The statement answering ``contact(id)``: no row when the id names none."""
         found = contact_by_id_or_code(principal, id_or_code).subquery()
         return select(self.object_of(selection, aliased(Contact, found)))
+
+    def organisation(
+        self, principal: Principal, organisation_id: Any, selection: Selection
+    ) -> Select[Any]:
+        """The statement answering ``organisation(id)``: no row when the caller's network has
+        no organisation with this id (the general path then reports the 404)."""
+        found = (
+            ORGANISATIONS.readable(principal).where(Organisation.id == organisation_id).subquery()
+        )
+        return select(self.object_of(selection, aliased(Organisation, found)))
+
+    def wallet(self, principal: Principal, id_or_code: Any, selection: Selection) -> Select[Any]:
+        """The statement answering ``wallet(id)`` (an id or a code): no row when it names none
+        of the caller's wallets."""
+        found = wallet_by_id_or_code(principal, id_or_code).subquery()
+        return select(self.object_of(selection, aliased(Wallet, found)))
+
+    def account(self, principal: Principal, id_or_number: Any, selection: Selection) -> Select[Any]:
+        """The statement answering ``account(id)`` (an id or a number): no row when it names
+        none of the caller's accounts."""
+        found = account_by_id_or_number(principal, id_or_number).limit(1).subquery()
+        return select(self.object_of(selection, aliased(Account, found)))
+
+    def journal(self, principal: Principal, journal_id: Any, selection: Selection) -> Select[Any]:
+        """The statement answering ``journal(id)``: no row when the caller has no such
+        journal."""
+        found = JOURNALS.readable(principal).where(Journal.id == journal_id).subquery()
+        return select(self.object_of(selection, aliased(Journal, found)))
+
+    def organisation_network(
+        self,
+        principal: Principal,
+        parent_id: Any,
+        arguments: Mapping[str, Any],
+        selection: Selection,
+    ) -> Select[Any]:
+        """The statement answering ``organisation_network(id, filter, ...)``: no row when the
+        parent is not in the caller's network (the general path then reports it). A filter the
+        general path refuses raises its error here (``custom_fields`` without ``;``)."""
+        parent = (
+            ORGANISATIONS.readable(principal)
+            .where(Organisation.id == parent_id)
+            .with_only_columns(Organisation.id)
+            .scalar_subquery()
+        )
+        filters = network_filters({name: arguments.get(name) for name in NETWORK_FILTERS})
+        dialect = "postgresql" if self.render.postgres else "sqlite"
+        base = network_rows(principal, parent, dialect, **filters)
+        value = self.page(
+            base,
+            Organisation,
+            ORGANISATION_SORT_COLUMNS,
+            ORGANISATION_DEFAULT_SORT,
+            arguments,
+            selection,
+        )
+        return select(value).where(parent.is_not(None))
+
+
+def _hashable(value: Any) -> Any:
+    """An argument's value as part of a statement's cache key (lists as tuples)."""
+    return tuple(value) if isinstance(value, list) else value
 
 
 def _caller_parameters() -> Principal:
@@ -459,7 +630,9 @@ class CompiledStatements:
         self, root: str, arguments: Mapping[str, Any], selection: Selection, values: ValueFormat
     ) -> "PreparedRead":
         parameter = ROOTS[root].parameter
-        shape_arguments = tuple(sorted((k, v) for k, v in arguments.items() if k != parameter))
+        shape_arguments = tuple(
+            sorted((k, _hashable(v)) for k, v in arguments.items() if k != parameter)
+        )
         shape = (root, shape_arguments, selection, values)
         prepared = self._statements.get(shape)
         if prepared is not None:
@@ -476,13 +649,23 @@ class CompiledStatements:
         self, root: str, arguments: Mapping[str, Any], selection: Selection, values: ValueFormat
     ) -> Select[Any]:
         """The statement of one root field, its caller and looked-up id left as parameters."""
-        compiler = Compiler(_Renderer(self._dialect.name, values), self._registry)
         caller = _caller_parameters()
+        compiler = Compiler(_Renderer(self._dialect.name, values), self._registry, caller)
         if root == "contacts":
             return compiler.contact_page(caller, arguments, selection)
         parameter = bindparam("parameter", type_=String())
         if root == "contact":
             return compiler.contact(caller, parameter, selection)
+        if root == "organisation":
+            return compiler.organisation(caller, parameter, selection)
+        if root == "organisation_network":
+            return compiler.organisation_network(caller, parameter, arguments, selection)
+        if root == "wallet":
+            return compiler.wallet(caller, parameter, selection)
+        if root == "journal":
+            return compiler.journal(caller, parameter, selection)
+        if root == "account":
+            return compiler.account(caller, parameter, selection)
         return compiler.contact_account_page(caller, parameter, arguments, selection)
 
     async def run_root(

@@ -91,12 +91,6 @@ async def search_contacts(
     return await fetch_page(session, stmt, request, SORT_COLUMNS, default_sort=DEFAULT_SORT)
 
 
-def contacts_of_organisations(principal: Principal, organisation_ids: Sequence[str]) -> Select[Any]:
-    """The caller's contacts that belong to any of ``organisation_ids`` (unordered), for the
-    pages of many organisations' contacts read at once."""
-    return visible_contacts(principal).where(Contact.organisation_id.in_(organisation_ids))
-
-
 def matching_contacts(
     principal: Principal,
     *,

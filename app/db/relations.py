@@ -1,8 +1,12 @@
 """Declarations of related rows, shared by the dataloaders and by compiled reads."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from sqlalchemy import Select
+
+from app.auth.principal import Principal
 
 
 def unordered(_entity: Any) -> list[Any]:
@@ -23,3 +27,28 @@ class Related:
     key: str
     order: Callable[[Any], list[Any]] = unordered
     many: bool = False
+
+
+@dataclass(frozen=True)
+class RelatedPages:
+    """Pages of a list under each parent (an organisation's children, its contacts).
+
+    ``rows(principal)`` selects every row of such lists the caller may see (one entity,
+    unordered); ``parent_column`` holds a row's parent key; pages sort by ``sort_columns``
+    (``default_sort`` when none is asked), then by id. The page loader narrows the rows to a
+    batch of parents, compiled reads to one correlated parent row.
+    """
+
+    rows: Callable[[Principal], Select[Any]]
+    parent_column: Any
+    sort_columns: Mapping[str, Any]
+    default_sort: str
+
+    def of_parent(self, principal: Principal, parent_key: Any) -> Select[Any]:
+        """The rows of one parent's list the caller may see (``parent_key``: a value or a
+        column of a correlated parent row)."""
+        return self.rows(principal).where(self.parent_column == parent_key)
+
+    def of_parents(self, principal: Principal, parent_keys: Sequence[Any]) -> Select[Any]:
+        """The rows of these parents' lists the caller may see."""
+        return self.rows(principal).where(self.parent_column.in_(parent_keys))

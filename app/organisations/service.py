@@ -466,13 +466,23 @@ async def network(
 ) -> Page[Organisation]:
     """A page of the direct children of an organisation the caller sees, filtered."""
     parent = await repository.get_organisation(session, principal, parent_id)
+    return await repository.search_network(
+        session, principal, parent.id, request, **network_filters(filters)
+    )
+
+
+def network_filters(filters: dict[str, Any]) -> dict[str, Any]:
+    """The network filters as the repository takes them (``network_rows``): a relationship as
+    its organisation types, custom fields as ``(key, value)`` pairs (400 naming
+    ``custom_fields`` for one without ``;``)."""
+    filters = dict(filters)
     relationship = filters.pop("relationship", None)
     if relationship:
         filters["org_types"] = relationship_types(relationship)
     custom_fields = filters.pop("custom_fields", None)
     if custom_fields:
         filters["custom_fields"] = parse_custom_field_filters(custom_fields)
-    return await repository.search_network(session, principal, parent.id, request, **filters)
+    return filters
 
 
 async def children(

@@ -71,6 +71,23 @@ def visible_wallets(principal: Principal) -> Select[Any]:
     return WALLETS.readable(principal)
 
 
+def wallet_by_id_or_code(
+    principal: Principal, id_or_code: Any, rows: Select[Any] | None = None
+) -> Select[Any]:
+    """The one wallet an id or code names among ``rows`` (the caller's wallets by default):
+    an id match wins, then the caller's own organisation, then the oldest wallet."""
+    rows = WALLETS.readable(principal) if rows is None else rows
+    return (
+        rows.where(or_(Wallet.id == id_or_code, Wallet.code == id_or_code))
+        .order_by(
+            (Wallet.id == id_or_code).desc(),
+            (Wallet.organisation_id == principal.organisation_id).desc(),
+            Wallet.created_on,
+        )
+        .limit(1)
+    )
+
+
 async def get_wallet(
     session: AsyncSession, principal: Principal, id_or_code: str, *, for_update: bool = False
 ) -> Wallet:
@@ -81,15 +98,7 @@ async def get_wallet(
     lock are the committed ones.
     """
     rows = WALLETS.writable(principal) if for_update else WALLETS.readable(principal)
-    stmt = (
-        rows.where(or_(Wallet.id == id_or_code, Wallet.code == id_or_code))
-        .order_by(
-            (Wallet.id == id_or_code).desc(),
-            (Wallet.organisation_id == principal.organisation_id).desc(),
-            Wallet.created_on,
-        )
-        .limit(1)
-    )
+    stmt = wallet_by_id_or_code(principal, id_or_code, rows)
     wallet = (await session.execute(stmt)).scalars().first()
     if wallet is None:
         raise NotFound("wallet", id_or_code)
