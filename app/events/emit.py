@@ -24,9 +24,14 @@ from app.events.codes import Entity, Event
 from app.events.triggers import may_trigger
 from app.worker.wake import wake_after_commit
 
+_AS_IS = frozenset({str, int, float, bool, type(None)})
+"""Types whose values are JSON data as they are (not their subclasses: enums)."""
+
 
 def _plain(value: Any) -> Any:
     """``value`` as JSON data: decimals as their exact text, times as epoch seconds."""
+    if type(value) in _AS_IS:
+        return value
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, datetime):

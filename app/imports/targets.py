@@ -19,6 +19,7 @@ Empty cells are values left out. Text longer than its column is refused (400 nam
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 from typing import Any, Protocol
 
 import structlog
@@ -119,11 +120,21 @@ async def one_by_one(
 
 
 def _check_lengths(model: Any, values: Mapping[str, Any]) -> None:
-    columns = model.__table__.c
+    lengths = _lengths(model)
     for name, value in values.items():
-        length = getattr(columns[name].type, "length", None) if name in columns else None
+        length = lengths.get(name)
         if length is not None and isinstance(value, str) and len(value) > length:
             raise InvalidInput(name, f"at most {length} characters")
+
+
+@cache
+def _lengths(model: Any) -> dict[str, int]:
+    """The longest text of each ``String(n)`` column of ``model``, by name."""
+    return {
+        column.key: column.type.length
+        for column in model.__table__.columns
+        if getattr(column.type, "length", None) is not None
+    }
 
 
 def _merged_custom_fields(
