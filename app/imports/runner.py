@@ -185,14 +185,14 @@ async def process_import(
     import_id: str,
     progress: Progress | None = None,
     slice_seconds: float | None = None,
-    batch_rows: int = BATCH_ROWS,
+    batch_rows: int | None = None,
 ) -> bool:
     """Carry out a claimed import towards COMPLETED or FAILED; whether it finished.
 
     With ``slice_seconds`` it stops after the batch that ends past that time and hands the
     import back (due again at once), so that one large import never holds the worker's other
-    jobs for long; without, it runs to the end. ``batch_rows`` rows are imported a
-    transaction.
+    jobs for long; without, it runs to the end. ``batch_rows`` rows (:data:`BATCH_ROWS`
+    unless given) are imported a transaction.
     """
     data_import, principal, storage_path = await _load(db, import_id)
     if storage_path is None:
@@ -212,6 +212,7 @@ async def process_import(
     wanted = set(data_import.rows) if data_import.rows is not None else None
     rows = [row for row in table.rows if wanted is None or row[0] in wanted]
     done = data_import.processed_rows
+    batch_rows = batch_rows or BATCH_ROWS
     started = time.monotonic()
     for start in range(done, len(rows), batch_rows):
         sliced = slice_seconds is not None and start > done
