@@ -7,7 +7,7 @@ from sqlalchemy import Select, Table, delete, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Principal
-from app.db.bulk import insert_rows
+from app.db.bulk import insert_rows, one_of
 from app.db.models import Account, Contact, ContactAddress, ContactPhone
 from app.db.repository import ChildRepository, TenantRepository
 from app.errors import NotFound
@@ -98,7 +98,7 @@ async def codes_taken(
     stmt = select(Contact.code).where(
         Contact.organisation_id == organisation_id,
         Contact.is_test.is_(is_test),
-        Contact.code.in_(wanted),
+        one_of(session, Contact.code, wanted),
     )
     if exclude_id:
         stmt = stmt.where(Contact.id != exclude_id)

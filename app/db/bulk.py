@@ -14,11 +14,12 @@ INSERT path: :func:`insert_rows` refuses them on the COPY path (``TypeError``).
 """
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from functools import partial
 from typing import Any
 
-from sqlalchemy import JSON, Table, insert
+from sqlalchemy import JSON, ColumnElement, String, Table, any_, bindparam, insert
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import TypeDecorator
@@ -105,3 +106,14 @@ async def _copy(session: AsyncSession, table: Table, rows: list[dict[str, Any]])
         )
     except Exception as error:  # asyncpg's own errors: raised as SQLAlchemy's, like an INSERT's
         raise DBAPIError(f"COPY {table.name}", None, error) from error
+
+
+def one_of(session: AsyncSession, column: Any, values: Collection[str]) -> ColumnElement[bool]:
+    """``column IN values`` for a long list of text values: on PostgreSQL ``column =
+    ANY($1)`` with the list as one array parameter (one statement text, prepared once,
+    whatever the list's length, where ``IN`` binds and renders each value), elsewhere ``IN``."""
+    if session.get_bind().dialect.name == "postgresql":
+        array = bindparam(None, list(values), type_=postgresql.ARRAY(String), unique=True)
+        condition: ColumnElement[bool] = column == any_(array)
+        return condition
+    return column.in_(values)

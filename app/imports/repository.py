@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth.principal import Principal
 from app.contacts.repository import CONTACTS
 from app.db.base import utcnow
+from app.db.bulk import one_of
 from app.db.models import Contact, ContactPhone, DataImport, ImportFailure, Organisation
 from app.db.repository import ChildRepository, TenantRepository
 from app.errors import NotFound
@@ -118,7 +119,10 @@ async def existing_contacts(
         CONTACTS.readable(principal)
         .where(
             Contact.organisation_id == principal.organisation_id,
-            or_(Contact.code.in_(wanted_codes), Contact.email_address.in_(wanted_emails)),
+            or_(
+                one_of(session, Contact.code, wanted_codes),
+                one_of(session, Contact.email_address, wanted_emails),
+            ),
         )
         .order_by(Contact.created_on, Contact.id)
     )
