@@ -1,7 +1,10 @@
 """What a row of an imported file becomes: a contact or an organisation, written through the
 same commands and services as the API's own create and update (one place for each rule).
 
-Each target names the attributes a column may fill and imports one row's values:
+Each target names the attributes a column may fill and imports a batch of rows' values with
+the outcome of importing them one after the other (contacts: the new ones created together by
+``contacts.create_contacts``, see :meth:`ContactsTarget.import_rows`; organisations: row by
+row, each in a savepoint):
 
 - CONTACTS: ``contact_type`` (PERSON when left out, COMPANY when only ``company_name`` is
   given), ``code``, ``first_name``, ``last_name``, ``company_name``, ``email_address``,
