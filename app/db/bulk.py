@@ -18,7 +18,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from functools import partial
 from typing import Any
 
-from sqlalchemy import JSON, ColumnElement, String, Table, any_, bindparam, insert
+from sqlalchemy import JSON, ColumnElement, String, Table, any_, bindparam, insert, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -111,9 +111,33 @@ async def _copy(session: AsyncSession, table: Table, rows: list[dict[str, Any]])
 def one_of(session: AsyncSession, column: Any, values: Collection[str]) -> ColumnElement[bool]:
     """``column IN values`` for a long list of text values: on PostgreSQL ``column =
     ANY($1)`` with the list as one array parameter (one statement text, prepared once,
-    whatever the list's length, where ``IN`` binds and renders each value), elsewhere ``IN``."""
+    whatever the list's length, where ``IN`` binds and renders each value), elsewhere ``IN``;
+    ``column = value`` for one value (the statement of a single look-up, as before)."""
+    if len(values) == 1:
+        (value,) = values
+        single: ColumnElement[bool] = column == value
+        return single
     if session.get_bind().dialect.name == "postgresql":
         array = bindparam(None, list(values), type_=postgresql.ARRAY(String), unique=True)
         condition: ColumnElement[bool] = column == any_(array)
         return condition
     return column.in_(values)
+
+
+async def probe_by_key(session: AsyncSession) -> None:
+    """Make the rest of the session's transaction look rows up through their indexes: on
+    PostgreSQL ``SET LOCAL plan_cache_mode = force_custom_plan`` and ``SET LOCAL
+    enable_seqscan = off`` (nothing elsewhere).
+
+    For the look-ups of a batch by its thousands of keys (:func:`one_of`) the planner prefers
+    a scan of the whole table, all the more as its statistics lag behind a table a bulk write
+    is filling; and after five runs of a prepared statement it may keep a generic plan that
+    does not know the organisation matches every row and compares each row with every key.
+    A batch then costs time in proportion to the table (an import of many batches grows with
+    the square of its rows); index probes cost in proportion to the keys. Measured on a
+    20,000-contact table, 2,000 codes: 22 ms (custom plan, seq scan), about 1 s (generic
+    plan), 1.6 ms (custom plan, index scan).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+        await session.execute(text("SET LOCAL enable_seqscan = off"))

@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth.principal import Principal
 from app.contacts import service as contacts
 from app.contacts.commands import CreateContact, UpdateContact
+from app.db.bulk import probe_by_key
 from app.db.models import Contact, Organisation
 from app.errors import GatewayError, InvalidInput
 from app.imports import repository
@@ -206,12 +207,14 @@ class ContactsTarget:
         """The rows' outcomes as :meth:`import_row` one after the other would give them, with
         the new contacts created together (``contacts.create_contacts``).
 
-        One query looks up the contacts the rows name. A row naming the same code or e-mail
+        One query looks up the contacts the rows name by code, one by e-mail address (index
+        probes: ``app.db.bulk.probe_by_key``). A row naming the same code or e-mail
         address as an earlier row of ``rows``, and a row that updates a contact, go after the
         others through :meth:`import_row` (each in a savepoint), so that they see what the
         earlier rows did. When the database refuses the new contacts together (a code taken
         meanwhile by another writer), they go one by one too: nothing good is lost.
         """
+        await probe_by_key(session)
         results: list[Outcome | str | None] = [None] * len(rows)
         prepared: list[tuple[int, dict[str, Any], str | None]] = []
         for position, row in enumerate(rows):
