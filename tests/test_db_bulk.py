@@ -4,6 +4,7 @@ their transaction."""
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app.db import bulk
 from app.db.base import Base
@@ -55,3 +56,18 @@ async def test_rows_are_stored_with_their_defaults_by_copy_and_by_insert(
         (event.is_test, event.depth, event.dispatched_on) == (False, 0, None) for event in stored
     )
     assert {event.data["name"] for event in stored} == {"Zoë"}
+
+
+async def test_a_row_the_database_refuses_raises_its_integrity_error_and_writes_nothing(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bulk, "COPY_FROM_ROWS", 2)
+    rows = [{**row, "id": f"id-{n % 2}"} for n, row in enumerate(_rows(3, "twice"))]
+    async with db.write() as session:
+        with pytest.raises(IntegrityError):
+            async with session.begin_nested():
+                await bulk.insert_rows(session, EVENTS, rows)  # the id id-0 twice
+        await bulk.insert_rows(session, EVENTS, rows[:2])
+    async with db.read() as session:
+        stmt = select(DomainEvent.id).where(DomainEvent.entity_id == "twice")
+        assert sorted((await session.execute(stmt)).scalars()) == ["id-0", "id-1"]

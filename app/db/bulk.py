@@ -18,9 +18,10 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from functools import partial
 from typing import Any
 
+import asyncpg
 from sqlalchemy import JSON, ColumnElement, String, Table, any_, bindparam, insert, text
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import TypeDecorator
 
@@ -104,7 +105,9 @@ async def _copy(session: AsyncSession, table: Table, rows: list[dict[str, Any]])
         await driver.copy_records_to_table(
             table.name, records=records, columns=[column.name for column in columns]
         )
-    except Exception as error:  # asyncpg's own errors: raised as SQLAlchemy's, like an INSERT's
+    except asyncpg.IntegrityConstraintViolationError as error:  # as an INSERT's would be
+        raise IntegrityError(f"COPY {table.name}", None, error) from error
+    except asyncpg.PostgresError as error:
         raise DBAPIError(f"COPY {table.name}", None, error) from error
 
 

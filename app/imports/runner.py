@@ -26,6 +26,8 @@ from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
+import structlog
+
 from app.auth.principal import CredentialKind, Principal
 from app.db.base import utcnow
 from app.db.engine import Database
@@ -38,7 +40,9 @@ from app.imports import repository
 from app.imports.commands import DataMapping
 from app.imports.enums import ImportStatus
 from app.imports.table import Column, Table, mapped_columns, read_table
-from app.imports.targets import TARGETS, Outcome, RowValues
+from app.imports.targets import STORE_REFUSED, TARGETS, Outcome, RowValues
+
+log = structlog.get_logger("crm_gateway.imports")
 
 BATCH_ROWS = 2000
 """Rows imported in one transaction (at about 10 ms a hundred rows on PostgreSQL, a batch
@@ -84,6 +88,9 @@ async def _run_batch(
         target = TARGETS[data_import.type]
         values = [row_values(columns, cells) for _, cells in batch]
         outcomes = await target.import_rows(session, principal, values, data_import.update_data)
+        refused_by_database = sum(1 for outcome in outcomes if outcome == STORE_REFUSED)
+        if refused_by_database:
+            log.warning("import rows not stored", import_id=import_id, rows=refused_by_database)
         counts = {outcome: 0 for outcome in Outcome}
         refused = 0
         for (number, _), outcome in zip(batch, outcomes, strict=True):
