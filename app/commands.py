@@ -138,11 +138,15 @@ def apply(command: Command, row: object, *, exclude: Collection[str] = ()) -> No
     Nested commands are stored as plain dictionaries (JSON columns); ``exclude`` names the
     fields the service handles itself (lists of related rows, ids to check first).
     """
-    given = command.model_fields_set - set(exclude)
-    if not given:
-        return
-    for name, value in command.model_dump(include=given).items():
+    for name, value in given_fields(command, exclude=exclude).items():
         setattr(row, name, value)
+
+
+def given_fields(command: Command, *, exclude: Collection[str] = ()) -> dict[str, Any]:
+    """The fields the caller gave on ``command`` by their declared names, as :func:`apply`
+    copies them (nested commands as plain dictionaries), but ``exclude``."""
+    given = command.model_fields_set - set(exclude)
+    return command.model_dump(include=given) if given else {}
 
 
 class PostalAddress(Command):

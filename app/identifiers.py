@@ -14,8 +14,9 @@ in shapes that are never UUIDs; they pass through the same rule all the same.
 """
 
 import re
+from collections.abc import Iterable
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Account, Contact, Wallet
@@ -38,13 +39,28 @@ async def ensure_not_a_primary_id(
 ) -> None:
     """Refuse (Conflict 409, parameters ``[field, value]``) an alternative identifier of
     ``model`` that equals the id of a row of ``model``; no query unless it has an id's shape."""
-    if not value or not has_id_shape(value):
-        return
-    taken = (await session.execute(select(exists().where(model.id == value)))).scalar()
-    if taken:
-        name = model.__name__.lower()
-        raise Conflict(
-            f"{field} {value!r} is the id of another {name}; an alternative identifier may not"
-            f" equal a {name} id.",
-            [field, value],
-        )
+    if value and await primary_ids_among(session, model, [value]):
+        raise primary_id_taken(model, field, value)
+
+
+async def primary_ids_among(
+    session: AsyncSession, model: AlternativeKind, values: Iterable[str | None]
+) -> set[str]:
+    """Which of ``values`` (meant as alternative identifiers of ``model``) are the id of a row
+    of ``model``: one query for all those with an id's shape, none when no value has it."""
+    shaped = {value for value in values if value and has_id_shape(value)}
+    if not shaped:
+        return set()
+    found = await session.execute(select(model.id).where(model.id.in_(shaped)))
+    return set(found.scalars())
+
+
+def primary_id_taken(model: AlternativeKind, field: str, value: str) -> Conflict:
+    """The 409 (parameters ``[field, value]``) for an alternative identifier that is the id of
+    a row of ``model``."""
+    name = model.__name__.lower()
+    return Conflict(
+        f"{field} {value!r} is the id of another {name}; an alternative identifier may not"
+        f" equal a {name} id.",
+        [field, value],
+    )

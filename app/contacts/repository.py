@@ -1,12 +1,13 @@
 """SQL for contacts, always narrowed to the caller's network and mode."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Select, delete, exists, or_, select
+from sqlalchemy import Select, Table, delete, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Principal
+from app.db.bulk import insert_rows, one_of
 from app.db.models import Account, Contact, ContactAddress, ContactPhone
 from app.db.repository import ChildRepository, TenantRepository
 from app.errors import NotFound
@@ -16,6 +17,9 @@ from app.search import contains_literal
 CONTACTS = TenantRepository(Contact)
 PHONES = ChildRepository(ContactPhone, CONTACTS, "contact_id")
 ADDRESSES = ChildRepository(ContactAddress, CONTACTS, "contact_id")
+CONTACT_TABLE: Table = Contact.__table__  # type: ignore[assignment]
+PHONE_TABLE: Table = ContactPhone.__table__  # type: ignore[assignment]
+ADDRESS_TABLE: Table = ContactAddress.__table__  # type: ignore[assignment]
 
 DEFAULT_SORT = "created_on"
 SORT_COLUMNS = {
@@ -73,14 +77,47 @@ async def code_taken(
     session: AsyncSession, contact: Contact, code: str, exclude_id: str | None
 ) -> bool:
     """Whether another contact of the same organisation and mode already has ``code``."""
-    stmt = select(Contact.id).where(
-        Contact.organisation_id == contact.organisation_id,
-        Contact.is_test.is_(contact.is_test),
-        Contact.code == code,
+    taken = await codes_taken(
+        session, contact.organisation_id, contact.is_test, [code], exclude_id=exclude_id
+    )
+    return bool(taken)
+
+
+async def codes_taken(
+    session: AsyncSession,
+    organisation_id: str,
+    is_test: bool,
+    codes: Iterable[str],
+    exclude_id: str | None = None,
+) -> set[str]:
+    """Which of ``codes`` a contact of the organisation and mode (other than ``exclude_id``)
+    already has: one query for them all."""
+    wanted = set(codes)
+    if not wanted:
+        return set()
+    stmt = select(Contact.code).where(
+        Contact.organisation_id == organisation_id,
+        Contact.is_test.is_(is_test),
+        one_of(session, Contact.code, wanted),
     )
     if exclude_id:
         stmt = stmt.where(Contact.id != exclude_id)
-    return (await session.execute(stmt.limit(1))).first() is not None
+    return {code for code in (await session.execute(stmt)).scalars() if code is not None}
+
+
+async def insert_contacts(
+    session: AsyncSession,
+    contacts: Sequence[dict[str, Any]],
+    phones: Sequence[dict[str, Any]],
+    addresses: Sequence[dict[str, Any]],
+) -> None:
+    """Insert new contacts (every column's value), then their phones and addresses (with
+    their ``contact_id``), many rows a statement (``app.db.bulk``)."""
+    await insert_rows(session, CONTACT_TABLE, contacts)
+    if phones:
+        await insert_rows(session, PHONE_TABLE, phones)
+    if addresses:
+        await insert_rows(session, ADDRESS_TABLE, addresses)
 
 
 async def search_contacts(

@@ -1,6 +1,7 @@
 """SQL for imports (narrowed to the caller's network and mode), the records an import row
 matches, and the worker's claim of due imports."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -11,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth.principal import Principal
 from app.contacts.repository import CONTACTS
 from app.db.base import utcnow
+from app.db.bulk import one_of
 from app.db.models import Contact, ContactPhone, DataImport, ImportFailure, Organisation
 from app.db.repository import ChildRepository, TenantRepository
 from app.errors import NotFound
@@ -101,6 +103,34 @@ async def existing_contact(
         .limit(1)
     )
     return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def existing_contacts(
+    session: AsyncSession, principal: Principal, codes: Iterable[str], emails: Iterable[str]
+) -> tuple[dict[str, Contact], dict[str, Contact]]:
+    """:func:`existing_contact` for many rows at once (a query for the codes, one for the
+    e-mail addresses, each through its index): the contacts of the caller's own organisation
+    and mode by code and by e-mail address (as stored: trimmed, lower case), the oldest for
+    each."""
+    found: list[dict[str, Contact]] = []
+    for column, wanted in (
+        (Contact.code, set(codes)),
+        (Contact.email_address, {email.strip().lower() for email in emails}),
+    ):
+        by_key: dict[str, Contact] = {}
+        if wanted:
+            stmt = (
+                CONTACTS.readable(principal)
+                .where(
+                    Contact.organisation_id == principal.organisation_id,
+                    one_of(session, column, wanted),
+                )
+                .order_by(Contact.created_on, Contact.id)
+            )
+            for contact in (await session.execute(stmt)).scalars():
+                by_key.setdefault(getattr(contact, column.key), contact)
+        found.append(by_key)
+    return found[0], found[1]
 
 
 async def phone_numbers(session: AsyncSession, contact_id: str) -> list[str]:

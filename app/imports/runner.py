@@ -1,7 +1,12 @@
-"""Carrying out an import: the rows in batches, each row on its own, then the error file.
+"""Carrying out an import: the rows in batches, then the error file.
 
-Rows are imported in batches of :data:`BATCH_ROWS`, one transaction a batch; each row inside
-a savepoint, so a row that breaks a rule is rolled back alone (never half written) and the
+Rows are imported in batches of :data:`BATCH_ROWS`, one transaction a batch, through the
+target's ``import_rows`` (``app.imports.targets``): contacts are checked by the contacts
+commands row by row, looked up once a batch, and the new ones are created together by
+``app.contacts.service.create_contacts`` (the API's own create, many rows a statement: COPY on
+PostgreSQL); rows that must see an earlier row's effect (the same code or e-mail address
+twice), updates, organisations, and a batch the database refuses as a whole, go row by row,
+each in a savepoint. A row that breaks a rule is refused alone (never half written) and the
 good rows of its batch are kept. A batch's records, the import's counts and its progress
 (``processed_rows``) commit together: a run cut short (the process stopped) is resumed after
 the last committed batch once its lease runs out. At the end the refused rows, with their
@@ -22,8 +27,6 @@ from datetime import timedelta
 from typing import Any
 
 import structlog
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import CredentialKind, Principal
 from app.db.base import utcnow
@@ -37,12 +40,13 @@ from app.imports import repository
 from app.imports.commands import DataMapping
 from app.imports.enums import ImportStatus
 from app.imports.table import Column, Table, mapped_columns, read_table
-from app.imports.targets import TARGETS, Outcome, RowValues
+from app.imports.targets import STORE_REFUSED, TARGETS, Outcome, RowValues
 
 log = structlog.get_logger("crm_gateway.imports")
 
-BATCH_ROWS = 500
-"""Rows imported in one transaction."""
+BATCH_ROWS = 2000
+"""Rows imported in one transaction (at about 10 ms a hundred rows on PostgreSQL, a batch
+stays well inside :data:`SLICE_SECONDS`)."""
 LEASE_SECONDS = 300
 """How long a worker holds an import without progress before another may resume it."""
 SLICE_SECONDS = 2.0
@@ -72,24 +76,6 @@ def acting_principal(data_import: DataImport, organisation: Organisation) -> Pri
     )
 
 
-async def _import_one(
-    session: AsyncSession,
-    principal: Principal,
-    data_import: DataImport,
-    values: RowValues,
-) -> Outcome | str:
-    """Import one row in a savepoint: its outcome, or the reason it was refused."""
-    target = TARGETS[data_import.type]
-    try:
-        async with session.begin_nested():
-            return await target.import_row(session, principal, values, data_import.update_data)
-    except GatewayError as error:
-        return error.message
-    except SQLAlchemyError as error:
-        log.warning("import row not stored", import_id=data_import.id, error=type(error).__name__)
-        return "the record could not be stored (it breaks a database constraint)"
-
-
 async def _run_batch(
     db: Database,
     principal: Principal,
@@ -99,10 +85,15 @@ async def _run_batch(
 ) -> None:
     async with db.write() as session:
         data_import = await repository.get_import(session, principal, import_id)
+        target = TARGETS[data_import.type]
+        values = [row_values(columns, cells) for _, cells in batch]
+        outcomes = await target.import_rows(session, principal, values, data_import.update_data)
+        refused_by_database = sum(1 for outcome in outcomes if outcome == STORE_REFUSED)
+        if refused_by_database:
+            log.warning("import rows not stored", import_id=import_id, rows=refused_by_database)
         counts = {outcome: 0 for outcome in Outcome}
         refused = 0
-        for number, cells in batch:
-            outcome = await _import_one(session, principal, data_import, row_values(columns, cells))
+        for (number, _), outcome in zip(batch, outcomes, strict=True):
             if isinstance(outcome, Outcome):
                 counts[outcome] += 1
             else:
@@ -201,12 +192,14 @@ async def process_import(
     import_id: str,
     progress: Progress | None = None,
     slice_seconds: float | None = None,
+    batch_rows: int | None = None,
 ) -> bool:
     """Carry out a claimed import towards COMPLETED or FAILED; whether it finished.
 
     With ``slice_seconds`` it stops after the batch that ends past that time and hands the
     import back (due again at once), so that one large import never holds the worker's other
-    jobs for long; without, it runs to the end.
+    jobs for long; without, it runs to the end. ``batch_rows`` rows (:data:`BATCH_ROWS`
+    unless given) are imported a transaction.
     """
     data_import, principal, storage_path = await _load(db, import_id)
     if storage_path is None:
@@ -226,13 +219,14 @@ async def process_import(
     wanted = set(data_import.rows) if data_import.rows is not None else None
     rows = [row for row in table.rows if wanted is None or row[0] in wanted]
     done = data_import.processed_rows
+    batch_rows = batch_rows or BATCH_ROWS
     started = time.monotonic()
-    for start in range(done, len(rows), BATCH_ROWS):
+    for start in range(done, len(rows), batch_rows):
         sliced = slice_seconds is not None and start > done
         if sliced and time.monotonic() - started > (slice_seconds or 0):
             await _release(db, principal, import_id)
             return False
-        batch = rows[start : start + BATCH_ROWS]
+        batch = rows[start : start + batch_rows]
         await _run_batch(db, principal, import_id, columns, batch)
         if progress is not None:
             progress(start + len(batch), len(rows))
