@@ -17,6 +17,7 @@ from sqlalchemy.orm import aliased
 from app.errors import InvalidInput
 
 T = TypeVar("T")
+U = TypeVar("U")
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
 
@@ -70,6 +71,10 @@ class Page(Generic[T]):
     def has_more(self) -> bool:
         """Whether pages follow this one (items beyond this page's end)."""
         return self.page * self.size < self.total
+
+    def map(self, convert: Callable[[T], U]) -> "Page[U]":
+        """The same page with each item converted (rows to the records an API shows)."""
+        return Page([convert(item) for item in self.items], self.page, self.size, self.total)
 
 
 @dataclass(frozen=True, slots=True)

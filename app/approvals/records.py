@@ -87,12 +87,7 @@ class ApprovalRequestRecords:
                 of_customer=CUSTOMER_ACTIONS[action],
             ),
         )
-        return Page(
-            items=[record_of(row) for row in found.items],
-            page=found.page,
-            size=found.size,
-            total=found.total,
-        )
+        return found.map(record_of)
 
     async def _request(
         self, session: AsyncSession, principal: Principal, action: str, record_id: str

@@ -82,12 +82,7 @@ class WebhookRequestRecords:
                 response=text if by_type == "response" else None,
             ),
         )
-        return Page(
-            items=[record_of(row) for row in found.items],
-            page=found.page,
-            size=found.size,
-            total=found.total,
-        )
+        return found.map(record_of)
 
     async def _request(
         self, session: AsyncSession, principal: Principal, action: str, record_id: str
