@@ -68,7 +68,7 @@ UNSCOPED_READS = {
     ),
     ("app.imports.repository", "claim_due_import_unscoped"): (
         "the worker claims due imports of every organisation; it then acts as the import's"
-        " organisation (app.imports.runner.acting_principal), through the scoped reads"
+        " organisation (app.tenancy.organisation_principal), through the scoped reads"
     ),
     ("app.imports.repository", "claimed_import_unscoped"): (
         "the worker reads the import it claimed and its organisation, to act as that organisation"

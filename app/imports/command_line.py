@@ -13,7 +13,6 @@ from pathlib import Path
 
 import anyio
 
-from app.auth.principal import CredentialKind, Principal
 from app.db.base import utcnow
 from app.db.engine import Database
 from app.db.models import DataImport
@@ -25,6 +24,7 @@ from app.imports.enums import ImportStatus
 from app.imports.runner import LEASE_SECONDS, Progress, process_import
 from app.imports.service import submit_import
 from app.settings import Settings
+from app.tenancy import organisation_principal
 
 
 @dataclass(frozen=True)
@@ -49,9 +49,7 @@ async def run_import(
         organisation = await repository.operator_organisation_unscoped(
             session, request.organisation_id
         )
-        principal = Principal(
-            CredentialKind.SECRET_KEY, organisation.id, organisation.path, request.test_mode
-        )
+        principal = organisation_principal(organisation, request.test_mode)
         rules = UploadRules(settings.max_upload_bytes, tuple(settings.upload_content_types))
         upload = Upload(request.path.name, None, data)
         stored = await upload_file(session, principal, settings.files_path, rules, upload)

@@ -28,10 +28,10 @@ from typing import Any
 
 import structlog
 
-from app.auth.principal import CredentialKind, Principal
+from app.auth.principal import Principal
 from app.db.base import utcnow
 from app.db.engine import Database
-from app.db.models import DataImport, ImportFailure, Organisation
+from app.db.models import DataImport, ImportFailure
 from app.errors import GatewayError, NotFound
 from app.files import storage
 from app.files.repository import FILES
@@ -41,6 +41,7 @@ from app.imports.commands import DataMapping
 from app.imports.enums import ImportStatus
 from app.imports.table import Column, Table, mapped_columns, read_table
 from app.imports.targets import STORE_REFUSED, TARGETS, Outcome, RowValues
+from app.tenancy import organisation_principal
 
 log = structlog.get_logger("crm_gateway.imports")
 
@@ -66,14 +67,6 @@ def row_values(columns: Sequence[Column], cells: Sequence[str]) -> RowValues:
         if value:
             (custom if column.is_custom else attributes)[column.attribute] = value
     return RowValues(attributes, custom)
-
-
-def acting_principal(data_import: DataImport, organisation: Organisation) -> Principal:
-    """Who the worker acts as: the import's organisation, in the import's mode (the submitter's
-    permissions were checked when it was submitted)."""
-    return Principal(
-        CredentialKind.SECRET_KEY, organisation.id, organisation.path, data_import.is_test
-    )
 
 
 async def _run_batch(
@@ -157,7 +150,9 @@ async def _load(db: Database, import_id: str) -> tuple[DataImport, Principal, st
         if claimed is None:
             raise LookupError(f"import {import_id} does not exist")
         data_import, organisation = claimed
-        principal = acting_principal(data_import, organisation)
+        # Acts as the import's organisation, in its mode (the submitter's permissions were checked
+        # when it was submitted).
+        principal = organisation_principal(organisation, data_import.is_test)
         source = await FILES.get_by_id(session, principal, data_import.file_id)
     return data_import, principal, source.storage_path if source is not None else None
 
