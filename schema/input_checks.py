@@ -8,6 +8,7 @@ hold finds nothing, which the engine makes a plain miss (:func:`app.db.engine.cr
 so the caller gets the 404 of that entity.
 """
 
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -91,20 +92,51 @@ def arguments_problem(
     return None
 
 
-class _ArgumentChecker(Visitor):
-    def __init__(self, type_info: TypeInfo, variable_values: Any) -> None:
+class _FieldsWithArguments(Visitor):
+    def __init__(self, type_info: TypeInfo) -> None:
         super().__init__()
         self.type_info = type_info
-        self.variable_values = variable_values
-        self.problem: InvalidInput | None = None
+        self.found: list[tuple[GraphQLField, FieldNode]] = []
 
-    def enter_field(self, node: FieldNode, *_args: Any) -> Any:
+    def enter_field(self, node: FieldNode, *_args: Any) -> None:
         definition = self.type_info.get_field_def()
         if definition is not None and node.arguments:
-            self.problem = argument_problem(definition, node, self.variable_values)
-            if self.problem is not None:
-                return self.BREAK
-        return None
+            self.found.append((definition, node))
+
+
+ArgumentFields = tuple[tuple[GraphQLField, FieldNode], ...]
+
+_FIELDS_KEPT = 512
+_fields_by_document: OrderedDict[tuple[int, int, str | None], tuple[Any, ...]] = OrderedDict()
+
+
+def fields_with_arguments(
+    schema: GraphQLSchema, document: DocumentNode, operation_name: str | None
+) -> ArgumentFields:
+    """The fields of the operation (and of the fragments it may spread) that take arguments,
+    in document order, with their definitions; worked out once per parsed document (the
+    schema's document cache hands out the same one each time: kept by identity, at most
+    :data:`_FIELDS_KEPT`)."""
+    key = (id(schema), id(document), operation_name)
+    kept = _fields_by_document.get(key)
+    if kept is not None:
+        _fields_by_document.move_to_end(key)
+        fields: ArgumentFields = kept[2]
+        return fields
+    operation = get_operation_ast(document, operation_name)
+    found: list[tuple[GraphQLField, FieldNode]] = []
+    if operation is not None:
+        fragments = [d for d in document.definitions if isinstance(d, FragmentDefinitionNode)]
+        for definition in (operation, *fragments):
+            type_info = TypeInfo(schema)
+            collector = _FieldsWithArguments(type_info)
+            visit(definition, TypeInfoVisitor(type_info, collector))
+            found.extend(collector.found)
+    # The schema and the document are kept with their fields, so that their ids stay theirs.
+    _fields_by_document[key] = (schema, document, tuple(found))
+    while len(_fields_by_document) > _FIELDS_KEPT:
+        _fields_by_document.popitem(last=False)
+    return tuple(found)
 
 
 def operation_problem(
@@ -114,19 +146,18 @@ def operation_problem(
     variables: dict[str, Any] | None,
 ) -> InvalidInput | None:
     """The first string argument of the operation (and the fragments it may spread) refused."""
-    operation = get_operation_ast(document, operation_name)
-    if operation is None:
+    fields = fields_with_arguments(schema, document, operation_name)
+    if not fields:
         return None
+    operation = get_operation_ast(document, operation_name)
+    assert operation is not None  # it has fields
     coerced = get_variable_values(schema, operation.variable_definitions or (), variables or {})
     if isinstance(coerced, list):  # bad variables: execution reports them
         return None
-    fragments = [d for d in document.definitions if isinstance(d, FragmentDefinitionNode)]
-    for definition in (operation, *fragments):
-        type_info = TypeInfo(schema)
-        checker = _ArgumentChecker(type_info, coerced)
-        visit(definition, TypeInfoVisitor(type_info, checker))
-        if checker.problem is not None:
-            return checker.problem
+    for definition, node in fields:
+        problem = argument_problem(definition, node, coerced)
+        if problem is not None:
+            return problem
     return None
 
 
