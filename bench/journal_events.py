@@ -43,9 +43,11 @@ async def no_emit(*args: object, **kwargs: object) -> None:
     return None
 
 
-async def no_emit_with(session: Any, statement: Any, *args: object, **kwargs: object) -> None:
+async def no_emit_with(
+    session: Any, statement: Any, parameters: Any, *args: object, **kwargs: object
+) -> None:
     """The change's statement alone (the fast path writes its journal through ``emit_with``)."""
-    await session.execute(statement)
+    await session.execute(statement, parameters)
 
 
 async def main(url: str) -> None:

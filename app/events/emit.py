@@ -13,9 +13,10 @@ from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any, TypeVar
+from functools import cache
+from typing import Any
 
-from sqlalchemy import Delete, Insert, Update, insert, inspect
+from sqlalchemy import Insert, bindparam, insert, inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Principal
@@ -40,8 +41,6 @@ def _plain(value: Any) -> Any:
         return [_plain(item) for item in value]
     return value
 
-
-DmlT = TypeVar("DmlT", Insert, Update, Delete)
 
 _REFERENCE_FIELDS = ("code", "number", "name", "company_name", "last_name")
 _PRIVATE_FIELDS = frozenset({"is_test", "password_hash", "secret_hash", "key_hash"})
@@ -131,7 +130,8 @@ async def emit(
 
 async def emit_with(
     session: AsyncSession,
-    statement: DmlT,
+    statement: Insert,
+    parameters: dict[str, Any],
     principal: Principal,
     *,
     entity: Entity,
@@ -141,24 +141,43 @@ async def emit_with(
     organisation_id: str | None = None,
     depth: int = 0,
 ) -> str:
-    """Execute ``statement`` (the change's own Core INSERT, UPDATE or DELETE, without
-    RETURNING) and record its event as :func:`emit` does (same row, same wake-up); the event's
-    id. On PostgreSQL the event's INSERT rides in ``statement`` as a data-modifying CTE (one
-    statement, one round trip: in the same transaction, it commits or rolls back with the
-    change); other databases (SQLite: no DML in a CTE) run the two statements in turn.
+    """Execute ``statement`` with ``parameters`` (the change's own Core INSERT of a table, built
+    once by its module, and its row's values) and record the event as :func:`emit` does (same
+    row, same wake-up); the event's id. On PostgreSQL the event's INSERT rides in
+    ``statement`` as a data-modifying CTE (one statement and one round trip; in the same
+    transaction, it commits or rolls back with the change; the combined statement is built once
+    per ``statement``, so a call builds no SQL); other databases (SQLite: no DML in a CTE) run
+    the two statements in turn.
     """
     row = _event_row(principal, entity, event, entity_id, data, organisation_id, depth)
     bind = session.bind
     if bind is not None and bind.dialect.name == "postgresql":
-        await session.execute(statement.add_cte(_INSERT.values(row).cte("domain_event")))
+        combined = _with_event(statement)
+        await session.execute(
+            combined, {**parameters, **{_CTE_PREFIX + key: row[key] for key in row}}
+        )
     else:
-        await session.execute(statement)
+        await session.execute(statement, parameters)
         await session.execute(_INSERT, row)
     _wake_if_listened(session, row)
     return str(row["id"])
 
 
-_INSERT = insert(Base.metadata.tables[DomainEvent.__tablename__])
+@cache
+def _with_event(statement: Insert) -> Insert:
+    """``statement`` with the event's INSERT as a CTE whose values are parameters."""
+    return statement.add_cte(_CTE)
+
+
+_TABLE = Base.metadata.tables[DomainEvent.__tablename__]
+_INSERT = insert(_TABLE)
+_CTE_PREFIX = "domain_event_"
+# Built once: the event's values are execution parameters, so a call builds no clause of it.
+_CTE = (
+    insert(_TABLE)
+    .values({c: bindparam(_CTE_PREFIX + c.name, type_=c.type) for c in _TABLE.c})
+    .cte("domain_event")
+)
 
 
 def payload(event: DomainEvent) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Principal
 from app.currencies import check_amounts
-from app.db.base import new_id, utcnow
+from app.db.base import Base, new_id, utcnow
 from app.db.models import IdempotencyRecord, Journal, SpendCondition, Wallet, WalletCommerceBalance
 from app.errors import (
     BusinessRuleViolation,
@@ -44,6 +44,8 @@ from app.wallets.enums import JournalType, WalletLifeCycleState
 from app.wallets.limits import check_limits
 
 POST_JOURNAL_OPERATION = "post_journal"
+_INSERT_JOURNAL = insert(Base.metadata.tables[Journal.__tablename__])
+"""The fast path's journal INSERT (Core, built once: a post builds no SQL)."""
 MAX_IDEMPOTENCY_KEY_LENGTH = 200
 # A journal's created_on (its business date) may lead the server's clock by a small skew only,
 # and may lag it by at most a year and a day: enough for late batches and year-end
@@ -322,7 +324,8 @@ async def _post_to_open_balance(
     )
     await emit_with(
         session,
-        insert(Journal).values(values),
+        _INSERT_JOURNAL,
+        values,
         principal,
         **_posted_event(journal_id, described(values, wallet_code=moved.code)),
     )
