@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
-from functools import cache
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Insert, bindparam, insert, inspect
@@ -163,9 +163,10 @@ async def emit_with(
     return str(row["id"])
 
 
-@cache
+@lru_cache(maxsize=64)
 def _with_event(statement: Insert) -> Insert:
-    """``statement`` with the event's INSERT as a CTE whose values are parameters."""
+    """``statement`` with the event's INSERT as a CTE whose values are parameters (kept for
+    the few statements modules build once; bounded, should one be built per call)."""
     return statement.add_cte(_CTE)
 
 
