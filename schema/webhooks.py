@@ -16,6 +16,7 @@ from app.auth.permissions import Permission
 from app.db.models import Webhook as WebhookRow
 from app.db.models import WebhookRequest as WebhookRequestRow
 from app.db.models import WebhookRequestAttempt as AttemptRow
+from app.events.codes import Entity, Event
 from app.pagination import DEFAULT_PAGE_SIZE
 from app.webhooks.commands import CreateWebhook, UpdateWebhook, WebhookRequestsActionCommand
 from app.webhooks.enums import (
@@ -344,6 +345,15 @@ class WebhookFilter:
     has_failed_requests: bool | None = strawberry.field(
         default=None, description="Whether the webhook has at least one failed request."
     )
+    entity: Entity | None = strawberry.field(
+        default=None,
+        description="Only webhooks named by a webhook action (POST_WEBHOOK, PUT_WEBHOOK) of an"
+        " automation of this entity (the related automation's).",
+    )
+    event: Event | None = strawberry.field(
+        default=None,
+        description="Only webhooks named by a webhook action of an automation of this event.",
+    )
 
     def search(self) -> WebhookSearch:
         """The repository search this filter asks for."""
@@ -352,6 +362,8 @@ class WebhookFilter:
             name=self.name,
             url_endpoint=self.url_endpoint,
             has_failed_requests=self.has_failed_requests,
+            entity=self.entity.value if self.entity is not None else None,
+            event=self.event.value if self.event is not None else None,
         )
 
 

@@ -243,7 +243,24 @@ async def test_search_filters_and_graph_links(
     for params, total in cases:
         assert len(await _requests(api, **params)) == total, params
     bad = await api.rest("GET", "/approval_requests", params={"state": "MAYBE"})
-    assert bad.status_code == 400
+    assert bad.status_code == 400 and "state" in bad.json()["parameters"], bad.text
+    # The documented filters of the signed-in user's lists.
+    mine: list[tuple[Api, str, dict[str, str], int]] = [
+        (setting.approver, "my_pending_approvals", {"entity_type": "JOURNAL"}, 1),
+        (setting.approver, "my_pending_approvals", {"entity_type": "CONTACT"}, 0),
+        (setting.approver, "my_pending_approvals", {"search_value": "journ"}, 1),
+        (setting.approver, "my_pending_approvals", {"search_value": "wallet"}, 0),
+        (setting.clerk, "my_requests", {"state": "PENDING"}, 1),
+        (setting.clerk, "my_requests", {"state": "REJECTED"}, 0),
+        (setting.clerk, "my_requests", {"entity_type": "JOURNAL"}, 1),
+        (setting.clerk, "my_requests", {"search_value": "nothing like it"}, 0),
+    ]
+    for client, route, params, total in mine:
+        listed = await client.rest("GET", f"/approval_requests/{route}", params=params)
+        assert listed.status_code == 200, (route, params, listed.text)
+        assert [item["id"] for item in listed.json()["content"]] == [first["id"]][:total], params
+    bad = await setting.clerk.rest("GET", "/approval_requests/my_requests", params={"state": "NO"})
+    assert bad.status_code == 400 and "state" in bad.json()["parameters"], bad.text
     graph = await api.data(
         f'{{ approval_request(id: "{first["id"]}") {{ entity {{ type }} automation {{ name '
         "actions { order } } authorised_conditions { name } } }"

@@ -146,6 +146,15 @@ UNSCOPED_READS = {
         "organisations (shared by live and test mode) point at industries their creator chose, "
         "possibly of the other mode or of an organisation above the caller"
     ),
+    ("app.webhooks.repository", "due_requests_unscoped"): (
+        "the delivery job's look before it claims: any organisation's due request"
+    ),
+    ("app.reports.repository", "due_reports_select_unscoped"): (
+        "the scheduler job's look before it claims: any organisation's due report"
+    ),
+    ("app.imports.repository", "due_imports_select_unscoped"): (
+        "the imports job's look before it claims: any organisation's due import"
+    ),
 }
 
 

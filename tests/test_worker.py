@@ -3,7 +3,7 @@
 import asyncio
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from app.db.engine import Database
 from app.worker.job import Job
@@ -88,3 +88,25 @@ async def test_ready_reports_the_worker(api: Any) -> None:
     automations = body["worker"]["automations"]
     assert automations["last_error"] is None
     assert {"queue_depth", "oldest_pending_on", "waiting_approval"} <= set(automations)
+
+
+async def test_an_idle_round_of_every_job_reads_a_little_and_writes_nothing(db: Database) -> None:
+    """Issue 11: the worker's polling costs nothing measurable while idle. With nothing due,
+    each job looks with a read or two and takes no write transaction (no lock, no claim);
+    a round is a handful of small SELECTs."""
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(" ".join(statement.split()).upper())
+
+    worker = Worker(db, all_jobs())
+    await worker.run_round()  # a first round may find work the fixtures left
+    event.listen(db.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        assert await worker.run_round() == 0
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", record)
+    statements = [s for s in statements if s != "BEGIN"]  # SQLite's reads begin too
+    assert statements and all(s.startswith("SELECT") for s in statements), statements
+    assert not any("FOR UPDATE" in s or "BEGIN IMMEDIATE" in s for s in statements), statements
+    assert len(statements) <= 2 * len(all_jobs()), statements

@@ -5,7 +5,8 @@ The automations job (:data:`JOB`, :meth:`UnscopedAutomationRuns.run_once`) does 
 each in short write transactions, after a read that finds them due:
 
 1. **Dispatch** (:meth:`~UnscopedAutomationRuns.events_due`: at once for an event that
-   triggers an automation, in bulk within a second for the others): claims undispatched events
+   triggers an automation, in bulk at the first poll a second after the oldest of the
+   others): claims undispatched events
    (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite has one writer), starts one run (state
    RUNNING, position 0) per ACTIVE automation of the event's organisation and mode whose
    entity and event match, and marks the event dispatched. The unique (event, automation)
@@ -20,11 +21,11 @@ the run; events at :data:`MAX_DEPTH` start no runs, so automations cannot trigge
 forever.
 """
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import structlog
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import CredentialKind, Principal
@@ -39,7 +40,7 @@ from app.db.engine import Database
 from app.db.models import Automation, AutomationAction, AutomationRun, DomainEvent, Organisation
 from app.events import triggers
 from app.events.emit import payload
-from app.worker.job import Job
+from app.worker.job import Job, has_due_rows
 from app.worker.wake import wake_after_commit
 
 log = structlog.get_logger("crm_gateway.automations")
@@ -70,48 +71,53 @@ class UnscopedAutomationRuns:
     through a principal of its own organisation, see :meth:`organisation_principal`)."""
 
     @staticmethod
-    async def events_due(db: Database) -> bool:
-        """Whether the undispatched events should be dispatched now (a read, no lock): when
-        one of them triggers an ACTIVE automation (its run starts at once), when a whole batch
-        waits, or when the oldest has waited :data:`QUIET_EVENTS_DELAY`. Events that trigger
-        nothing are so marked in bulk, not with a write transaction after every change."""
-        async with db.read() as session:
-            pending = (
-                select(
-                    DomainEvent.organisation_id,
-                    DomainEvent.is_test,
-                    DomainEvent.entity,
-                    DomainEvent.event,
-                    DomainEvent.depth,
-                    DomainEvent.occurred_on,
-                )
-                .where(DomainEvent.dispatched_on.is_(None))
-                .order_by(DomainEvent.occurred_on, DomainEvent.id)
-                .limit(EVENT_BATCH)
-            )
-            rows = (await session.execute(pending)).all()
-            if not rows:
+    async def events_due(db: Database, active: frozenset[triggers.Trigger]) -> bool:
+        """Whether the undispatched events should be dispatched now (reads, no lock): when the
+        oldest has waited :data:`QUIET_EVENTS_DELAY`, or when one of them triggers an ACTIVE
+        automation (its run starts at once). ``active`` is every ACTIVE automation's trigger as
+        just read: with none, the second read is not made. Events that trigger nothing are so
+        marked in bulk, about once a second, not with a write transaction after every change;
+        while none waits this is one indexed read of one row."""
+        pending = DomainEvent.dispatched_on.is_(None)
+        oldest = select(DomainEvent.occurred_on).where(pending).order_by(DomainEvent.occurred_on)
+        async with db.read_connection() as connection:
+            first = (await connection.execute(oldest.limit(1))).scalar()
+            if first is None:
                 return False
-            if len(rows) >= EVENT_BATCH or rows[0].occurred_on <= utcnow() - QUIET_EVENTS_DELAY:
+            if first.tzinfo is None:
+                first = first.replace(tzinfo=UTC)
+            if first <= utcnow() - QUIET_EVENTS_DELAY:
                 return True
-            triggers = select(
-                Automation.organisation_id, Automation.is_test, Automation.entity, Automation.event
-            ).where(
-                Automation.life_cycle_state == AutomationState.ACTIVE,
-                Automation.organisation_id.in_({row.organisation_id for row in rows}),
+            if not active:
+                return False
+            triggering = (
+                select(DomainEvent.id)
+                .join(
+                    Automation,
+                    and_(
+                        Automation.organisation_id == DomainEvent.organisation_id,
+                        Automation.is_test == DomainEvent.is_test,
+                        Automation.entity == DomainEvent.entity,
+                        Automation.event == DomainEvent.event,
+                    ),
+                )
+                .where(
+                    pending,
+                    DomainEvent.depth < MAX_DEPTH,
+                    Automation.life_cycle_state == AutomationState.ACTIVE,
+                )
+                .limit(1)
             )
-            active = {tuple(found) for found in (await session.execute(triggers)).all()}
-        return any(
-            row.depth < MAX_DEPTH
-            and (row.organisation_id, row.is_test, row.entity, row.event) in active
-            for row in rows
-        )
+            return (await connection.execute(triggering)).first() is not None
 
     @staticmethod
-    async def dispatch_events(db: Database) -> int:
+    async def dispatch_events(db: Database, active: frozenset[triggers.Trigger]) -> int:
         """Start the runs of one batch of undispatched events (every organisation's: the worker
-        acts for all of them) when :meth:`events_due`; the number of events dispatched."""
-        if not await UnscopedAutomationRuns.events_due(db):
+        acts for all of them) when :meth:`events_due` (``active``: the ACTIVE automations'
+        triggers). Answers the runs started, or the batch's size when it was full (more events
+        wait): marking events that start nothing is bookkeeping, not work that makes the worker
+        poll again at once (a stream of such events is marked at the worker's usual pace)."""
+        if not await UnscopedAutomationRuns.events_due(db, active):
             return 0
         async with db.write() as session:
             stmt = (
@@ -131,14 +137,17 @@ class UnscopedAutomationRuns:
             events = (await session.execute(stmt)).all()
             if not events:
                 return 0
-            listening = await UnscopedAutomationRuns.listening(
-                session, {event.organisation_id for event in events}
-            )
+            listening: dict[triggers.Trigger, list[str]] = {}
+            if active:  # else no automation anywhere: nothing to start, no read of them
+                listening = await UnscopedAutomationRuns.listening(
+                    session, {event.organisation_id for event in events}
+                )
+            started = 0
             for event in events:
                 trigger = (event.organisation_id, bool(event.is_test), event.entity, event.event)
-                if event.depth >= MAX_DEPTH:
+                if event.depth >= MAX_DEPTH or trigger not in listening:
                     continue
-                session.add_all(
+                runs = [
                     AutomationRun(
                         organisation_id=event.organisation_id,
                         is_test=event.is_test,
@@ -148,15 +157,17 @@ class UnscopedAutomationRuns:
                         position=0,
                         steps=[],
                     )
-                    for automation_id in listening.get(trigger, ())
-                )
+                    for automation_id in listening[trigger]
+                ]
+                session.add_all(runs)
+                started += len(runs)
             await session.execute(
                 update(DomainEvent)
                 .where(DomainEvent.id.in_([event.id for event in events]))
                 .values(dispatched_on=utcnow())
                 .execution_options(synchronize_session=False)
             )
-            return len(events)
+            return len(events) if len(events) == EVENT_BATCH else started
 
     @staticmethod
     async def listening(
@@ -256,10 +267,9 @@ class UnscopedAutomationRuns:
     @staticmethod
     async def advance_due_runs(db: Database) -> int:
         """Advance up to :data:`RUN_BATCH` RUNNING runs, one transaction each; how many ran."""
-        async with db.read() as session:
-            due = select(AutomationRun.id).where(AutomationRun.state == RunState.RUNNING)
-            if (await session.execute(due.limit(1))).first() is None:
-                return 0  # nothing to claim: no write transaction
+        due = select(AutomationRun.id).where(AutomationRun.state == RunState.RUNNING)
+        if not await has_due_rows(db, due):
+            return 0  # nothing to claim: no write transaction
         done = 0
         for _ in range(RUN_BATCH):
             async with db.write() as session:
@@ -278,9 +288,9 @@ class UnscopedAutomationRuns:
         return done
 
     @staticmethod
-    async def remember_triggers(db: Database) -> None:
-        """Read the triggers of every ACTIVE automation for ``app.events.triggers``."""
-        async with db.read() as session:
+    async def remember_triggers(db: Database) -> frozenset[triggers.Trigger]:
+        """Read the triggers of every ACTIVE automation for ``app.events.triggers``; them."""
+        async with db.read_connection() as connection:
             stmt = (
                 select(
                     Automation.organisation_id,
@@ -291,15 +301,17 @@ class UnscopedAutomationRuns:
                 .where(Automation.life_cycle_state == AutomationState.ACTIVE)
                 .distinct()
             )
-            found = (await session.execute(stmt)).all()
-        triggers.remember(frozenset((o, bool(t), e, v) for o, t, e, v in found))
+            found = (await connection.execute(stmt)).all()
+        active = frozenset((o, bool(t), e, v) for o, t, e, v in found)
+        triggers.remember(active)
+        return active
 
     @staticmethod
     async def run_once(db: Database) -> int:
         """The automations job: refresh the triggers, dispatch due events, then advance due
-        runs; items done."""
-        await UnscopedAutomationRuns.remember_triggers(db)
-        dispatched = await UnscopedAutomationRuns.dispatch_events(db)
+        runs; items done (runs started and advanced; see :meth:`dispatch_events`)."""
+        active = await UnscopedAutomationRuns.remember_triggers(db)
+        dispatched = await UnscopedAutomationRuns.dispatch_events(db, active)
         return dispatched + await UnscopedAutomationRuns.advance_due_runs(db)
 
     @staticmethod

@@ -14,7 +14,7 @@ from app.contacts.enums import ContactType
 from app.db.base import new_id, utcnow
 from app.db.models import Contact
 from app.errors import Conflict, GatewayError, InvalidInput, NotFound
-from app.events import described, described_values, emit, emit_many
+from app.events import described, emit, emit_many
 from app.events.codes import Entity, Event
 from app.identifiers import ensure_not_a_primary_id, primary_id_taken, primary_ids_among
 
@@ -129,7 +129,7 @@ async def create_contacts(
         if code:
             taken.add(code)
         contact_id = row["id"]
-        events.append((contact_id, described_values(row)))
+        events.append((contact_id, described(row)))
         results[position] = row = {**_NO_VALUES, **row}
         contacts.append(row)
         phones.extend(

@@ -152,6 +152,20 @@ async def existing_child_organisation(
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
+def _due(now: datetime) -> Any:
+    """An import is due when PENDING, or IN_PROGRESS with its lease run out (its process
+    stopped)."""
+    return or_(
+        DataImport.status == ImportStatus.PENDING,
+        (DataImport.status == ImportStatus.IN_PROGRESS) & (DataImport.locked_until < now),
+    )
+
+
+def due_imports_select_unscoped(now: datetime) -> Any:
+    """The SELECT of the imports due at ``now`` (for the worker's look before it claims)."""
+    return select(DataImport.id).where(_due(now))
+
+
 async def claim_due_import_unscoped(session: AsyncSession, lease_seconds: int) -> DataImport | None:
     """Take the oldest import that is due, of any organisation (the worker acts for each in
     turn): PENDING, or IN_PROGRESS whose lease ran out (its process stopped). Locked with
@@ -159,12 +173,7 @@ async def claim_due_import_unscoped(session: AsyncSession, lease_seconds: int) -
     now = utcnow()
     stmt = (
         select(DataImport)
-        .where(
-            or_(
-                DataImport.status == ImportStatus.PENDING,
-                (DataImport.status == ImportStatus.IN_PROGRESS) & (DataImport.locked_until < now),
-            )
-        )
+        .where(_due(now))
         .order_by(DataImport.imported_on, DataImport.id)
         .limit(1)
         .with_for_update(skip_locked=True)

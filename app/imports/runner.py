@@ -42,6 +42,7 @@ from app.imports.enums import ImportStatus
 from app.imports.table import Column, Table, mapped_columns, read_table
 from app.imports.targets import STORE_REFUSED, TARGETS, Outcome, RowValues
 from app.tenancy import organisation_principal
+from app.worker.job import has_due_rows
 
 log = structlog.get_logger("crm_gateway.imports")
 
@@ -230,7 +231,10 @@ async def process_import(
 
 
 async def run_imports_once(db: Database) -> int:
-    """The worker's job: claim the oldest due import and carry it out (0 when none is due)."""
+    """The worker's job: claim the oldest due import and carry it out (0 when none is due,
+    after one read: no write transaction)."""
+    if not await has_due_rows(db, repository.due_imports_select_unscoped(utcnow())):
+        return 0
     async with db.write() as session:
         claimed = await repository.claim_due_import_unscoped(session, LEASE_SECONDS)
         import_id = claimed.id if claimed is not None else None

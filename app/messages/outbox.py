@@ -25,6 +25,7 @@ from app.db.repository import ChildRepository, TenantRepository
 from app.errors import Conflict, InvalidInput, NotFound
 from app.messages.smtp import SmtpSettings, build_email, read_smtp_settings, send_email
 from app.pagination import Page, PageRequest, fetch_page
+from app.worker.job import has_due_rows
 from app.worker.wake import wake_after_commit
 
 OUTBOX = TenantRepository(OutboxMessage)
@@ -259,7 +260,11 @@ async def _send_one(db: Database, smtp: SmtpSettings, message_id: str) -> None:
 
 
 async def send_due_messages(db: Database) -> int:
-    """The outbox job's round: keep or send a batch of due messages; how many it finished."""
+    """The outbox job's round: keep or send a batch of due messages; how many it finished.
+    With none due it answers 0 after one read (the SMTP settings are read only when a message
+    is due, so an operator's change is still seen without a restart)."""
+    if not await has_due_rows(db, select(OutboxMessage.id).where(*_due(utcnow()))):
+        return 0
     smtp = read_smtp_settings()
     kept, to_send = await _claim(db, smtp)
     for message_id in to_send:

@@ -88,6 +88,12 @@ def _due(now: datetime) -> list[Any]:
     ]
 
 
+def due_reports_select_unscoped(now: datetime) -> Any:
+    """The SELECT of the scheduled reports due at ``now`` and not leased (for the worker's
+    look before it claims)."""
+    return select(ScheduledReport.id).where(*_due(now))
+
+
 async def due_reports_unscoped(
     session: AsyncSession, now: datetime, limit: int
 ) -> list[ScheduledReport]:

@@ -24,6 +24,7 @@ from app.reports import repository, service
 from app.reports.cron import parse_schedule
 from app.reports.rows import MAX_ROWS, compute_rows
 from app.tenancy import organisation_principal
+from app.worker.job import has_due_rows
 
 log = structlog.get_logger("crm_gateway.reports")
 
@@ -36,6 +37,8 @@ FIRST_RETRY_SECONDS = 60
 async def _claim_unscoped(db: Database, now: datetime) -> list[tuple[str, datetime]]:
     """Lease due reports of every organisation: (id, lease end) of each claimed."""
     lease_end = now + LEASE
+    if not await has_due_rows(db, repository.due_reports_select_unscoped(now)):
+        return []  # nothing due: no write transaction
     async with db.write() as session:
         claimed = await repository.due_reports_unscoped(session, now, BATCH_SIZE)
         for report in claimed:

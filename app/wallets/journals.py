@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Principal
 from app.currencies import check_amounts
-from app.db.base import new_id, utcnow
+from app.db.base import Base, new_id, utcnow
 from app.db.models import IdempotencyRecord, Journal, SpendCondition, Wallet, WalletCommerceBalance
 from app.errors import (
     BusinessRuleViolation,
@@ -34,7 +34,7 @@ from app.errors import (
     NotFound,
     WalletBalanceTooLow,
 )
-from app.events import described, emit
+from app.events import described, emit, emit_with
 from app.events.codes import Entity, Event
 from app.money import MONEY_RULE, check_money, money_in_range
 from app.reference.lookup import get_visible
@@ -44,6 +44,8 @@ from app.wallets.enums import JournalType, WalletLifeCycleState
 from app.wallets.limits import check_limits
 
 POST_JOURNAL_OPERATION = "post_journal"
+_INSERT_JOURNAL = insert(Base.metadata.tables[Journal.__tablename__])
+"""The fast path's journal INSERT (Core, built once: a post builds no SQL)."""
 MAX_IDEMPOTENCY_KEY_LENGTH = 200
 # A journal's created_on (its business date) may lead the server's clock by a small skew only,
 # and may lag it by at most a year and a day: enough for late batches and year-end
@@ -273,10 +275,10 @@ async def _post_to_open_balance(
     command: PostJournal,
     journal_id: str,
     created_on: datetime | None,
-) -> tuple[Journal, str] | None:
-    """Post a journal of the open balance in two statements (see the module docstring): the
-    journal and its wallet's code, or ``None`` when the general way must decide (nothing was
-    changed then)."""
+) -> Journal | None:
+    """Post a journal of the open balance in two statements (see the module docstring) with
+    its POST_JOURNAL event: the journal, or ``None`` when the general way must decide
+    (nothing was changed then)."""
     amount = check_amount(command.amount)
     currency_code = command.currency_code.upper() if command.currency_code is not None else None
     if currency_code is not None:
@@ -320,8 +322,14 @@ async def _post_to_open_balance(
         currency_code=moved.currency_code,
         balance_after=moved.balance,
     )
-    await session.execute(insert(Journal).values(values))
-    return Journal(**values), moved.code
+    await emit_with(
+        session,
+        _INSERT_JOURNAL,
+        values,
+        principal,
+        **_posted_event(journal_id, described(values, wallet_code=moved.code)),
+    )
+    return Journal(**values)
 
 
 async def post_journal(
@@ -355,16 +363,18 @@ async def post_journal(
         posted = await _post_to_open_balance(session, principal, command, journal_id, created_on)
     if posted is None:
         posted = await _post_with_wallet_lock(session, principal, command, journal_id, created_on)
-    journal, wallet_code = posted
-    await emit(
-        session,
-        principal,
-        entity=Entity.JOURNALS,
-        event=Event.POST_JOURNAL,
-        entity_id=journal.id,
-        data=described(journal, wallet_code=wallet_code),
-    )
-    return journal
+    return posted
+
+
+def _posted_event(journal_id: str, data: dict[str, Any]) -> dict[str, Any]:
+    """The POST_JOURNAL event's arguments of :func:`~app.events.emit` / ``emit_with``:
+    ``data`` is the journal's values (``described``) with its wallet's code."""
+    return {
+        "entity": Entity.JOURNALS,
+        "event": Event.POST_JOURNAL,
+        "entity_id": journal_id,
+        "data": data,
+    }
 
 
 async def _post_with_wallet_lock(
@@ -373,9 +383,9 @@ async def _post_with_wallet_lock(
     command: PostJournal,
     journal_id: str,
     created_on: datetime | None,
-) -> tuple[Journal, str]:
-    """The general way: lock the wallet, check everything, apply the posting; the journal
-    and its wallet's code."""
+) -> Journal:
+    """The general way: lock the wallet, check everything, apply the posting and record its
+    POST_JOURNAL event; the journal."""
     wallet = await repository.get_wallet(session, principal, command.wallet_id, for_update=True)
     if command.currency_code is not None and command.currency_code.upper() != wallet.currency_code:
         raise InvalidInput(
@@ -399,4 +409,9 @@ async def _post_with_wallet_lock(
         allow_negative_balance=command.allow_negative_balance,
     )
     journal = await apply_posting(session, wallet, posting, journal_id=journal_id)
-    return journal, wallet.code
+    await emit(
+        session,
+        principal,
+        **_posted_event(journal.id, described(journal, wallet_code=wallet.code)),
+    )
+    return journal

@@ -39,7 +39,7 @@ from app.webhooks import repository
 from app.webhooks.enums import UrlAuth, WebhookRequestState
 from app.webhooks.service import LIVE_TOPIC, live_payload
 from app.webhooks.signing import MAX_RESPONSE_CHARS, signed_headers
-from app.worker.job import Job
+from app.worker.job import Job, has_due_rows
 
 log = structlog.get_logger("crm_gateway.webhooks")
 
@@ -84,6 +84,8 @@ async def _claim(db: Database, token: str, send_seconds: float) -> list[str]:
     now = utcnow()
     until = now + timedelta(seconds=lease_seconds(send_seconds))
     claimed: list[str] = []
+    if not await has_due_rows(db, repository.due_requests_unscoped(now)):
+        return []  # nothing due: no write transaction
     async with db.write() as session:
         for request_id in await repository.due_request_ids_unscoped(session, now, BATCH_SIZE):
             if await repository.lease_unscoped(session, request_id, now, until, token):

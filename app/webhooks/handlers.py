@@ -20,11 +20,8 @@ from app.automations.actions import ActionConfig, Outcome, RunContext
 from app.automations.codes import AdaptorAction
 from app.errors import InvalidInput
 from app.events.codes import ENTITY_TYPES, Entity, entity_reference
-from app.webhooks.repository import webhook_for_change
+from app.webhooks.repository import WEBHOOK_ID, webhook_for_change
 from app.webhooks.service import queue_webhook_request
-
-WEBHOOK_ID = "WEBHOOK_ID"
-"""The parameter key that names the webhook of a webhook action."""
 
 ACTION_METHODS = {AdaptorAction.POST_WEBHOOK: "POST", AdaptorAction.PUT_WEBHOOK: "PUT"}
 """The HTTP method each webhook action sends with (the webhook must have it)."""

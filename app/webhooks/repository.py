@@ -10,7 +10,15 @@ from sqlalchemy import and_, case, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Principal
-from app.db.models import Webhook, WebhookRequest, WebhookRequestAttempt
+from app.automations.codes import Adaptor
+from app.automations.repository import AUTOMATIONS
+from app.db.models import (
+    Automation,
+    AutomationAction,
+    Webhook,
+    WebhookRequest,
+    WebhookRequestAttempt,
+)
 from app.db.repository import ChildRepository, TenantRepository
 from app.errors import NotFound
 from app.pagination import Page, PageRequest, fetch_page
@@ -18,6 +26,8 @@ from app.search import contains_literal
 from app.webhooks.enums import WebhookRequestState
 
 WEBHOOKS = TenantRepository(Webhook)
+WEBHOOK_ID = "WEBHOOK_ID"
+"""The parameter key that names the webhook of a webhook action."""
 REQUESTS = TenantRepository(WebhookRequest)
 ATTEMPTS = ChildRepository(WebhookRequestAttempt, REQUESTS, "webhook_request_id")
 
@@ -54,10 +64,23 @@ class WebhookSearch:
     name: str | None = None
     url_endpoint: str | None = None
     has_failed_requests: bool | None = None
+    entity: str | None = None
+    """Only webhooks a WEBHOOKS action of an automation of this entity names."""
+    event: str | None = None
+    """Only webhooks a WEBHOOKS action of an automation of this event names."""
 
-    def conditions(self) -> list[Any]:
-        """The WHERE conditions of this search."""
+    @property
+    def by_automation(self) -> bool:
+        """Whether the search narrows by the automations that use a webhook."""
+        return self.entity is not None or self.event is not None
+
+    def conditions(self, used_by: set[str] | None = None) -> list[Any]:
+        """The WHERE conditions of this search; ``used_by``: the ids of the webhooks the
+        automations of :attr:`entity` / :attr:`event` name (see
+        :func:`webhooks_of_automations`)."""
         conditions: list[Any] = []
+        if used_by is not None:
+            conditions.append(Webhook.id.in_(sorted(used_by)))
         if self.search_value:
             conditions.append(
                 or_(
@@ -82,8 +105,35 @@ async def search_webhooks(
     session: AsyncSession, principal: Principal, request: PageRequest, search: WebhookSearch
 ) -> Page[Webhook]:
     """A page of the caller's webhooks matching ``search``."""
-    stmt = WEBHOOKS.readable(principal).where(*search.conditions())
+    used_by = None
+    if search.by_automation:
+        used_by = await webhooks_of_automations(session, principal, search.entity, search.event)
+    stmt = WEBHOOKS.readable(principal).where(*search.conditions(used_by))
     return await fetch_page(session, stmt, request, SORT_COLUMNS, DEFAULT_SORT)
+
+
+async def webhooks_of_automations(
+    session: AsyncSession, principal: Principal, entity: str | None, event: str | None
+) -> set[str]:
+    """The ids of the webhooks named (``WEBHOOK_ID``) by a WEBHOOKS action (POST_WEBHOOK,
+    PUT_WEBHOOK) of the caller's automations triggered by ``entity`` / ``event`` (each when
+    given; any life cycle state): the spec's "related automation" of a webhook. One read of
+    those actions' parameters (a few per automation)."""
+    stmt = (
+        select(AutomationAction.parameters)
+        .join(Automation, Automation.id == AutomationAction.automation_id)
+        .where(AUTOMATIONS.visible(principal), AutomationAction.adaptor == Adaptor.WEBHOOKS)
+    )
+    if entity is not None:
+        stmt = stmt.where(Automation.entity == entity)
+    if event is not None:
+        stmt = stmt.where(Automation.event == event)
+    return {
+        str(item["parameter_from_value"])
+        for (parameters,) in (await session.execute(stmt)).all()
+        for item in parameters or []
+        if item.get("parameter_key") == WEBHOOK_ID and item.get("parameter_from_value")
+    }
 
 
 @dataclass(frozen=True)
@@ -224,6 +274,12 @@ def _claimable(now: datetime) -> Any:
         WebhookRequest.next_attempt_on <= now,
         or_(WebhookRequest.locked_until.is_(None), WebhookRequest.locked_until < now),
     )
+
+
+def due_requests_unscoped(now: datetime) -> Any:
+    """The SELECT of the requests due and unleased at ``now`` (for the worker's look before
+    it claims)."""
+    return select(WebhookRequest.id).where(_claimable(now))
 
 
 async def due_request_ids_unscoped(session: AsyncSession, now: datetime, limit: int) -> list[str]:

@@ -4,6 +4,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import Select
+
 from app.db.engine import Database
 
 
@@ -18,6 +20,9 @@ class Job:
     or take a lease (``locked_until``) in a short transaction before slow work such as an HTTP
     call, so that a crashed process's rows are picked up again when the lease runs out.
 
+    ``run_once`` looks before it writes: when nothing is due it answers 0 after one read
+    (:func:`has_due_rows`), without a write transaction (an idle worker polls every job).
+
     ``health(db)``, when given, describes the job's queue for ``/ready`` and ``/metrics``, e.g.
     ``{"queue_depth": 3, "oldest_pending_on": 1764460800}`` (times in epoch seconds, UTC).
     """
@@ -25,3 +30,11 @@ class Job:
     name: str
     run_once: Callable[[Database], Awaitable[int]]
     health: Callable[[Database], Awaitable[dict[str, Any]]] | None = None
+
+
+async def has_due_rows(db: Database, stmt: Select[Any]) -> bool:
+    """Whether ``stmt`` (a SELECT of the rows a job would claim) finds one: the cheap read a
+    job makes before it takes a write transaction, so that an idle poll writes nothing and
+    takes no lock (one statement on a read connection, no ORM session)."""
+    async with db.read_connection() as connection:
+        return (await connection.execute(stmt.limit(1))).first() is not None

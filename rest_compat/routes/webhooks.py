@@ -51,6 +51,7 @@ SECRET_NOTES = (
 )
 LIST_QUERY = {
     **{name: name for name in ("search_value", "name", "url_endpoint", "has_failed_requests")},
+    **{name: name for name in ("entity", "event")},
     **{name: name for name in ("page", "size", "sort", "order")},
 }
 REQUEST_QUERY = {
@@ -151,10 +152,12 @@ ROUTES = [
         section=SECTION,
         summary="Retrieve all webhooks",
         document=f"""query ($search_value: String, $name: String, $url_endpoint: String,
-                $has_failed_requests: Boolean, $page: Int = 1, $size: Int = 20,
+                $has_failed_requests: Boolean, $entity: AutomationEntity,
+                $event: AutomationEvent, $page: Int = 1, $size: Int = 20,
                 $sort: String, $order: SortOrder = DESC) {{
             webhooks(filter: {{search_value: $search_value, name: $name,
-                    url_endpoint: $url_endpoint, has_failed_requests: $has_failed_requests}},
+                    url_endpoint: $url_endpoint, has_failed_requests: $has_failed_requests,
+                    entity: $entity, event: $event}},
                 page: $page, size: $size, sort: $sort, order: $order) {{
                 content {{ {leaf_fields(Webhook)} }} {PAGING}
             }}
@@ -164,8 +167,10 @@ ROUTES = [
             "search_value matches the name or the url endpoint, name and url_endpoint their"
             " own field (text contained, ignoring case); has_failed_requests: true for"
             " webhooks with at least one FAILED request, false for the others.",
-            "The spec's entity and event filters (the related automation's) are not served"
-            " yet: automations are built apart; an unknown parameter is a 400.",
+            'entity and event (the spec\'s "related automation" filters): webhooks named'
+            " (WEBHOOK_ID) by a POST_WEBHOOK or PUT_WEBHOOK action of an automation, in any"
+            " state, of that entity / event (codes as in GET /automations: CONTACTS,"
+            " REGISTER_CUSTOMER...); an unknown code is a 400 naming the parameter.",
             "password is ******** when set and api_key shows only its last four characters:"
             " credentials are never shown back whole (the spec's example echoes them).",
             "sort: created_on (default) or name; order DESC (default) or ASC.",
