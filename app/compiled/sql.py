@@ -49,6 +49,7 @@ from app.db.base import Money as MoneyType
 from app.db.base import UtcDateTime
 from app.db.engine import Database
 from app.db.models import Account, Contact, Journal, Organisation, Wallet
+from app.organisations.enums import NETWORK_FILTERS
 from app.organisations.repository import DEFAULT_SORT as ORGANISATION_DEFAULT_SORT
 from app.organisations.repository import ORGANISATIONS, network_rows
 from app.organisations.repository import SORT_COLUMNS as ORGANISATION_SORT_COLUMNS
@@ -83,22 +84,6 @@ ROOTS = {
     "journal": Root("Journal", parameter="id"),
     "account": Root("Account", parameter="id"),
 }
-# The filter of organisation_network (its fields are flattened into the arguments).
-NETWORK_FILTERS = (
-    "name",
-    "relationship",
-    "group_id",
-    "industry_id",
-    "industry_sector_id",
-    "business_activity_id",
-    "tags",
-    "country",
-    "town_city",
-    "status",
-    "tap_code",
-    "search_value",
-    "custom_fields",
-)
 
 
 def _checked(name: str) -> str:

@@ -49,3 +49,22 @@ class OwnerIdentityProvider(StrEnum):
     """How an organisation's owner signs in."""
 
     EMAIL = "EMAIL"
+
+
+NETWORK_FILTERS = (
+    "name",
+    "relationship",
+    "group_id",
+    "industry_id",
+    "industry_sector_id",
+    "business_activity_id",
+    "tags",
+    "country",
+    "town_city",
+    "status",
+    "tap_code",
+    "search_value",
+    "custom_fields",
+)
+"""The filters of an organisation's network (spec: GET /organisations/{id}/network), by the
+names of the query parameters and of the GraphQL filter's fields."""

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from app.organisations.enums import NETWORK_FILTERS
 from rest_compat.json_schema import JsonSchema, object_schema
 from rest_compat.route import PAGING, RestRoute, Shape, identifier
 
@@ -81,21 +82,6 @@ NETWORK_ITEM_FIELDS = f"""
     custom_fields @include(if: $include_custom_fields) {{ key value }}
     created_on
 """
-NETWORK_FILTERS = (
-    "name",
-    "relationship",
-    "group_id",
-    "industry_id",
-    "industry_sector_id",
-    "business_activity_id",
-    "tags",
-    "country",
-    "town_city",
-    "status",
-    "tap_code",
-    "search_value",
-    "custom_fields",
-)
 NETWORK_QUERY = {
     name: name
     for name in (
