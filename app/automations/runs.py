@@ -28,7 +28,8 @@ import structlog
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth.principal import CredentialKind, Principal
+from app import tenancy
+from app.auth.principal import Principal
 from app.automations.actions import Outcome, RunContext
 from app.automations.codes import AutomationState, RunState
 from app.automations.filters import passes
@@ -203,7 +204,7 @@ class UnscopedAutomationRuns:
         organisation = await session.get(Organisation, organisation_id)
         if organisation is None:
             raise LookupError(f"organisation {organisation_id} is gone")
-        return Principal(CredentialKind.SECRET_KEY, organisation.id, organisation.path, is_test)
+        return tenancy.organisation_principal(organisation, is_test)
 
     @staticmethod
     async def advance_run(session: AsyncSession, run: AutomationRun) -> None:
