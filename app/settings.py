@@ -156,6 +156,14 @@ class Settings(BaseSettings):
             "'crm-gateway worker' processes."
         ),
     )
+    event_retention_days: int = Field(
+        default=90,
+        ge=0,
+        description=(
+            "Days a dispatched domain event is kept unless an automation run refers to it "
+            "(0: for ever)."
+        ),
+    )
     worker_max_poll_seconds: float = Field(
         default=5.0,
         description=(

@@ -66,6 +66,15 @@ UNSCOPED_READS = {
         "serves the content by app.files.repository.file_by_signed_link_unscoped once the"
         " link's signature and expiry are checked"
     ),
+    ("app.events.retention", "expired_events_unscoped"): (
+        "the retention job deletes expired events of every organisation (no rows are shown)"
+    ),
+    ("app.events.retention", "delete_expired_events_unscoped"): (
+        "the retention job deletes expired events of every organisation (no rows are shown)"
+    ),
+    ("app.events.retention", "EventRetention"): (
+        "the retention job's round: delete_expired_events_unscoped when a look is due"
+    ),
     ("app.imports.repository", "claim_due_import_unscoped"): (
         "the worker claims due imports of every organisation; it then acts as the import's"
         " organisation (app.tenancy.organisation_principal), through the scoped reads"
