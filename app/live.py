@@ -31,6 +31,8 @@ from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import Session
 
+from app.db.transactions import ends_transaction
+
 log = structlog.get_logger("crm_gateway.live")
 
 QUEUE_SIZE = 1000
@@ -110,13 +112,16 @@ def subscriber_count(topic: str) -> int:
 
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
+    if not ends_transaction(session):  # a savepoint's release: not committed yet
+        return
     for update in session.info.pop(_PENDING, []):
         publish(update.topic, update.organisation_id, update.payload)
 
 
 @event.listens_for(Session, "after_rollback")
 def _after_rollback(session: Session) -> None:
-    session.info.pop(_PENDING, None)
+    if ends_transaction(session):  # (a savepoint's rollback keeps them: updates are hints)
+        session.info.pop(_PENDING, None)
 
 
 class PostgresListener:

@@ -54,3 +54,19 @@ async def test_a_payload_too_large_for_a_notification_is_refused(db: Database) -
     async with db.write() as session:
         with pytest.raises(ValueError):
             await live.publish_after_commit(session, "t", "o", {"blob": "x" * 9000})
+
+
+async def test_an_update_made_in_a_savepoint_is_published_when_the_transaction_commits(
+    db: Database, listening: None
+) -> None:
+    stream = live.subscribe("things", ["org-a"])
+    first = asyncio.ensure_future(anext(stream))
+    await asyncio.sleep(0.05)
+    async with db.write() as session:
+        async with session.begin_nested():
+            await live.publish_after_commit(session, "things", "org-a", {"id": "in a savepoint"})
+        await asyncio.sleep(0.2)
+        assert not first.done()  # a savepoint's release is not the commit
+    update = await asyncio.wait_for(first, timeout=5)
+    assert update.payload == {"id": "in a savepoint"}
+    await stream.aclose()

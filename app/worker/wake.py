@@ -11,6 +11,8 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
+from app.db.transactions import ends_transaction
+
 _WAKE_FLAG = "crm_wake_worker"
 _listeners: set[asyncio.Event] = set()
 
@@ -38,10 +40,11 @@ def stop_listening(signal: asyncio.Event) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
-    if session.info.pop(_WAKE_FLAG, False):
+    if ends_transaction(session) and session.info.pop(_WAKE_FLAG, False):
         wake()
 
 
 @event.listens_for(Session, "after_rollback")
 def _after_rollback(session: Session) -> None:
-    session.info.pop(_WAKE_FLAG, None)
+    if ends_transaction(session):
+        session.info.pop(_WAKE_FLAG, None)
