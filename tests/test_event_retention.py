@@ -2,9 +2,12 @@
 that are deleted by the worker's ``event_retention`` job, unless an automation run refers to
 them; undispatched and recent events stay."""
 
+from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import select
 
@@ -12,9 +15,23 @@ from app.db.base import new_id, utcnow
 from app.db.engine import Database
 from app.db.models import AutomationRun, DomainEvent
 from app.events import retention
+from app.main import create_app
 from app.onboarding import BootstrapResult
 from app.settings import Settings
-from tests.conftest import Api
+from tests.conftest import Api, suite_settings
+
+
+@pytest.fixture
+async def gateway(
+    database_url: str, tmp_path: Path
+) -> AsyncIterator[tuple[Any, httpx.AsyncClient]]:
+    """The suite's gateway without its background worker: it would dispatch the undispatched
+    events these tests arrange (and delete expired ones) while they look."""
+    app = create_app(suite_settings(database_url, tmp_path, worker="off"))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
+            yield app, client
 
 
 async def _event(db: Database, tenant: BootstrapResult, age_days: int, dispatched: bool) -> str:
