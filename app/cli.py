@@ -134,7 +134,7 @@ def _worker(_args: argparse.Namespace) -> int:
     configure_logging(settings.log_level, settings.log_format)
 
     async def work(db: Database) -> None:
-        worker = Worker(db, all_jobs(), max_poll_seconds=settings.worker_max_poll_seconds)
+        worker = Worker(db, all_jobs(settings), max_poll_seconds=settings.worker_max_poll_seconds)
         print(f"worker: running {len(worker.jobs)} job(s); Ctrl-C stops it", file=sys.stderr)
         await worker.run()
 

@@ -242,7 +242,9 @@ class Gateway:
             self._live_listener = PostgresListener()
             await self._live_listener.start(db.engine)
         if self.settings.worker == "inline":
-            worker = Worker(db, all_jobs(), max_poll_seconds=self.settings.worker_max_poll_seconds)
+            worker = Worker(
+                db, all_jobs(self.settings), max_poll_seconds=self.settings.worker_max_poll_seconds
+            )
             self.runtime.worker = worker
             self._worker_task = asyncio.create_task(worker.run(), name="crm-gateway worker")
 

@@ -17,7 +17,6 @@ from app.db.models import AutomationRun, DomainEvent
 from app.events import retention
 from app.main import create_app
 from app.onboarding import BootstrapResult
-from app.settings import Settings
 from tests.conftest import Api, suite_settings
 
 
@@ -92,15 +91,12 @@ async def test_expired_dispatched_events_are_deleted_and_the_others_kept(
 async def test_the_job_deletes_in_batches_then_waits_an_hour(
     db: Database, tenant: BootstrapResult, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings: dict[str, Any] = {"event_retention_days": 0}
-    monkeypatch.setattr(retention, "get_settings", lambda: Settings(**settings))
     monkeypatch.setattr(retention, "BATCH", 2)
     events = [await _event(db, tenant, age_days=100, dispatched=True) for _ in range(3)]
-    job = retention.EventRetention()
 
-    assert await job.run_once(db) == 0  # 0 days: kept for ever
+    assert await retention.EventRetention(0).run_once(db) == 0  # 0 days: kept for ever
     assert set(events) <= await _kept(db)
-    settings["event_retention_days"] = 90
+    job = retention.EventRetention(90)
     assert await job.run_once(db) == 2  # a full batch: the worker comes back at once
     assert await job.run_once(db) == 1  # the rest; none left: the next look is in an hour
     assert not set(events) & await _kept(db)

@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import event, text
 
 from app.db.engine import Database
+from app.settings import Settings
 from app.worker.job import Job
 from app.worker.jobs import all_jobs
 from app.worker.runner import Worker
@@ -81,7 +82,7 @@ async def test_ready_reports_the_worker(api: Any) -> None:
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ready"
-    assert set(body["worker"]) == {job.name for job in all_jobs()}
+    assert set(body["worker"]) == {job.name for job in all_jobs(Settings())}
     assert all(job["last_error"] is None for job in body["worker"].values())
     assert {"scheduled_reports", "outbox"} <= set(body["worker"])
     assert body["worker"]["outbox"]["queue_depth"] == 0
@@ -99,7 +100,8 @@ async def test_an_idle_round_of_every_job_reads_a_little_and_writes_nothing(db: 
     def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         statements.append(" ".join(statement.split()).upper())
 
-    worker = Worker(db, all_jobs())
+    jobs = all_jobs(Settings())
+    worker = Worker(db, jobs)
     await worker.run_round()  # a first round may find work the fixtures left
     event.listen(db.engine.sync_engine, "before_cursor_execute", record)
     try:
@@ -109,4 +111,4 @@ async def test_an_idle_round_of_every_job_reads_a_little_and_writes_nothing(db: 
     statements = [s for s in statements if s != "BEGIN"]  # SQLite's reads begin too
     assert statements and all(s.startswith("SELECT") for s in statements), statements
     assert not any("FOR UPDATE" in s or "BEGIN IMMEDIATE" in s for s in statements), statements
-    assert len(statements) <= 2 * len(all_jobs()), statements
+    assert len(statements) <= 2 * len(jobs), statements

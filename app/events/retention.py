@@ -17,7 +17,6 @@ from sqlalchemy import Select, delete, exists, select
 from app.db.base import utcnow
 from app.db.engine import Database
 from app.db.models import AutomationRun, DomainEvent
-from app.settings import get_settings
 from app.worker.job import Job, has_due_rows
 
 BATCH = 5000
@@ -55,23 +54,23 @@ async def delete_expired_events_unscoped(db: Database, older_than: datetime) -> 
 
 
 class EventRetention:
-    """The worker's job (see the module's docstring): ``retention_days`` from the settings as
-    they are at each look (0 keeps events for ever)."""
+    """The worker's job (see the module's docstring): events are kept ``retention_days``
+    (``CRM_GATEWAY_EVENT_RETENTION_DAYS``; 0 keeps them for ever)."""
 
-    def __init__(self) -> None:
+    def __init__(self, retention_days: int) -> None:
+        self._retention = timedelta(days=retention_days)
         self._next_look = float("-inf")
 
     async def run_once(self, db: Database) -> int:
         """Delete one batch of expired events when a look is due; how many."""
-        days = get_settings().event_retention_days
-        if days <= 0 or time.monotonic() < self._next_look:
+        if not self._retention or time.monotonic() < self._next_look:
             return 0
-        deleted = await delete_expired_events_unscoped(db, utcnow() - timedelta(days=days))
+        deleted = await delete_expired_events_unscoped(db, utcnow() - self._retention)
         if deleted < BATCH:  # none left: look again in an hour
             self._next_look = time.monotonic() + CHECK_EVERY_SECONDS
         return deleted
 
 
-def retention_job() -> Job:
+def retention_job(retention_days: int) -> Job:
     """The ``event_retention`` job of the worker's registry."""
-    return Job("event_retention", EventRetention().run_once)
+    return Job("event_retention", EventRetention(retention_days).run_once)
