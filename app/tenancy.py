@@ -7,10 +7,29 @@ repositories apply it through :class:`app.db.repository.Repository`, never by ha
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, select
+from sqlalchemy import Boolean, ColumnElement, Select, String, and_, bindparam, select
 
 from app.auth.principal import CredentialKind, Principal
 from app.db.models import Organisation
+
+CALLER_AS_PARAMETERS = Principal(
+    CredentialKind.SECRET_KEY,
+    organisation_id=bindparam("caller_organisation_id", type_=String()),  # type: ignore[arg-type]
+    organisation_path=bindparam("caller_path", type_=String()),  # type: ignore[arg-type]
+    is_test=bindparam("caller_is_test", type_=Boolean()),  # type: ignore[arg-type]
+)
+"""A caller whose values are bound parameters, for statements built once that serve every
+caller (compiled reads, the journal fast path): the rules below and the repositories build
+their filters from it as from any caller; :func:`caller_values` fills them at execution."""
+
+
+def caller_values(principal: Principal) -> dict[str, Any]:
+    """The execution parameters of :data:`CALLER_AS_PARAMETERS` for one caller."""
+    return {
+        "caller_organisation_id": principal.organisation_id,
+        "caller_path": principal.organisation_path,
+        "caller_is_test": principal.is_test,
+    }
 
 
 def in_network(principal: Principal) -> ColumnElement[bool]:

@@ -36,7 +36,7 @@ from sqlalchemy.sql.util import ClauseAdapter
 from app.accounts.repository import DEFAULT_SORT as ACCOUNT_DEFAULT_SORT
 from app.accounts.repository import SORT_COLUMNS as ACCOUNT_SORT_COLUMNS
 from app.accounts.repository import account_by_id_or_number, matching_contact_accounts
-from app.auth.principal import CredentialKind, Principal
+from app.auth.principal import Principal
 from app.compiled.plan import Field, MoneyFormat, Selection, TimeFormat, ValueFormat
 from app.compiled.registry import PagedRelation, Registry, Relation
 from app.contacts.repository import (
@@ -55,6 +55,7 @@ from app.organisations.repository import ORGANISATIONS, network_rows
 from app.organisations.repository import SORT_COLUMNS as ORGANISATION_SORT_COLUMNS
 from app.organisations.service import network_filters
 from app.pagination import PageRequest, SortOrder, count_of, page_order
+from app.tenancy import CALLER_AS_PARAMETERS, caller_values
 from app.wallets.repository import JOURNALS, wallet_by_id_or_code
 
 TYPENAME = "__typename"
@@ -538,28 +539,6 @@ def _hashable(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
 
-def _caller_parameters() -> Principal:
-    """A principal whose values are bound parameters, so that one statement serves every caller.
-
-    The tenant filters are built by the repositories as for any query; only their values wait
-    for :func:`_caller_values` at execution.
-    """
-    return Principal(
-        CredentialKind.SECRET_KEY,
-        organisation_id=bindparam("caller_organisation_id", type_=String()),  # type: ignore[arg-type]
-        organisation_path=bindparam("caller_path", type_=String()),  # type: ignore[arg-type]
-        is_test=bindparam("caller_is_test", type_=Boolean()),  # type: ignore[arg-type]
-    )
-
-
-def _caller_values(principal: Principal) -> dict[str, Any]:
-    return {
-        "caller_organisation_id": principal.organisation_id,
-        "caller_path": principal.organisation_path,
-        "caller_is_test": principal.is_test,
-    }
-
-
 @dataclass(frozen=True)
 class PreparedRead:
     """A statement compiled once to the driver's SQL, with how to fill its parameters.
@@ -634,7 +613,7 @@ class CompiledStatements:
         self, root: str, arguments: Mapping[str, Any], selection: Selection, values: ValueFormat
     ) -> Select[Any]:
         """The statement of one root field, its caller and looked-up id left as parameters."""
-        caller = _caller_parameters()
+        caller = CALLER_AS_PARAMETERS
         compiler = Compiler(_Renderer(self._dialect.name, values), self._registry, caller)
         if root == "contacts":
             return compiler.contact_page(caller, arguments, selection)
@@ -665,7 +644,7 @@ class CompiledStatements:
         """The JSON text answering one root field, from one statement; ``None`` when the
         general path must answer (for instance to report that nothing was found)."""
         prepared = self._prepared(root, arguments, selection, values)
-        parameters = _caller_values(principal)
+        parameters = caller_values(principal)
         parameter = ROOTS[root].parameter
         if parameter is not None:
             parameters["parameter"] = arguments[parameter]

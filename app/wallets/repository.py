@@ -5,17 +5,30 @@ row already visible (a wallet's journals, its commerce balances) need no second 
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, func, literal, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    Update,
+    and_,
+    bindparam,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.repository import ACCOUNTS
 from app.auth.principal import Principal
-from app.db.base import Money
+from app.db.base import Base, Money
 from app.db.models import (
     Account,
     IdempotencyRecord,
@@ -28,6 +41,7 @@ from app.db.repository import ChildRepository, TenantRepository
 from app.errors import InvalidInput, NotFound
 from app.money import MAX_MONEY
 from app.pagination import PageRequest, SortOrder
+from app.tenancy import CALLER_AS_PARAMETERS, caller_values, in_network_and_mode
 
 WALLETS = TenantRepository(Wallet)
 JOURNALS = TenantRepository(Journal)
@@ -124,22 +138,6 @@ class MovedWallet:
         return self.open_balance + self.commerce_balance
 
 
-def _money(value: Decimal) -> Any:
-    return literal(value, Money())
-
-
-_MOVED_COLUMNS = (
-    Wallet.id,
-    Wallet.code,
-    Wallet.organisation_id,
-    Wallet.is_test,
-    Wallet.currency_code,
-    Wallet.open_balance,
-    Wallet.commerce_balance,
-    Wallet.limit_rules,
-)
-
-
 async def move_open_balance(
     session: AsyncSession,
     principal: Principal,
@@ -149,42 +147,68 @@ async def move_open_balance(
     currency_code: str | None,
     floors: bool,
 ) -> MovedWallet | None:
-    """Add ``change`` to the open balance of the wallet with id ``wallet_id`` in one statement
-    (``UPDATE ... RETURNING``: the row is locked, checked and changed in one round trip), if
-    the caller may change it, it is EFFECTIVE, in ``currency_code`` (when given), its open and
-    whole balances stay within the money rule and, with ``floors``, the open balance stays at
-    least 0 and the whole balance at least the wallet's ``minimum_balance``.
+    """Add ``change`` (major units) to the open balance of the wallet with id ``wallet_id`` in
+    one statement (``UPDATE ... RETURNING``: the row is locked, checked and changed in one
+    round trip), if the caller may change it, it is EFFECTIVE, in ``currency_code`` (when
+    given), its open and whole balances stay within the money rule and, with ``floors``, the
+    open balance stays at least 0 and the whole balance at least the wallet's
+    ``minimum_balance``.
 
     ``None`` when no row passes (nothing changed): the caller then finds out why the slow way.
     The checks are the database's, on the latest committed row (PostgreSQL re-evaluates them
     after waiting for a concurrent posting's lock), so no other posting comes between them and
-    the change.
+    the change. The statement is built once per shape (:func:`_move_open_balance_statement`):
+    a call builds no SQL.
     """
-    new_open = Wallet.open_balance + bindparam("change", change, type_=Money())
-    new_whole = new_open + Wallet.commerce_balance
+    stmt = _move_open_balance_statement(with_currency=currency_code is not None, floors=floors)
+    parameters = {
+        **caller_values(principal),
+        "wallet_id": wallet_id,
+        "change": change,
+        "required_currency_code": currency_code,
+    }
+    row = (await session.execute(stmt, parameters)).first()
+    return MovedWallet(*row) if row is not None else None
+
+
+_WALLETS_TABLE = Base.metadata.tables[Wallet.__tablename__]
+
+
+@cache
+def _move_open_balance_statement(*, with_currency: bool, floors: bool) -> Update:
+    """The UPDATE of :func:`move_open_balance` (Core, on the table) for one shape of request;
+    its parameters: ``caller_values(principal)``, ``wallet_id``, ``change`` and
+    ``required_currency_code`` (no parameter may be named as a column of the table: an
+    UPDATE takes those as values to set)."""
+    wallets = _WALLETS_TABLE.c
+    new_open = wallets.open_balance + bindparam("change", type_=Money())
+    new_whole = new_open + wallets.commerce_balance
     conditions: list[ColumnElement[bool]] = [
-        Wallet.id == wallet_id,
-        WALLETS.visible(principal),
-        Wallet.life_cycle_state == EFFECTIVE,
+        wallets.id == bindparam("wallet_id", type_=String()),
+        in_network_and_mode(wallets, CALLER_AS_PARAMETERS),
+        wallets.life_cycle_state == EFFECTIVE,
         new_open.between(_money(-MAX_MONEY), _money(MAX_MONEY)),
         new_whole.between(_money(-MAX_MONEY), _money(MAX_MONEY)),
     ]
-    if currency_code is not None:
-        conditions.append(Wallet.currency_code == currency_code)
+    if with_currency:
+        required_currency = bindparam("required_currency_code", type_=String())
+        conditions.append(wallets.currency_code == required_currency)
     if floors:
         conditions.append(new_open >= _money(Decimal(0)))
         conditions.append(
-            or_(Wallet.minimum_balance.is_(None), new_whole >= Wallet.minimum_balance)
+            or_(wallets.minimum_balance.is_(None), new_whole >= wallets.minimum_balance)
         )
-    stmt = (
-        update(Wallet)
+    moved_columns = [wallets[field.name] for field in fields(MovedWallet)]
+    return (
+        update(_WALLETS_TABLE)
         .where(*conditions)
         .values(open_balance=new_open)
-        .returning(*_MOVED_COLUMNS)
-        .execution_options(synchronize_session=False)
+        .returning(*moved_columns)
     )
-    row = (await session.execute(stmt)).first()
-    return MovedWallet(*row) if row is not None else None
+
+
+def _money(value: Decimal) -> Any:
+    return literal(value, Money())
 
 
 async def lock_wallets(session: AsyncSession, wallet_ids: Sequence[str]) -> list[Wallet]:
