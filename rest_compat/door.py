@@ -199,9 +199,7 @@ class RestDoor:
                 return _json_response(answer.texts[root].encode(), compiled.route.status)
             data = answer.value(root)
         else:
-            result = answer or await self._schema.execute(
-                document, variable_values=variables, context_value=context
-            )
+            result = answer or await self._schema.execute_saved(document, variables, context)
             if result.errors:
                 parameters = {variable: name for name, variable in compiled.route.query.items()}
                 return _failure(result.errors, parameters)

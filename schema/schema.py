@@ -11,11 +11,16 @@ from graphql import (
     GraphQLSyntaxError,
     specified_rules,
 )
+from graphql import (
+    execute as graphql_execute,
+)
+from strawberry.execution.is_awaitable import optimized_is_awaitable
 from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
+from strawberry.utils.await_maybe import await_maybe
 
 from app.compiled.plan import ValueFormat
 from app.errors import GatewayError, InternalServerError, ServiceUnavailable
@@ -48,7 +53,7 @@ from schema import (
 )
 from schema.compiled import CompiledAnswer, CompiledReads
 from schema.documents import DOCUMENT_CACHE_SIZE, DocumentCache
-from schema.input_checks import InputChecks
+from schema.input_checks import InputChecks, operation_problem
 from schema.introspection import IntrospectionAnswers, IntrospectionGate
 from schema.limits import (
     QueryLimitExceeded,
@@ -276,6 +281,44 @@ class GatewaySchema(strawberry.Schema):
         if result.errors:  # those raised before the extensions saw them (see GatewayErrors)
             result.errors = coded_errors(result.errors, invalid_document=False)
         return result
+
+    async def execute_saved(
+        self, query: str, variable_values: dict[str, Any], context_value: Context
+    ) -> ExecutionResult:
+        """Execute one of the gateway's own saved documents (the REST door's operations, parsed
+        and validated into :attr:`documents` when the gateway starts): the same resolvers,
+        input checks (:func:`~schema.input_checks.operation_problem`), error logging and error
+        codes as :meth:`execute`, without Strawberry's per-request pipeline of extensions (a
+        third of a small mutation's CPU). A saved document holds one operation and never
+        introspects, and the REST door reads no extensions' results, so the extensions would
+        have nothing else to do. A document over limits an operator lowered is refused as in
+        :meth:`execute` (``GRAPHQL_VALIDATION_FAILED``).
+        """
+        document = self.documents.parsed(query)
+        invalid = self.documents.validated(document)
+        if invalid:
+            return ExecutionResult(data=None, errors=coded_errors(invalid, invalid_document=True))
+        problem = operation_problem(self._schema, document, None, variable_values)
+        if problem is not None:
+            refused = [GraphQLError(problem.message, original_error=problem)]
+            return ExecutionResult(data=None, errors=coded_errors(refused, invalid_document=False))
+        with span("graphql.execute", {"graphql.operation.name": ""}):
+            result = await await_maybe(
+                graphql_execute(
+                    self._schema,
+                    document,
+                    variable_values=variable_values,
+                    context_value=context_value,
+                    is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]  # a TypeGuard there
+                    executor_class=self.execution_context_class,
+                )
+            )
+        if not result.errors:
+            return ExecutionResult(data=result.data, errors=None)
+        self.process_errors(result.errors)
+        return ExecutionResult(
+            data=result.data, errors=coded_errors(result.errors, invalid_document=False)
+        )
 
     async def compiled_answer(
         self,
