@@ -66,11 +66,13 @@ class PaymentTerms(ReferenceFields):
     days: int = strawberry.field(description="The days within which payment is due.")
 
 
+@maps(models.Industry)
 @strawberry.type(description='An industry organisations belong to (for example "Restaurant").')
 class Industry(ReferenceFields):
     pass
 
 
+@maps(models.IndustrySector)
 @strawberry.type(description='A sector of an industry (for example "Bar").')
 class IndustrySector(ReferenceFields):
     industry_id: strawberry.ID | None = strawberry.field(description="The sector's industry.")
@@ -82,16 +84,19 @@ class IndustrySector(ReferenceFields):
         return await info.context.loaders.get(resolve.IndustryByIdLoader).load(self.industry_id)
 
 
+@maps(models.BusinessActivity)
 @strawberry.type(description='A business activity of organisations (for example "Bar & Grill").')
 class BusinessActivity(ReferenceFields):
     pass
 
 
+@maps(models.OrganisationGroup)
 @strawberry.type(description='A group of merchants, venues or service points ("Seasonal").')
 class OrganisationGroup(ReferenceFields):
     pass
 
 
+@maps(models.RewardScheme)
 @strawberry.type(description="A reward scheme accounts sign up to.")
 class RewardScheme(ReferenceFields):
     sign_up_method: SignUpMethod = strawberry.field(
@@ -106,6 +111,7 @@ class RewardScheme(ReferenceFields):
     )
 
 
+@maps(models.RewardTier)
 @strawberry.type(description='A tier of a reward scheme (for example "Gold").')
 class RewardTier(ReferenceFields):
     reward_scheme_id: strawberry.ID | None = strawberry.field(description="The tier's scheme.")
@@ -170,6 +176,7 @@ def _timings(values: list[dict[str, Any]] | None) -> list[SpendConditionTiming]:
     ]
 
 
+@maps(models.SpendCondition)
 @strawberry.type(description="Where and when a commerce balance may be spent.")
 class SpendCondition(ReferenceFields):
     is_active: bool = strawberry.field(description="Whether the condition is in use.")
@@ -406,12 +413,16 @@ class KindFields:
     object_type: type[Any]
     create_input: type[Any]
     update_input: type[Any]
-    list_field: str
     a: str
     many: str
     deletable: str
     filters: tuple[ListFilter, ...] = ()
     descriptions: Mapping[str, str] = dataclasses.field(default_factory=dict)
+
+    @property
+    def list_field(self) -> str:
+        """The name of the kind's list query (``service.KINDS``: the compiled reads know it)."""
+        return service.KINDS[self.kind].list_field
 
     def describe(self, field_name: str, derived: str) -> str:
         """The description of a root field: the row's own, else the derived one."""
@@ -424,7 +435,6 @@ KINDS: tuple[KindFields, ...] = (
         AccountClassification,
         CreateAccountClassificationInput,
         UpdateAccountClassificationInput,
-        list_field="account_classifications",
         a="an account classification",
         many="account classifications",
         deletable="no account uses",
@@ -434,7 +444,6 @@ KINDS: tuple[KindFields, ...] = (
         PaymentTerms,
         CreatePaymentTermsInput,
         UpdatePaymentTermsInput,
-        list_field="payment_terms_list",
         a="payment terms",
         many="payment terms",
         deletable="no account uses",
@@ -445,7 +454,6 @@ KINDS: tuple[KindFields, ...] = (
         Industry,
         CreateIndustryInput,
         UpdateIndustryInput,
-        list_field="industries",
         a="an industry",
         many="industries",
         deletable="no organisation or sector uses",
@@ -455,7 +463,6 @@ KINDS: tuple[KindFields, ...] = (
         IndustrySector,
         CreateIndustrySectorInput,
         UpdateIndustrySectorInput,
-        list_field="industry_sectors",
         a="an industry sector",
         many="industry sectors",
         deletable="no organisation uses",
@@ -466,7 +473,6 @@ KINDS: tuple[KindFields, ...] = (
         BusinessActivity,
         CreateBusinessActivityInput,
         UpdateBusinessActivityInput,
-        list_field="business_activities",
         a="a business activity",
         many="business activities",
         deletable="no organisation uses",
@@ -476,7 +482,6 @@ KINDS: tuple[KindFields, ...] = (
         OrganisationGroup,
         CreateOrganisationGroupInput,
         UpdateOrganisationGroupInput,
-        list_field="organisation_groups",
         a="an organisation group",
         many="organisation groups",
         deletable="without members",
@@ -486,7 +491,6 @@ KINDS: tuple[KindFields, ...] = (
         RewardScheme,
         CreateRewardSchemeInput,
         UpdateRewardSchemeInput,
-        list_field="reward_schemes",
         a="a reward scheme",
         many="reward schemes",
         deletable="without sign-ups or tiers",
@@ -497,7 +501,6 @@ KINDS: tuple[KindFields, ...] = (
         RewardTier,
         CreateRewardTierInput,
         UpdateRewardTierInput,
-        list_field="reward_tiers",
         a="a reward tier",
         many="reward tiers",
         deletable="no account is in",
@@ -509,7 +512,6 @@ KINDS: tuple[KindFields, ...] = (
         SpendCondition,
         CreateSpendConditionInput,
         UpdateSpendConditionInput,
-        list_field="spend_conditions",
         a="a spend condition",
         many="spend conditions",
         deletable="that no commerce balance or journal uses",

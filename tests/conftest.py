@@ -293,6 +293,19 @@ async def tenant(database_url: str, gateway: Any) -> BootstrapResult:
 
 
 @pytest.fixture
+async def general_app(database_url: str) -> AsyncIterator[Any]:
+    """A second gateway on the same database with compiled reads switched off."""
+    settings = Settings(
+        database_url=database_url,
+        jwt_secret="test-secret-for-the-gateway-suite-0123456789",
+        compiled_reads=False,
+    )
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        yield app
+
+
+@pytest.fixture
 async def api(gateway: Any, tenant: BootstrapResult) -> Api:
     """A client for both doors using the first organisation's live secret key."""
     return Api(gateway[1], tenant.secret_api_key)

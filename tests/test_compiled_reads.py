@@ -1,6 +1,5 @@
 """Compiled reads answer byte for byte like the general Strawberry path, on both databases."""
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -24,7 +23,6 @@ from app.db.models import (
     PaymentTerms,
     Wallet,
 )
-from app.main import create_app
 from app.onboarding import BootstrapResult
 from app.settings import Settings
 from resolvers.context import Context
@@ -133,19 +131,6 @@ CORPUS: list[tuple[str, str, dict[str, Any]]] = [
         {"id": "C-7"},
     ),
 ]
-
-
-@pytest.fixture
-async def general_app(database_url: str) -> AsyncIterator[Any]:
-    """A second gateway on the same database with compiled reads switched off."""
-    settings = Settings(
-        database_url=database_url,
-        jwt_secret="test-secret-for-the-gateway-suite-0123456789",
-        compiled_reads=False,
-    )
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        yield app
 
 
 async def seed(db: Database, organisation_id: str) -> str:

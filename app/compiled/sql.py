@@ -49,12 +49,17 @@ from app.db.base import Money as MoneyType
 from app.db.base import UtcDateTime
 from app.db.engine import Database
 from app.db.models import Account, Contact, Journal, Organisation, Wallet
+from app.db.repository import repository_of
 from app.organisations.enums import NETWORK_FILTERS
 from app.organisations.repository import DEFAULT_SORT as ORGANISATION_DEFAULT_SORT
 from app.organisations.repository import ORGANISATIONS, network_rows
 from app.organisations.repository import SORT_COLUMNS as ORGANISATION_SORT_COLUMNS
 from app.organisations.service import network_filters
 from app.pagination import PageRequest, SortOrder, count_of, page_order
+from app.reference.repository import DEFAULT_SORT as REFERENCE_DEFAULT_SORT
+from app.reference.repository import matching as reference_rows
+from app.reference.repository import sort_columns as reference_sort_columns
+from app.reference.service import KINDS as REFERENCE_KINDS
 from app.tenancy import CALLER_AS_PARAMETERS, caller_values
 from app.wallets.repository import JOURNALS, wallet_by_id_or_code
 
@@ -85,6 +90,20 @@ ROOTS = {
     "journal": Root("Journal", parameter="id"),
     "account": Root("Account", parameter="id"),
 }
+# Reference data: each kind's query by id and its list query; their types are named as their
+# models (tests/test_compiled_reads.py plans every one of them).
+REFERENCE_BY_ID = {kind.value: rules.model for kind, rules in REFERENCE_KINDS.items()}
+REFERENCE_LISTS = {rules.list_field: rules.model for rules in REFERENCE_KINDS.values()}
+ROOTS.update(
+    {name: Root(model.__name__, parameter="id") for name, model in REFERENCE_BY_ID.items()}
+)
+ROOTS.update(
+    {
+        name: Root(f"{model.__name__}Page", item_type=model.__name__)
+        for name, model in REFERENCE_LISTS.items()
+    }
+)
+REFERENCE_FILTER_EXCLUDED = frozenset({"page", "size", "sort", "order", "search_value"})
 
 
 def _checked(name: str) -> str:
@@ -235,8 +254,7 @@ class _Renderer:
             pairs = [
                 self.typename(item.key, selection.type_name)
                 if item.name == TYPENAME
-                # The stored text may escape what the general path writes raw: re-encode.
-                else (item.key, elements.c.value.op("->>")(_text(item.name)), False)
+                else (item.key, self._json_member(elements.c.value, item.name), True)
                 for item in selection.fields
             ]
             return self.many(select(elements), self.object(pairs), [elements.c.position])
@@ -255,6 +273,14 @@ class _Renderer:
             .subquery()
         )
         return self.never_null(select(self.array(ordered.c.value)).scalar_subquery())
+
+    def _json_member(self, element: Any, name: str) -> Any:
+        """The JSON of member ``name`` of a JSON object ``element`` (PostgreSQL): strings
+        re-encoded (the stored text may escape what the general path writes raw), numbers and
+        booleans as stored, SQL NULL when the member is missing."""
+        member = element.op("->")(_text(name))
+        as_string = cast(func.to_json(element.op("->>")(_text(name))), SqlText)
+        return case((func.json_typeof(member) == "string", as_string), else_=cast(member, SqlText))
 
     def json_values(self, column: Any) -> Any:
         """The strings of a JSON list column, re-encoded as the general path writes them."""
@@ -498,6 +524,34 @@ class Compiler:
         found = account_by_id_or_number(principal, id_or_number).limit(1).subquery()
         return select(self.object_of(selection, aliased(Account, found)))
 
+    def reference(
+        self, principal: Principal, model: Any, row_id: Any, selection: Selection
+    ) -> Select[Any]:
+        """The statement answering a kind of reference data by id (``industry(id)``): no row
+        when the caller has no such row."""
+        found = repository_of(model).with_id(principal, row_id).subquery()
+        return select(self.object_of(selection, aliased(model, found)))
+
+    def reference_page(
+        self,
+        principal: Principal,
+        model: Any,
+        arguments: Mapping[str, Any],
+        selection: Selection,
+    ) -> Select[Any]:
+        """The statement answering a list of reference data (``industries(filter, ...)``):
+        the filter's ``search_value`` and exact values, as the general path reads them."""
+        equals = {
+            name: value
+            for name, value in arguments.items()
+            if name not in REFERENCE_FILTER_EXCLUDED
+        }
+        base = reference_rows(
+            principal, model, search_value=arguments.get("search_value"), equals=equals
+        )
+        sorts = reference_sort_columns(model)
+        return select(self.page(base, model, sorts, REFERENCE_DEFAULT_SORT, arguments, selection))
+
     def journal(self, principal: Principal, journal_id: Any, selection: Selection) -> Select[Any]:
         """The statement answering ``journal(id)``: no row when the caller has no such
         journal."""
@@ -617,7 +671,11 @@ class CompiledStatements:
         compiler = Compiler(_Renderer(self._dialect.name, values), self._registry, caller)
         if root == "contacts":
             return compiler.contact_page(caller, arguments, selection)
+        if root in REFERENCE_LISTS:
+            return compiler.reference_page(caller, REFERENCE_LISTS[root], arguments, selection)
         parameter = bindparam("parameter", type_=String())
+        if root in REFERENCE_BY_ID:
+            return compiler.reference(caller, REFERENCE_BY_ID[root], parameter, selection)
         if root == "contact":
             return compiler.contact(caller, parameter, selection)
         if root == "organisation":

@@ -122,12 +122,15 @@ class Repository(Generic[ModelT]):
         stmt = self.by_keys_unscoped(key, keys, _dialect(session)).order_by(*order(self.model))
         return list((await session.execute(stmt)).scalars())
 
+    def with_id(self, principal: Principal, row_id: Any) -> Select[ModelT]:
+        """The caller's row with this id (no row when it cannot see one)."""
+        return self.readable(principal).where(self._column("id") == row_id)
+
     async def get_by_id(
         self, session: AsyncSession, principal: Principal, row_id: str
     ) -> ModelT | None:
         """The caller's row with this id, or ``None``."""
-        stmt = self.readable(principal).where(self._column("id") == row_id)
-        return (await session.execute(stmt)).scalar_one_or_none()
+        return (await session.execute(self.with_id(principal, row_id))).scalar_one_or_none()
 
     async def get_by_id_unscoped(self, session: AsyncSession, row_id: str) -> ModelT | None:
         """The row with this id, whoever may see it."""

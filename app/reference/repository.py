@@ -3,7 +3,7 @@
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import Select, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Principal
@@ -105,7 +105,19 @@ async def search(
     search_value: str | None = None,
     equals: Mapping[str, Any] | None = None,
 ) -> Page[Any]:
-    """A page of the caller's rows of ``model`` whose name contains ``search_value``.
+    """A page of the caller's rows of ``model`` (:func:`matching`)."""
+    stmt = matching(principal, model, search_value=search_value, equals=equals)
+    return await fetch_page(session, stmt, request, sort_columns(model), default_sort=DEFAULT_SORT)
+
+
+def matching(
+    principal: Principal,
+    model: type[ReferenceColumns],
+    *,
+    search_value: str | None = None,
+    equals: Mapping[str, Any] | None = None,
+) -> Select[Any]:
+    """The caller's rows of ``model`` whose name contains ``search_value`` (any case).
 
     ``equals`` maps column names to values the rows must have; ``None`` values are ignored.
     """
@@ -115,7 +127,7 @@ async def search(
     for name, value in (equals or {}).items():
         if value is not None:
             stmt = stmt.where(getattr(model, name) == value)
-    return await fetch_page(session, stmt, request, sort_columns(model), default_sort=DEFAULT_SORT)
+    return stmt
 
 
 async def first_reference(

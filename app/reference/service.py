@@ -6,7 +6,7 @@ every check runs before anything is written, so a refused request changes nothin
 """
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -83,12 +83,14 @@ async def _no_own_check(
 
 @dataclass(frozen=True, slots=True)
 class KindRules:
-    """The model of a kind, its create and update commands and the check they leave over."""
+    """The model of a kind, its create and update commands, the check they leave over, and
+    the name of its list query in the graph (its query by id is the kind's value)."""
 
     model: type[ReferenceColumns]
     create: type[CreateReference]
     update: type[UpdateReference]
     check: Check = _no_own_check
+    list_field: str = field(kw_only=True)
 
 
 def _resulting(command: Command, current: Any, name: str, default: Any) -> Any:
@@ -153,27 +155,56 @@ async def _check_spend_condition(
 
 KINDS: dict[ReferenceKind, KindRules] = {
     ReferenceKind.ACCOUNT_CLASSIFICATION: KindRules(
-        AccountClassification, CreateAccountClassification, UpdateAccountClassification
+        AccountClassification,
+        CreateAccountClassification,
+        UpdateAccountClassification,
+        list_field="account_classifications",
     ),
-    ReferenceKind.PAYMENT_TERMS: KindRules(PaymentTerms, CreatePaymentTerms, UpdatePaymentTerms),
-    ReferenceKind.INDUSTRY: KindRules(Industry, CreateIndustry, UpdateIndustry),
+    ReferenceKind.PAYMENT_TERMS: KindRules(
+        PaymentTerms, CreatePaymentTerms, UpdatePaymentTerms, list_field="payment_terms_list"
+    ),
+    ReferenceKind.INDUSTRY: KindRules(
+        Industry, CreateIndustry, UpdateIndustry, list_field="industries"
+    ),
     ReferenceKind.INDUSTRY_SECTOR: KindRules(
-        IndustrySector, CreateIndustrySector, UpdateIndustrySector, _check_industry_sector
+        IndustrySector,
+        CreateIndustrySector,
+        UpdateIndustrySector,
+        _check_industry_sector,
+        list_field="industry_sectors",
     ),
     ReferenceKind.BUSINESS_ACTIVITY: KindRules(
-        BusinessActivity, CreateBusinessActivity, UpdateBusinessActivity
+        BusinessActivity,
+        CreateBusinessActivity,
+        UpdateBusinessActivity,
+        list_field="business_activities",
     ),
     ReferenceKind.ORGANISATION_GROUP: KindRules(
-        OrganisationGroup, CreateOrganisationGroup, UpdateOrganisationGroup
+        OrganisationGroup,
+        CreateOrganisationGroup,
+        UpdateOrganisationGroup,
+        list_field="organisation_groups",
     ),
     ReferenceKind.REWARD_SCHEME: KindRules(
-        RewardScheme, CreateRewardScheme, UpdateRewardScheme, _check_reward_scheme
+        RewardScheme,
+        CreateRewardScheme,
+        UpdateRewardScheme,
+        _check_reward_scheme,
+        list_field="reward_schemes",
     ),
     ReferenceKind.REWARD_TIER: KindRules(
-        RewardTier, CreateRewardTier, UpdateRewardTier, _check_reward_tier
+        RewardTier,
+        CreateRewardTier,
+        UpdateRewardTier,
+        _check_reward_tier,
+        list_field="reward_tiers",
     ),
     ReferenceKind.SPEND_CONDITION: KindRules(
-        SpendCondition, CreateSpendCondition, UpdateSpendCondition, _check_spend_condition
+        SpendCondition,
+        CreateSpendCondition,
+        UpdateSpendCondition,
+        _check_spend_condition,
+        list_field="spend_conditions",
     ),
 }
 
