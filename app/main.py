@@ -309,9 +309,7 @@ class Gateway:
             authenticator=runtime.authenticator,
             principal=principal,
             loaders=Loaders(runtime.db, principal),
-            request_headers={k.lower(): v for k, v in connection.headers.items()},
-            client_address=connection.client.host if connection.client else None,
-            base_url=str(connection.base_url),
+            connection=connection,
             credentials=credentials,
         )
 

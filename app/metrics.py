@@ -120,9 +120,17 @@ def observe_request(method: str, route: str, status: int, seconds: float) -> Non
     children[1].observe(seconds)
 
 
+_operation_children: dict[tuple[str, str, bool], Any] = {}
+
+
 def count_operation(door: str, operation: str, compiled: bool) -> None:
     """Count one GraphQL operation of ``door`` (``graphql`` or ``rest``)."""
-    GRAPHQL_OPERATIONS.labels(door, operation, "compiled" if compiled else "general").inc()
+    key = (door, operation, compiled)
+    child = _operation_children.get(key)
+    if child is None:
+        child = GRAPHQL_OPERATIONS.labels(door, operation, "compiled" if compiled else "general")
+        _operation_children[key] = child
+    child.inc()
 
 
 def journal_posted(journal_type: str) -> None:

@@ -2,9 +2,11 @@
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeAlias, TypeVar
 
+from starlette.requests import HTTPConnection
 from strawberry.types import Info as StrawberryInfo
 
 from app.auth.authenticate import Authenticator
@@ -26,11 +28,10 @@ T = TypeVar("T")
 class Context:
     """Settings, database, the caller and fresh dataloaders for one GraphQL operation.
 
-    ``request_headers`` carries the few headers operations read (``Idempotency-Key``);
-    ``client_address`` is the peer's IP address as the ASGI server reports it (behind a proxy,
-    run uvicorn with ``--proxy-headers`` and ``--forwarded-allow-ips`` so that it is the
-    client's); ``base_url`` the URL the request came to (``scheme://host[:port]/``), for the
-    absolute links an answer holds.
+    ``connection`` is the HTTP request or websocket the operation came on (``None`` for an
+    operation run without one); what operations read of it is derived from it on first use
+    (:attr:`request_headers`, :attr:`client_address`, :attr:`base_url`), since most operations
+    read none of it.
     """
 
     settings: Settings
@@ -38,13 +39,32 @@ class Context:
     authenticator: Authenticator
     principal: Principal | None
     loaders: "Loaders"
-    request_headers: dict[str, str] = field(default_factory=dict)
-    client_address: str | None = None
-    base_url: str | None = None
+    connection: HTTPConnection | None = None
     connection_params: dict[str, Any] | None = None
     """A websocket's ``connection_init`` payload (Strawberry sets it; ``None`` over HTTP)."""
     credentials: tuple[str | None, str | None] = (None, None)
     """The API key and the ``Authorization`` value ``principal`` was authenticated with."""
+
+    @cached_property
+    def request_headers(self) -> dict[str, str]:
+        """The request's headers by lower-case name (operations read a few: ``Idempotency-Key``);
+        empty without a connection."""
+        if self.connection is None:
+            return {}
+        return {name.lower(): value for name, value in self.connection.headers.items()}
+
+    @cached_property
+    def client_address(self) -> str | None:
+        """The peer's IP address as the ASGI server reports it (behind a proxy, run uvicorn
+        with ``--proxy-headers`` and ``--forwarded-allow-ips`` so that it is the client's)."""
+        client = self.connection.client if self.connection is not None else None
+        return client.host if client else None
+
+    @cached_property
+    def base_url(self) -> str | None:
+        """The URL the request came to (``scheme://host[:port]/``), for the absolute links an
+        answer holds."""
+        return str(self.connection.base_url) if self.connection is not None else None
 
     async def check_still_authenticated(self) -> None:
         """Authenticate ``credentials`` again, as a new request would; a subscription does

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -36,12 +37,29 @@ CLASSIFICATIONS = "{ account_classifications { content { id name } } }"
 @pytest.fixture
 async def proxied(database_url: str) -> AsyncIterator[tuple[CuttableProxy, httpx.AsyncClient, str]]:
     """A gateway whose PostgreSQL connections go through a cuttable proxy, its client and key."""
+    async with _proxied_gateway(database_url) as gateway:
+        yield gateway
+
+
+@pytest.fixture
+async def proxied_without_worker(
+    database_url: str,
+) -> AsyncIterator[tuple[CuttableProxy, httpx.AsyncClient, str]]:
+    """As ``proxied``, without the in-process worker: only requests use the pool."""
+    async with _proxied_gateway(database_url, worker="off") as gateway:
+        yield gateway
+
+
+@asynccontextmanager
+async def _proxied_gateway(
+    database_url: str, **settings: Any
+) -> AsyncIterator[tuple[CuttableProxy, httpx.AsyncClient, str]]:
     url = make_url(database_url)
     proxy = CuttableProxy(url.host or "127.0.0.1", url.port or 5432)
     await proxy.start()
     proxied_url = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
     app = create_app(
-        Settings(database_url=proxied_url, jwt_secret="outage-test-secret-0123456789ab")
+        Settings(database_url=proxied_url, jwt_secret="outage-test-secret-0123456789ab", **settings)
     )
     try:
         async with app.router.lifespan_context(app):
@@ -135,6 +153,50 @@ async def test_connections_broken_while_idle_heal_on_the_next_request(proxied: A
         assert_spec_503(first)
     for _ in range(3):
         assert (await client.get("/backoffice/v1/contacts", headers=headers)).status_code == 200
+
+
+def _idle_connections(metrics: str) -> float:
+    line = next(x for x in metrics.splitlines() if x.startswith(IDLE_CONNECTIONS))
+    return float(line.split()[-1])
+
+
+IDLE_CONNECTIONS = 'crm_gateway_db_pool_connections{state="idle"}'
+CONTACT = "query($id: ID!) { contact(id: $id) { id first_name } }"
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_compiled_reads_meeting_a_pool_broken_while_idle_replace_all_of_it(
+    proxied_without_worker: Any,
+) -> None:
+    """Compiled reads run on the driver's connection (``Database.read_value``); the first one
+    that meets a connection broken by an outage drops the whole pool, as SQLAlchemy does for
+    every other statement: although several pooled connections were broken, at most one
+    request answers 503."""
+    proxy, client, key = proxied_without_worker
+    headers = {"api_key": key}
+    created = await client.post(
+        "/backoffice/v1/contacts",
+        json={"contact_type": "PERSON", "first_name": "Ann", "last_name": "Lee"},
+        headers=headers,
+    )
+    contact_id = created.json()["id"]
+    read = {"query": CONTACT, "variables": {"id": contact_id}}
+    together = await asyncio.gather(
+        *(client.post("/graphql", json=read, headers=headers) for _ in range(4))
+    )
+    assert [r.status_code for r in together] == [200] * 4
+    assert _idle_connections((await client.get("/metrics")).text) >= 2
+    await proxy.cut()
+    await proxy.restore()
+    first = await client.post("/graphql", json=read, headers=headers)
+    if first.status_code != 200:
+        assert_graphql_503(first)
+    for _ in range(4):
+        answer = await client.post("/graphql", json=read, headers=headers)
+        assert answer.status_code == 200, answer.text
+        assert answer.json() == {"data": {"contact": {"id": contact_id, "first_name": "Ann"}}}
+        rest = await client.get(f"/backoffice/v1/contacts/{contact_id}", headers=headers)
+        assert rest.status_code == 200, rest.text
 
 
 def test_what_counts_as_an_outage() -> None:

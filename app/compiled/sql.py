@@ -706,7 +706,5 @@ class CompiledStatements:
         parameter = ROOTS[root].parameter
         if parameter is not None:
             parameters["parameter"] = arguments[parameter]
-        async with db.read_connection() as connection:
-            result = await connection.exec_driver_sql(prepared.sql, prepared.parameters(parameters))
-            answer: str | None = result.scalar()
+        answer: str | None = await db.read_value(prepared.sql, prepared.parameters(parameters))
         return answer

@@ -1,6 +1,6 @@
 """Async engine and session factories for SQLite (aiosqlite) and PostgreSQL (asyncpg)."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -144,6 +144,61 @@ class Database:
         with outages_as_unavailable:
             async with self._read_engine.connect() as connection:
                 yield connection
+
+    def statements_observed(self) -> bool:
+        """Whether something besides the gateway's own parameter rule listens to the statements
+        the engine runs (tracing's spans, a test's or the bench's statement counter)."""
+        dispatch = self.engine.sync_engine.dispatch
+        return bool(dispatch.after_cursor_execute) or any(
+            listener is not _storable_parameters for listener in dispatch.before_cursor_execute
+        )
+
+    async def read_value(self, sql: str, parameters: Sequence[Any]) -> Any:
+        """The first column of the first row of one read statement (``None`` without a row).
+
+        ``sql`` is in the driver's dialect and positional style, as a compiled statement's
+        string (``$1`` on PostgreSQL, ``?`` on SQLite), and ``parameters`` are already the
+        driver's values (bind processors applied). Unstorable characters in bound strings are
+        replaced as for every statement (:func:`_storable_parameters`), and an outage is a
+        :class:`~app.errors.ServiceUnavailable` as in :meth:`read_connection`.
+
+        On PostgreSQL the statement runs on the asyncpg connection of a connection checked out
+        of the engine's pool (same limits and timeout; asyncpg's own statement cache prepares
+        it once per connection, and outside a transaction it runs in autocommit as the read
+        connections do): SQLAlchemy's connection, execution context and result around one
+        statement cost several times the driver's own work. A connection that an error left
+        closed invalidates the pool, and one whose statement was cancelled is discarded, as
+        SQLAlchemy does. While something observes the statements (:meth:`statements_observed`:
+        tracing, a statement counter), and on SQLite, the statement goes through SQLAlchemy
+        so that the observers see it.
+        """
+        if self.is_sqlite or self.statements_observed():
+            async with self.read_connection() as connection:
+                result = await connection.exec_driver_sql(sql, tuple(parameters))
+                return result.scalar()
+        with outages_as_unavailable:
+            pooled = await self.engine.raw_connection()
+            try:
+                driver = pooled.driver_connection
+                assert driver is not None
+                return await driver.fetchval(sql, *_storable(tuple(parameters)))
+            except BaseException as error:
+                self._discard_after(pooled, error)
+                raise
+            finally:
+                pooled.close()
+
+    def _discard_after(self, pooled: Any, error: BaseException) -> None:
+        """What SQLAlchemy does with a connection whose statement failed with ``error``
+        (``Connection._handle_dbapi_exception``): cancelled or timed out, the connection is
+        closed (its state is unknown); closed by the failure (asyncpg's ``is_disconnect``), the
+        whole pool is invalidated, so that connections broken by the same outage are replaced
+        rather than each failing one request."""
+        exiting = not isinstance(error, Exception) or isinstance(error, TimeoutError)
+        if exiting:  # SQLAlchemy's is_exit_exception (asyncio's cancellation, timeouts)
+            pooled.invalidate(error)
+        elif pooled.driver_connection.is_closed():
+            self.engine.sync_engine.pool._invalidate(pooled, error)
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
