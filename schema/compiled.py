@@ -43,11 +43,15 @@ from graphql import (
     get_operation_ast,
     visit,
 )
-from graphql.execution.values import get_argument_values, get_variable_values
+from graphql.execution.values import (
+    VariableValues,
+    get_argument_values,
+    get_variable_values,
+)
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
 from app.auth.principal import Principal
-from app.compiled.plan import Field, Selection, ValueFormat
+from app.compiled.plan import Field, Parameter, Selection, ValueFormat
 from app.compiled.registry import (
     JsonList,
     MappedType,
@@ -59,7 +63,7 @@ from app.compiled.registry import (
     is_json_column,
     leaf_problem,
 )
-from app.compiled.sql import PAGING_FIELDS, ROOTS, TYPENAME, CompiledStatements
+from app.compiled.sql import PAGE_ARGUMENTS, PAGING_FIELDS, ROOTS, TYPENAME, CompiledStatements
 from app.db.engine import Database
 from app.errors import GatewayError, ServiceUnavailable
 from app.money import loads_exact
@@ -209,6 +213,17 @@ class NotCompilable(Exception):
 
 
 @dataclass(frozen=True)
+class NestedArguments:
+    """The arguments of a paged relation below the root that are not all plain literals
+    (variables, a ``filter`` object): coerced with each request's variables. ``path`` is the
+    response keys from the root's selection down to the field."""
+
+    path: tuple[str, ...]
+    definition: GraphQLField
+    node: FieldNode
+
+
+@dataclass(frozen=True)
 class RootPlan:
     """One root field of a compiled operation."""
 
@@ -225,6 +240,36 @@ class RootPlan:
     access: Access | None
     # What the relations selected below it declare they need (Contact.accounts: ACCOUNTS_READ).
     nested_access: tuple[Access, ...] = ()
+    # The paged relations below it whose arguments are coerced per request (variables).
+    nested_arguments: tuple[NestedArguments, ...] = ()
+
+    def selection_for(self, variables: VariableValues) -> Selection | None:
+        """The selection with the arguments below the root coerced with ``variables``; ``None``
+        when the general path must answer (arguments it refuses: it reports them).
+
+        Page arguments (``page``, ``size``, ``sort``, ``order``) and absent filters shape the
+        statement; a given filter value is a :class:`~app.compiled.plan.Parameter`, so one
+        statement serves every ``created_on`` bound.
+        """
+        selection = self.selection
+        for index, site in enumerate(self.nested_arguments):
+            try:
+                arguments = get_argument_values(site.definition, site.node, variables)
+            except GraphQLError:
+                return None
+            if arguments_problem(site.definition, arguments):
+                return None
+            shape: list[tuple[str, Any]] = []
+            values: list[tuple[str, Any]] = []
+            for name, value in sorted(_plain_arguments(arguments).items()):
+                if name in PAGE_ARGUMENTS or value is None:
+                    shape.append((name, value))
+                else:
+                    parameter = f"nested_{index}_{name}"
+                    shape.append((name, Parameter(parameter)))
+                    values.append((parameter, value))
+            selection = _with_arguments(selection, site.path, tuple(shape), tuple(values))
+        return selection
 
     def allows(self, principal: Principal) -> bool:
         """Whether the caller may read the root field and every relation selected below it."""
@@ -279,7 +324,12 @@ def _selection(
     fragments: Mapping[str, FragmentDefinitionNode],
     schema: GraphQLSchema,
     registry: Registry,
+    sites: list[NestedArguments] | None = None,
+    path: tuple[str, ...] = (),
 ) -> Selection:
+    """The selection of ``selection_set`` on ``type_name``; the paged relations below whose
+    arguments depend on the request are added to ``sites`` (without ``sites``, they do not
+    compile)."""
     if selection_set is None:
         raise NotCompilable("object without selection")
     mapped = registry.types.get(type_name)
@@ -298,7 +348,14 @@ def _selection(
             target = PAGING_TYPE
         elif paged is not None:
             target = paged.page_type
-            arguments = _nested_arguments(schema, type_name, node)
+            if all(isinstance(argument.value, _LITERALS) for argument in node.arguments or ()):
+                arguments = _nested_arguments(schema, type_name, node)
+            elif sites is None:
+                raise NotCompilable("a variable below the root")
+            else:
+                graphql_type = schema.type_map[type_name]
+                assert isinstance(graphql_type, GraphQLObjectType)
+                sites.append(NestedArguments((*path, key), graphql_type.fields[name], node))
         elif mapped is not None and name in mapped.json_lists:
             target = mapped.json_lists[name].target
         elif mapped is not None and name in mapped.relations:
@@ -313,9 +370,32 @@ def _selection(
         if target is None:
             fields.append(Field(key, name))
         else:
-            inner = _selection(node.selection_set, target, fragments, schema, registry)
+            inner = _selection(
+                node.selection_set, target, fragments, schema, registry, sites, (*path, key)
+            )
             fields.append(Field(key, name, inner, arguments))
     return Selection(type_name, tuple(fields))
+
+
+def _with_arguments(
+    selection: Selection,
+    path: tuple[str, ...],
+    arguments: tuple[tuple[str, Any], ...],
+    values: tuple[tuple[str, Any], ...],
+) -> Selection:
+    """``selection`` with the field at ``path`` (response keys) given these arguments."""
+    key, below = path[0], path[1:]
+    fields = []
+    for item in selection.fields:
+        if item.key == key:
+            assert item.selection is not None
+            if below:
+                inner = _with_arguments(item.selection, below, arguments, values)
+                item = Field(item.key, item.name, inner, item.arguments)
+            else:
+                item = Field(item.key, item.name, item.selection, arguments, values)
+        fields.append(item)
+    return Selection(selection.type_name, tuple(fields))
 
 
 def _nested_arguments(
@@ -402,7 +482,10 @@ def build_plan(
             if name not in ROOTS:
                 return None
             root_type = ROOTS[name].type_name
-            selection = _selection(node.selection_set, root_type, fragments, schema, registry)
+            sites: list[NestedArguments] = []
+            selection = _selection(
+                node.selection_set, root_type, fragments, schema, registry, sites
+            )
             definition = query_type.fields[name]
             roots.append(
                 RootPlan(
@@ -415,6 +498,7 @@ def build_plan(
                     holds_money=holds_numerics(registry, selection),
                     access=access_of(definition),
                     nested_access=tuple(_nested_accesses(schema, selection)),
+                    nested_arguments=tuple(sites),
                 )
             )
     except NotCompilable:
@@ -535,8 +619,11 @@ class CompiledReads:
             for root, arguments in zip(plan.roots, arguments_by_root, strict=True)
         ):
             return None
+        selections = [root.selection_for(coerced) for root in plan.roots]
+        if any(selection is None for selection in selections):
+            return None  # arguments below a root the general path refuses: it reports them
         with span("graphql.compiled", {"graphql.operation.name": operation_name or ""}):
-            return await self._run(plan, arguments_by_root, context, values)
+            return await self._run(plan, arguments_by_root, context, values, selections)
 
     async def _run(
         self,
@@ -544,17 +631,22 @@ class CompiledReads:
         arguments_by_root: list[dict[str, Any]],
         context: Context,
         values: ValueFormat,
+        selections: list[Selection | None],
     ) -> CompiledAnswer | None:
-        """Run the plan's statements with each root's coerced arguments (graphql-core's)."""
+        """Run the plan's statements with each root's coerced arguments (graphql-core's) and
+        its selection with the arguments below it (:meth:`RootPlan.selection_for`)."""
         principal = context.principal
         assert principal is not None
         statements = self._statements_for(context.db)
         texts: dict[str, str] = {}
-        for root, arguments in zip(plan.roots, arguments_by_root, strict=True):
+        for root, arguments, selection in zip(
+            plan.roots, arguments_by_root, selections, strict=True
+        ):
+            assert selection is not None
             plain = _plain_arguments(arguments)
             try:
                 text = await statements.run_root(
-                    context.db, principal, root.name, plain, root.selection, values
+                    context.db, principal, root.name, plain, selection, values
                 )
             except ServiceUnavailable:
                 raise  # the general path would meet the same outage

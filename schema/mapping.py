@@ -9,7 +9,7 @@ page loader's :class:`~app.db.relations.RelatedPages`. Nothing here touches SQL.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
 import strawberry
 
@@ -18,6 +18,9 @@ from resolvers.context import Info
 from resolvers.loaders import PageLoader
 from resolvers.relations import RelationLoader
 from schema.permissions import needs as needs_permission
+
+if TYPE_CHECKING:
+    from app.db.relations import RelatedPages
 
 T = TypeVar("T", bound=type)
 
@@ -79,20 +82,31 @@ def relation(
     )
 
 
+class PagesLoader(Protocol):
+    """A loader of pages of a list under each parent that declares the list's rows: a
+    :class:`~resolvers.loaders.PageLoader`, or a loader of filtered pages keyed otherwise
+    (a wallet's journals) that reads the same rows."""
+
+    related: ClassVar["RelatedPages"]
+
+
 @dataclass(frozen=True)
 class PagedRelationField:
     """A paged list field's declaration: the page loader and the parent attribute giving its
     key."""
 
-    loader: type[PageLoader]
+    loader: type[PageLoader] | type[PagesLoader]
     parent_key: str
 
 
-def paged(loader: type[PageLoader], *, parent_key: str = "id") -> dict[str, Any]:
+def paged(
+    loader: type[PageLoader] | type[PagesLoader], *, parent_key: str = "id"
+) -> dict[str, Any]:
     """The metadata of a field answering a page (``page``, ``size``, ``sort``, ``order``
     arguments) of the list ``loader`` declares under the parent's ``parent_key`` attribute.
 
-    The field's resolver must read the page through ``loader`` with exactly these arguments:
+    The field's resolver must read the page through ``loader`` with exactly these arguments
+    (and the fields of a ``filter`` argument, when ``loader.related`` declares ``filters``):
     compiled reads then answer it from the same declaration.
     """
     return {PAGED_RELATION: PagedRelationField(loader, parent_key)}

@@ -42,7 +42,7 @@ from schema.common import (
     sort_argument,
     to_page,
 )
-from schema.mapping import maps, relation
+from schema.mapping import maps, paged, relation
 from schema.permissions import needs
 from schema.reference import SpendConditionProduct, SpendConditionTiming
 from schema.rows import shown_as
@@ -374,7 +374,10 @@ class Wallet:
             payment_method_id=value.get("payment_method_id"),
         )
 
-    @strawberry.field(description="The wallet's journals, newest first by default.")
+    @strawberry.field(
+        description="The wallet's journals, newest first by default.",
+        metadata=paged(resolve.JournalPageByWalletIdLoader),
+    )
     async def journals(
         self,
         info: Info,

@@ -9,7 +9,7 @@ the answer as compact JSON text that goes to the response as it is.
 
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import reduce
 from typing import Any
 
@@ -37,7 +37,14 @@ from app.accounts.repository import DEFAULT_SORT as ACCOUNT_DEFAULT_SORT
 from app.accounts.repository import SORT_COLUMNS as ACCOUNT_SORT_COLUMNS
 from app.accounts.repository import account_by_id_or_number, matching_contact_accounts
 from app.auth.principal import Principal
-from app.compiled.plan import Field, MoneyFormat, Selection, TimeFormat, ValueFormat
+from app.compiled.plan import (
+    Field,
+    MoneyFormat,
+    Parameter,
+    Selection,
+    TimeFormat,
+    ValueFormat,
+)
 from app.compiled.registry import PagedRelation, Registry, Relation
 from app.contacts.repository import (
     DEFAULT_SORT,
@@ -62,6 +69,8 @@ TYPENAME = "__typename"
 
 
 PAGING_FIELDS = frozenset({"page", "size", "total", "has_more"})
+# The arguments of a page that are not filters.
+PAGE_ARGUMENTS = frozenset({"page", "size", "sort", "order"})
 CONTACT_FILTERS = ("search_value", "contact_type", "email_address", "code", "organisation_id")
 
 
@@ -374,6 +383,13 @@ class Compiler:
         # Correlated explicitly: the rows sit in a FROM sub-query (the page is cut there).
         base = related.of_parent(self.caller, parent_key).correlate(parent)
         arguments = dict(item.arguments)
+        if related.filters is not None:
+            values = {
+                name: bindparam(value.name) if isinstance(value, Parameter) else value
+                for name, value in arguments.items()
+                if name not in PAGE_ARGUMENTS
+            }
+            base = base.where(*related.filters(values))
         return self.page(
             base,
             base.column_descriptions[0]["entity"],
@@ -474,7 +490,8 @@ class Compiler:
     def contact(self, principal: Principal, id_or_code: Any, selection: Selection) -> Select[Any]:
         """The statement answering ``contact(id)``: no row when the id names none."""
         found = contact_by_id_or_code(principal, id_or_code).subquery()
-        return select(self.object_of(selection, aliased(Contact, found)))
+        row = aliased(Contact, found)
+        return select(self.object_of(selection, row)).select_from(row)
 
     def organisation(
         self, principal: Principal, organisation_id: Any, selection: Selection
@@ -488,21 +505,25 @@ class Compiler:
 
     def wallet(self, principal: Principal, id_or_code: Any, selection: Selection) -> Select[Any]:
         """The statement answering ``wallet(id)`` (an id or a code): no row when it names none
-        of the caller's wallets."""
+        of the caller's wallets (also when only a page below it is selected: the row is the
+        statement's FROM, not only its sub-queries')."""
         found = wallet_by_id_or_code(principal, id_or_code).subquery()
-        return select(self.object_of(selection, aliased(Wallet, found)))
+        row = aliased(Wallet, found)
+        return select(self.object_of(selection, row)).select_from(row)
 
     def account(self, principal: Principal, id_or_number: Any, selection: Selection) -> Select[Any]:
         """The statement answering ``account(id)`` (an id or a number): no row when it names
         none of the caller's accounts."""
         found = account_by_id_or_number(principal, id_or_number).limit(1).subquery()
-        return select(self.object_of(selection, aliased(Account, found)))
+        row = aliased(Account, found)
+        return select(self.object_of(selection, row)).select_from(row)
 
     def journal(self, principal: Principal, journal_id: Any, selection: Selection) -> Select[Any]:
         """The statement answering ``journal(id)``: no row when the caller has no such
         journal."""
         found = JOURNALS.readable(principal).where(Journal.id == journal_id).subquery()
-        return select(self.object_of(selection, aliased(Journal, found)))
+        row = aliased(Journal, found)
+        return select(self.object_of(selection, row)).select_from(row)
 
     def organisation_network(
         self,
@@ -560,10 +581,17 @@ class PreparedRead:
         names = tuple(compiled.positiontup)
         processors = {}
         for name in names:
-            processor = compiled.binds[name].type.bind_processor(dialect)
+            # The dialect's implementation (SQLite's DATETIME writes its text format), as
+            # SQLAlchemy's own execution processes a value: a decorated type alone would not.
+            processor = compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
             if processor is not None:
                 processors[name] = processor
         return cls(compiled.string, names, dict(compiled.params), processors)
+
+    def bound(self, values: Mapping[str, Any]) -> "PreparedRead":
+        """The same statement with ``values`` as its own values of these parameters (the
+        arguments below the root passed as :class:`~app.compiled.plan.Parameter`)."""
+        return replace(self, defaults={**self.defaults, **values})
 
     def parameters(self, values: Mapping[str, Any]) -> tuple[Any, ...]:
         """The positional parameters: given values, else the statement's own literals."""
@@ -601,13 +629,14 @@ class CompiledStatements:
         prepared = self._statements.get(shape)
         if prepared is not None:
             self._statements.move_to_end(shape)
-            return prepared
-        statement = self.statement(root, arguments, selection, values)
-        prepared = PreparedRead.of(statement, self._dialect)
-        self._statements[shape] = prepared
-        if len(self._statements) > self.CACHE_SIZE:
-            self._statements.popitem(last=False)
-        return prepared
+        else:
+            statement = self.statement(root, arguments, selection, values)
+            prepared = PreparedRead.of(statement, self._dialect)
+            self._statements[shape] = prepared
+            if len(self._statements) > self.CACHE_SIZE:
+                self._statements.popitem(last=False)
+        # The values of the arguments below the root that are parameters (not in the shape).
+        return prepared.bound(selection.parameters) if selection.parameters else prepared
 
     def statement(
         self, root: str, arguments: Mapping[str, Any], selection: Selection, values: ValueFormat
