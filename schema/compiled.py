@@ -23,6 +23,7 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLEnumType,
     GraphQLError,
     GraphQLField,
     GraphQLList,
@@ -53,7 +54,10 @@ from strawberry.schema.schema_converter import GraphQLCoreConverter
 from app.auth.principal import Principal
 from app.compiled.plan import Field, Parameter, Selection, ValueFormat
 from app.compiled.registry import (
+    JsonDocument,
     JsonList,
+    JsonObjectType,
+    JsonValue,
     MappedType,
     PagedRelation,
     Registry,
@@ -71,7 +75,16 @@ from app.tracing import span
 from resolvers.context import Context
 from schema.documents import DocumentCache
 from schema.input_checks import arguments_problem
-from schema.mapping import PAGED_RELATION, RELATION, PagedRelationField, RelationField, mapped_model
+from schema.mapping import (
+    ALWAYS_NULL,
+    JSON_DOCUMENT,
+    PAGED_RELATION,
+    RELATION,
+    JsonDocumentField,
+    PagedRelationField,
+    RelationField,
+    mapped_model,
+)
 from schema.permissions import Access, access_of
 from schema.settings import SchemaSettings
 
@@ -85,6 +98,8 @@ DEFINITION = GraphQLCoreConverter.DEFINITION_BACKREF
 JSON_SCALARS = frozenset({"String", "ID", "Int", "Boolean"})
 # Scalars of lists held in a JSON column that compiled reads re-encode (organisation_tags).
 JSON_TEXT_SCALARS = frozenset({"String", "ID"})
+# The scalar of money (schema/scalars.py).
+MONEY_SCALAR = "Money"
 
 
 def _strings(field_type: GraphQLOutputType) -> bool:
@@ -99,6 +114,13 @@ def _strings(field_type: GraphQLOutputType) -> bool:
     ):
         return False
     return get_named_type(item).name in JSON_TEXT_SCALARS
+
+
+def _is_list(field_type: GraphQLOutputType) -> bool:
+    """Whether ``field_type`` is a list type (nullable or not)."""
+    if isinstance(field_type, GraphQLNonNull):
+        field_type = field_type.of_type
+    return isinstance(field_type, GraphQLList)
 
 
 def _plain_objects(field_type: GraphQLOutputType) -> GraphQLObjectType | None:
@@ -124,6 +146,7 @@ class _Derivation:
         self.types: dict[str, MappedType] = {}
         self.json_objects: dict[str, frozenset[str]] = {}
         self.page_items: dict[str, str] = {}
+        self.json_types: dict[str, JsonObjectType] = {}
         self.problems: list[str] = []
 
     def add(self, graphql_type: GraphQLObjectType, model: Any) -> None:
@@ -134,12 +157,27 @@ class _Derivation:
         json_lists: dict[str, JsonList] = {}
         json_values: dict[str, str] = {}
         pages: dict[str, PagedRelation] = {}
+        json_documents: dict[str, JsonDocument] = {}
+        nulls: set[str] = set()
         for field_name, field in graphql_type.fields.items():
             definition = field.extensions[DEFINITION]
             declared: RelationField | None = definition.metadata.get(RELATION)
             declared_pages: PagedRelationField | None = definition.metadata.get(PAGED_RELATION)
+            declared_json: JsonDocumentField | None = definition.metadata.get(JSON_DOCUMENT)
             objects = _plain_objects(field.type)
-            if declared is not None:
+            if definition.metadata.get(ALWAYS_NULL):
+                nulls.add(field_name)
+            elif declared_json is not None:
+                target = get_named_type(field.type)
+                assert isinstance(target, GraphQLObjectType), field_name
+                problem = self.add_json_type(target)
+                if problem is None:
+                    json_documents[field_name] = JsonDocument(
+                        target.name, declared_json.column, declared_json.many
+                    )
+                else:
+                    self.problems.append(f"{name}.{field_name}: {problem}")
+            elif declared is not None:
                 target = get_named_type(field.type).name
                 relations[field_name] = Relation(
                     target, declared.loader.related, declared.parent_key
@@ -171,8 +209,50 @@ class _Derivation:
                 json_lists[field_name] = JsonList(objects.name, field_name)
                 self.json_objects[objects.name] = frozenset(objects.fields)
         self.types[name] = MappedType(
-            name, model, leaves, relations, json_lists, json_values, pages
+            name,
+            model,
+            leaves,
+            relations,
+            json_lists,
+            json_values,
+            pages,
+            json_documents,
+            frozenset(nulls),
         )
+
+    def add_json_type(self, graphql_type: GraphQLObjectType) -> str | None:
+        """Derive the :class:`JsonObjectType` of ``graphql_type`` (and of the object types of
+        its fields); why it cannot be written from JSON, or ``None``. Its fields must be plain
+        (no resolver), each a string, id, enum, integer, money or such an object."""
+        if graphql_type.name in self.json_types:
+            return None
+        keys: dict[str, str] = {}
+        values: dict[str, JsonValue] = {}
+        objects: dict[str, str] = {}
+        for field_name, field in graphql_type.fields.items():
+            definition = field.extensions[DEFINITION]
+            named = get_named_type(field.type)
+            where = f"{graphql_type.name}.{field_name}"
+            if definition.base_resolver is not None or _is_list(field.type):
+                return f"{where} is not a plain value"
+            keys[field_name] = definition.python_name
+            if isinstance(named, GraphQLObjectType):
+                problem = self.add_json_type(named)
+                if problem is not None:
+                    return problem
+                objects[field_name] = named.name
+            elif named.name == MONEY_SCALAR:
+                values[field_name] = JsonValue.MONEY
+            elif isinstance(named, GraphQLEnumType) or named.name in JSON_TEXT_SCALARS:
+                values[field_name] = JsonValue.TEXT
+            elif named.name == "Int":
+                values[field_name] = JsonValue.NUMBER
+            else:
+                return f"{where}: {named.name} is not written from JSON"
+        self.json_types[graphql_type.name] = JsonObjectType(
+            graphql_type.name, keys, values, objects
+        )
+        return None
 
     def registry(self) -> Registry:
         """The registry, with relations to types that are not mapped listed as problems."""
@@ -185,7 +265,9 @@ class _Derivation:
                 if paged.item_type not in self.types:
                     problem = f"{paged.item_type} is not mapped"
                     self.problems.append(f"{mapped.name}.{field_name}: {problem}")
-        return Registry(self.types, self.json_objects, tuple(self.problems), self.page_items)
+        return Registry(
+            self.types, self.json_objects, tuple(self.problems), self.page_items, self.json_types
+        )
 
 
 def derive_registry(schema: GraphQLSchema) -> Registry:
@@ -358,6 +440,10 @@ def _selection(
                 sites.append(NestedArguments((*path, key), graphql_type.fields[name], node))
         elif mapped is not None and name in mapped.json_lists:
             target = mapped.json_lists[name].target
+        elif mapped is not None and name in mapped.json_documents:
+            target = mapped.json_documents[name].target
+        elif type_name in registry.json_types and name in registry.json_types[type_name].objects:
+            target = registry.json_types[type_name].objects[name]
         elif mapped is not None and name in mapped.relations:
             target = mapped.relations[name].target
         elif not (
@@ -365,6 +451,8 @@ def _selection(
             or (type_name == PAGING_TYPE and name in PAGING_FIELDS)
             or (mapped is not None and (name in mapped.leaves or name in mapped.json_values))
             or name in registry.json_objects.get(type_name, ())
+            or (mapped is not None and name in mapped.nulls)
+            or (type_name in registry.json_types and name in registry.json_types[type_name].values)
         ):
             raise NotCompilable(f"{type_name}.{name}")
         if target is None:

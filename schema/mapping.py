@@ -196,3 +196,16 @@ def json_document(
         description=description,
         metadata={JSON_DOCUMENT: JsonDocumentField(column, many)},
     )
+
+
+ALWAYS_NULL = "always_null"
+
+
+def always_null(*, description: str) -> Any:
+    """A field that is always null on both paths (``Account.accounting_period``: this gateway
+    keeps no accounting periods); its GraphQL type is the class annotation it is assigned to."""
+
+    def resolve() -> None:
+        return None
+
+    return strawberry.field(resolver=resolve, description=description, metadata={ALWAYS_NULL: True})

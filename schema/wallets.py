@@ -287,10 +287,6 @@ class Journal:
     )
 
 
-async def _account(root: Any, info: Info) -> Any:
-    return await info.context.loaders.get(resolve.AccountByIdLoader).load(root.account_id)
-
-
 @maps(models.Wallet)
 @strawberry.type(description="An account's wallet: its balances, limit rules and top-ups.")
 class Wallet:
@@ -316,10 +312,11 @@ class Wallet:
     termed_topup: strawberry.Private[dict[str, Any] | None]
 
     # Declared as attributes, like the JSON fields after it, to keep the schema's field order.
-    account: Annotated["Account", strawberry.lazy("schema.accounts")] | None = strawberry.field(
-        resolver=_account,
+    account: Annotated["Account", strawberry.lazy("schema.accounts")] | None = relation(
+        resolve.AccountByIdLoader,
+        parent_key="account_id",
         description="The account the wallet belongs to (needs ACCOUNTS_READ).",
-        extensions=needs(Permission.ACCOUNTS_READ),
+        needs=Permission.ACCOUNTS_READ,
     )
     limits: list[WalletLimit] = json_document(
         "limit_rules", WalletLimit, many=True, description="The wallet's limit rules."

@@ -717,7 +717,7 @@ async def seed_wallet_settings(db: Database, organisation_id: str) -> dict[str, 
         wallets = {
             wallet.code: wallet
             for wallet in (await session.execute(select(Wallet))).scalars()
-            if wallet.code in ("90000003EUR", "90000002EUR", "90000005EUR")
+            if wallet.code in ("90000003EUR", "90000002EUR", "90000005EUR", "90000001EUR")
         }
         rich, sparse = wallets["90000003EUR"], wallets["90000005EUR"]
         rich.limit_rules = [
@@ -747,6 +747,24 @@ async def seed_wallet_settings(db: Database, organisation_id: str) -> dict[str, 
         }
         sparse.auto_topup = {"threshold": None, "amount": "7"}  # no payment method given
         sparse.termed_topup = {"amount": "1", "payment_method": "CARD"}  # no frequency, day
+        wallets["90000002EUR"].auto_topup = {}  # an empty object: null, as no top-up
+        wallets["90000001EUR"].termed_topup = None  # JSON null (the others: SQL NULL)
+        accounts = {
+            account.number: account
+            for account in (await session.execute(select(Account))).scalars()
+        }
+        billed = accounts["AC0003EUR"]
+        address = ContactAddress(
+            contact_id=billed.contact_id,
+            address_type="BUSINESS",
+            address_line_1='1 "Main" St \\ é',
+            town_city="Limassol",
+            postal_code="3036",
+            country_code="CY",
+        )
+        session.add(address)
+        await session.flush()
+        billed.billing_address_id = address.id
         amounts = ("2.5", "10", "2.5", "0.0001", "100", "7.25", "10")
         for n, amount in enumerate(amounts):
             session.add(
@@ -914,3 +932,107 @@ async def test_a_wallets_journals_answer_alike_in_one_statement_through_both_doo
             assert compiled.content == expected.content, (query, values)
             assert "errors" not in expected.json()
             assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 1
+
+
+# The REST routes of wallets and accounts that compile (one statement each).
+COMPILED_ROUTES = (
+    "/wallets/{id}/journals",
+    "/wallets/{id}",
+    "/accounts/{id}",
+    "/accounts/{id}/financials",
+)
+
+
+def test_the_rest_documents_of_wallets_and_accounts_compile() -> None:
+    """A regression to the general path (a field the compiler cannot write) fails here."""
+    plans = build_schema(Settings(jwt_secret="x" * 40)).compiled_reads
+    assert plans is not None
+    documents = {
+        route.path: route.document
+        for route in REST_ROUTES
+        if route.method == "GET" and route.path in COMPILED_ROUTES
+    }
+    assert sorted(documents) == sorted(COMPILED_ROUTES)
+    for path, document in documents.items():
+        assert plans.plan_for(document, None) is not None, path
+
+
+async def test_wallet_and_account_routes_answer_alike_in_one_statement_through_both_doors(
+    gateway: Any, general_app: Any, tenant: BootstrapResult, db: Database
+) -> None:
+    """``GET /wallets/{id}``, ``/accounts/{id}`` and ``/accounts/{id}/financials`` compile and
+    answer byte for byte as the general path: limit rules and top-ups from their JSON columns
+    (money, enums, nested objects, nulls, empty objects), billing addresses, classifications,
+    payment terms, the always-null accounting period; misses and other modes are 404s."""
+    await seed(db, tenant.organisation_id)
+    ids = await seed_wallet_settings(db, tenant.organisation_id)
+    app, client = gateway
+    live, test = tenant.secret_api_key, tenant.test_secret_api_key
+    found = [
+        *(f"/wallets/{ids[name]}" for name in ("wallet", "sparse", "bare")),
+        "/wallets/90000003EUR",
+        "/wallets/90000001EUR",
+        *(
+            f"/accounts/{number}{route}"
+            for number in ("AC0003EUR", "AC0002EUR", "AC0004EUR")
+            for route in ("", "/financials")
+        ),
+    ]
+    missing = [
+        "/wallets/nobody",
+        f"/wallets/{ids['outsider_wallet']}",
+        "/accounts/nobody/financials",
+        f"/accounts/{ids['outsider_account']}",
+    ]
+    transport = httpx.ASGITransport(app=general_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://general") as general:
+        for key in (live, test):
+            headers = {"api_key": key}
+            await client.get("/backoffice/v1/wallets/nobody", headers=headers)  # key known
+            for path in found + missing:
+                with counting_statements(app) as statements:
+                    compiled = await client.get(f"/backoffice/v1{path}", headers=headers)
+                expected = await general.get(f"/backoffice/v1{path}", headers=headers)
+                assert compiled.status_code == expected.status_code, path
+                assert compiled.content == expected.content, path
+                answered = key == live and path in found
+                assert expected.status_code == (200 if answered else 404), path
+                if answered:
+                    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+                    assert len(selects) == 1, (path, selects)
+        headers = {"api_key": live}
+        rich = (await client.get(f"/backoffice/v1/wallets/{ids['wallet']}", headers=headers)).json()
+        assert rich["limits"][0]["maximum_amount"] == 100.99
+        assert rich["limits"][0]["minimum_amount"] == 0.5
+        assert rich["auto_topup"]["threshold"] == 5
+        assert rich["termed_topup"]["frequency"] == {"period": "MONTHS", "value": 1}
+        bare = (await client.get(f"/backoffice/v1/wallets/{ids['bare']}", headers=headers)).json()
+        assert bare["limits"] == [] and bare["auto_topup"] is None
+        account = (await client.get("/backoffice/v1/accounts/AC0003EUR", headers=headers)).json()
+        assert account["billing_address"]["town_city"] == "Limassol"
+        # GraphQL: the same fields with typenames and aliases, money as text.
+        query = """query($id: ID!) { wallet(id: $id) { code
+            rules: limits { __typename name max: maximum_amount minimum_amount maximum_number
+                            period transaction_type }
+            auto_topup { __typename threshold amount payment_method payment_method_id }
+            termed_topup { amount frequency { __typename period value }
+                           topup_day { day_of_month day_of_week } payment_method }
+            account { number accounting_period { id } billing_address { id town_city }
+                      classification { name } } } }"""
+        assert app.state.schema.compiled_reads.plan_for(query, None) is not None
+        for wallet in ("wallet", "sparse", "bare"):
+            body = {"query": query, "variables": {"id": ids[wallet]}}
+            with counting_statements(app) as statements:
+                compiled = await client.post("/graphql", json=body, headers=headers)
+            expected = await general.post("/graphql", json=body, headers=headers)
+            assert compiled.content == expected.content, wallet
+            assert "errors" not in expected.json()
+            assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 1
+        graph = (
+            await general.post(
+                "/graphql",
+                json={"query": query, "variables": {"id": ids["wallet"]}},
+                headers=headers,
+            )
+        ).json()
+        assert graph["data"]["wallet"]["rules"][0]["max"] == "100.99"

@@ -19,6 +19,7 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     String,
+    and_,
     bindparam,
     case,
     cast,
@@ -28,7 +29,7 @@ from sqlalchemy import (
     type_coerce,
 )
 from sqlalchemy import Text as SqlText
-from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.dialects.postgresql import JSONB, aggregate_order_by
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.util import ClauseAdapter
@@ -45,7 +46,7 @@ from app.compiled.plan import (
     TimeFormat,
     ValueFormat,
 )
-from app.compiled.registry import PagedRelation, Registry, Relation
+from app.compiled.registry import JsonDocument, JsonValue, PagedRelation, Registry, Relation
 from app.contacts.repository import (
     DEFAULT_SORT,
     SORT_COLUMNS,
@@ -286,6 +287,65 @@ class _Renderer:
         array = select(self.array(func.json_quote(ordered.c.value))).scalar_subquery()
         return self.never_null(array)
 
+    def json_document(
+        self, column: Any, many: bool, render: Callable[[Any], Any], nonempty: bool = True
+    ) -> Any:
+        """The JSON a field holding objects stored in the JSON ``column`` writes: with
+        ``many``, an array of ``render(element)`` over the stored list in stored order
+        (``[]`` for a null or non-list value); else ``render(column)`` for an object (null
+        for a null value, or an empty object when ``nonempty``: the general path's
+        ``if not value``). ``render`` takes a JSON value and returns the object's JSON text."""
+        if many:
+            if self.postgres:
+                listed = case((func.json_typeof(column) == "array", column), else_=None)
+                elements = (
+                    func.json_array_elements(listed)
+                    .table_valued("value", with_ordinality="position")
+                    .render_derived()
+                )
+                return self.many(select(elements), render(elements.c.value), [elements.c.position])
+            elements = func.json_each(column).table_valued("value", "key")
+            ordered = (
+                select(render(elements.c.value).label("value"))
+                .select_from(elements)
+                .where(func.json_type(column) == "array")
+                .order_by(elements.c.key)
+                .correlate_except(elements)
+                .subquery()
+            )
+            return self.never_null(select(self.array(ordered.c.value)).scalar_subquery())
+        if self.postgres:
+            is_object = func.json_typeof(column) == "object"
+            if nonempty:
+                is_object = and_(is_object, cast(column, JSONB) != literal_column("'{}'::jsonb"))
+        else:
+            is_object = func.json_type(column) == "object"
+            if nonempty:
+                is_object = and_(is_object, func.json(column) != "{}")
+        return case((is_object, render(column)), else_=None)
+
+    def json_member(self, value: Any, key: str, kind: JsonValue | None) -> tuple[Any, bool]:
+        """The member ``key`` of the JSON object ``value``, written as ``kind`` says (``None``:
+        the member's JSON, for a nested object); and whether that is already JSON."""
+        if self.postgres:
+            text = value.op("->>")(_text(key))
+            member = value.op("->")(_text(key))
+        else:
+            text = func.json_extract(value, f"$.{_checked(key)}")
+            member = text
+        if kind is None:
+            return member, True
+        if kind is JsonValue.NUMBER:
+            return (cast(member, SqlText), True) if self.postgres else (text, False)
+        if kind is JsonValue.TEXT:
+            return text, False
+        # Money: the stored decimal string, canonical as the general path writes Decimals
+        # ("0.50" -> 0.5, "200" -> 200): trailing zeros of a fraction, then a bare point, go.
+        digits = cast(text, SqlText)
+        has_point = (func.strpos if self.postgres else func.instr)(digits, ".") > 0
+        canonical = case((has_point, func.rtrim(func.rtrim(digits, "0"), ".")), else_=digits)
+        return canonical, self.values.money is MoneyFormat.NUMBER
+
     def page_content(self, rows: Select[Any], value: Any, order: list[Any]) -> Any:
         """A JSON array of ``value`` over ``rows``, which select from a page already cut in
         ``order``.
@@ -357,9 +417,49 @@ class Compiler:
             elif item.name in mapped.json_values:
                 column = getattr(entity, mapped.json_values[item.name])
                 pairs.append((item.key, self.render.json_values(column), True))
+            elif item.name in mapped.json_documents:
+                assert item.selection is not None
+                document = mapped.json_documents[item.name]
+                column = getattr(entity, document.column)
+                pairs.append((item.key, self.json_document(document, column, item.selection), True))
+            elif item.name in mapped.nulls:
+                pairs.append((item.key, _json_text("null"), True))
             else:
                 expression = getattr(entity, mapped.leaves[item.name])
                 rendered, is_json = self.render.leaf(expression)
+                pairs.append((item.key, rendered, is_json))
+        return self.render.object(pairs)
+
+    def json_document(self, document: JsonDocument, column: Any, selection: Selection) -> Any:
+        """The JSON of a field holding objects stored in a JSON column (a wallet's limit rules,
+        its top-ups), written as the general path's conversion writes them."""
+
+        def render(value: Any) -> Any:
+            return self.json_object(value, selection)
+
+        return self.render.json_document(column, document.many, render)
+
+    def json_object(self, value: Any, selection: Selection) -> Any:
+        """The JSON object ``selection`` asks of the stored JSON object ``value``."""
+        json_type = self.registry.json_types[selection.type_name]
+        pairs: list[tuple[str, Any, bool]] = []
+        for item in selection.fields:
+            if item.name == TYPENAME:
+                pairs.append(self.render.typename(item.key, selection.type_name))
+                continue
+            key = json_type.keys[item.name]
+            if item.name in json_type.objects:
+                assert item.selection is not None
+                inner = item.selection
+                member, _ = self.render.json_member(value, key, None)
+
+                def render(nested: Any, inner: Selection = inner) -> Any:
+                    return self.json_object(nested, inner)
+
+                nested = self.render.json_document(member, False, render, nonempty=False)
+                pairs.append((item.key, nested, True))
+            else:
+                rendered, is_json = self.render.json_member(value, key, json_type.values[item.name])
                 pairs.append((item.key, rendered, is_json))
         return self.render.object(pairs)
 
