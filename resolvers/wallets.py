@@ -2,10 +2,10 @@
 
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from app.db.models import Journal, Wallet, WalletCommerceBalance
-from app.db.relations import Related
+from app.db.relations import Related, RelatedPages
 from app.pagination import Page, PageRequest
 from app.wallets import repository, service
 from app.wallets.commands import CreateWallet, PostJournal, UpdateWallet
@@ -44,6 +44,8 @@ class JournalPageByWalletIdLoader(BatchLoader[JournalPageKey, Page[Journal]]):
     """
 
     loads = (Journal, "wallet_id")
+    # The rows, sorts and filter of these pages, as compiled reads answer them.
+    related: ClassVar[RelatedPages] = repository.JOURNAL_PAGES
 
     async def load_batch(self, session: "AsyncSession", keys: Sequence[Any]) -> list[Any]:
         groups: dict[tuple[PageRequest, repository.JournalFilter], list[str]] = defaultdict(list)

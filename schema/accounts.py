@@ -41,7 +41,7 @@ from schema.common import (
     to_page,
 )
 from schema.contacts import Contact, ContactAddress
-from schema.mapping import maps, relation
+from schema.mapping import always_null, maps, relation
 from schema.permissions import needs
 from schema.reference import AccountClassification, PaymentTerms, RewardScheme
 from schema.rows import shown_as
@@ -226,12 +226,6 @@ async def _contact(root: Any, info: Info) -> Any:
     return await info.context.loaders.get(ContactByIdLoader).load(root.contact_id)
 
 
-async def _billing_address(root: Any, info: Info) -> Any:
-    if root.billing_address_id is None:
-        return None
-    return await info.context.loaders.get(AddressByIdLoader).load(root.billing_address_id)
-
-
 @maps(models.Account)
 @strawberry.type(description="A contact's account in one currency.")
 class Account:
@@ -277,8 +271,10 @@ class Account:
         description="The account's payment terms.",
     )
 
-    billing_address: ContactAddress | None = strawberry.field(
-        resolver=_billing_address, description="The contact address the account bills."
+    billing_address: ContactAddress | None = relation(
+        AddressByIdLoader,
+        parent_key="billing_address_id",
+        description="The contact address the account bills.",
     )
 
     wallet: Annotated["Wallet", strawberry.lazy("schema.wallets")] | None = relation(
@@ -287,13 +283,10 @@ class Account:
         " null if it has none (needs WALLETS_READ).",
         needs=Permission.WALLETS_READ,
     )
-
-    @strawberry.field(
+    accounting_period: AccountingPeriod | None = always_null(
         description="The latest closed accounting period; always null, since this gateway keeps"
         " no accounting periods (opening_balance stays as set)."
     )
-    def accounting_period(self) -> AccountingPeriod | None:
-        return None
 
     @strawberry.field(description="The reward schemes the account has signed up to.")
     async def reward_schemes(self, info: Info) -> list[AccountRewardSchemeSignUp]:

@@ -23,6 +23,7 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLEnumType,
     GraphQLError,
     GraphQLField,
     GraphQLList,
@@ -43,13 +44,20 @@ from graphql import (
     get_operation_ast,
     visit,
 )
-from graphql.execution.values import get_argument_values, get_variable_values
+from graphql.execution.values import (
+    VariableValues,
+    get_argument_values,
+    get_variable_values,
+)
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
 from app.auth.principal import Principal
-from app.compiled.plan import Field, Selection, ValueFormat
+from app.compiled.plan import Field, Parameter, Selection, ValueFormat
 from app.compiled.registry import (
+    JsonDocument,
     JsonList,
+    JsonObjectType,
+    JsonValue,
     MappedType,
     PagedRelation,
     Registry,
@@ -59,7 +67,7 @@ from app.compiled.registry import (
     is_json_column,
     leaf_problem,
 )
-from app.compiled.sql import PAGING_FIELDS, ROOTS, TYPENAME, CompiledStatements
+from app.compiled.sql import PAGE_ARGUMENTS, PAGING_FIELDS, ROOTS, TYPENAME, CompiledStatements
 from app.db.engine import Database
 from app.errors import GatewayError, ServiceUnavailable
 from app.money import loads_exact
@@ -67,7 +75,16 @@ from app.tracing import span
 from resolvers.context import Context
 from schema.documents import DocumentCache
 from schema.input_checks import arguments_problem
-from schema.mapping import PAGED_RELATION, RELATION, PagedRelationField, RelationField, mapped_model
+from schema.mapping import (
+    ALWAYS_NULL,
+    JSON_DOCUMENT,
+    PAGED_RELATION,
+    RELATION,
+    JsonDocumentField,
+    PagedRelationField,
+    RelationField,
+    mapped_model,
+)
 from schema.permissions import Access, access_of
 from schema.settings import SchemaSettings
 
@@ -81,6 +98,8 @@ DEFINITION = GraphQLCoreConverter.DEFINITION_BACKREF
 JSON_SCALARS = frozenset({"String", "ID", "Int", "Boolean"})
 # Scalars of lists held in a JSON column that compiled reads re-encode (organisation_tags).
 JSON_TEXT_SCALARS = frozenset({"String", "ID"})
+# The scalar of money (schema/scalars.py).
+MONEY_SCALAR = "Money"
 
 
 def _strings(field_type: GraphQLOutputType) -> bool:
@@ -95,6 +114,13 @@ def _strings(field_type: GraphQLOutputType) -> bool:
     ):
         return False
     return get_named_type(item).name in JSON_TEXT_SCALARS
+
+
+def _is_list(field_type: GraphQLOutputType) -> bool:
+    """Whether ``field_type`` is a list type (nullable or not)."""
+    if isinstance(field_type, GraphQLNonNull):
+        field_type = field_type.of_type
+    return isinstance(field_type, GraphQLList)
 
 
 def _plain_objects(field_type: GraphQLOutputType) -> GraphQLObjectType | None:
@@ -120,6 +146,7 @@ class _Derivation:
         self.types: dict[str, MappedType] = {}
         self.json_objects: dict[str, frozenset[str]] = {}
         self.page_items: dict[str, str] = {}
+        self.json_types: dict[str, JsonObjectType] = {}
         self.problems: list[str] = []
 
     def add(self, graphql_type: GraphQLObjectType, model: Any) -> None:
@@ -130,12 +157,27 @@ class _Derivation:
         json_lists: dict[str, JsonList] = {}
         json_values: dict[str, str] = {}
         pages: dict[str, PagedRelation] = {}
+        json_documents: dict[str, JsonDocument] = {}
+        nulls: set[str] = set()
         for field_name, field in graphql_type.fields.items():
             definition = field.extensions[DEFINITION]
             declared: RelationField | None = definition.metadata.get(RELATION)
             declared_pages: PagedRelationField | None = definition.metadata.get(PAGED_RELATION)
+            declared_json: JsonDocumentField | None = definition.metadata.get(JSON_DOCUMENT)
             objects = _plain_objects(field.type)
-            if declared is not None:
+            if definition.metadata.get(ALWAYS_NULL):
+                nulls.add(field_name)
+            elif declared_json is not None:
+                target = get_named_type(field.type)
+                assert isinstance(target, GraphQLObjectType), field_name
+                problem = self.add_json_type(target)
+                if problem is None:
+                    json_documents[field_name] = JsonDocument(
+                        target.name, declared_json.column, declared_json.many
+                    )
+                else:
+                    self.problems.append(f"{name}.{field_name}: {problem}")
+            elif declared is not None:
                 target = get_named_type(field.type).name
                 relations[field_name] = Relation(
                     target, declared.loader.related, declared.parent_key
@@ -167,8 +209,50 @@ class _Derivation:
                 json_lists[field_name] = JsonList(objects.name, field_name)
                 self.json_objects[objects.name] = frozenset(objects.fields)
         self.types[name] = MappedType(
-            name, model, leaves, relations, json_lists, json_values, pages
+            name,
+            model,
+            leaves,
+            relations,
+            json_lists,
+            json_values,
+            pages,
+            json_documents,
+            frozenset(nulls),
         )
+
+    def add_json_type(self, graphql_type: GraphQLObjectType) -> str | None:
+        """Derive the :class:`JsonObjectType` of ``graphql_type`` (and of the object types of
+        its fields); why it cannot be written from JSON, or ``None``. Its fields must be plain
+        (no resolver), each a string, id, enum, integer, money or such an object."""
+        if graphql_type.name in self.json_types:
+            return None
+        keys: dict[str, str] = {}
+        values: dict[str, JsonValue] = {}
+        objects: dict[str, str] = {}
+        for field_name, field in graphql_type.fields.items():
+            definition = field.extensions[DEFINITION]
+            named = get_named_type(field.type)
+            where = f"{graphql_type.name}.{field_name}"
+            if definition.base_resolver is not None or _is_list(field.type):
+                return f"{where} is not a plain value"
+            keys[field_name] = definition.python_name
+            if isinstance(named, GraphQLObjectType):
+                problem = self.add_json_type(named)
+                if problem is not None:
+                    return problem
+                objects[field_name] = named.name
+            elif named.name == MONEY_SCALAR:
+                values[field_name] = JsonValue.MONEY
+            elif isinstance(named, GraphQLEnumType) or named.name in JSON_TEXT_SCALARS:
+                values[field_name] = JsonValue.TEXT
+            elif named.name == "Int":
+                values[field_name] = JsonValue.NUMBER
+            else:
+                return f"{where}: {named.name} is not written from JSON"
+        self.json_types[graphql_type.name] = JsonObjectType(
+            graphql_type.name, keys, values, objects
+        )
+        return None
 
     def registry(self) -> Registry:
         """The registry, with relations to types that are not mapped listed as problems."""
@@ -181,7 +265,9 @@ class _Derivation:
                 if paged.item_type not in self.types:
                     problem = f"{paged.item_type} is not mapped"
                     self.problems.append(f"{mapped.name}.{field_name}: {problem}")
-        return Registry(self.types, self.json_objects, tuple(self.problems), self.page_items)
+        return Registry(
+            self.types, self.json_objects, tuple(self.problems), self.page_items, self.json_types
+        )
 
 
 def derive_registry(schema: GraphQLSchema) -> Registry:
@@ -209,6 +295,17 @@ class NotCompilable(Exception):
 
 
 @dataclass(frozen=True)
+class NestedArguments:
+    """The arguments of a paged relation below the root that are not all plain literals
+    (variables, a ``filter`` object): coerced with each request's variables. ``path`` is the
+    response keys from the root's selection down to the field."""
+
+    path: tuple[str, ...]
+    definition: GraphQLField
+    node: FieldNode
+
+
+@dataclass(frozen=True)
 class RootPlan:
     """One root field of a compiled operation."""
 
@@ -225,6 +322,36 @@ class RootPlan:
     access: Access | None
     # What the relations selected below it declare they need (Contact.accounts: ACCOUNTS_READ).
     nested_access: tuple[Access, ...] = ()
+    # The paged relations below it whose arguments are coerced per request (variables).
+    nested_arguments: tuple[NestedArguments, ...] = ()
+
+    def selection_for(self, variables: VariableValues) -> Selection | None:
+        """The selection with the arguments below the root coerced with ``variables``; ``None``
+        when the general path must answer (arguments it refuses: it reports them).
+
+        Page arguments (``page``, ``size``, ``sort``, ``order``) and absent filters shape the
+        statement; a given filter value is a :class:`~app.compiled.plan.Parameter`, so one
+        statement serves every ``created_on`` bound.
+        """
+        selection = self.selection
+        for index, site in enumerate(self.nested_arguments):
+            try:
+                arguments = get_argument_values(site.definition, site.node, variables)
+            except GraphQLError:
+                return None
+            if arguments_problem(site.definition, arguments):
+                return None
+            shape: list[tuple[str, Any]] = []
+            values: list[tuple[str, Any]] = []
+            for name, value in sorted(_plain_arguments(arguments).items()):
+                if name in PAGE_ARGUMENTS or value is None:
+                    shape.append((name, value))
+                else:
+                    parameter = f"nested_{index}_{name}"
+                    shape.append((name, Parameter(parameter)))
+                    values.append((parameter, value))
+            selection = _with_arguments(selection, site.path, tuple(shape), tuple(values))
+        return selection
 
     def allows(self, principal: Principal) -> bool:
         """Whether the caller may read the root field and every relation selected below it."""
@@ -279,7 +406,12 @@ def _selection(
     fragments: Mapping[str, FragmentDefinitionNode],
     schema: GraphQLSchema,
     registry: Registry,
+    sites: list[NestedArguments] | None = None,
+    path: tuple[str, ...] = (),
 ) -> Selection:
+    """The selection of ``selection_set`` on ``type_name``; the paged relations below whose
+    arguments depend on the request are added to ``sites`` (without ``sites``, they do not
+    compile)."""
     if selection_set is None:
         raise NotCompilable("object without selection")
     mapped = registry.types.get(type_name)
@@ -298,9 +430,20 @@ def _selection(
             target = PAGING_TYPE
         elif paged is not None:
             target = paged.page_type
-            arguments = _nested_arguments(schema, type_name, node)
+            if all(isinstance(argument.value, _LITERALS) for argument in node.arguments or ()):
+                arguments = _nested_arguments(schema, type_name, node)
+            elif sites is None:
+                raise NotCompilable("a variable below the root")
+            else:
+                graphql_type = schema.type_map[type_name]
+                assert isinstance(graphql_type, GraphQLObjectType)
+                sites.append(NestedArguments((*path, key), graphql_type.fields[name], node))
         elif mapped is not None and name in mapped.json_lists:
             target = mapped.json_lists[name].target
+        elif mapped is not None and name in mapped.json_documents:
+            target = mapped.json_documents[name].target
+        elif type_name in registry.json_types and name in registry.json_types[type_name].objects:
+            target = registry.json_types[type_name].objects[name]
         elif mapped is not None and name in mapped.relations:
             target = mapped.relations[name].target
         elif not (
@@ -308,14 +451,39 @@ def _selection(
             or (type_name == PAGING_TYPE and name in PAGING_FIELDS)
             or (mapped is not None and (name in mapped.leaves or name in mapped.json_values))
             or name in registry.json_objects.get(type_name, ())
+            or (mapped is not None and name in mapped.nulls)
+            or (type_name in registry.json_types and name in registry.json_types[type_name].values)
         ):
             raise NotCompilable(f"{type_name}.{name}")
         if target is None:
             fields.append(Field(key, name))
         else:
-            inner = _selection(node.selection_set, target, fragments, schema, registry)
+            inner = _selection(
+                node.selection_set, target, fragments, schema, registry, sites, (*path, key)
+            )
             fields.append(Field(key, name, inner, arguments))
     return Selection(type_name, tuple(fields))
+
+
+def _with_arguments(
+    selection: Selection,
+    path: tuple[str, ...],
+    arguments: tuple[tuple[str, Any], ...],
+    values: tuple[tuple[str, Any], ...],
+) -> Selection:
+    """``selection`` with the field at ``path`` (response keys) given these arguments."""
+    key, below = path[0], path[1:]
+    fields = []
+    for item in selection.fields:
+        if item.key == key:
+            assert item.selection is not None
+            if below:
+                inner = _with_arguments(item.selection, below, arguments, values)
+                item = Field(item.key, item.name, inner, item.arguments)
+            else:
+                item = Field(item.key, item.name, item.selection, arguments, values)
+        fields.append(item)
+    return Selection(selection.type_name, tuple(fields))
 
 
 def _nested_arguments(
@@ -402,7 +570,10 @@ def build_plan(
             if name not in ROOTS:
                 return None
             root_type = ROOTS[name].type_name
-            selection = _selection(node.selection_set, root_type, fragments, schema, registry)
+            sites: list[NestedArguments] = []
+            selection = _selection(
+                node.selection_set, root_type, fragments, schema, registry, sites
+            )
             definition = query_type.fields[name]
             roots.append(
                 RootPlan(
@@ -415,6 +586,7 @@ def build_plan(
                     holds_money=holds_numerics(registry, selection),
                     access=access_of(definition),
                     nested_access=tuple(_nested_accesses(schema, selection)),
+                    nested_arguments=tuple(sites),
                 )
             )
     except NotCompilable:
@@ -535,8 +707,11 @@ class CompiledReads:
             for root, arguments in zip(plan.roots, arguments_by_root, strict=True)
         ):
             return None
+        selections = [root.selection_for(coerced) for root in plan.roots]
+        if any(selection is None for selection in selections):
+            return None  # arguments below a root the general path refuses: it reports them
         with span("graphql.compiled", {"graphql.operation.name": operation_name or ""}):
-            return await self._run(plan, arguments_by_root, context, values)
+            return await self._run(plan, arguments_by_root, context, values, selections)
 
     async def _run(
         self,
@@ -544,17 +719,22 @@ class CompiledReads:
         arguments_by_root: list[dict[str, Any]],
         context: Context,
         values: ValueFormat,
+        selections: list[Selection | None],
     ) -> CompiledAnswer | None:
-        """Run the plan's statements with each root's coerced arguments (graphql-core's)."""
+        """Run the plan's statements with each root's coerced arguments (graphql-core's) and
+        its selection with the arguments below it (:meth:`RootPlan.selection_for`)."""
         principal = context.principal
         assert principal is not None
         statements = self._statements_for(context.db)
         texts: dict[str, str] = {}
-        for root, arguments in zip(plan.roots, arguments_by_root, strict=True):
+        for root, arguments, selection in zip(
+            plan.roots, arguments_by_root, selections, strict=True
+        ):
+            assert selection is not None
             plain = _plain_arguments(arguments)
             try:
                 text = await statements.run_root(
-                    context.db, principal, root.name, plain, root.selection, values
+                    context.db, principal, root.name, plain, selection, values
                 )
             except ServiceUnavailable:
                 raise  # the general path would meet the same outage

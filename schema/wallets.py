@@ -42,7 +42,7 @@ from schema.common import (
     sort_argument,
     to_page,
 )
-from schema.mapping import maps, relation
+from schema.mapping import json_document, maps, paged, relation
 from schema.permissions import needs
 from schema.reference import SpendConditionProduct, SpendConditionTiming
 from schema.rows import shown_as
@@ -252,10 +252,6 @@ class CommerceBalance:
         return CommerceBalanceExpiration(**self.view.expiration)
 
 
-def _money(value: Any) -> Decimal | None:
-    return None if value is None else Decimal(value)
-
-
 @maps(models.Journal)
 @strawberry.type(description="One credit or debit of a wallet.")
 class Journal:
@@ -315,66 +311,33 @@ class Wallet:
     auto_topup: strawberry.Private[dict[str, Any] | None]
     termed_topup: strawberry.Private[dict[str, Any] | None]
 
-    @strawberry.field(
+    # Declared as attributes, like the JSON fields after it, to keep the schema's field order.
+    account: Annotated["Account", strawberry.lazy("schema.accounts")] | None = relation(
+        resolve.AccountByIdLoader,
+        parent_key="account_id",
         description="The account the wallet belongs to (needs ACCOUNTS_READ).",
-        extensions=needs(Permission.ACCOUNTS_READ),
+        needs=Permission.ACCOUNTS_READ,
     )
-    async def account(
-        self, info: Info
-    ) -> Annotated["Account", strawberry.lazy("schema.accounts")] | None:
-        return await info.context.loaders.get(resolve.AccountByIdLoader).load(self.account_id)
+    limits: list[WalletLimit] = json_document(
+        "limit_rules", WalletLimit, many=True, description="The wallet's limit rules."
+    )
+    auto_topup_settings: WalletAutoTopup | None = json_document(
+        "auto_topup",
+        WalletAutoTopup,
+        name="auto_topup",
+        description="The wallet's automatic top-up, if set.",
+    )
+    termed_topup_settings: WalletTermedTopup | None = json_document(
+        "termed_topup",
+        WalletTermedTopup,
+        name="termed_topup",
+        description="The wallet's termed top-up, if set.",
+    )
 
-    @strawberry.field(description="The wallet's limit rules.")
-    def limits(self) -> list[WalletLimit]:
-        return [
-            WalletLimit(
-                name=rule.get("name"),
-                minimum_amount=_money(rule.get("minimum_amount")),
-                maximum_amount=_money(rule.get("maximum_amount")),
-                maximum_number=rule.get("maximum_number"),
-                period=WalletLimitPeriod(rule["period"]),
-                transaction_type=WalletTransactionType(rule["transaction_type"]),
-            )
-            for rule in self.limit_rules or []
-        ]
-
-    @strawberry.field(name="auto_topup", description="The wallet's automatic top-up, if set.")
-    def auto_topup_settings(self) -> WalletAutoTopup | None:
-        value = self.auto_topup
-        if not value:
-            return None
-        return WalletAutoTopup(
-            threshold=_money(value.get("threshold")),
-            amount=Decimal(value["amount"]),
-            payment_method=value.get("payment_method"),
-            payment_method_id=value.get("payment_method_id"),
-        )
-
-    @strawberry.field(name="termed_topup", description="The wallet's termed top-up, if set.")
-    def termed_topup_settings(self) -> WalletTermedTopup | None:
-        value = self.termed_topup
-        if not value:
-            return None
-        frequency = value.get("frequency")
-        topup_day = value.get("topup_day")
-        return WalletTermedTopup(
-            amount=Decimal(value["amount"]),
-            frequency=None
-            if frequency is None
-            else TopupFrequency(
-                period=TopupFrequencyPeriod(frequency["period"]), value=frequency["value"]
-            ),
-            topup_day=None
-            if topup_day is None
-            else TopupDay(
-                day_of_month=topup_day.get("day_of_month"),
-                day_of_week=topup_day.get("day_of_week"),
-            ),
-            payment_method=value.get("payment_method"),
-            payment_method_id=value.get("payment_method_id"),
-        )
-
-    @strawberry.field(description="The wallet's journals, newest first by default.")
+    @strawberry.field(
+        description="The wallet's journals, newest first by default.",
+        metadata=paged(resolve.JournalPageByWalletIdLoader),
+    )
     async def journals(
         self,
         info: Info,

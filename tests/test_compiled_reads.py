@@ -27,6 +27,7 @@ from app.onboarding import BootstrapResult
 from app.settings import Settings
 from resolvers.context import Context
 from resolvers.loaders import Loaders
+from rest_compat.routes import ROUTES as REST_ROUTES
 from schema.compiled import derive_registry
 from schema.encoding import REST_VALUES, graphql_json, rest_json
 from schema.mapping import maps
@@ -544,7 +545,8 @@ async def test_organisation_reads_refuse_and_fall_back_like_the_general_path(
     with_variable = """query($id: ID!, $size: Int) { organisation(id: $id) {
         children(size: $size) { content { id } } } }"""
     assert plans.plan_for(fallback, None) is None
-    assert plans.plan_for(with_variable, None) is None
+    # Variables below the root compile too (coerced per request; the answers are compared below).
+    assert plans.plan_for(with_variable, None) is not None
     headers = {"api_key": tenant.secret_api_key}
     transport = httpx.ASGITransport(app=general_app)
     async with httpx.AsyncClient(transport=transport, base_url="http://general") as general:
@@ -689,3 +691,333 @@ async def test_a_nested_page_into_another_domain_checks_its_permission(
                 selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
                 # The user's role is read on each request; then the one compiled statement.
                 assert len([s for s in selects if "memberships" not in s]) == 1, selects
+
+
+async def seed_wallet_settings(db: Database, organisation_id: str) -> dict[str, str]:
+    """Journals, limit rules and top-ups on the wallets :func:`seed` made, and an account with
+    a wallet in an organisation outside the tenant's network; returns their ids by name
+    (``wallet``: ``90000003EUR``'s, with everything; ``bare``: ``90000002EUR``'s, with
+    nothing; ``outsider_wallet``, ``outsider_account``)."""
+    async with db.write() as session:
+        wallets = {
+            wallet.code: wallet
+            for wallet in (await session.execute(select(Wallet))).scalars()
+            if wallet.code in ("90000003EUR", "90000002EUR", "90000005EUR", "90000001EUR")
+        }
+        rich, sparse = wallets["90000003EUR"], wallets["90000005EUR"]
+        rich.limit_rules = [
+            {
+                "name": 'Daily "cap" é',
+                "minimum_amount": "0.50",
+                "maximum_amount": "100.990",
+                "maximum_number": None,
+                "period": "DAILY",
+                "transaction_type": "DEBIT",
+            },
+            {"maximum_number": 3, "period": "MONTHLY", "transaction_type": "TOPUP"},
+            {"maximum_amount": "200", "period": "ANNUAL", "transaction_type": "CREDIT"},
+        ]
+        rich.auto_topup = {
+            "threshold": "5.00",
+            "amount": "20.5",
+            "payment_method": "CARD",
+            "payment_method_id": "pm-1",
+        }
+        rich.termed_topup = {
+            "amount": "12.3400",
+            "frequency": {"period": "MONTHS", "value": 1},
+            "topup_day": {"day_of_month": 15, "day_of_week": None},
+            "payment_method": None,
+            "payment_method_id": None,
+        }
+        sparse.auto_topup = {"threshold": None, "amount": "7"}  # no payment method given
+        sparse.termed_topup = {"amount": "1", "payment_method": "CARD"}  # no frequency, day
+        wallets["90000002EUR"].auto_topup = {}  # an empty object: null, as no top-up
+        wallets["90000001EUR"].termed_topup = None  # JSON null (the others: SQL NULL)
+        accounts = {
+            account.number: account
+            for account in (await session.execute(select(Account))).scalars()
+        }
+        billed = accounts["AC0003EUR"]
+        address = ContactAddress(
+            contact_id=billed.contact_id,
+            address_type="BUSINESS",
+            address_line_1='1 "Main" St \\ é',
+            town_city="Limassol",
+            postal_code="3036",
+            country_code="CY",
+        )
+        session.add(address)
+        await session.flush()
+        billed.billing_address_id = address.id
+        amounts = ("2.5", "10", "2.5", "0.0001", "100", "7.25", "10")
+        for n, amount in enumerate(amounts):
+            session.add(
+                models.Journal(
+                    organisation_id=organisation_id,
+                    is_test=False,
+                    wallet_id=rich.id,
+                    type="CREDIT" if n % 3 else "DEBIT",
+                    amount=Decimal(amount),
+                    currency_code="EUR",
+                    description=None if n % 2 else f'Journal {n} "é" \\',
+                    # Whole seconds on most; a fraction on one (REST bounds are whole seconds).
+                    created_on=datetime(2026, 11, 1 + n, 12, 0, 0, 250000 if n == 4 else 0, UTC),
+                    balance_after=Decimal(n),
+                )
+            )
+        outsider = _organisation(None, "Elsewhere", org_type="BUSINESS")
+        session.add(outsider)
+        await session.flush()
+        contact = Contact(
+            organisation_id=outsider.id, is_test=False, contact_type="PERSON", custom_fields=[]
+        )
+        session.add(contact)
+        await session.flush()
+        account = Account(
+            organisation_id=outsider.id,
+            is_test=False,
+            contact_id=contact.id,
+            number="OUT0001",
+            name="Outsider",
+            is_primary=True,
+            currency_code="EUR",
+        )
+        session.add(account)
+        await session.flush()
+        wallet = Wallet(
+            organisation_id=outsider.id,
+            is_test=False,
+            account_id=account.id,
+            code="7000000000000001",
+            currency_code="EUR",
+            limit_rules=[],
+        )
+        session.add(wallet)
+        await session.flush()
+        return {
+            "wallet": rich.id,
+            "bare": wallets["90000002EUR"].id,
+            "sparse": sparse.id,
+            "outsider_wallet": wallet.id,
+            "outsider_account": account.id,
+        }
+
+
+def _epoch(day: int, second: int = 0) -> str:
+    """The epoch seconds of 12:00:``second`` UTC on November ``day``, 2026 (REST bounds)."""
+    return str(int(datetime(2026, 11, day, 12, 0, second, tzinfo=UTC).timestamp()))
+
+
+JOURNAL_QUERIES = (
+    "",
+    "?type=CREDIT",
+    "?type=DEBIT&order=ASC",
+    f"?created_on[gte]={_epoch(3)}",
+    f"?created_on[gt]={_epoch(3)}",
+    f"?created_on[lt]={_epoch(5)}",
+    f"?created_on[lte]={_epoch(5)}",
+    f"?created_on[gte]={_epoch(2)}&created_on[lt]={_epoch(6)}&type=CREDIT&sort=amount",
+    f"?created_on[gt]={_epoch(5)}&created_on[lte]={_epoch(5, 1)}",  # the fraction only
+    f"?created_on[gte]={_epoch(9)}",  # nothing
+    "?sort=amount&order=ASC",
+    "?sort=amount",
+    "?sort=posted_on&order=ASC&size=2&page=2",
+    "?sort=type",
+    "?sort=created_on&order=ASC",
+    "?page=2&size=3",
+    "?page=3&size=3",
+    "?page=9&size=3",  # past the end
+    "?size=250",
+)
+# Refused by the general path (400 naming the argument), or found nowhere (404).
+JOURNAL_REFUSALS = (
+    "?sort=shoe_size",
+    "?page=0",
+    "?size=0",
+    "?type=BOTH",
+    "?created_on[gte]=yesterday",
+)
+
+
+async def test_a_wallets_journals_answer_alike_in_one_statement_through_both_doors(
+    gateway: Any, general_app: Any, tenant: BootstrapResult, db: Database
+) -> None:
+    """``GET /wallets/{id}/journals`` compiles (variables below the root: one statement serves
+    every value of the ``created_on`` bounds) and answers byte for byte as the general path
+    for every filter, sort, order and page; refusals and misses are the general path's."""
+    await seed(db, tenant.organisation_id)
+    ids = await seed_wallet_settings(db, tenant.organisation_id)
+    app, client = gateway
+    plans = app.state.schema.compiled_reads
+    document = next(
+        route.document
+        for route in REST_ROUTES
+        if route.method == "GET" and route.path == "/wallets/{id}/journals"
+    )
+    assert plans.plan_for(document, None) is not None
+    transport = httpx.ASGITransport(app=general_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://general") as general:
+
+        async def alike(path: str, key: str, statements_expected: int | None) -> httpx.Response:
+            headers = {"api_key": key}
+            with counting_statements(app) as statements:
+                compiled = await client.get(f"/backoffice/v1{path}", headers=headers)
+            expected = await general.get(f"/backoffice/v1{path}", headers=headers)
+            assert compiled.status_code == expected.status_code, path
+            assert compiled.content == expected.content, path
+            if statements_expected is not None:
+                selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+                assert len(selects) == statements_expected, (path, selects)
+            return expected
+
+        live, test = tenant.secret_api_key, tenant.test_secret_api_key
+        await client.get("/backoffice/v1/wallets/nobody", headers={"api_key": live})  # key known
+        for wallet in (ids["wallet"], "90000003EUR"):
+            for query in JOURNAL_QUERIES:
+                answer = await alike(f"/wallets/{wallet}/journals{query}", live, 1)
+                assert answer.status_code == 200
+        totals = {
+            query: (await alike(f"/wallets/{ids['wallet']}/journals{query}", live, 1)).json()
+            for query in ("", "?type=CREDIT", f"?created_on[gt]={_epoch(5)}", "?page=9&size=3")
+        }
+        assert totals[""]["paging"]["total"] == 7 and len(totals[""]["content"]) == 7
+        assert totals["?type=CREDIT"]["paging"]["total"] == 4
+        assert totals[f"?created_on[gt]={_epoch(5)}"]["paging"]["total"] == 3
+        assert totals["?page=9&size=3"]["content"] == []
+        assert (await alike(f"/wallets/{ids['bare']}/journals", live, 1)).json()["content"] == []
+        for query in JOURNAL_REFUSALS:
+            refused = await alike(f"/wallets/{ids['wallet']}/journals{query}", live, None)
+            assert refused.status_code == 400, query
+        for wallet in ("nobody", ids["outsider_wallet"]):
+            missing = await alike(f"/wallets/{wallet}/journals", live, None)
+            assert missing.status_code == 404
+        await client.get("/backoffice/v1/wallets/nobody", headers={"api_key": test})
+        other_mode = await alike(f"/wallets/{ids['wallet']}/journals?type=CREDIT", test, None)
+        assert other_mode.status_code == 404
+        # GraphQL: the same field with literal arguments, and with variables.
+        literal = """{ wallet(id: "90000003EUR") { code
+            journals(filter: {type: CREDIT}, sort: "amount", order: ASC, size: 2, page: 2) {
+              content { id amount } paging { page size total has_more } } } }"""
+        variables = """query($id: ID!, $from: DateTime, $size: Int) { wallet(id: $id) {
+            a: journals(filter: {created_on_gte: $from}, size: $size) {
+              paging { has_more } content { id created_on } }
+            b: journals(filter: {created_on_lt: $from}) { content { type } } } }"""
+        for query, values in (
+            (literal, {}),
+            (variables, {"id": ids["wallet"], "from": "2026-11-03T12:00:00Z", "size": 2}),
+            (variables, {"id": ids["wallet"], "from": "2026-11-06T12:00:00Z", "size": 1}),
+        ):
+            assert plans.plan_for(query, None) is not None
+            body = {"query": query, "variables": values}
+            headers = {"api_key": live}
+            with counting_statements(app) as statements:
+                compiled = await client.post("/graphql", json=body, headers=headers)
+            expected = await general.post("/graphql", json=body, headers=headers)
+            assert compiled.content == expected.content, (query, values)
+            assert "errors" not in expected.json()
+            assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 1
+
+
+# The REST routes of wallets and accounts that compile (one statement each).
+COMPILED_ROUTES = (
+    "/wallets/{id}/journals",
+    "/wallets/{id}",
+    "/accounts/{id}",
+    "/accounts/{id}/financials",
+)
+
+
+def test_the_rest_documents_of_wallets_and_accounts_compile() -> None:
+    """A regression to the general path (a field the compiler cannot write) fails here."""
+    plans = build_schema(Settings(jwt_secret="x" * 40)).compiled_reads
+    assert plans is not None
+    documents = {
+        route.path: route.document
+        for route in REST_ROUTES
+        if route.method == "GET" and route.path in COMPILED_ROUTES
+    }
+    assert sorted(documents) == sorted(COMPILED_ROUTES)
+    for path, document in documents.items():
+        assert plans.plan_for(document, None) is not None, path
+
+
+async def test_wallet_and_account_routes_answer_alike_in_one_statement_through_both_doors(
+    gateway: Any, general_app: Any, tenant: BootstrapResult, db: Database
+) -> None:
+    """``GET /wallets/{id}``, ``/accounts/{id}`` and ``/accounts/{id}/financials`` compile and
+    answer byte for byte as the general path: limit rules and top-ups from their JSON columns
+    (money, enums, nested objects, nulls, empty objects), billing addresses, classifications,
+    payment terms, the always-null accounting period; misses and other modes are 404s."""
+    await seed(db, tenant.organisation_id)
+    ids = await seed_wallet_settings(db, tenant.organisation_id)
+    app, client = gateway
+    live, test = tenant.secret_api_key, tenant.test_secret_api_key
+    found = [
+        *(f"/wallets/{ids[name]}" for name in ("wallet", "sparse", "bare")),
+        "/wallets/90000003EUR",
+        "/wallets/90000001EUR",
+        *(
+            f"/accounts/{number}{route}"
+            for number in ("AC0003EUR", "AC0002EUR", "AC0004EUR")
+            for route in ("", "/financials")
+        ),
+    ]
+    missing = [
+        "/wallets/nobody",
+        f"/wallets/{ids['outsider_wallet']}",
+        "/accounts/nobody/financials",
+        f"/accounts/{ids['outsider_account']}",
+    ]
+    transport = httpx.ASGITransport(app=general_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://general") as general:
+        for key in (live, test):
+            headers = {"api_key": key}
+            await client.get("/backoffice/v1/wallets/nobody", headers=headers)  # key known
+            for path in found + missing:
+                with counting_statements(app) as statements:
+                    compiled = await client.get(f"/backoffice/v1{path}", headers=headers)
+                expected = await general.get(f"/backoffice/v1{path}", headers=headers)
+                assert compiled.status_code == expected.status_code, path
+                assert compiled.content == expected.content, path
+                answered = key == live and path in found
+                assert expected.status_code == (200 if answered else 404), path
+                if answered:
+                    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+                    assert len(selects) == 1, (path, selects)
+        headers = {"api_key": live}
+        rich = (await client.get(f"/backoffice/v1/wallets/{ids['wallet']}", headers=headers)).json()
+        assert rich["limits"][0]["maximum_amount"] == 100.99
+        assert rich["limits"][0]["minimum_amount"] == 0.5
+        assert rich["auto_topup"]["threshold"] == 5
+        assert rich["termed_topup"]["frequency"] == {"period": "MONTHS", "value": 1}
+        bare = (await client.get(f"/backoffice/v1/wallets/{ids['bare']}", headers=headers)).json()
+        assert bare["limits"] == [] and bare["auto_topup"] is None
+        account = (await client.get("/backoffice/v1/accounts/AC0003EUR", headers=headers)).json()
+        assert account["billing_address"]["town_city"] == "Limassol"
+        # GraphQL: the same fields with typenames and aliases, money as text.
+        query = """query($id: ID!) { wallet(id: $id) { code
+            rules: limits { __typename name max: maximum_amount minimum_amount maximum_number
+                            period transaction_type }
+            auto_topup { __typename threshold amount payment_method payment_method_id }
+            termed_topup { amount frequency { __typename period value }
+                           topup_day { day_of_month day_of_week } payment_method }
+            account { number accounting_period { id } billing_address { id town_city }
+                      classification { name } } } }"""
+        assert app.state.schema.compiled_reads.plan_for(query, None) is not None
+        for wallet in ("wallet", "sparse", "bare"):
+            body = {"query": query, "variables": {"id": ids[wallet]}}
+            with counting_statements(app) as statements:
+                compiled = await client.post("/graphql", json=body, headers=headers)
+            expected = await general.post("/graphql", json=body, headers=headers)
+            assert compiled.content == expected.content, wallet
+            assert "errors" not in expected.json()
+            assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 1
+        graph = (
+            await general.post(
+                "/graphql",
+                json={"query": query, "variables": {"id": ids["wallet"]}},
+                headers=headers,
+            )
+        ).json()
+        assert graph["data"]["wallet"]["rules"][0]["max"] == "100.99"

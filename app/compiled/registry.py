@@ -7,6 +7,7 @@ the checks against the SQLAlchemy mappers live here, next to the SQL that relies
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, ColumnElement, Float, Numeric, TypeDecorator, inspect
@@ -52,13 +53,47 @@ class JsonList:
     column: str
 
 
+class JsonValue(StrEnum):
+    """How a leaf of an object stored in JSON is written: text (strings, ids, enums: the
+    stored string), a number as stored (integers), or money (a decimal string, written as the
+    general path writes money)."""
+
+    TEXT = "text"
+    NUMBER = "number"
+    MONEY = "money"
+
+
+@dataclass(frozen=True)
+class JsonObjectType:
+    """A GraphQL object type read from objects stored in JSON: the stored key of each field
+    (``keys``), how each leaf is written (``values``), and the type of each field holding a
+    nested object (``objects``)."""
+
+    name: str
+    keys: Mapping[str, str]
+    values: Mapping[str, JsonValue] = field(default_factory=dict)
+    objects: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class JsonDocument:
+    """A field holding the object (a list of them when ``many``) of the
+    :class:`JsonObjectType` ``target`` stored in the JSON ``column`` (a wallet's limit rules
+    and top-ups): null for a null or empty object, ``[]`` for a null list."""
+
+    target: str
+    column: str
+    many: bool
+
+
 @dataclass(frozen=True)
 class MappedType:
     """A GraphQL object type whose leaf fields are attributes of ``model``.
 
     ``leaves`` maps GraphQL field names to the model's attributes (columns or SQL-expressible
     hybrids); ``json_values`` maps fields holding a list of strings to their JSON column;
-    ``relations``, ``pages`` and ``json_lists`` are the fields that hold objects.
+    ``relations``, ``pages``, ``json_lists`` and ``json_documents`` are the fields that hold
+    objects, ``nulls`` fields that are always null (``Account.accounting_period``).
     """
 
     name: str
@@ -68,19 +103,22 @@ class MappedType:
     json_lists: Mapping[str, JsonList] = field(default_factory=dict)
     json_values: Mapping[str, str] = field(default_factory=dict)
     pages: Mapping[str, PagedRelation] = field(default_factory=dict)
+    json_documents: Mapping[str, JsonDocument] = field(default_factory=dict)
+    nulls: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
 class Registry:
     """Every mapped type by GraphQL name, the keys of the object types held in JSON lists,
     the item type of each page type of a paged relation (``OrganisationPage``:
-    ``Organisation``), and the fields of mapped types that look compilable but are not
-    (``Type.field: why``)."""
+    ``Organisation``), the fields of mapped types that look compilable but are not
+    (``Type.field: why``), and the object types of JSON documents by name."""
 
     types: Mapping[str, MappedType]
     json_objects: Mapping[str, frozenset[str]]
     problems: tuple[str, ...] = ()
     page_items: Mapping[str, str] = field(default_factory=dict)
+    json_types: Mapping[str, JsonObjectType] = field(default_factory=dict)
 
 
 def leaf_problem(model: Any, attribute: str) -> str | None:
@@ -124,8 +162,12 @@ def holds_numerics(registry: Registry, selection: Selection) -> bool:
 
 def _selects_type(registry: Registry, selection: Selection, column_type: type[Any]) -> bool:
     mapped = registry.types.get(selection.type_name)
+    json_type = registry.json_types.get(selection.type_name)
     for item in selection.fields:
-        if item.selection is not None:
+        if json_type is not None and json_type.values.get(item.name) is JsonValue.MONEY:
+            if column_type is Numeric:
+                return True
+        elif item.selection is not None:
             if _selects_type(registry, item.selection, column_type):
                 return True
         elif mapped is not None and item.name in mapped.leaves:

@@ -9,7 +9,7 @@ the answer as compact JSON text that goes to the response as it is.
 
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import reduce
 from typing import Any
 
@@ -19,6 +19,7 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     String,
+    and_,
     bindparam,
     case,
     cast,
@@ -28,7 +29,7 @@ from sqlalchemy import (
     type_coerce,
 )
 from sqlalchemy import Text as SqlText
-from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.dialects.postgresql import JSONB, aggregate_order_by
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.util import ClauseAdapter
@@ -37,8 +38,15 @@ from app.accounts.repository import DEFAULT_SORT as ACCOUNT_DEFAULT_SORT
 from app.accounts.repository import SORT_COLUMNS as ACCOUNT_SORT_COLUMNS
 from app.accounts.repository import account_by_id_or_number, matching_contact_accounts
 from app.auth.principal import Principal
-from app.compiled.plan import Field, MoneyFormat, Selection, TimeFormat, ValueFormat
-from app.compiled.registry import PagedRelation, Registry, Relation
+from app.compiled.plan import (
+    Field,
+    MoneyFormat,
+    Parameter,
+    Selection,
+    TimeFormat,
+    ValueFormat,
+)
+from app.compiled.registry import JsonDocument, JsonValue, PagedRelation, Registry, Relation
 from app.contacts.repository import (
     DEFAULT_SORT,
     SORT_COLUMNS,
@@ -67,6 +75,8 @@ TYPENAME = "__typename"
 
 
 PAGING_FIELDS = frozenset({"page", "size", "total", "has_more"})
+# The arguments of a page that are not filters.
+PAGE_ARGUMENTS = frozenset({"page", "size", "sort", "order"})
 CONTACT_FILTERS = ("search_value", "contact_type", "email_address", "code", "organisation_id")
 
 
@@ -303,6 +313,65 @@ class _Renderer:
         array = select(self.array(func.json_quote(ordered.c.value))).scalar_subquery()
         return self.never_null(array)
 
+    def json_document(
+        self, column: Any, many: bool, render: Callable[[Any], Any], nonempty: bool = True
+    ) -> Any:
+        """The JSON a field holding objects stored in the JSON ``column`` writes: with
+        ``many``, an array of ``render(element)`` over the stored list in stored order
+        (``[]`` for a null or non-list value); else ``render(column)`` for an object (null
+        for a null value, or an empty object when ``nonempty``: the general path's
+        ``if not value``). ``render`` takes a JSON value and returns the object's JSON text."""
+        if many:
+            if self.postgres:
+                listed = case((func.json_typeof(column) == "array", column), else_=None)
+                elements = (
+                    func.json_array_elements(listed)
+                    .table_valued("value", with_ordinality="position")
+                    .render_derived()
+                )
+                return self.many(select(elements), render(elements.c.value), [elements.c.position])
+            elements = func.json_each(column).table_valued("value", "key")
+            ordered = (
+                select(render(elements.c.value).label("value"))
+                .select_from(elements)
+                .where(func.json_type(column) == "array")
+                .order_by(elements.c.key)
+                .correlate_except(elements)
+                .subquery()
+            )
+            return self.never_null(select(self.array(ordered.c.value)).scalar_subquery())
+        if self.postgres:
+            is_object = func.json_typeof(column) == "object"
+            if nonempty:
+                is_object = and_(is_object, cast(column, JSONB) != literal_column("'{}'::jsonb"))
+        else:
+            is_object = func.json_type(column) == "object"
+            if nonempty:
+                is_object = and_(is_object, func.json(column) != "{}")
+        return case((is_object, render(column)), else_=None)
+
+    def json_member(self, value: Any, key: str, kind: JsonValue | None) -> tuple[Any, bool]:
+        """The member ``key`` of the JSON object ``value``, written as ``kind`` says (``None``:
+        the member's JSON, for a nested object); and whether that is already JSON."""
+        if self.postgres:
+            text = value.op("->>")(_text(key))
+            member = value.op("->")(_text(key))
+        else:
+            text = func.json_extract(value, f"$.{_checked(key)}")
+            member = text
+        if kind is None:
+            return member, True
+        if kind is JsonValue.NUMBER:
+            return (cast(member, SqlText), True) if self.postgres else (text, False)
+        if kind is JsonValue.TEXT:
+            return text, False
+        # Money: the stored decimal string, canonical as the general path writes Decimals
+        # ("0.50" -> 0.5, "200" -> 200): trailing zeros of a fraction, then a bare point, go.
+        digits = cast(text, SqlText)
+        has_point = (func.strpos if self.postgres else func.instr)(digits, ".") > 0
+        canonical = case((has_point, func.rtrim(func.rtrim(digits, "0"), ".")), else_=digits)
+        return canonical, self.values.money is MoneyFormat.NUMBER
+
     def page_content(self, rows: Select[Any], value: Any, order: list[Any]) -> Any:
         """A JSON array of ``value`` over ``rows``, which select from a page already cut in
         ``order``.
@@ -374,9 +443,49 @@ class Compiler:
             elif item.name in mapped.json_values:
                 column = getattr(entity, mapped.json_values[item.name])
                 pairs.append((item.key, self.render.json_values(column), True))
+            elif item.name in mapped.json_documents:
+                assert item.selection is not None
+                document = mapped.json_documents[item.name]
+                column = getattr(entity, document.column)
+                pairs.append((item.key, self.json_document(document, column, item.selection), True))
+            elif item.name in mapped.nulls:
+                pairs.append((item.key, _json_text("null"), True))
             else:
                 expression = getattr(entity, mapped.leaves[item.name])
                 rendered, is_json = self.render.leaf(expression)
+                pairs.append((item.key, rendered, is_json))
+        return self.render.object(pairs)
+
+    def json_document(self, document: JsonDocument, column: Any, selection: Selection) -> Any:
+        """The JSON of a field holding objects stored in a JSON column (a wallet's limit rules,
+        its top-ups), written as the general path's conversion writes them."""
+
+        def render(value: Any) -> Any:
+            return self.json_object(value, selection)
+
+        return self.render.json_document(column, document.many, render)
+
+    def json_object(self, value: Any, selection: Selection) -> Any:
+        """The JSON object ``selection`` asks of the stored JSON object ``value``."""
+        json_type = self.registry.json_types[selection.type_name]
+        pairs: list[tuple[str, Any, bool]] = []
+        for item in selection.fields:
+            if item.name == TYPENAME:
+                pairs.append(self.render.typename(item.key, selection.type_name))
+                continue
+            key = json_type.keys[item.name]
+            if item.name in json_type.objects:
+                assert item.selection is not None
+                inner = item.selection
+                member, _ = self.render.json_member(value, key, None)
+
+                def render(nested: Any, inner: Selection = inner) -> Any:
+                    return self.json_object(nested, inner)
+
+                nested = self.render.json_document(member, False, render, nonempty=False)
+                pairs.append((item.key, nested, True))
+            else:
+                rendered, is_json = self.render.json_member(value, key, json_type.values[item.name])
                 pairs.append((item.key, rendered, is_json))
         return self.render.object(pairs)
 
@@ -400,6 +509,13 @@ class Compiler:
         # Correlated explicitly: the rows sit in a FROM sub-query (the page is cut there).
         base = related.of_parent(self.caller, parent_key).correlate(parent)
         arguments = dict(item.arguments)
+        if related.filters is not None:
+            values = {
+                name: bindparam(value.name) if isinstance(value, Parameter) else value
+                for name, value in arguments.items()
+                if name not in PAGE_ARGUMENTS
+            }
+            base = base.where(*related.filters(values))
         return self.page(
             base,
             base.column_descriptions[0]["entity"],
@@ -500,7 +616,8 @@ class Compiler:
     def contact(self, principal: Principal, id_or_code: Any, selection: Selection) -> Select[Any]:
         """The statement answering ``contact(id)``: no row when the id names none."""
         found = contact_by_id_or_code(principal, id_or_code).subquery()
-        return select(self.object_of(selection, aliased(Contact, found)))
+        row = aliased(Contact, found)
+        return select(self.object_of(selection, row)).select_from(row)
 
     def organisation(
         self, principal: Principal, organisation_id: Any, selection: Selection
@@ -514,15 +631,18 @@ class Compiler:
 
     def wallet(self, principal: Principal, id_or_code: Any, selection: Selection) -> Select[Any]:
         """The statement answering ``wallet(id)`` (an id or a code): no row when it names none
-        of the caller's wallets."""
+        of the caller's wallets (also when only a page below it is selected: the row is the
+        statement's FROM, not only its sub-queries')."""
         found = wallet_by_id_or_code(principal, id_or_code).subquery()
-        return select(self.object_of(selection, aliased(Wallet, found)))
+        row = aliased(Wallet, found)
+        return select(self.object_of(selection, row)).select_from(row)
 
     def account(self, principal: Principal, id_or_number: Any, selection: Selection) -> Select[Any]:
         """The statement answering ``account(id)`` (an id or a number): no row when it names
         none of the caller's accounts."""
         found = account_by_id_or_number(principal, id_or_number).limit(1).subquery()
-        return select(self.object_of(selection, aliased(Account, found)))
+        row = aliased(Account, found)
+        return select(self.object_of(selection, row)).select_from(row)
 
     def reference(
         self, principal: Principal, model: Any, row_id: Any, selection: Selection
@@ -556,7 +676,8 @@ class Compiler:
         """The statement answering ``journal(id)``: no row when the caller has no such
         journal."""
         found = JOURNALS.readable(principal).where(Journal.id == journal_id).subquery()
-        return select(self.object_of(selection, aliased(Journal, found)))
+        row = aliased(Journal, found)
+        return select(self.object_of(selection, row)).select_from(row)
 
     def organisation_network(
         self,
@@ -614,10 +735,17 @@ class PreparedRead:
         names = tuple(compiled.positiontup)
         processors = {}
         for name in names:
-            processor = compiled.binds[name].type.bind_processor(dialect)
+            # The dialect's implementation (SQLite's DATETIME writes its text format), as
+            # SQLAlchemy's own execution processes a value: a decorated type alone would not.
+            processor = compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
             if processor is not None:
                 processors[name] = processor
         return cls(compiled.string, names, dict(compiled.params), processors)
+
+    def bound(self, values: Mapping[str, Any]) -> "PreparedRead":
+        """The same statement with ``values`` as its own values of these parameters (the
+        arguments below the root passed as :class:`~app.compiled.plan.Parameter`)."""
+        return replace(self, defaults={**self.defaults, **values})
 
     def parameters(self, values: Mapping[str, Any]) -> tuple[Any, ...]:
         """The positional parameters: given values, else the statement's own literals."""
@@ -655,13 +783,14 @@ class CompiledStatements:
         prepared = self._statements.get(shape)
         if prepared is not None:
             self._statements.move_to_end(shape)
-            return prepared
-        statement = self.statement(root, arguments, selection, values)
-        prepared = PreparedRead.of(statement, self._dialect)
-        self._statements[shape] = prepared
-        if len(self._statements) > self.CACHE_SIZE:
-            self._statements.popitem(last=False)
-        return prepared
+        else:
+            statement = self.statement(root, arguments, selection, values)
+            prepared = PreparedRead.of(statement, self._dialect)
+            self._statements[shape] = prepared
+            if len(self._statements) > self.CACHE_SIZE:
+                self._statements.popitem(last=False)
+        # The values of the arguments below the root that are parameters (not in the shape).
+        return prepared.bound(selection.parameters) if selection.parameters else prepared
 
     def statement(
         self, root: str, arguments: Mapping[str, Any], selection: Selection, values: ValueFormat

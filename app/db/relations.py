@@ -36,13 +36,16 @@ class RelatedPages:
     ``rows(principal)`` selects every row of such lists the caller may see (one entity,
     unordered); ``parent_column`` holds a row's parent key; pages sort by ``sort_columns``
     (``default_sort`` when none is asked), then by id. The page loader narrows the rows to a
-    batch of parents, compiled reads to one correlated parent row.
+    batch of parents, compiled reads to one correlated parent row. A list with a ``filter``
+    argument declares ``filters``: the WHERE conditions of the filter's fields by name (each a
+    value, a bound parameter, or absent/``None`` for no condition).
     """
 
     rows: Callable[[Principal], Select[Any]]
     parent_column: Any
     sort_columns: Mapping[str, Any]
     default_sort: str
+    filters: Callable[[Mapping[str, Any]], list[Any]] | None = None
 
     def of_parent(self, principal: Principal, parent_key: Any) -> Select[Any]:
         """The rows of one parent's list the caller may see (``parent_key``: a value or a

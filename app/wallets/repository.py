@@ -4,7 +4,7 @@ Every lookup a caller starts is narrowed to the caller's network and mode; rows 
 row already visible (a wallet's journals, its commerce balances) need no second filter.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from decimal import Decimal
@@ -37,6 +37,7 @@ from app.db.models import (
     Wallet,
     WalletCommerceBalance,
 )
+from app.db.relations import RelatedPages
 from app.db.repository import ChildRepository, TenantRepository
 from app.errors import InvalidInput, NotFound
 from app.money import MAX_MONEY
@@ -413,18 +414,37 @@ class JournalFilter:
 
     def conditions(self) -> list[Any]:
         """The WHERE conditions of this filter."""
-        conditions: list[Any] = []
-        if self.type is not None:
-            conditions.append(Journal.type == self.type)
-        if self.created_on_gte is not None:
-            conditions.append(Journal.created_on >= self.created_on_gte)
-        if self.created_on_gt is not None:
-            conditions.append(Journal.created_on > self.created_on_gt)
-        if self.created_on_lt is not None:
-            conditions.append(Journal.created_on < self.created_on_lt)
-        if self.created_on_lte is not None:
-            conditions.append(Journal.created_on <= self.created_on_lte)
-        return conditions
+        return journal_conditions({f.name: getattr(self, f.name) for f in fields(self)})
+
+
+def journal_conditions(values: Mapping[str, Any]) -> list[Any]:
+    """The WHERE conditions of a journal filter's fields (:class:`JournalFilter`'s names; each
+    a value or a bound parameter, absent or ``None`` for no condition); the one definition of
+    the filter, for the general path's pages and compiled reads (:data:`JOURNAL_PAGES`)."""
+    bounds = {
+        "type": lambda value: Journal.type == value,
+        "created_on_gte": lambda value: Journal.created_on >= value,
+        "created_on_gt": lambda value: Journal.created_on > value,
+        "created_on_lt": lambda value: Journal.created_on < value,
+        "created_on_lte": lambda value: Journal.created_on <= value,
+    }
+    return [
+        condition(values[name])
+        for name, condition in bounds.items()
+        if values.get(name) is not None
+    ]
+
+
+JOURNAL_PAGES = RelatedPages(
+    JOURNALS.readable,
+    Journal.wallet_id,
+    JOURNAL_SORT_COLUMNS,
+    JOURNAL_DEFAULT_SORT,
+    filters=journal_conditions,
+)
+"""A wallet's journals as pages (``Wallet.journals``): the caller's journals, their sorts and
+filter, as compiled reads answer them (the general path's :func:`journal_pages` reads the same
+rows, conditions and order, for many wallets at once)."""
 
 
 async def journal_pages(
