@@ -1028,6 +1028,19 @@ async def test_wallet_and_account_routes_answer_alike_in_one_statement_through_b
             assert compiled.content == expected.content, wallet
             assert "errors" not in expected.json()
             assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 1
+        # A miss whose selection is only below the root (no column of the row itself): the
+        # row is the statement's FROM, so nothing is answered and the general path's 404 comes.
+        for miss in (
+            '{ wallet(id: "nobody") { journals { content { id } } } }',
+            '{ wallet(id: "nobody") { limits { period } } }',
+            '{ account(id: "nobody") { wallet { id } } }',
+            '{ journal(id: "nobody") { wallet { id } } }',
+            '{ contact(id: "nobody") { accounts { id } } }',
+        ):
+            compiled = await client.post("/graphql", json={"query": miss}, headers=headers)
+            expected = await general.post("/graphql", json={"query": miss}, headers=headers)
+            assert compiled.content == expected.content, miss
+            assert expected.json()["errors"][0]["extensions"]["status"] == 404
         graph = (
             await general.post(
                 "/graphql",
