@@ -901,6 +901,14 @@ async def test_a_wallets_journals_answer_alike_in_one_statement_through_both_doo
         assert totals[f"?created_on[gt]={_epoch(5)}"]["paging"]["total"] == 3
         assert totals["?page=9&size=3"]["content"] == []
         assert (await alike(f"/wallets/{ids['bare']}/journals", live, 1)).json()["content"] == []
+        # Walking the pages with other bounds prepares no new statement: the page number and
+        # the bounds are parameters of one statement (internal cache, by dialect).
+        prepared = plans._statements[app.state.gateway.runtime.db.engine.dialect.name]
+        cached = len(prepared._statements)
+        for page in range(1, 6):
+            query = f"?size=2&page={page}&created_on[gte]={_epoch(1, page)}"
+            await alike(f"/wallets/{ids['wallet']}/journals{query}", live, 1)
+        assert len(prepared._statements) == cached + 1
         for query in JOURNAL_REFUSALS:
             refused = await alike(f"/wallets/{ids['wallet']}/journals{query}", live, None)
             assert refused.status_code == 400, query
