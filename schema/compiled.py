@@ -329,9 +329,9 @@ class RootPlan:
         """The selection with the arguments below the root coerced with ``variables``; ``None``
         when the general path must answer (arguments it refuses: it reports them).
 
-        Page arguments (``page``, ``size``, ``sort``, ``order``) and absent filters shape the
-        statement; a given filter value is a :class:`~app.compiled.plan.Parameter`, so one
-        statement serves every ``created_on`` bound.
+        ``size``, ``sort``, ``order`` and absent filters shape the statement; the page number
+        and a given filter value are :class:`~app.compiled.plan.Parameter` markers, so one statement
+        serves every page and every ``created_on`` bound.
         """
         selection = self.selection
         for index, site in enumerate(self.nested_arguments):
@@ -344,7 +344,9 @@ class RootPlan:
             shape: list[tuple[str, Any]] = []
             values: list[tuple[str, Any]] = []
             for name, value in sorted(_plain_arguments(arguments).items()):
-                if name in PAGE_ARGUMENTS or value is None:
+                if name == "page" and value < 1:
+                    return None  # the general path's 400 naming page
+                if (name in PAGE_ARGUMENTS and name != "page") or value is None:
                     shape.append((name, value))
                 else:
                     parameter = f"nested_{index}_{name}"

@@ -886,6 +886,14 @@ async def test_a_wallets_journals_answer_alike_in_one_statement_through_both_doo
         assert totals[f"?created_on[gt]={_epoch(5)}"]["paging"]["total"] == 3
         assert totals["?page=9&size=3"]["content"] == []
         assert (await alike(f"/wallets/{ids['bare']}/journals", live, 1)).json()["content"] == []
+        # Walking the pages with other bounds prepares no new statement: the page number and
+        # the bounds are parameters of one statement (internal cache, by dialect).
+        prepared = plans._statements[app.state.gateway.runtime.db.engine.dialect.name]
+        cached = len(prepared._statements)
+        for page in range(1, 6):
+            query = f"?size=2&page={page}&created_on[gte]={_epoch(1, page)}"
+            await alike(f"/wallets/{ids['wallet']}/journals{query}", live, 1)
+        assert len(prepared._statements) == cached + 1
         for query in JOURNAL_REFUSALS:
             refused = await alike(f"/wallets/{ids['wallet']}/journals{query}", live, None)
             assert refused.status_code == 400, query
@@ -1013,6 +1021,19 @@ async def test_wallet_and_account_routes_answer_alike_in_one_statement_through_b
             assert compiled.content == expected.content, wallet
             assert "errors" not in expected.json()
             assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 1
+        # A miss whose selection is only below the root (no column of the row itself): the
+        # row is the statement's FROM, so nothing is answered and the general path's 404 comes.
+        for miss in (
+            '{ wallet(id: "nobody") { journals { content { id } } } }',
+            '{ wallet(id: "nobody") { limits { period } } }',
+            '{ account(id: "nobody") { wallet { id } } }',
+            '{ journal(id: "nobody") { wallet { id } } }',
+            '{ contact(id: "nobody") { accounts { id } } }',
+        ):
+            compiled = await client.post("/graphql", json={"query": miss}, headers=headers)
+            expected = await general.post("/graphql", json={"query": miss}, headers=headers)
+            assert compiled.content == expected.content, miss
+            assert expected.json()["errors"][0]["extensions"]["status"] == 404
         graph = (
             await general.post(
                 "/graphql",

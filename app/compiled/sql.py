@@ -17,6 +17,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     ColumnElement,
+    Integer,
     Select,
     String,
     and_,
@@ -534,16 +535,28 @@ class Compiler:
         arguments: Mapping[str, Any],
         selection: Selection,
     ) -> Any:
-        """The JSON of one page (``content`` and ``paging``) of the rows ``base`` selects."""
+        """The JSON of one page (``content`` and ``paging``) of the rows ``base`` selects.
+
+        The page number is a literal, or a :class:`~app.compiled.plan.Parameter` (a variable
+        below the root, 1 or more): one statement then serves every page.
+        """
+        number = arguments["page"]
         request = PageRequest(
-            page=arguments["page"],
+            page=1 if isinstance(number, Parameter) else number,
             size=arguments["size"],
             sort=arguments.get("sort"),
             order=SortOrder(arguments["order"]),
         )
+        page_number: Any
+        if isinstance(number, Parameter):
+            page_number = bindparam(number.name, type_=Integer)
+            first, end = (page_number - 1) * request.size, page_number * request.size
+        else:
+            page_number = literal_column(str(request.page))
+            first, end = request.offset, request.page * request.size
         order = page_order(base, request, sort_columns, default_sort)
         # The page is cut first (a top-N sort), then its rows are aggregated in the same order.
-        page = base.order_by(*order).limit(request.size).offset(request.offset).subquery()
+        page = base.order_by(*order).limit(request.size).offset(first).subquery()
         row = aliased(model, page)
         order_again = [ClauseAdapter(page).traverse(expression) for expression in order]
         pairs: list[tuple[str, Any, bool]] = []
@@ -561,12 +574,11 @@ class Compiler:
                 total = count_of(base).scalar_subquery()
                 if any(sub.name == "total" for sub in item.selection.fields):
                     # As `Page.has_more`: items beyond this page's end.
-                    more = total > request.page * request.size
+                    more = total > end
                 else:  # one row past the page's end, not a count of them all
-                    beyond = request.page * request.size
-                    more = base.order_by(None).limit(1).offset(beyond).exists()
+                    more = base.order_by(None).limit(1).offset(end).exists()
                 paging = {
-                    "page": (literal_column(str(request.page)), False),
+                    "page": (page_number, False),
                     "size": (literal_column(str(request.size)), False),
                     "total": (total, False),
                     "has_more": self.render.boolean(more),
