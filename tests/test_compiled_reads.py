@@ -570,6 +570,11 @@ async def test_organisation_reads_refuse_and_fall_back_like_the_general_path(
                 'query($id: ID!){ organisation(id: $id) { children(sort: "x") { content { id }}}}',
                 {"id": top_id},
             ),
+            # A miss whose selection is only a page below the root: the general path's 404.
+            (
+                "query($id: ID!){ organisation(id: $id) { children { content { id } } } }",
+                {"id": outsider_id},
+            ),
         ):
             body = {"query": query, "variables": variables}
             compiled = await client.post("/graphql", json=body, headers=headers)

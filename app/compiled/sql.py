@@ -635,11 +635,13 @@ class Compiler:
         self, principal: Principal, organisation_id: Any, selection: Selection
     ) -> Select[Any]:
         """The statement answering ``organisation(id)``: no row when the caller's network has
-        no organisation with this id (the general path then reports the 404)."""
+        no organisation with this id (the general path then reports the 404; also when only a
+        page below it is selected: the row is the statement's FROM)."""
         found = (
             ORGANISATIONS.readable(principal).where(Organisation.id == organisation_id).subquery()
         )
-        return select(self.object_of(selection, aliased(Organisation, found)))
+        row = aliased(Organisation, found)
+        return select(self.object_of(selection, row)).select_from(row)
 
     def wallet(self, principal: Principal, id_or_code: Any, selection: Selection) -> Select[Any]:
         """The statement answering ``wallet(id)`` (an id or a code): no row when it names none
@@ -662,7 +664,8 @@ class Compiler:
         """The statement answering a kind of reference data by id (``industry(id)``): no row
         when the caller has no such row."""
         found = repository_of(model).with_id(principal, row_id).subquery()
-        return select(self.object_of(selection, aliased(model, found)))
+        row = aliased(model, found)
+        return select(self.object_of(selection, row)).select_from(row)
 
     def reference_page(
         self,
