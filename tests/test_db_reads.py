@@ -89,3 +89,17 @@ async def test_a_cancelled_read_gives_its_connection_back_and_the_next_read_is_a
     # statement, and answers its own value.
     answer = await asyncio.wait_for(db.read_value(_echo(db), ("Ann",)), timeout=3)
     assert answer == "Ann!"
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_a_large_statement_is_prepared_once_per_connection(
+    one_connection: Database,
+) -> None:
+    """Compiled statements of large selections pass asyncpg's default limit of cacheable
+    statements (15 KiB): they stay prepared on the connection like the small ones, instead of
+    being parsed, planned and described again at each execution."""
+    db = one_connection
+    large = _echo(db) + " /* " + "x" * 20_000 + " */"
+    assert await db.read_value(large, ("Ann",)) == "Ann!"
+    prepared = "SELECT count(*)::text FROM pg_prepared_statements WHERE length(statement) > 20000"
+    assert await db.read_value(prepared, ()) == "1"  # on the pool's one connection

@@ -62,6 +62,11 @@ def create_engine(url: str, pool_size: int = 10, max_overflow: int = 0) -> Async
     else:
         engine = create_async_engine(
             url,
+            # Statements run on the driver (Database.read_value) stay prepared in asyncpg's
+            # cache whatever their size: compiled reads of large selections pass its default
+            # limit (15 KiB), and an uncached statement is parsed, planned and described again
+            # at each execution, a round trip more.
+            connect_args={"max_cacheable_statement_size": 0},
             pool_size=pool_size,
             max_overflow=max_overflow,
             pool_pre_ping=False,
