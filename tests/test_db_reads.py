@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from app.db.engine import Database, create_engine
+from app.errors import ServiceUnavailable
 
 
 def _echo(db: Database) -> str:
@@ -89,3 +91,49 @@ async def test_a_cancelled_read_gives_its_connection_back_and_the_next_read_is_a
     # statement, and answers its own value.
     answer = await asyncio.wait_for(db.read_value(_echo(db), ("Ann",)), timeout=3)
     assert answer == "Ann!"
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_a_large_statement_is_prepared_once_per_connection(
+    one_connection: Database,
+) -> None:
+    """Compiled statements of large selections pass asyncpg's default limit of cacheable
+    statements (15 KiB): they stay prepared on the connection like the small ones, instead of
+    being parsed, planned and described again at each execution."""
+    db = one_connection
+    large = _echo(db) + " /* " + "x" * 20_000 + " */"
+    assert await db.read_value(large, ("Ann",)) == "Ann!"
+    prepared = "SELECT count(*)::text FROM pg_prepared_statements WHERE length(statement) > 20000"
+    assert await db.read_value(prepared, ()) == "1"  # on the pool's one connection
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_a_read_waits_for_a_pooled_connection_and_answers_503_when_none_frees(
+    database_url: str,
+) -> None:
+    """The checkout keeps the pool's limits: with its one connection in use a read waits
+    (answered once the connection is back, or cancelled with its caller), and past the pool's
+    timeout it is the 503 of an outage."""
+    engine = create_async_engine(database_url, pool_size=1, max_overflow=0, pool_timeout=0.3)
+    db = Database(engine)
+    try:
+        held = await engine.raw_connection()
+        waiting = asyncio.create_task(db.read_value(_echo(db), ("Ann",)))
+        await asyncio.sleep(0.05)
+        assert not waiting.done()
+        held.close()
+        assert await waiting == "Ann!"
+
+        held = await engine.raw_connection()
+        cancelled = asyncio.create_task(db.read_value(_echo(db), ("Lee",)))
+        await asyncio.sleep(0.05)
+        cancelled.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await cancelled
+        with pytest.raises(ServiceUnavailable):
+            await db.read_value(_echo(db), ("Kim",))
+        held.close()
+        assert await db.read_value(_echo(db), ("Kim",)) == "Kim!"
+        assert engine.sync_engine.pool.checkedout() == 0
+    finally:
+        await db.dispose()

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from app.db.greenlets import ReusedGreenlets
 from app.db.outages import outages_as_unavailable
 from app.db.text_limits import has_unstorable_character, storable
 
@@ -62,6 +63,11 @@ def create_engine(url: str, pool_size: int = 10, max_overflow: int = 0) -> Async
     else:
         engine = create_async_engine(
             url,
+            # Statements run on the driver (Database.read_value) stay prepared in asyncpg's
+            # cache whatever their size: compiled reads of large selections pass its default
+            # limit (15 KiB), and an uncached statement is parsed, planned and described again
+            # at each execution, a round trip more.
+            connect_args={"max_cacheable_statement_size": 0},
             pool_size=pool_size,
             max_overflow=max_overflow,
             pool_pre_ping=False,
@@ -130,6 +136,8 @@ class Database:
         self._write_sessions = async_sessionmaker(
             engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
         )
+        # Pool checkouts of read_value (a new greenlet per checkout costs more than it).
+        self._checkouts = ReusedGreenlets(keep=16)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
@@ -163,8 +171,9 @@ class Database:
         :class:`~app.errors.ServiceUnavailable` as in :meth:`read_connection`.
 
         On PostgreSQL the statement runs on the asyncpg connection of a connection checked out
-        of the engine's pool (same limits and timeout; asyncpg's own statement cache prepares
-        it once per connection, and outside a transaction it runs in autocommit as the read
+        of the engine's pool (same limits and timeout; the checkout runs in a greenlet kept for
+        reuse, :mod:`app.db.greenlets`; asyncpg's own statement cache prepares the statement
+        once per connection, and outside a transaction it runs in autocommit as the read
         connections do): SQLAlchemy's connection, execution context and result around one
         statement cost several times the driver's own work. A connection that an error left
         closed invalidates the pool, and one whose statement was cancelled is discarded, as
@@ -177,7 +186,7 @@ class Database:
                 result = await connection.exec_driver_sql(sql, tuple(parameters))
                 return result.scalar()
         with outages_as_unavailable:
-            pooled = await self.engine.raw_connection()
+            pooled = await self._checkouts.run(self.engine.sync_engine.raw_connection)
             try:
                 driver = pooled.driver_connection
                 assert driver is not None
