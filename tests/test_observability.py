@@ -30,7 +30,8 @@ from tests.test_wallets import make_account, make_wallet, post
 
 CONTACT = {"contact_type": "PERSON", "first_name": "Ann", "last_name": "Secretive", "code": "C-9"}
 NAMED = "query MyContacts { contacts(size: 2) { content { id first_name } } }"
-GENERAL = "query Classifications { account_classifications { content { id } } }"
+# A resolver field (a sector's industry) keeps this one on the general path.
+GENERAL = "query Sectors { industry_sectors { content { id industry { id } } } }"
 
 
 @pytest.fixture
@@ -107,7 +108,7 @@ async def test_one_json_line_per_request_with_its_id_route_and_status(
     )
     assert sign_in["credential"] == "none" and sign_in["organisation_id"] is None
     assert (user_line["credential"], user_line["path"]) == ("USER", "general")
-    assert user_line["operation"] == "Classifications"
+    assert user_line["operation"] == "Sectors"
     assert unmatched["route"] == "(unmatched)" and unmatched["status"] == 404
     for line in lines:
         assert line["level"] == "info" and line["event"] == "request"
@@ -218,7 +219,7 @@ async def test_metrics_count_requests_operations_pool_and_journals(
         grew(
             "crm_gateway_graphql_operations_total",
             door="graphql",
-            operation="Classifications",
+            operation="Sectors",
             path="general",
         )
         == 1

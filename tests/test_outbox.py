@@ -202,7 +202,8 @@ async def test_a_failing_smtp_server_is_retried_then_the_message_fails(
         stored = await session.get(OutboxMessage, message_id)
         assert stored is not None
         stored.next_attempt_on = None
-    assert await send_due_messages(db) == 1
+    # The second attempt: this call or the gateway's own worker, whichever looks first.
+    await send_due_messages(db)
     failed = await _settled(db, message_id, MessageState.FAILED)
     assert failed.attempts == 2
 
