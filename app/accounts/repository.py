@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, delete, exists, or_, select, update
+from sqlalchemy import Select, delete, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Principal
@@ -55,18 +55,11 @@ def visible_accounts(principal: Principal) -> Select[Any]:
     return ACCOUNTS.readable(principal)
 
 
-def account_by_id_or_number(principal: Principal, id_or_number: Any) -> Select[Any]:
-    """The caller's accounts an id or number names, the one meant first (an id match, then
-    the caller's own organisation, then the oldest): take the first row."""
-    return (
-        visible_accounts(principal)
-        .where(or_(Account.id == id_or_number, Account.number == id_or_number))
-        .order_by(
-            (Account.id == id_or_number).desc(),
-            (Account.organisation_id == principal.organisation_id).desc(),
-            Account.created_on,
-        )
-    )
+def account_by_id_or_number(
+    principal: Principal, id_or_number: Any, *, for_update: bool = False
+) -> Select[Any]:
+    """The one account an id or number names for the caller (:meth:`TenantRepository.named`)."""
+    return ACCOUNTS.named(principal, "number", id_or_number, for_update=for_update)
 
 
 async def get_account(
@@ -78,10 +71,8 @@ async def get_account(
     wins, then the caller's own organisation, then the oldest account. ``for_update`` locks the
     row until the transaction ends (PostgreSQL; SQLite writers are serialised already).
     """
-    stmt = account_by_id_or_number(principal, id_or_number)
-    if for_update:
-        stmt = stmt.with_for_update()
-    account = (await session.execute(stmt.limit(1))).scalars().first()
+    stmt = account_by_id_or_number(principal, id_or_number, for_update=for_update)
+    account = (await session.execute(stmt)).scalars().first()
     if account is None:
         raise NotFound("account", id_or_number)
     return account

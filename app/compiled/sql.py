@@ -114,7 +114,7 @@ ROOTS.update(
         for name, model in REFERENCE_LISTS.items()
     }
 )
-REFERENCE_FILTER_EXCLUDED = frozenset({"page", "size", "sort", "order", "search_value"})
+REFERENCE_FILTER_EXCLUDED = PAGE_ARGUMENTS | {"search_value"}
 
 
 def _checked(name: str) -> str:
@@ -625,47 +625,37 @@ class Compiler:
         )
         return select(value).where(contact_id.is_not(None))
 
-    def contact(self, principal: Principal, id_or_code: Any, selection: Selection) -> Select[Any]:
-        """The statement answering ``contact(id)``: no row when the id names none."""
-        found = contact_by_id_or_code(principal, id_or_code).subquery()
-        row = aliased(Contact, found)
+    def one(self, model: Any, found: Select[Any], selection: Selection) -> Select[Any]:
+        """The statement answering a root of one row: the row ``found`` selects (the caller's,
+        looked up as the general path looks it up) is the statement's FROM, so there is no row
+        when it names none, also when only fields below it are selected (the general path then
+        reports the 404)."""
+        row = aliased(model, found.subquery())
         return select(self.object_of(selection, row)).select_from(row)
+
+    def contact(self, principal: Principal, id_or_code: Any, selection: Selection) -> Select[Any]:
+        """The statement answering ``contact(id)`` (an id or a code)."""
+        return self.one(Contact, contact_by_id_or_code(principal, id_or_code), selection)
 
     def organisation(
         self, principal: Principal, organisation_id: Any, selection: Selection
     ) -> Select[Any]:
-        """The statement answering ``organisation(id)``: no row when the caller's network has
-        no organisation with this id (the general path then reports the 404; also when only a
-        page below it is selected: the row is the statement's FROM)."""
-        found = (
-            ORGANISATIONS.readable(principal).where(Organisation.id == organisation_id).subquery()
-        )
-        row = aliased(Organisation, found)
-        return select(self.object_of(selection, row)).select_from(row)
+        """The statement answering ``organisation(id)`` (in the caller's network)."""
+        return self.one(Organisation, ORGANISATIONS.with_id(principal, organisation_id), selection)
 
     def wallet(self, principal: Principal, id_or_code: Any, selection: Selection) -> Select[Any]:
-        """The statement answering ``wallet(id)`` (an id or a code): no row when it names none
-        of the caller's wallets (also when only a page below it is selected: the row is the
-        statement's FROM, not only its sub-queries')."""
-        found = wallet_by_id_or_code(principal, id_or_code).subquery()
-        row = aliased(Wallet, found)
-        return select(self.object_of(selection, row)).select_from(row)
+        """The statement answering ``wallet(id)`` (an id or a code)."""
+        return self.one(Wallet, wallet_by_id_or_code(principal, id_or_code), selection)
 
     def account(self, principal: Principal, id_or_number: Any, selection: Selection) -> Select[Any]:
-        """The statement answering ``account(id)`` (an id or a number): no row when it names
-        none of the caller's accounts."""
-        found = account_by_id_or_number(principal, id_or_number).limit(1).subquery()
-        row = aliased(Account, found)
-        return select(self.object_of(selection, row)).select_from(row)
+        """The statement answering ``account(id)`` (an id or a number)."""
+        return self.one(Account, account_by_id_or_number(principal, id_or_number), selection)
 
     def reference(
         self, principal: Principal, model: Any, row_id: Any, selection: Selection
     ) -> Select[Any]:
-        """The statement answering a kind of reference data by id (``industry(id)``): no row
-        when the caller has no such row."""
-        found = repository_of(model).with_id(principal, row_id).subquery()
-        row = aliased(model, found)
-        return select(self.object_of(selection, row)).select_from(row)
+        """The statement answering a kind of reference data by id (``industry(id)``)."""
+        return self.one(model, repository_of(model).with_id(principal, row_id), selection)
 
     def reference_page(
         self,
@@ -688,11 +678,8 @@ class Compiler:
         return select(self.page(base, model, sorts, REFERENCE_DEFAULT_SORT, arguments, selection))
 
     def journal(self, principal: Principal, journal_id: Any, selection: Selection) -> Select[Any]:
-        """The statement answering ``journal(id)``: no row when the caller has no such
-        journal."""
-        found = JOURNALS.readable(principal).where(Journal.id == journal_id).subquery()
-        row = aliased(Journal, found)
-        return select(self.object_of(selection, row)).select_from(row)
+        """The statement answering ``journal(id)``."""
+        return self.one(Journal, JOURNALS.with_id(principal, journal_id), selection)
 
     def organisation_network(
         self,

@@ -56,21 +56,8 @@ async def get_contact(session: AsyncSession, principal: Principal, id_or_code: s
 
 
 def contact_by_id_or_code(principal: Principal, id_or_code: str) -> Select[Any]:
-    """The one contact an id or code names for the caller.
-
-    Codes are unique per organisation, so a network may hold one code twice: an id match wins,
-    then the caller's own organisation, then the oldest contact.
-    """
-    return (
-        visible_contacts(principal)
-        .where(or_(Contact.id == id_or_code, Contact.code == id_or_code))
-        .order_by(
-            (Contact.id == id_or_code).desc(),
-            (Contact.organisation_id == principal.organisation_id).desc(),
-            Contact.created_on,
-        )
-        .limit(1)
-    )
+    """The one contact an id or code names for the caller (:meth:`TenantRepository.named`)."""
+    return CONTACTS.named(principal, "code", id_or_code)
 
 
 async def code_taken(

@@ -15,7 +15,7 @@ lists every such read with its reason.
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, any_, bindparam, select
+from sqlalchemy import ColumnElement, Select, any_, bindparam, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -167,6 +167,25 @@ class TenantRepository(Repository[ModelT]):
 
     def visible(self, principal: Principal) -> ColumnElement[bool]:
         return in_network_and_mode(self.model, principal)
+
+    def named(
+        self, principal: Principal, key: str, value: Any, *, for_update: bool = False
+    ) -> Select[ModelT]:
+        """The one row of the caller's that ``value``, an id or a ``key`` (a code, a number),
+        names. Keys are unique per organisation, so a network may hold one twice: an id match
+        wins, then the caller's own organisation, then the oldest row. ``for_update`` locks and
+        reloads it as :meth:`writable`; compiled reads pass a caller of bound parameters."""
+        model: Any = self.model
+        rows = self.writable(principal) if for_update else self.readable(principal)
+        return (
+            rows.where(or_(model.id == value, getattr(model, key) == value))
+            .order_by(
+                (model.id == value).desc(),
+                (model.organisation_id == principal.organisation_id).desc(),
+                model.created_on,
+            )
+            .limit(1)
+        )
 
 
 class NetworkRepository(Repository[Organisation]):

@@ -26,11 +26,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.accounts.repository import ACCOUNTS
 from app.auth.principal import Principal
 from app.db.base import Base, Money
 from app.db.models import (
-    Account,
     IdempotencyRecord,
     Journal,
     SpendCondition,
@@ -87,20 +85,10 @@ def visible_wallets(principal: Principal) -> Select[Any]:
 
 
 def wallet_by_id_or_code(
-    principal: Principal, id_or_code: Any, rows: Select[Any] | None = None
+    principal: Principal, id_or_code: Any, *, for_update: bool = False
 ) -> Select[Any]:
-    """The one wallet an id or code names among ``rows`` (the caller's wallets by default):
-    an id match wins, then the caller's own organisation, then the oldest wallet."""
-    rows = WALLETS.readable(principal) if rows is None else rows
-    return (
-        rows.where(or_(Wallet.id == id_or_code, Wallet.code == id_or_code))
-        .order_by(
-            (Wallet.id == id_or_code).desc(),
-            (Wallet.organisation_id == principal.organisation_id).desc(),
-            Wallet.created_on,
-        )
-        .limit(1)
-    )
+    """The one wallet an id or code names for the caller (:meth:`TenantRepository.named`)."""
+    return WALLETS.named(principal, "code", id_or_code, for_update=for_update)
 
 
 async def get_wallet(
@@ -112,8 +100,7 @@ async def get_wallet(
     serialised by ``BEGIN IMMEDIATE`` already) and reloads it, so that balances read after the
     lock are the committed ones.
     """
-    rows = WALLETS.writable(principal) if for_update else WALLETS.readable(principal)
-    stmt = wallet_by_id_or_code(principal, id_or_code, rows)
+    stmt = wallet_by_id_or_code(principal, id_or_code, for_update=for_update)
     wallet = (await session.execute(stmt)).scalars().first()
     if wallet is None:
         raise NotFound("wallet", id_or_code)
@@ -222,26 +209,6 @@ async def lock_wallets(session: AsyncSession, wallet_ids: Sequence[str]) -> list
         .execution_options(populate_existing=True)
     )
     return list((await session.execute(stmt)).scalars())
-
-
-async def get_account(
-    session: AsyncSession, principal: Principal, id_or_number: str, *, for_update: bool = False
-) -> Account:
-    """The account with this id or number (404 if the caller cannot see one)."""
-    rows = ACCOUNTS.writable(principal) if for_update else ACCOUNTS.readable(principal)
-    stmt = (
-        rows.where(or_(Account.id == id_or_number, Account.number == id_or_number))
-        .order_by(
-            (Account.id == id_or_number).desc(),
-            (Account.organisation_id == principal.organisation_id).desc(),
-            Account.created_on,
-        )
-        .limit(1)
-    )
-    account = (await session.execute(stmt)).scalars().first()
-    if account is None:
-        raise NotFound("account", id_or_number)
-    return account
 
 
 async def effective_wallet_of_account(session: AsyncSession, account_id: str) -> Wallet | None:

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.enums import AccountLifeCycleState
+from app.accounts.repository import get_account
 from app.auth.principal import Principal
 from app.currencies import check_amounts
 from app.db.base import utcnow
@@ -67,7 +68,7 @@ async def create_wallet(
 
     Allowed only when the account is not TERMINATED and has no EFFECTIVE wallet (409).
     """
-    account = await repository.get_account(session, principal, account_id, for_update=True)
+    account = await get_account(session, principal, account_id, for_update=True)
     if account.life_cycle_state == AccountLifeCycleState.TERMINATED:
         raise BusinessRuleViolation(
             f"Account {account.number} is terminated; it cannot get a wallet.",
