@@ -79,11 +79,6 @@ def current_wallet_order(wallet: Any = Wallet) -> list[Any]:
     ]
 
 
-def visible_wallets(principal: Principal) -> Select[Any]:
-    """All wallets the caller may see."""
-    return WALLETS.readable(principal)
-
-
 def wallet_by_id_or_code(
     principal: Principal, id_or_code: Any, *, for_update: bool = False
 ) -> Select[Any]:
