@@ -117,6 +117,21 @@ class Context:
         async with self.write() as session:
             return await service_fn(session, principal, *args, **kwargs)
 
+    async def writes_on_driver(
+        self,
+        service_fn: Callable[Concatenate[Database, Principal, P], Awaitable[T]],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """``service_fn(db, caller, *args, **kwargs)`` for a Back-Office caller, for a service
+        that opens its own transaction (``Database.driver_transaction``); this request's
+        dataloaders are cleared afterwards, as after :meth:`write`."""
+        principal = self.backoffice()
+        try:
+            return await service_fn(self.db, principal, *args, **kwargs)
+        finally:
+            self.loaders.clear_all()
+
     @asynccontextmanager
     async def write(self) -> AsyncIterator["AsyncSession"]:
         """The write session of one mutation: it commits on a clean exit, rolls back on an

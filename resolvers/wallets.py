@@ -120,7 +120,13 @@ async def terminate_wallet(info: Info, id: str) -> Wallet:
 
 
 async def post_journal(info: Info, command: PostJournal, idempotency_key: str | None) -> Journal:
-    """Credit or debit a wallet; the key comes from the argument or the Idempotency-Key header."""
+    """Credit or debit a wallet; the key comes from the argument or the Idempotency-Key header.
+
+    The driver's short way first (``service.post_on_driver``), the session's when it does not
+    apply."""
     if idempotency_key is None:
         idempotency_key = info.context.request_headers.get("idempotency-key")
+    posted = await info.context.writes_on_driver(service.post_on_driver, command, idempotency_key)
+    if posted is not None:
+        return posted
     return await info.context.writes(service.post_journal, command, idempotency_key)

@@ -9,7 +9,7 @@ the answer as compact JSON text that goes to the response as it is.
 
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import reduce
 from typing import Any
 
@@ -56,6 +56,7 @@ from app.contacts.repository import (
 )
 from app.db.base import Money as MoneyType
 from app.db.base import UtcDateTime
+from app.db.driver import PreparedStatement
 from app.db.engine import Database
 from app.db.models import Account, Contact, Journal, Organisation, Wallet
 from app.db.repository import repository_of
@@ -716,49 +717,6 @@ def _hashable(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
 
-@dataclass(frozen=True)
-class PreparedRead:
-    """A statement compiled once to the driver's SQL, with how to fill its parameters.
-
-    Executing the SQL text directly skips SQLAlchemy's per-execution statement traversal,
-    which costs more than the database on a small lookup.
-    """
-
-    sql: str
-    names: tuple[str, ...]
-    defaults: Mapping[str, Any]
-    processors: Mapping[str, Callable[[Any], Any]]
-
-    @classmethod
-    def of(cls, stmt: Select[Any], dialect: Dialect) -> "PreparedRead":
-        """Compile ``stmt`` for ``dialect`` (a positional parameter style)."""
-        compiled = stmt.compile(dialect=dialect)
-        assert compiled.positiontup is not None, "a positional parameter style is expected"
-        names = tuple(compiled.positiontup)
-        processors = {}
-        for name in names:
-            # The dialect's implementation (SQLite's DATETIME writes its text format), as
-            # SQLAlchemy's own execution processes a value: a decorated type alone would not.
-            processor = compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
-            if processor is not None:
-                processors[name] = processor
-        return cls(compiled.string, names, dict(compiled.params), processors)
-
-    def bound(self, values: Mapping[str, Any]) -> "PreparedRead":
-        """The same statement with ``values`` as its own values of these parameters (the
-        arguments below the root passed as :class:`~app.compiled.plan.Parameter`)."""
-        return replace(self, defaults={**self.defaults, **values})
-
-    def parameters(self, values: Mapping[str, Any]) -> tuple[Any, ...]:
-        """The positional parameters: given values, else the statement's own literals."""
-        out = []
-        for name in self.names:
-            value = values[name] if name in values else self.defaults[name]
-            processor = self.processors.get(name)
-            out.append(processor(value) if processor else value)
-        return tuple(out)
-
-
 class CompiledStatements:
     """The statements of compiled reads, built once per shape and reused with new values.
 
@@ -772,11 +730,11 @@ class CompiledStatements:
     def __init__(self, dialect: Dialect, registry: Registry) -> None:
         self._dialect = dialect
         self._registry = registry
-        self._statements: OrderedDict[Hashable, PreparedRead] = OrderedDict()
+        self._statements: OrderedDict[Hashable, PreparedStatement] = OrderedDict()
 
     def _prepared(
         self, root: str, arguments: Mapping[str, Any], selection: Selection, values: ValueFormat
-    ) -> "PreparedRead":
+    ) -> "PreparedStatement":
         parameter = ROOTS[root].parameter
         shape_arguments = tuple(
             sorted((k, _hashable(v)) for k, v in arguments.items() if k != parameter)
@@ -787,7 +745,7 @@ class CompiledStatements:
             self._statements.move_to_end(shape)
         else:
             statement = self.statement(root, arguments, selection, values)
-            prepared = PreparedRead.of(statement, self._dialect)
+            prepared = PreparedStatement.of(statement, self._dialect)
             self._statements[shape] = prepared
             if len(self._statements) > self.CACHE_SIZE:
                 self._statements.popitem(last=False)

@@ -15,9 +15,11 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from app.db.driver import DriverTransaction
 from app.db.greenlets import ReusedGreenlets
 from app.db.outages import outages_as_unavailable
 from app.db.text_limits import has_unstorable_character, storable
+from app.worker.wake import wake
 
 WRITE_OPTION = "crm_write"
 
@@ -138,6 +140,7 @@ class Database:
         )
         # Pool checkouts of read_value (a new greenlet per checkout costs more than it).
         self._checkouts = ReusedGreenlets(keep=16)
+        self._driver_statements: dict[Any, Any] = {}  # DriverTransaction's compiled statements
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
@@ -171,11 +174,9 @@ class Database:
         :class:`~app.errors.ServiceUnavailable` as in :meth:`read_connection`.
 
         On PostgreSQL the statement runs on the asyncpg connection of a connection checked out
-        of the engine's pool (same limits and timeout; the checkout runs in a greenlet kept for
-        reuse, :mod:`app.db.greenlets`; asyncpg's own statement cache prepares the statement
-        once per connection, and outside a transaction it runs in autocommit as the read
-        connections do): SQLAlchemy's connection, execution context and result around one
-        statement cost several times the driver's own work. A connection that an error left
+        of the engine's pool (:meth:`_driver_connection`: same limits and timeout):
+        SQLAlchemy's connection, execution context and result around one statement cost
+        several times the driver's own work. A connection that an error left
         closed invalidates the pool, and one whose statement was cancelled is discarded, as
         SQLAlchemy does. While something observes the statements (:meth:`statements_observed`:
         tracing, a statement counter), and on SQLite, the statement goes through SQLAlchemy
@@ -185,12 +186,51 @@ class Database:
             async with self.read_connection() as connection:
                 result = await connection.exec_driver_sql(sql, tuple(parameters))
                 return result.scalar()
+        async with self._driver_connection() as driver:
+            return await driver.fetchval(sql, *_storable(tuple(parameters)))
+
+    def drives_writes(self) -> bool:
+        """Whether :meth:`driver_transaction` may be used now: on PostgreSQL while nothing
+        observes the statements (:meth:`statements_observed`; they must see every write)."""
+        return not self.is_sqlite and not self.statements_observed()
+
+    @asynccontextmanager
+    async def driver_transaction(self) -> AsyncIterator[DriverTransaction]:
+        """A transaction on the asyncpg connection of a pooled connection (only when
+        :meth:`drives_writes`), committed on a clean exit and rolled back on an error; the
+        in-process worker is woken after the commit if a statement asked for it.
+
+        For the few hot writes whose statements are built once with Core (a journal's
+        posting): :class:`~app.db.driver.DriverTransaction` runs them with SQLAlchemy's bind
+        and result processing but without its per-statement machinery. The connection comes
+        from the same pool as every other (limits, timeout, outages as for
+        :meth:`read_value`).
+        """
+        assert self.drives_writes(), "a driver transaction needs PostgreSQL, unobserved"
+        async with self._driver_connection() as driver:
+            transaction = DriverTransaction(
+                driver, self.engine.dialect, self._driver_statements, _storable
+            )
+            async with driver.transaction():
+                yield transaction
+        if transaction.wakes:
+            wake()
+
+    @asynccontextmanager
+    async def _driver_connection(self) -> AsyncIterator[Any]:
+        """The asyncpg connection of a connection checked out of the engine's pool, returned
+        to it on exit (discarded after a failure as SQLAlchemy would, :meth:`_discard_after`).
+
+        The checkout runs in a greenlet kept for reuse (:mod:`app.db.greenlets`); asyncpg's
+        own statement cache prepares each statement once per connection, and outside a
+        transaction a statement runs in autocommit as the read connections do.
+        """
         with outages_as_unavailable:
             pooled = await self._checkouts.run(self.engine.sync_engine.raw_connection)
             try:
                 driver = pooled.driver_connection
                 assert driver is not None
-                return await driver.fetchval(sql, *_storable(tuple(parameters)))
+                yield driver
             except BaseException as error:
                 self._discard_after(pooled, error)
                 raise

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth.principal import Principal
 from app.db.base import Base, new_id, utcnow
 from app.db.bulk import insert_rows
+from app.db.driver import Statements
 from app.db.models import DomainEvent
 from app.events.codes import Entity, Event
 from app.events.triggers import may_trigger
@@ -99,10 +100,10 @@ def _event_row(
     }
 
 
-def _wake_if_listened(session: AsyncSession, row: dict[str, Any]) -> None:
-    """Wake the worker after the commit when an automation may listen to ``row``'s event."""
-    if may_trigger((row["organisation_id"], row["is_test"], row["entity"], row["event"])):
-        wake_after_commit(session)
+def _listened(row: dict[str, Any]) -> bool:
+    """Whether an automation may listen to ``row``'s event (the worker is woken after the
+    commit then)."""
+    return may_trigger((row["organisation_id"], row["is_test"], row["entity"], row["event"]))
 
 
 async def emit(
@@ -130,7 +131,8 @@ async def emit(
     """
     row = _event_row(principal, entity, event, entity_id, data, organisation_id, depth)
     await session.execute(_INSERT, row)
-    _wake_if_listened(session, row)
+    if _listened(row):
+        wake_after_commit(session)
     return str(row["id"])
 
 
@@ -153,11 +155,12 @@ async def emit_many(
         for entity_id, data in changes
     ]
     await insert_rows(session, _TABLE, rows)
-    _wake_if_listened(session, rows[0])
+    if _listened(rows[0]):
+        wake_after_commit(session)
 
 
 async def emit_with(
-    session: AsyncSession,
+    statements: Statements,
     statement: Insert,
     parameters: dict[str, Any],
     principal: Principal,
@@ -170,24 +173,25 @@ async def emit_with(
     depth: int = 0,
 ) -> str:
     """Execute ``statement`` with ``parameters`` (the change's own Core INSERT of a table, built
-    once by its module, and its row's values) and record the event as :func:`emit` does (same
-    row, same wake-up); the event's id. On PostgreSQL the event's INSERT rides in
+    once by its module, and its row's values) in ``statements``' transaction (a session's or a
+    driver's, :mod:`app.db.driver`) and record the event as :func:`emit` does (same row, same
+    wake-up); the event's id. On PostgreSQL the event's INSERT rides in
     ``statement`` as a data-modifying CTE (one statement and one round trip; in the same
     transaction, it commits or rolls back with the change; the combined statement is built once
     per ``statement``, so a call builds no SQL); other databases (SQLite: no DML in a CTE) run
     the two statements in turn.
     """
     row = _event_row(principal, entity, event, entity_id, data, organisation_id, depth)
-    bind = session.bind
-    if bind is not None and bind.dialect.name == "postgresql":
+    if statements.dialect.name == "postgresql":
         combined = _with_event(statement)
-        await session.execute(
+        await statements.execute(
             combined, {**parameters, **{_CTE_PREFIX + key: row[key] for key in row}}
         )
     else:
-        await session.execute(statement, parameters)
-        await session.execute(_INSERT, row)
-    _wake_if_listened(session, row)
+        await statements.execute(statement, parameters)
+        await statements.execute(_INSERT, row)
+    if _listened(row):
+        statements.wake_after_commit()
     return str(row["id"])
 
 

@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Principal
 from app.db.base import Base, Money
+from app.db.driver import Statements
 from app.db.models import (
     IdempotencyRecord,
     Journal,
@@ -122,7 +123,7 @@ class MovedWallet:
 
 
 async def move_open_balance(
-    session: AsyncSession,
+    statements: Statements,
     principal: Principal,
     wallet_id: str,
     change: Decimal,
@@ -131,7 +132,8 @@ async def move_open_balance(
     floors: bool,
 ) -> MovedWallet | None:
     """Add ``change`` (major units) to the open balance of the wallet with id ``wallet_id`` in
-    one statement (``UPDATE ... RETURNING``: the row is locked, checked and changed in one
+    ``statements``' transaction (a session's or a driver's, :mod:`app.db.driver`) in one
+    statement (``UPDATE ... RETURNING``: the row is locked, checked and changed in one
     round trip), if the caller may change it, it is EFFECTIVE, in ``currency_code`` (when
     given), its open and whole balances stay within the money rule and, with ``floors``, the
     open balance stays at least 0 and the whole balance at least the wallet's
@@ -150,7 +152,7 @@ async def move_open_balance(
         "change": change,
         "required_currency_code": currency_code,
     }
-    row = (await session.execute(stmt, parameters)).first()
+    row = await statements.first(stmt, parameters)
     return MovedWallet(*row) if row is not None else None
 
 

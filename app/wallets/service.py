@@ -1,7 +1,7 @@
 """Rules for wallets: one effective wallet per account, settings, termination, balance moves.
 
-Posting journals lives in :mod:`app.wallets.journals`; :func:`post_journal` is re-exported
-here because other domains call it through this module.
+Posting journals lives in :mod:`app.wallets.journals`; :func:`post_journal` and
+:func:`post_on_driver` are re-exported here because other layers call them through this module.
 """
 
 import secrets
@@ -34,7 +34,7 @@ from app.wallets.commands import (
     WalletLimitRule,
 )
 from app.wallets.enums import WalletLifeCycleState
-from app.wallets.journals import Posting, apply_posting, post_journal
+from app.wallets.journals import Posting, apply_posting, post_journal, post_on_driver
 from app.wallets.limits import normalise_limit_rules
 
 __all__ = [
@@ -42,6 +42,7 @@ __all__ = [
     "commerce_balances",
     "create_wallet",
     "post_journal",
+    "post_on_driver",
     "terminate_wallet",
     "transfer_wallet_balance",
     "update_wallet",
