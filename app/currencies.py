@@ -15,7 +15,14 @@ from pydantic import BaseModel
 from app.errors import InvalidInput
 from app.money import MONEY_SCALE
 
-__all__ = ["check_amounts", "check_minor_units", "decimals_of", "minor_units"]
+__all__ = [
+    "check_amounts",
+    "check_minor_units",
+    "currencies_refusing",
+    "decimals_of",
+    "minor_units",
+    "most_decimals",
+]
 
 
 @cache
@@ -27,6 +34,16 @@ def minor_units(currency_code: str) -> int:
     except ValueError:
         return MONEY_SCALE
     return MONEY_SCALE if exponent is None else min(exponent, MONEY_SCALE)
+
+
+@cache
+def currencies_refusing(decimals: int) -> tuple[str, ...]:
+    """The ISO 4217 codes in which an amount with ``decimals`` decimals is refused (their
+    :func:`minor_units` are fewer), sorted: the rule of :func:`check_minor_units` as a list a
+    statement can test a row's currency against (2 decimals: ``JPY``, ``KRW``, ...)."""
+    return tuple(
+        sorted(currency.code for currency in Currency if minor_units(currency.code) < decimals)
+    )
 
 
 def decimals_of(amount: Decimal) -> int:
@@ -60,6 +77,12 @@ def _amounts(value: Any, path: str) -> list[tuple[str, Decimal]]:
     if isinstance(value, list | tuple):
         return [pair for i, item in enumerate(value) for pair in _amounts(item, f"{path}[{i}]")]
     return []
+
+
+def most_decimals(command: BaseModel) -> int:
+    """The most decimals any amount of ``command`` has (see :func:`check_amounts`); 0 without
+    amounts."""
+    return max((decimals_of(amount) for _, amount in _amounts(command, "")), default=0)
 
 
 def check_amounts(command: BaseModel, currency_code: str) -> None:

@@ -124,7 +124,7 @@ class Context:
         **kwargs: P.kwargs,
     ) -> T:
         """``service_fn(db, caller, *args, **kwargs)`` for a Back-Office caller, for a service
-        that opens its own transaction (``Database.driver_transaction``); this request's
+        that runs its own statements (``Database.driver_statements``); this request's
         dataloaders are cleared afterwards, as after :meth:`write`."""
         principal = self.backoffice()
         try:

@@ -2,6 +2,7 @@
 by the automations job, which runs each automation once per event even with two workers."""
 
 import asyncio
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
@@ -72,6 +73,32 @@ async def test_services_emit_events_with_their_changes(
     assert deleted.status_code == 200
     [gone] = await _events(db, event="DELETE_CUSTOMER")
     assert gone.entity_id == deleted.json()["id"]
+
+
+async def test_a_journals_event_data_is_the_same_whichever_way_it_was_posted(
+    api: Api, db: Database, tenant: BootstrapResult
+) -> None:
+    """On PostgreSQL the short way completes the POST_JOURNAL event's data in SQL (the wallet's
+    values); the general way (a wallet named by its code) describes the journal in Python:
+    same keys, same values, decimals as the same text."""
+    account_id = await make_account(db, tenant.organisation_id)
+    wallet_id = await make_wallet(api, account_id)
+    code = (await api.rest("GET", f"/wallets/{wallet_id}")).json()["code"]
+    short = (await post(api, wallet_id, "12.5", description="short")).json()["id"]
+    general = (await post(api, code, "12.5", description="short")).json()["id"]
+    data = {event.entity_id: event.data for event in await _events(db, event="POST_JOURNAL")}
+    first, second = data[short], data[general]
+    assert set(first) == set(second)
+    differing = {"id", "created_on", "posted_on", "balance_after"}
+    assert {key: first[key] for key in first if key not in differing} == {
+        key: second[key] for key in second if key not in differing
+    }
+    assert first["wallet_id"] == wallet_id and first["wallet_code"] == code
+    assert first["organisation_id"] == tenant.organisation_id
+    assert first["currency_code"] == "EUR" and "is_test" not in first
+    assert Decimal(first["balance_after"]) == Decimal("12.5")
+    assert Decimal(second["balance_after"]) == Decimal("25")
+    assert len(first["balance_after"]) == len(second["balance_after"])  # the same scale
 
 
 async def _new_contact(api: Api) -> str:

@@ -4,7 +4,7 @@ import os
 import time
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import BigInteger, DateTime, Dialect, MetaData, Numeric, String, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -20,6 +20,7 @@ NAMING_CONVENTION = {
 }
 
 _MONEY_FACTOR = Decimal(10) ** MONEY_SCALE
+M = TypeVar("M", bound="Base")
 
 
 def new_id() -> str:
@@ -33,6 +34,15 @@ def new_id() -> str:
     value |= rand & ((1 << 62) - 1)
     digits = f"{value:032x}"  # uuid.UUID's canonical text, without making one (bulk inserts)
     return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
+
+
+def as_model(model: type[M], values: dict[str, Any]) -> M:
+    """A transient instance of ``model`` holding ``values`` (attribute names to values), made
+    without the ORM's per-attribute set events: the row a Core statement wrote, handed to code
+    that reads it (GraphQL's fields). Not for adding to a session."""
+    instance: M = model.__mapper__.class_manager.new_instance()
+    instance.__dict__.update(values)
+    return instance
 
 
 def utcnow() -> datetime:

@@ -3,14 +3,14 @@
 SQLAlchemy's connection, execution context, result and asyncio layer around one small
 statement cost several times the driver's own work (on PostgreSQL with asyncpg: a greenlet per
 awaited call, the statement's traversal for its cache key, parameter and result processing in
-Python). The hottest paths (the compiled reads' one statement, a journal's two) compile their
+Python). The hottest paths (the compiled reads' one statement, a journal's posting) compile their
 statements once (:class:`PreparedStatement`) and run them on the asyncpg connection of a pooled
 connection (:meth:`app.db.engine.Database.read_value`, :meth:`~app.db.engine.Database.
-driver_transaction`), with the same bind and result processing SQLAlchemy would apply.
+driver_statements`), with the same bind and result processing SQLAlchemy would apply.
 
 :class:`Statements` is what such a path needs from wherever it runs: the same code runs its
 statements in an ORM session (:class:`SessionStatements`: SQLite, or while statements are
-observed) or in a driver transaction (:class:`DriverTransaction`).
+observed) or on the driver, one atomic statement at a time (:class:`DriverStatements`).
 """
 
 from collections.abc import Callable, Mapping, Sequence
@@ -46,18 +46,10 @@ class PreparedStatement:
     results: tuple[Callable[[Any], Any] | None, ...] | None = None
 
     @classmethod
-    def of(
-        cls, stmt: Compilable, dialect: Dialect, column_keys: Sequence[str] | None = None
-    ) -> "PreparedStatement":
-        """Compile ``stmt`` for ``dialect`` (a positional parameter style). An INSERT is
-        compiled for the columns named by ``column_keys`` (those its executions give); a
-        column left out whose default is computed in Python is a ``ValueError``, since no
-        execution context computes it here."""
-        compiled = stmt.compile(dialect=dialect, column_keys=column_keys)
+    def of(cls, stmt: Compilable, dialect: Dialect) -> "PreparedStatement":
+        """Compile ``stmt`` for ``dialect`` (a positional parameter style)."""
+        compiled = stmt.compile(dialect=dialect)
         assert compiled.positiontup is not None, "a positional parameter style is expected"
-        prefetched = [column.key for column in compiled.insert_prefetch]
-        if prefetched:
-            raise ValueError(f"give the columns {prefetched}: their defaults are Python's")
         names = tuple(compiled.positiontup)
         processors = {}
         for name in names:
@@ -104,8 +96,8 @@ class PreparedStatement:
 
 
 class Statements(Protocol):
-    """Where a path built on Core statements runs them: one transaction, committed or rolled
-    back by whoever opened it."""
+    """Where a path built on Core statements runs them: a session's transaction, committed
+    or rolled back by whoever opened it, or the driver's autocommit."""
 
     dialect: Dialect
 
@@ -114,11 +106,8 @@ class Statements(Protocol):
     ) -> tuple[Any, ...] | None:
         """The first row ``stmt`` returns with ``parameters`` (``None`` without one)."""
 
-    async def execute(self, stmt: Compilable, parameters: Mapping[str, Any]) -> None:
-        """Run ``stmt`` with ``parameters``."""
-
     def wake_after_commit(self) -> None:
-        """Wake the in-process worker once the transaction commits."""
+        """Wake the in-process worker once the change is committed."""
 
 
 class SessionStatements:
@@ -136,19 +125,17 @@ class SessionStatements:
         row = (await self.session.execute(stmt, parameters)).first()
         return tuple(row) if row is not None else None
 
-    async def execute(self, stmt: Compilable, parameters: Mapping[str, Any]) -> None:
-        await self.session.execute(stmt, parameters)
-
     def wake_after_commit(self) -> None:
         wake_after_commit(self.session)
 
 
-class DriverTransaction:
-    """:class:`Statements` in a transaction on an asyncpg connection
-    (:meth:`app.db.engine.Database.driver_transaction` opens, commits and rolls it back).
+class DriverStatements:
+    """:class:`Statements` on an asyncpg connection (:meth:`app.db.engine.Database.
+    driver_statements`), outside any transaction: each statement commits on its own, so only a
+    path whose change is one statement (data-modifying CTEs) may run here.
 
-    Statements are compiled once per statement object and set of parameter names (they are
-    built once by their modules; at most ``CACHE_SIZE`` are kept).
+    Statements are compiled once per statement object (they are built once by their modules;
+    at most ``CACHE_SIZE`` are kept).
     """
 
     CACHE_SIZE = 64
@@ -157,7 +144,7 @@ class DriverTransaction:
         self,
         connection: Any,
         dialect: Dialect,
-        cache: dict[tuple[int, tuple[str, ...]], tuple[Compilable, PreparedStatement]],
+        cache: dict[int, tuple[Compilable, PreparedStatement]],
         storable: Callable[[tuple[Any, ...]], tuple[Any, ...]],
     ) -> None:
         self.connection = connection
@@ -166,50 +153,30 @@ class DriverTransaction:
         self._cache = cache
         self._storable = storable
 
-    def _prepared(self, stmt: Compilable, parameters: Mapping[str, Any]) -> PreparedStatement:
-        key = (id(stmt), tuple(parameters))
-        cached = self._cache.get(key)
-        if cached is not None and cached[0] is stmt:
-            return cached[1]
-        prepared = PreparedStatement.of(
-            stmt, self.dialect, key[1] if isinstance(stmt, Insert) else None
-        )
-        self._keep(key, stmt, prepared)
-        return prepared
-
-    def _keep(
-        self, key: tuple[int, tuple[str, ...]], stmt: Compilable, prepared: PreparedStatement
-    ) -> None:
-        if key not in self._cache and len(self._cache) >= self.CACHE_SIZE:
-            self._cache.clear()
-        self._cache[key] = (stmt, prepared)
-
-    async def _reading(self, stmt: Compilable, parameters: Mapping[str, Any]) -> PreparedStatement:
-        """:meth:`_prepared` with its result processors: the first time, the statement is
+    async def _prepared(self, stmt: Compilable) -> PreparedStatement:
+        """``stmt`` compiled, with its result processors: the first time, the statement is
         prepared on the driver to learn its columns' types (one round trip per statement and
         process; a type's OID is the same on every connection to the database)."""
-        prepared = self._prepared(stmt, parameters)
-        if prepared.results is None:
-            described = await self.connection.prepare(prepared.sql)
-            type_codes = [attribute.type.oid for attribute in described.get_attributes()]
-            prepared = prepared.reading(stmt, self.dialect, type_codes)
-            self._keep((id(stmt), tuple(parameters)), stmt, prepared)
+        cached = self._cache.get(id(stmt))
+        if cached is not None and cached[0] is stmt:
+            return cached[1]
+        prepared = PreparedStatement.of(stmt, self.dialect)
+        described = await self.connection.prepare(prepared.sql)
+        type_codes = [attribute.type.oid for attribute in described.get_attributes()]
+        prepared = prepared.reading(stmt, self.dialect, type_codes)
+        if len(self._cache) >= self.CACHE_SIZE:
+            self._cache.clear()
+        self._cache[id(stmt)] = (stmt, prepared)
         return prepared
 
     async def first(
         self, stmt: Compilable, parameters: Mapping[str, Any]
     ) -> tuple[Any, ...] | None:
-        prepared = await self._reading(stmt, parameters)
+        prepared = await self._prepared(stmt)
         record = await self.connection.fetchrow(
             prepared.sql, *self._storable(prepared.parameters(parameters))
         )
         return prepared.row(record) if record is not None else None
-
-    async def execute(self, stmt: Compilable, parameters: Mapping[str, Any]) -> None:
-        prepared = self._prepared(stmt, parameters)
-        await self.connection.execute(
-            prepared.sql, *self._storable(prepared.parameters(parameters))
-        )
 
     def wake_after_commit(self) -> None:
         self.wakes = True

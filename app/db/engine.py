@@ -2,6 +2,8 @@
 
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from app.db.driver import DriverTransaction
+from app.db.driver import DriverStatements
 from app.db.greenlets import ReusedGreenlets
 from app.db.outages import outages_as_unavailable
 from app.db.text_limits import has_unstorable_character, storable
@@ -79,7 +81,15 @@ def create_engine(url: str, pool_size: int = 10, max_overflow: int = 0) -> Async
     return engine
 
 
+_NEVER_TEXT = frozenset({int, bool, float, Decimal, datetime, type(None)})
+
+
 def _storable(value: Any) -> Any:
+    kind = type(value)
+    if kind is str:
+        return storable(value) if has_unstorable_character(value) else value
+    if kind in _NEVER_TEXT:
+        return value
     if isinstance(value, str) and has_unstorable_character(value):
         return storable(value)
     if isinstance(value, tuple | list):
@@ -140,7 +150,7 @@ class Database:
         )
         # Pool checkouts of read_value (a new greenlet per checkout costs more than it).
         self._checkouts = ReusedGreenlets(keep=16)
-        self._driver_statements: dict[Any, Any] = {}  # DriverTransaction's compiled statements
+        self._driver_statements: dict[Any, Any] = {}  # DriverStatements' compiled statements
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
@@ -190,30 +200,29 @@ class Database:
             return await driver.fetchval(sql, *_storable(tuple(parameters)))
 
     def drives_writes(self) -> bool:
-        """Whether :meth:`driver_transaction` may be used now: on PostgreSQL while nothing
+        """Whether :meth:`driver_statements` may be used now: on PostgreSQL while nothing
         observes the statements (:meth:`statements_observed`; they must see every write)."""
         return not self.is_sqlite and not self.statements_observed()
 
     @asynccontextmanager
-    async def driver_transaction(self) -> AsyncIterator[DriverTransaction]:
-        """A transaction on the asyncpg connection of a pooled connection (only when
-        :meth:`drives_writes`), committed on a clean exit and rolled back on an error; the
-        in-process worker is woken after the commit if a statement asked for it.
+    async def driver_statements(self) -> AsyncIterator[DriverStatements]:
+        """Statements on the asyncpg connection of a pooled connection (only when
+        :meth:`drives_writes`), each committed on its own (autocommit, as the read
+        connections); the in-process worker is woken on a clean exit if a statement asked
+        for it.
 
-        For the few hot writes whose statements are built once with Core (a journal's
-        posting): :class:`~app.db.driver.DriverTransaction` runs them with SQLAlchemy's bind
-        and result processing but without its per-statement machinery. The connection comes
-        from the same pool as every other (limits, timeout, outages as for
-        :meth:`read_value`).
+        For the hot writes whose change is one statement built once with Core (a journal's
+        posting): :class:`~app.db.driver.DriverStatements` runs it with SQLAlchemy's bind and
+        result processing but without its per-statement machinery. The connection comes from
+        the same pool as every other (limits, timeout, outages as for :meth:`read_value`).
         """
-        assert self.drives_writes(), "a driver transaction needs PostgreSQL, unobserved"
+        assert self.drives_writes(), "driver statements need PostgreSQL, unobserved"
         async with self._driver_connection() as driver:
-            transaction = DriverTransaction(
+            statements = DriverStatements(
                 driver, self.engine.dialect, self._driver_statements, _storable
             )
-            async with driver.transaction():
-                yield transaction
-        if transaction.wakes:
+            yield statements
+        if statements.wakes:
             wake()
 
     @asynccontextmanager

@@ -2,9 +2,10 @@
 
 :func:`emit` inserts one ``domain_events`` row in the change's transaction (a rollback drops
 it) and, when an automation may listen to it, asks for the worker to be woken after the
-commit; nothing else happens on the request path. :func:`emit_with` is the same rule for a
-change written by a Core statement: on PostgreSQL the event's INSERT rides in that statement
-(one round trip instead of two: the cost of events on ``POST /journals``, issue 11). The
+commit; nothing else happens on the request path. :func:`event_insert_from` and
+:func:`event_parameters` are the same rule for a change written by one Core statement on
+PostgreSQL: the event's INSERT rides in that statement as a data-modifying CTE (one round trip:
+the cost of events on ``POST /journals``, issue 11). The
 automations job (``app.automations.runs``) reads the events afterwards and runs the
 automations they trigger.
 """
@@ -13,16 +14,15 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
-from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Insert, bindparam, insert, inspect
+from sqlalchemy import ColumnElement, FromClause, Insert, bindparam, insert, inspect, select
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Principal
 from app.db.base import Base, new_id, utcnow
 from app.db.bulk import insert_rows
-from app.db.driver import Statements
 from app.db.models import DomainEvent
 from app.events.codes import Entity, Event
 from app.events.triggers import may_trigger
@@ -127,7 +127,7 @@ async def emit(
     transaction (a Core statement: no unit-of-work flush of its own); the worker is woken after
     the commit when an automation may listen to the event (``app.events.triggers``), else it
     marks the event at its next poll. A change written by a Core statement can carry its event
-    in that statement instead: :func:`emit_with`.
+    in that statement instead: :func:`event_insert_from`.
     """
     row = _event_row(principal, entity, event, entity_id, data, organisation_id, depth)
     await session.execute(_INSERT, row)
@@ -159,58 +159,46 @@ async def emit_many(
         wake_after_commit(session)
 
 
-async def emit_with(
-    statements: Statements,
-    statement: Insert,
-    parameters: dict[str, Any],
+_TABLE = Base.metadata.tables[DomainEvent.__tablename__]
+_INSERT = insert(_TABLE)
+_CTE_PREFIX = "domain_event_"
+
+
+def event_insert_from(source: FromClause, data: ColumnElement[Any]) -> Insert:
+    """An INSERT of one event row for each row of ``source`` (the CTE of a change that returns
+    what it changed), in the same statement as the change (PostgreSQL): the event's values are
+    the parameters of :func:`event_parameters`, except ``data``, an expression over ``source``
+    (the JSON data the change's own values complete, see :func:`event_parameters`). Built once
+    by the module that makes the statement."""
+    values = [
+        data.label(column.name)
+        if column.name == "data"
+        else bindparam(_CTE_PREFIX + column.name, type_=column.type)
+        for column in _TABLE.c
+    ]
+    return insert(_TABLE).from_select(
+        [column.name for column in _TABLE.c], select(*values).select_from(source)
+    )
+
+
+def event_parameters(
     principal: Principal,
     *,
     entity: Entity,
     event: Event,
     entity_id: str,
     data: dict[str, Any],
-    organisation_id: str | None = None,
-    depth: int = 0,
-) -> str:
-    """Execute ``statement`` with ``parameters`` (the change's own Core INSERT of a table, built
-    once by its module, and its row's values) in ``statements``' transaction (a session's or a
-    driver's, :mod:`app.db.driver`) and record the event as :func:`emit` does (same row, same
-    wake-up); the event's id. On PostgreSQL the event's INSERT rides in
-    ``statement`` as a data-modifying CTE (one statement and one round trip; in the same
-    transaction, it commits or rolls back with the change; the combined statement is built once
-    per ``statement``, so a call builds no SQL); other databases (SQLite: no DML in a CTE) run
-    the two statements in turn.
-    """
-    row = _event_row(principal, entity, event, entity_id, data, organisation_id, depth)
-    if statements.dialect.name == "postgresql":
-        combined = _with_event(statement)
-        await statements.execute(
-            combined, {**parameters, **{_CTE_PREFIX + key: row[key] for key in row}}
-        )
-    else:
-        await statements.execute(statement, parameters)
-        await statements.execute(_INSERT, row)
-    if _listened(row):
-        statements.wake_after_commit()
-    return str(row["id"])
+) -> tuple[dict[str, Any], bool]:
+    """The parameters of an :func:`event_insert_from` statement for an event :func:`emit` would
+    record (``data`` the values known before the statement, as JSON data under the parameter
+    ``domain_event_data``, which the statement's ``data`` expression completes), and whether
+    the worker is to be woken once it commits (an automation may listen to the event)."""
+    row = _event_row(principal, entity, event, entity_id, data, None, 0)
+    return {_CTE_PREFIX + key: value for key, value in row.items()}, _listened(row)
 
 
-@lru_cache(maxsize=64)
-def _with_event(statement: Insert) -> Insert:
-    """``statement`` with the event's INSERT as a CTE whose values are parameters (kept for
-    the few statements modules build once; bounded, should one be built per call)."""
-    return statement.add_cte(_CTE)
-
-
-_TABLE = Base.metadata.tables[DomainEvent.__tablename__]
-_INSERT = insert(_TABLE)
-_CTE_PREFIX = "domain_event_"
-# Built once: the event's values are execution parameters, so a call builds no clause of it.
-_CTE = (
-    insert(_TABLE)
-    .values({c: bindparam(_CTE_PREFIX + c.name, type_=c.type) for c in _TABLE.c})
-    .cte("domain_event")
-)
+KNOWN_DATA = bindparam(_CTE_PREFIX + "data", type_=JSONB)
+"""The parameter holding an :func:`event_insert_from` event's data known before its statement."""
 
 
 def payload(event: DomainEvent) -> dict[str, Any]:

@@ -5,11 +5,14 @@ transaction already holds the database lock), so that the balance it checks is t
 changes. Amounts are ``Decimal`` throughout.
 
 A journal of the open balance (no spend condition) takes the short way: everything that does
-not depend on the wallet row (amount, dates, ids, the journal's values) is computed first, then
-one ``UPDATE ... RETURNING`` locks, checks and moves the balance (``move_open_balance``), and
-one INSERT writes the journal; the lock is held for those two statements and the few checks of
-the returned row. When the UPDATE changes nothing (a refusal, or a wallet named by its code)
-the posting takes the general way, which finds and reports the reason with the same rules.
+not depend on the wallet row (amount, dates, ids, the journal's values, its event's) is
+computed first. On PostgreSQL one statement then locks, checks and moves the balance, writes
+the journal and its event (``repository.post_to_open_balance``: an ``UPDATE ... RETURNING``
+and two INSERTs as data-modifying CTEs, atomic on its own; the row is locked for that one
+statement); wallets with limit rules take the general way. On SQLite one ``UPDATE ...
+RETURNING`` (``move_open_balance``) and the INSERTs follow each other in the write
+transaction. When the UPDATE changes nothing (a refusal, or a wallet named by its code) the
+posting takes the general way, which finds and reports the reason with the same rules.
 """
 
 import hashlib
@@ -24,8 +27,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Principal
-from app.currencies import check_amounts
-from app.db.base import Base, new_id, utcnow
+from app.currencies import check_amounts, most_decimals
+from app.db.base import Base, as_model, new_id, utcnow
 from app.db.driver import SessionStatements, Statements
 from app.db.engine import Database
 from app.db.models import IdempotencyRecord, Journal, SpendCondition, Wallet, WalletCommerceBalance
@@ -36,8 +39,9 @@ from app.errors import (
     NotFound,
     WalletBalanceTooLow,
 )
-from app.events import described, emit, emit_with
+from app.events import described, emit
 from app.events.codes import Entity, Event
+from app.events.emit import event_parameters
 from app.money import MONEY_RULE, check_money, money_in_range
 from app.reference.lookup import get_visible
 from app.wallets import repository
@@ -271,11 +275,6 @@ async def _claim_key(
     return None
 
 
-class _LimitsNeedSession(Exception):
-    """The wallet has limit rules, which are checked in an ORM session: the driver transaction
-    rolls its move back and the posting takes the session (see :func:`post_on_driver`)."""
-
-
 async def _post_to_open_balance(
     statements: Statements,
     principal: Principal,
@@ -283,10 +282,9 @@ async def _post_to_open_balance(
     journal_id: str,
     created_on: datetime | None,
 ) -> Journal | None:
-    """Post a journal of the open balance in two statements (see the module docstring) with
-    its POST_JOURNAL event: the journal, or ``None`` when the general way must decide
-    (nothing was changed then). Raises :class:`_LimitsNeedSession` for a wallet with limit
-    rules when ``statements`` is not a session's."""
+    """Post a journal of the open balance with its POST_JOURNAL event the short way (see the
+    module docstring): the journal, or ``None`` when the general way must decide (nothing
+    was changed then)."""
     amount = check_amount(command.amount)
     currency_code = command.currency_code.upper() if command.currency_code is not None else None
     if currency_code is not None:
@@ -308,13 +306,31 @@ async def _post_to_open_balance(
         "created_on": created_on or posted_on,
         "posted_on": posted_on,
     }
+    change = -amount if is_debit else amount
+    floors = is_debit and not command.allow_negative_balance
+    if statements.dialect.name == "postgresql":
+        event, wakes = event_parameters(principal, **_posted_event(journal_id, described(values)))
+        moved = await repository.post_to_open_balance(
+            statements,
+            principal,
+            command.wallet_id,
+            change,
+            currency_code=currency_code,
+            floors=floors,
+            decimals=most_decimals(command),
+            journal=values,
+            event=event,
+        )
+        if moved is None:
+            return None
+        if wakes:
+            statements.wake_after_commit()
+        values.update(_of_wallet(moved))
+        return as_model(Journal, values)
+    assert isinstance(statements, SessionStatements)  # no data-modifying CTEs: SQLite
+    session = statements.session
     moved = await repository.move_open_balance(
-        statements,
-        principal,
-        command.wallet_id,
-        -amount if is_debit else amount,
-        currency_code=currency_code,
-        floors=is_debit and not command.allow_negative_balance,
+        statements, principal, command.wallet_id, change, currency_code=currency_code, floors=floors
     )
     if moved is None:
         return None
@@ -322,24 +338,23 @@ async def _post_to_open_balance(
     if currency_code is None:
         check_amounts(command, moved.currency_code)
     if moved.limit_rules:
-        if not isinstance(statements, SessionStatements):
-            raise _LimitsNeedSession
-        await check_limits(statements.session, moved, command.type, amount, False, posted_on)
-    values.update(
-        organisation_id=moved.organisation_id,
-        is_test=moved.is_test,
-        wallet_id=moved.id,
-        currency_code=moved.currency_code,
-        balance_after=moved.balance,
-    )
-    await emit_with(
-        statements,
-        _INSERT_JOURNAL,
-        values,
-        principal,
-        **_posted_event(journal_id, described(values, wallet_code=moved.code)),
-    )
-    return Journal(**values)
+        await check_limits(session, moved, command.type, amount, False, posted_on)
+    values.update(_of_wallet(moved))
+    await session.execute(_INSERT_JOURNAL, values)
+    data = described(values, wallet_code=moved.code)
+    await emit(session, principal, **_posted_event(journal_id, data))
+    return as_model(Journal, values)
+
+
+def _of_wallet(moved: repository.MovedWallet) -> dict[str, Any]:
+    """A journal's values that come from its wallet, as the move left it."""
+    return {
+        "organisation_id": moved.organisation_id,
+        "is_test": moved.is_test,
+        "wallet_id": moved.id,
+        "currency_code": moved.currency_code,
+        "balance_after": moved.balance,
+    }
 
 
 async def post_journal(
@@ -389,11 +404,10 @@ async def post_on_driver(
 
     It applies to a journal of the open balance (no spend condition) without an idempotency
     key, on PostgreSQL while statements are not observed (:meth:`~app.db.engine.Database.
-    drives_writes`), to a wallet without limit rules: the same two statements and checks as
-    :func:`post_journal`'s short way, in a transaction of their own on the driver
-    (:class:`~app.db.driver.DriverTransaction`; SQLAlchemy's asyncio layer and ORM session
-    cost several times the driver's work on this route). Its errors are
-    :func:`post_journal`'s.
+    drives_writes`): the short way's one statement (:func:`repository.post_to_open_balance`,
+    atomic on its own) runs on the driver (:class:`~app.db.driver.DriverStatements`;
+    SQLAlchemy's asyncio layer and ORM session cost several times the driver's work on this
+    route). Its errors are :func:`post_journal`'s.
     """
     if (
         idempotency_key is not None
@@ -403,18 +417,14 @@ async def post_on_driver(
         return None
     journal_id = new_id()
     created_on = check_created_on(command.created_on, utcnow())
-    try:
-        async with db.driver_transaction() as transaction:
-            return await _post_to_open_balance(
-                transaction, principal, command, journal_id, created_on
-            )
-    except _LimitsNeedSession:
-        return None
+    async with db.driver_statements() as statements:
+        return await _post_to_open_balance(statements, principal, command, journal_id, created_on)
 
 
 def _posted_event(journal_id: str, data: dict[str, Any]) -> dict[str, Any]:
-    """The POST_JOURNAL event's arguments of :func:`~app.events.emit` / ``emit_with``:
-    ``data`` is the journal's values (``described``) with its wallet's code."""
+    """The POST_JOURNAL event's arguments of :func:`~app.events.emit` /
+    :func:`~app.events.emit.event_parameters`: ``data`` is the journal's values
+    (``described``), with its wallet's code where known."""
     return {
         "entity": Entity.JOURNALS,
         "event": Event.POST_JOURNAL,

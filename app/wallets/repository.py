@@ -12,21 +12,29 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     ColumnElement,
     Select,
     String,
+    Text,
     Update,
+    all_,
     and_,
     bindparam,
+    cast,
     func,
+    insert,
     literal,
+    literal_column,
     or_,
     select,
     update,
 )
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Principal
+from app.currencies import currencies_refusing
 from app.db.base import Base, Money
 from app.db.driver import Statements
 from app.db.models import (
@@ -39,6 +47,7 @@ from app.db.models import (
 from app.db.relations import RelatedPages
 from app.db.repository import ChildRepository, TenantRepository
 from app.errors import InvalidInput, NotFound
+from app.events.emit import KNOWN_DATA, event_insert_from
 from app.money import MAX_MONEY
 from app.pagination import PageRequest, SortOrder
 from app.tenancy import CALLER_AS_PARAMETERS, caller_values, in_network_and_mode
@@ -190,6 +199,103 @@ def _move_open_balance_statement(*, with_currency: bool, floors: bool) -> Update
         .values(open_balance=new_open)
         .returning(*moved_columns)
     )
+
+
+async def post_to_open_balance(
+    statements: Statements,
+    principal: Principal,
+    wallet_id: str,
+    change: Decimal,
+    *,
+    currency_code: str | None,
+    floors: bool,
+    decimals: int,
+    journal: Mapping[str, Any],
+    event: Mapping[str, Any],
+) -> MovedWallet | None:
+    """PostgreSQL: :func:`move_open_balance` and, in the same statement, the journal's INSERT
+    and its event's (data-modifying CTEs: one round trip, no transaction around it), for a
+    wallet without limit rules (they are checked in Python: such a wallet takes the general
+    way) in which an amount with ``decimals`` decimals is accepted
+    (:func:`app.currencies.currencies_refusing`; the caller checked a given
+    ``currency_code``).
+
+    ``journal`` holds the journal's values except those of its wallet (``organisation_id``,
+    ``is_test``, ``wallet_id``, ``currency_code`` and ``balance_after`` come from the moved
+    row); ``event`` is :func:`app.events.emit.event_parameters` for its event, whose data the
+    statement completes with the same wallet values and ``wallet_code`` (decimals as their
+    text, as :func:`app.events.emit.described` writes them). ``None`` when no row passes
+    (nothing changed).
+    """
+    refusing = currencies_refusing(decimals) if currency_code is None else ()
+    stmt = _posting_statement(
+        with_currency=currency_code is not None, floors=floors, refusing=bool(refusing)
+    )
+    parameters = {
+        **caller_values(principal),
+        "wallet_id": wallet_id,
+        "change": change,
+        "required_currency_code": currency_code,
+        "refusing_currency_codes": list(refusing),
+        **{_JOURNAL_PREFIX + key: value for key, value in journal.items()},
+        **event,
+    }
+    row = await statements.first(stmt, parameters)
+    return MovedWallet(*row) if row is not None else None
+
+
+_JOURNALS_TABLE = Base.metadata.tables[Journal.__tablename__]
+_JOURNAL_PREFIX = "journal_"
+
+
+@cache
+def _posting_statement(*, with_currency: bool, floors: bool, refusing: bool) -> Select[Any]:
+    """The statement of :func:`post_to_open_balance` for one shape of request (built once):
+    ``WITH moved AS (UPDATE wallets ... RETURNING ...), journal AS (INSERT INTO journals
+    SELECT ... FROM moved), event AS (INSERT INTO domain_events SELECT ... FROM moved)
+    SELECT * FROM moved``."""
+    wallets = _WALLETS_TABLE.c
+    no_limit_rules = cast(wallets.limit_rules, JSONB).in_(
+        [literal_column("'[]'::jsonb"), literal_column("'null'::jsonb")]
+    )
+    move = _move_open_balance_statement(with_currency=with_currency, floors=floors).where(
+        no_limit_rules
+    )
+    if refusing:
+        codes = bindparam("refusing_currency_codes", type_=ARRAY(String()))
+        move = move.where(wallets.currency_code != all_(codes))
+    moved = move.cte("moved")
+    balance_after = moved.c.open_balance + moved.c.commerce_balance
+    of_wallet: dict[str, ColumnElement[Any]] = {
+        "organisation_id": moved.c.organisation_id,
+        "is_test": moved.c.is_test,
+        "wallet_id": moved.c.id,
+        "currency_code": moved.c.currency_code,
+        "balance_after": balance_after,
+    }
+    journal_values = [
+        of_wallet.get(column.name, bindparam(_JOURNAL_PREFIX + column.name, type_=column.type))
+        for column in _JOURNALS_TABLE.c
+    ]
+    journal = insert(_JOURNALS_TABLE).from_select(
+        [column.name for column in _JOURNALS_TABLE.c], select(*journal_values).select_from(moved)
+    )
+    wallet_data = {
+        **{key: value for key, value in of_wallet.items() if key != "is_test"},
+        "balance_after": cast(balance_after, Text),
+        "wallet_code": moved.c.code,
+    }
+    pairs = [part for key, value in wallet_data.items() for part in (_json_key(key), value)]
+    data = cast(KNOWN_DATA.op("||", return_type=JSONB)(func.jsonb_build_object(*pairs)), JSON)
+    event = event_insert_from(moved, data)
+    return select(*moved.c).add_cte(journal.cte("journal"), event.cte("event"))
+
+
+def _json_key(name: str) -> ColumnElement[str]:
+    """A constant key of ``jsonb_build_object`` (its arguments are untyped: a parameter would
+    have no type PostgreSQL could infer)."""
+    assert name.isidentifier(), name
+    return literal_column(f"'{name}'", type_=Text)
 
 
 def _money(value: Decimal) -> Any:
