@@ -155,14 +155,22 @@ async def move_open_balance(
     a call builds no SQL.
     """
     stmt = _move_open_balance_statement(with_currency=currency_code is not None, floors=floors)
-    parameters = {
+    parameters = _move_parameters(principal, wallet_id, change, currency_code)
+    row = await statements.first(stmt, parameters)
+    return MovedWallet(*row) if row is not None else None
+
+
+def _move_parameters(
+    principal: Principal, wallet_id: str, change: Decimal, currency_code: str | None
+) -> dict[str, Any]:
+    """The parameters of :func:`_move_open_balance_statement` (no parameter may be named as a
+    column of the table: an UPDATE takes those as values to set)."""
+    return {
         **caller_values(principal),
         "wallet_id": wallet_id,
         "change": change,
         "required_currency_code": currency_code,
     }
-    row = await statements.first(stmt, parameters)
-    return MovedWallet(*row) if row is not None else None
 
 
 _WALLETS_TABLE = Base.metadata.tables[Wallet.__tablename__]
@@ -171,9 +179,7 @@ _WALLETS_TABLE = Base.metadata.tables[Wallet.__tablename__]
 @cache
 def _move_open_balance_statement(*, with_currency: bool, floors: bool) -> Update:
     """The UPDATE of :func:`move_open_balance` (Core, on the table) for one shape of request;
-    its parameters: ``caller_values(principal)``, ``wallet_id``, ``change`` and
-    ``required_currency_code`` (no parameter may be named as a column of the table: an
-    UPDATE takes those as values to set)."""
+    its parameters: :func:`_move_parameters`."""
     wallets = _WALLETS_TABLE.c
     new_open = wallets.open_balance + bindparam("change", type_=Money())
     new_whole = new_open + wallets.commerce_balance
@@ -232,10 +238,7 @@ async def post_to_open_balance(
         with_currency=currency_code is not None, floors=floors, refusing=bool(refusing)
     )
     parameters = {
-        **caller_values(principal),
-        "wallet_id": wallet_id,
-        "change": change,
-        "required_currency_code": currency_code,
+        **_move_parameters(principal, wallet_id, change, currency_code),
         "refusing_currency_codes": list(refusing),
         **{_JOURNAL_PREFIX + key: value for key, value in journal.items()},
         **event,
