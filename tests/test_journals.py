@@ -1,14 +1,16 @@
 """Journals: credits and debits, every refusal, limits, idempotency and concurrency."""
 
 import asyncio
+import contextlib
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, select, text
 
 from app.db.engine import Database
-from app.db.models import IdempotencyRecord, Journal
+from app.db.models import DomainEvent, IdempotencyRecord, Journal
 from app.onboarding import BootstrapResult
 from tests.conftest import Api
 from tests.test_wallets import (
@@ -355,3 +357,37 @@ async def test_journal_reads_are_tenant_scoped(
     assert (await api.rest("GET", f"/journals/{journal_id}", key=test_key)).status_code == 404
     data = await api.data("query($id: ID!) { journal(id: $id) { id amount } }", {"id": journal_id})
     assert data["journal"] == {"id": journal_id, "amount": "1"}
+
+
+LOCK_WALLET = text("SELECT id FROM wallets WHERE id = :id FOR UPDATE")
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_a_cancelled_posting_posts_nothing_and_returns_its_connection(
+    api: Api, gateway: Any, tenant: BootstrapResult, db: Database
+) -> None:
+    """A request cancelled while its debit waits for the wallet's lock (a client gone, a
+    timeout) posts nothing, whichever way it went (PostgreSQL's short way is one statement in
+    autocommit on the driver: the server must be told to cancel it before the connection is
+    dropped), and leaves no connection checked out."""
+    wallet_id = await new_wallet(api, tenant, db)
+    code = (await api.rest("GET", f"/wallets/{wallet_id}")).json()["code"]
+    assert (await post(api, wallet_id, 10)).is_success
+    pool = gateway[0].state.gateway.runtime.db.engine.pool
+    for name in (wallet_id, code):
+        async with db.write() as session:  # another posting holds the wallet for a while
+            await session.execute(LOCK_WALLET, {"id": wallet_id})
+            waiting = asyncio.ensure_future(post(api, name, 1, "DEBIT"))
+            await asyncio.sleep(0.3)
+            waiting.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await waiting
+            await asyncio.sleep(0.3)
+        assert pool.checkedout() == 0
+        assert await wallet_state(db, wallet_id) == (10, 0, "EFFECTIVE", 1), name
+    async with db.read() as session:
+        events = await session.scalar(
+            select(func.count(DomainEvent.id)).where(DomainEvent.event == "POST_JOURNAL")
+        )
+    assert events == 1
+    assert (await post(api, wallet_id, 1, "DEBIT")).status_code == 200
