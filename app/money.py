@@ -33,7 +33,6 @@ MONEY_RULE = (
 
 _PLAIN_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _QUANTUM = Decimal(1).scaleb(-MONEY_SCALE)
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _MAX_INT_DIGITS = 4000
 
 
@@ -121,22 +120,6 @@ def _has_float(value: Any) -> bool:
     return False
 
 
-def _has_lone_surrogate(value: Any) -> bool:
-    """Whether a string of a parsed document (a key or a value) holds an unpaired surrogate."""
-    pending = [value]
-    while pending:
-        item = pending.pop()
-        if isinstance(item, str):
-            if _SURROGATE.search(item):
-                return True
-        elif isinstance(item, dict):
-            pending.extend(item)
-            pending.extend(item.values())
-        elif isinstance(item, list):
-            pending.extend(item)
-    return False
-
-
 def _refuse_constant(name: str) -> Any:
     raise json.JSONDecodeError(f"{name} is not a JSON number", name, 0)
 
@@ -161,20 +144,15 @@ def loads_exact(raw: str | bytes) -> Any:
 
     orjson parses first (fast, strict); only a document in which it found a number with a
     fraction or an exponent, or an integer beyond 64 bits, is read again keeping each number's
-    text. Raises ``json.JSONDecodeError`` on invalid JSON, including ``NaN``, ``Infinity`` and
-    escaped lone surrogates (``"\\ud800"``: no UTF-8 text holds one).
+    text. Raises ``json.JSONDecodeError`` on invalid JSON, including ``NaN`` and ``Infinity``.
     """
     try:
         value = orjson.loads(raw)
     except orjson.JSONDecodeError:
-        # orjson refuses numbers beyond a double's range (1e400); the exact parser takes them,
-        # but not what orjson refuses besides: a lone surrogate ("\ud800", no UTF-8 text).
+        # orjson refuses numbers beyond a double's range (1e400); the exact parser takes them.
         try:
-            value = _loads_decimal(raw)
+            return _loads_decimal(raw)
         except (json.JSONDecodeError, UnicodeDecodeError):
             pass
-        else:
-            if not _has_lone_surrogate(value):
-                return value
         raise
     return _loads_decimal(raw) if _has_float(value) else value
