@@ -123,6 +123,30 @@ async def test_a_journals_event_balance_after_has_the_scale_of_money_whichever_w
     ]
 
 
+async def test_a_journals_event_writes_its_amount_as_plain_decimal_text(
+    api: Api, db: Database, tenant: BootstrapResult
+) -> None:
+    """An amount sent as a JSON number in exponent form (``1e3``, ``1E-2``: exact, accepted)
+    is written in the POST_JOURNAL event's data as plain decimal text (``"1000"``, ``"0.01"``),
+    whichever way it was posted, as integrators' webhooks and automations' conditions read
+    it (it was ``"1E+3"``)."""
+    account_id = await make_account(db, tenant.organisation_id)
+    wallet_id = await make_wallet(api, account_id)
+    code = (await api.rest("GET", f"/wallets/{wallet_id}")).json()["code"]
+    headers = {"content-type": "application/json", "api_key": tenant.secret_api_key}
+    posted = []
+    for name in (wallet_id, code):
+        for amount in ("1e3", "1E-2"):
+            body = f'{{"wallet_id": "{name}", "type": "CREDIT", "amount": {amount}}}'
+            response = await api.client.post(
+                "/backoffice/v1/journals", content=body, headers=headers
+            )
+            assert response.status_code == 200, response.text
+            posted.append(response.json()["id"])
+    data = {event.entity_id: event.data for event in await _events(db, event="POST_JOURNAL")}
+    assert [data[journal_id]["amount"] for journal_id in posted] == ["1000", "0.01"] * 2
+
+
 async def _new_contact(api: Api) -> str:
     response = await api.rest(
         "POST", "/contacts", {"contact_type": "PERSON", "first_name": "Al", "code": "EV-2"}
