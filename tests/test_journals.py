@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import func, select, text
 
 from app.db.engine import Database
-from app.db.models import DomainEvent, IdempotencyRecord, Journal
-from app.onboarding import BootstrapResult
+from app.db.models import DomainEvent, IdempotencyRecord, Journal, Organisation
+from app.onboarding import BootstrapResult, issue_api_key
+from app.organisations.tree import new_organisation
 from tests.conftest import Api
 from tests.test_wallets import (
     make_account,
@@ -414,3 +415,51 @@ async def test_a_lone_surrogate_in_a_journal_is_answered_with_the_spec_body(
         assert graphql.status_code in (200, 400), graphql.text
         assert graphql.json()["errors"][0]["extensions"]["status"] == status
     assert await wallet_state(db, wallet_id) == (0, 0, "EFFECTIVE", 0)
+
+
+async def test_concurrent_debits_by_id_and_by_code_never_overdraw(
+    api: Api, tenant: BootstrapResult, db: Database
+) -> None:
+    """Debits by id (PostgreSQL's short way, one statement on the driver) and by code (the
+    general way, a locked row in a session) race for one balance: exactly as many pass as it
+    holds, each with its journal and its event."""
+    wallet_id = await new_wallet(api, tenant, db)
+    code = (await api.rest("GET", f"/wallets/{wallet_id}")).json()["code"]
+    assert (await post(api, wallet_id, 10)).is_success
+    responses = await asyncio.gather(
+        *(post(api, code if i % 2 else wallet_id, 1, "DEBIT") for i in range(30))
+    )
+    statuses = [response.status_code for response in responses]
+    assert statuses.count(200) == 10 and statuses.count(400) == 20, statuses
+    assert await wallet_state(db, wallet_id) == (0, 0, "EFFECTIVE", 11)
+    async with db.read() as session:
+        events = await session.scalar(
+            select(func.count(DomainEvent.id)).where(DomainEvent.event == "POST_JOURNAL")
+        )
+    assert events == 11
+
+
+async def test_a_merchant_posts_to_no_wallet_of_its_business_by_id_or_code(
+    api: Api, tenant: BootstrapResult, db: Database
+) -> None:
+    """A caller sees its organisation and those below it: the business's merchant gets the
+    spec's 404 for the business's wallet named by id or by code, for credits and debits, and
+    nothing is written (no journal, no event)."""
+    wallet_id = await new_wallet(api, tenant, db)
+    code = (await api.rest("GET", f"/wallets/{wallet_id}")).json()["code"]
+    assert (await post(api, wallet_id, 10)).is_success
+    async with db.write() as session:
+        business = await session.get(Organisation, tenant.organisation_id)
+        merchant = new_organisation(business, org_type="MERCHANT", name="Merchant")
+        session.add(merchant)
+        await session.flush()
+        key = await issue_api_key(session, merchant.id, is_public=False, is_test=False)
+    for name in (wallet_id, code):
+        for type_ in ("CREDIT", "DEBIT"):
+            response = await post(api.as_key(key), name, 1, type_)
+            assert response.status_code == 404, response.text
+            assert response.json()["parameters"] == ["wallet", name]
+    assert await wallet_state(db, wallet_id) == (10, 0, "EFFECTIVE", 1)
+    async with db.read() as session:
+        events = select(func.count(DomainEvent.id)).where(DomainEvent.event == "POST_JOURNAL")
+        assert await session.scalar(events) == 1
