@@ -1,5 +1,7 @@
 """JSON encodings of results: the REST door's numbers and epochs, GraphQL's strings and ISO."""
 
+import re
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -45,9 +47,35 @@ def _graphql_default(value: Any) -> Any:
 def rest_json(data: Any) -> bytes:
     """REST JSON: money as exact numbers (canonical digits, no trailing zeros) and times as
     epoch seconds, as the spec shows them."""
-    return orjson.dumps(data, default=_rest_default, option=orjson.OPT_PASSTHROUGH_DATETIME)
+    return _dumps(data, _rest_default, orjson.OPT_PASSTHROUGH_DATETIME)
 
 
 def graphql_json(data: Any) -> bytes:
     """GraphQL JSON: money as exact decimal strings and times as ISO 8601."""
-    return orjson.dumps(data, default=_graphql_default)
+    return _dumps(data, _graphql_default, None)
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _dumps(data: Any, default: Callable[[Any], Any], option: int | None) -> bytes:
+    """``orjson.dumps``; a text holding a lone surrogate (JSON bodies may escape one, ``"\\ud800"``,
+    and an answer may echo it: the id a 404 names) is written with U+FFFD in its place, as
+    UTF-8 cannot hold it."""
+    try:
+        return orjson.dumps(data, default=default, option=option)
+    except orjson.JSONEncodeError:
+        return orjson.dumps(_without_lone_surrogates(data), default=default, option=option)
+
+
+def _without_lone_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {
+            _without_lone_surrogates(key): _without_lone_surrogates(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [_without_lone_surrogates(item) for item in value]
+    return value

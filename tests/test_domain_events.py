@@ -101,6 +101,52 @@ async def test_a_journals_event_data_is_the_same_whichever_way_it_was_posted(
     assert len(first["balance_after"]) == len(second["balance_after"])  # the same scale
 
 
+async def test_a_journals_event_balance_after_has_the_scale_of_money_whichever_way(
+    api: Api, db: Database, tenant: BootstrapResult
+) -> None:
+    """The POST_JOURNAL event's ``balance_after`` is money's text at its scale (four decimals,
+    as PostgreSQL's NUMERIC(20, 4) gives it), whichever way the journal was posted and however
+    many decimals its amount was written with; it was the scale of Python's arithmetic on
+    SQLite's general way (``7.5 + 2.50``: ``10.00``) and none on its short way (``10.5``)."""
+    account_id = await make_account(db, tenant.organisation_id)
+    wallet_id = await make_wallet(api, account_id)
+    code = (await api.rest("GET", f"/wallets/{wallet_id}")).json()["code"]
+    posted = [
+        (await post(api, name, amount)).json()["id"]
+        for name, amount in ((wallet_id, "7.5"), (code, "2.50"), (wallet_id, "0.5"))
+    ]
+    data = {event.entity_id: event.data for event in await _events(db, event="POST_JOURNAL")}
+    assert [data[journal_id]["balance_after"] for journal_id in posted] == [
+        "7.5000",
+        "10.0000",
+        "10.5000",
+    ]
+
+
+async def test_a_journals_event_writes_its_amount_as_plain_decimal_text(
+    api: Api, db: Database, tenant: BootstrapResult
+) -> None:
+    """An amount sent as a JSON number in exponent form (``1e3``, ``1E-2``: exact, accepted)
+    is written in the POST_JOURNAL event's data as plain decimal text (``"1000"``, ``"0.01"``),
+    whichever way it was posted, as integrators' webhooks and automations' conditions read
+    it (it was ``"1E+3"``)."""
+    account_id = await make_account(db, tenant.organisation_id)
+    wallet_id = await make_wallet(api, account_id)
+    code = (await api.rest("GET", f"/wallets/{wallet_id}")).json()["code"]
+    headers = {"content-type": "application/json", "api_key": tenant.secret_api_key}
+    posted = []
+    for name in (wallet_id, code):
+        for amount in ("1e3", "1E-2"):
+            body = f'{{"wallet_id": "{name}", "type": "CREDIT", "amount": {amount}}}'
+            response = await api.client.post(
+                "/backoffice/v1/journals", content=body, headers=headers
+            )
+            assert response.status_code == 200, response.text
+            posted.append(response.json()["id"])
+    data = {event.entity_id: event.data for event in await _events(db, event="POST_JOURNAL")}
+    assert [data[journal_id]["amount"] for journal_id in posted] == ["1000", "0.01"] * 2
+
+
 async def _new_contact(api: Api) -> str:
     response = await api.rest(
         "POST", "/contacts", {"contact_type": "PERSON", "first_name": "Al", "code": "EV-2"}

@@ -1,15 +1,18 @@
 """Journals: credits and debits, every refusal, limits, idempotency and concurrency."""
 
 import asyncio
+import contextlib
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, select, text
 
 from app.db.engine import Database
-from app.db.models import IdempotencyRecord, Journal
-from app.onboarding import BootstrapResult
+from app.db.models import DomainEvent, IdempotencyRecord, Journal, Organisation
+from app.onboarding import BootstrapResult, issue_api_key
+from app.organisations.tree import new_organisation
 from tests.conftest import Api
 from tests.test_wallets import (
     make_account,
@@ -355,3 +358,108 @@ async def test_journal_reads_are_tenant_scoped(
     assert (await api.rest("GET", f"/journals/{journal_id}", key=test_key)).status_code == 404
     data = await api.data("query($id: ID!) { journal(id: $id) { id amount } }", {"id": journal_id})
     assert data["journal"] == {"id": journal_id, "amount": "1"}
+
+
+LOCK_WALLET = text("SELECT id FROM wallets WHERE id = :id FOR UPDATE")
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_a_cancelled_posting_posts_nothing_and_returns_its_connection(
+    api: Api, gateway: Any, tenant: BootstrapResult, db: Database
+) -> None:
+    """A request cancelled while its debit waits for the wallet's lock (a client gone, a
+    timeout) posts nothing, whichever way it went (PostgreSQL's short way is one statement in
+    autocommit on the driver: the server must be told to cancel it before the connection is
+    dropped), and leaves no connection checked out."""
+    wallet_id = await new_wallet(api, tenant, db)
+    code = (await api.rest("GET", f"/wallets/{wallet_id}")).json()["code"]
+    assert (await post(api, wallet_id, 10)).is_success
+    pool = gateway[0].state.gateway.runtime.db.engine.pool
+    for name in (wallet_id, code):
+        async with db.write() as session:  # another posting holds the wallet for a while
+            await session.execute(LOCK_WALLET, {"id": wallet_id})
+            waiting = asyncio.ensure_future(post(api, name, 1, "DEBIT"))
+            await asyncio.sleep(0.3)
+            waiting.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await waiting
+            await asyncio.sleep(0.3)
+        assert pool.checkedout() == 0
+        assert await wallet_state(db, wallet_id) == (10, 0, "EFFECTIVE", 1), name
+    async with db.read() as session:
+        events = await session.scalar(
+            select(func.count(DomainEvent.id)).where(DomainEvent.event == "POST_JOURNAL")
+        )
+    assert events == 1
+    assert (await post(api, wallet_id, 1, "DEBIT")).status_code == 200
+
+
+async def test_a_lone_surrogate_in_a_journal_is_answered_with_the_spec_body(
+    api: Api, tenant: BootstrapResult, db: Database
+) -> None:
+    """JSON may escape a lone surrogate (``"\\ud800"``), which no UTF-8 text holds; the answer
+    that echoes it (the wallet a 404 names, the value a 400 refuses) writes U+FFFD in its place
+    on both doors (it was a 500: the answer could not be encoded)."""
+    wallet_id = await new_wallet(api, tenant, db)
+    headers = {"content-type": "application/json", "api_key": tenant.secret_api_key}
+    query = "mutation($c: PostJournalInput!) { post_journal(input: $c) { id } }"
+    for field, value, status in (("wallet_id", "\\ud800", 404), ("type", "\\udfff", 400)):
+        journal = {"wallet_id": wallet_id, "type": "CREDIT", field: value}
+        named, type_ = journal["wallet_id"], journal["type"]
+        body = f'{{"wallet_id": "{named}", "type": "{type_}", "amount": 1}}'
+        rest = await api.client.post("/backoffice/v1/journals", content=body, headers=headers)
+        assert rest.status_code == status, rest.text
+        assert "\ufffd" in rest.text
+        document = f'{{"query": "{query}", "variables": {{"c": {body}}}}}'
+        graphql = await api.client.post("/graphql", content=document, headers=headers)
+        assert graphql.status_code in (200, 400), graphql.text
+        assert graphql.json()["errors"][0]["extensions"]["status"] == status
+    assert await wallet_state(db, wallet_id) == (0, 0, "EFFECTIVE", 0)
+
+
+async def test_concurrent_debits_by_id_and_by_code_never_overdraw(
+    api: Api, tenant: BootstrapResult, db: Database
+) -> None:
+    """Debits by id (PostgreSQL's short way, one statement on the driver) and by code (the
+    general way, a locked row in a session) race for one balance: exactly as many pass as it
+    holds, each with its journal and its event."""
+    wallet_id = await new_wallet(api, tenant, db)
+    code = (await api.rest("GET", f"/wallets/{wallet_id}")).json()["code"]
+    assert (await post(api, wallet_id, 10)).is_success
+    responses = await asyncio.gather(
+        *(post(api, code if i % 2 else wallet_id, 1, "DEBIT") for i in range(30))
+    )
+    statuses = [response.status_code for response in responses]
+    assert statuses.count(200) == 10 and statuses.count(400) == 20, statuses
+    assert await wallet_state(db, wallet_id) == (0, 0, "EFFECTIVE", 11)
+    async with db.read() as session:
+        events = await session.scalar(
+            select(func.count(DomainEvent.id)).where(DomainEvent.event == "POST_JOURNAL")
+        )
+    assert events == 11
+
+
+async def test_a_merchant_posts_to_no_wallet_of_its_business_by_id_or_code(
+    api: Api, tenant: BootstrapResult, db: Database
+) -> None:
+    """A caller sees its organisation and those below it: the business's merchant gets the
+    spec's 404 for the business's wallet named by id or by code, for credits and debits, and
+    nothing is written (no journal, no event)."""
+    wallet_id = await new_wallet(api, tenant, db)
+    code = (await api.rest("GET", f"/wallets/{wallet_id}")).json()["code"]
+    assert (await post(api, wallet_id, 10)).is_success
+    async with db.write() as session:
+        business = await session.get(Organisation, tenant.organisation_id)
+        merchant = new_organisation(business, org_type="MERCHANT", name="Merchant")
+        session.add(merchant)
+        await session.flush()
+        key = await issue_api_key(session, merchant.id, is_public=False, is_test=False)
+    for name in (wallet_id, code):
+        for type_ in ("CREDIT", "DEBIT"):
+            response = await post(api.as_key(key), name, 1, type_)
+            assert response.status_code == 404, response.text
+            assert response.json()["parameters"] == ["wallet", name]
+    assert await wallet_state(db, wallet_id) == (10, 0, "EFFECTIVE", 1)
+    async with db.read() as session:
+        events = select(func.count(DomainEvent.id)).where(DomainEvent.event == "POST_JOURNAL")
+        assert await session.scalar(events) == 1

@@ -21,13 +21,15 @@ import httpx
 import pytest
 from sqlalchemy.engine import make_url
 
-from app.db.engine import create_engine
+from app.db.engine import Database, create_engine
+from app.db.models import Contact
 from app.db.outages import is_database_outage, wait_for_database
 from app.main import create_app
 from app.onboarding import bootstrap
 from app.settings import Settings
 from tests.gateway_processes import ROOT
 from tests.tcp_proxy import CuttableProxy
+from tests.test_wallets import make_account, wallet_state
 
 CONTACTS = "{ contacts(size: 5) { content { id } } }"
 # Not a compiled read: answered by Strawberry's general path.
@@ -153,6 +155,52 @@ async def test_connections_broken_while_idle_heal_on_the_next_request(proxied: A
         assert_spec_503(first)
     for _ in range(3):
         assert (await client.get("/backoffice/v1/contacts", headers=headers)).status_code == 200
+
+
+JOURNAL = "mutation($c: PostJournalInput!) { post_journal(input: $c) { id balance_after } }"
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_a_journal_posted_on_the_driver_answers_503_in_an_outage_and_heals(
+    proxied: Any, db: Database
+) -> None:
+    """POST /journals' short way runs on the driver's connection (``Database.
+    driver_statements``): an outage is the spec's 503 on both doors and posts nothing; the
+    first posting that meets a connection broken while idle may be a 503, the next ones post."""
+    proxy, client, key = proxied
+    headers = {"api_key": key}
+    contact = await client.post(
+        "/backoffice/v1/contacts",
+        json={"contact_type": "PERSON", "first_name": "A"},
+        headers=headers,
+    )
+    async with db.read() as session:
+        organisation_id = (await session.get(Contact, contact.json()["id"])).organisation_id
+    account_id = await make_account(db, organisation_id)
+    created = await client.post(
+        f"/backoffice/v1/accounts/{account_id}/wallets", json={}, headers=headers
+    )
+    wallet_id = created.json()["id"]
+    body = {"wallet_id": wallet_id, "amount": 1, "type": "CREDIT"}
+    rest = "/backoffice/v1/journals"
+    assert (await client.post(rest, json=body, headers=headers)).status_code == 200
+    await proxy.cut()
+    assert_spec_503(await client.post(rest, json=body, headers=headers))
+    graphql = {"query": JOURNAL, "variables": {"c": body}}
+    assert_graphql_503(await client.post("/graphql", json=graphql, headers=headers))
+    await proxy.restore()
+    assert await wallet_state(db, wallet_id) == (1, 0, "EFFECTIVE", 1)
+    await proxy.cut()
+    await proxy.restore()
+    first = await client.post(rest, json=body, headers=headers)
+    if first.status_code != 200:
+        assert_spec_503(first)
+    for _ in range(3):
+        assert (await client.post(rest, json=body, headers=headers)).status_code == 200
+    answer = await client.post("/graphql", json=graphql, headers=headers)
+    assert answer.status_code == 200 and "errors" not in answer.json(), answer.text
+    posted = 5 if first.status_code == 200 else 4
+    assert await wallet_state(db, wallet_id) == (1 + posted, 0, "EFFECTIVE", 1 + posted)
 
 
 def _idle_connections(metrics: str) -> float:

@@ -79,7 +79,9 @@ class Money(TypeDecorator[Decimal]):
         if value is None:
             return None
         if dialect.name == "sqlite":
-            return Decimal(int(value)) / _MONEY_FACTOR
+            # At money's scale, as PostgreSQL's NUMERIC(20, 4) reads: the same text whichever
+            # database (an event's data keeps a balance as its text).
+            return Decimal(int(value)).scaleb(-MONEY_SCALE)
         return Decimal(value)
 
 

@@ -1,5 +1,6 @@
 """Async engine and session factories for SQLite (aiosqlite) and PostgreSQL (asyncpg)."""
 
+import contextlib
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -110,6 +111,31 @@ def _storable_parameters(
     and the caller gets the 404 of the entity it asked for.
     """
     return statement, _storable(parameters)
+
+
+CANCEL_SECONDS = 2.0
+"""How long a driver connection whose statement was cancelled waits for the server to confirm
+the cancellation before it is dropped (SQLAlchemy's graceful close of asyncpg allows as long)."""
+
+
+def _is_exit(error: BaseException) -> bool:
+    """SQLAlchemy's ``is_exit_exception``: asyncio's cancellation, timeouts."""
+    return not isinstance(error, Exception) or isinstance(error, TimeoutError)
+
+
+async def _close_after_cancel(driver: Any) -> None:
+    """Close an asyncpg connection whose statement was cancelled, once the server has cancelled
+    that statement too (at most :data:`CANCEL_SECONDS`; a failure leaves the connection to the
+    invalidation that follows).
+
+    asyncpg sends the server a cancel request when an awaited statement is cancelled; dropping
+    the connection at once (SQLAlchemy's invalidation) abandons that request, and a statement
+    outside a transaction (the driver's autocommit) then still runs to its end on the server:
+    a journal posted for a request cancelled while it waited for the wallet's lock. asyncpg's
+    graceful close waits for the cancellation first.
+    """
+    with contextlib.suppress(Exception):
+        await driver.close(timeout=CANCEL_SECONDS)
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:
@@ -241,7 +267,11 @@ class Database:
                 assert driver is not None
                 yield driver
             except BaseException as error:
-                self._discard_after(pooled, error)
+                try:
+                    if _is_exit(error):
+                        await _close_after_cancel(driver)
+                finally:
+                    self._discard_after(pooled, error)
                 raise
             finally:
                 pooled.close()
@@ -252,8 +282,7 @@ class Database:
         closed (its state is unknown); closed by the failure (asyncpg's ``is_disconnect``), the
         whole pool is invalidated, so that connections broken by the same outage are replaced
         rather than each failing one request."""
-        exiting = not isinstance(error, Exception) or isinstance(error, TimeoutError)
-        if exiting:  # SQLAlchemy's is_exit_exception (asyncio's cancellation, timeouts)
+        if _is_exit(error):
             pooled.invalidate(error)
         elif pooled.driver_connection.is_closed():
             self.engine.sync_engine.pool._invalidate(pooled, error)

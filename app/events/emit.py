@@ -33,11 +33,11 @@ _AS_IS = frozenset({str, int, float, bool, type(None)})
 
 
 def _plain(value: Any) -> Any:
-    """``value`` as JSON data: decimals as their exact text, times as epoch seconds."""
+    """``value`` as JSON data: decimals as their exact plain text, times as epoch seconds."""
     if type(value) in _AS_IS:
         return value
     if isinstance(value, Decimal):
-        return str(value)
+        return format(value, "f")  # plain digits: 1E+3 (a JSON number's form) is "1000"
     if isinstance(value, datetime):
         return int(value.timestamp())
     if isinstance(value, Enum):
