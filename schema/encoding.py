@@ -1,6 +1,5 @@
 """JSON encodings of results: the REST door's numbers and epochs, GraphQL's strings and ISO."""
 
-import re
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
@@ -9,6 +8,7 @@ from typing import Any
 import orjson
 
 from app.compiled.plan import MoneyFormat, TimeFormat, ValueFormat
+from app.db.text_limits import storable_values
 from app.money import JsonNumber
 from schema.scalars import canonical_decimal
 
@@ -55,27 +55,11 @@ def graphql_json(data: Any) -> bytes:
     return _dumps(data, _graphql_default, None)
 
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 def _dumps(data: Any, default: Callable[[Any], Any], option: int | None) -> bytes:
     """``orjson.dumps``; a text holding a lone surrogate (JSON bodies may escape one, ``"\\ud800"``,
     and an answer may echo it: the id a 404 names) is written with U+FFFD in its place, as
-    UTF-8 cannot hold it."""
+    UTF-8 cannot hold it (:func:`app.db.text_limits.storable_values`, the database's rule)."""
     try:
         return orjson.dumps(data, default=default, option=option)
     except orjson.JSONEncodeError:
-        return orjson.dumps(_without_lone_surrogates(data), default=default, option=option)
-
-
-def _without_lone_surrogates(value: Any) -> Any:
-    if isinstance(value, str):
-        return _LONE_SURROGATE.sub("\ufffd", value)
-    if isinstance(value, dict):
-        return {
-            _without_lone_surrogates(key): _without_lone_surrogates(item)
-            for key, item in value.items()
-        }
-    if isinstance(value, list | tuple):
-        return [_without_lone_surrogates(item) for item in value]
-    return value
+        return orjson.dumps(storable_values(data), default=default, option=option)

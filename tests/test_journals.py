@@ -10,14 +10,14 @@ import pytest
 from sqlalchemy import func, select, text
 
 from app.db.engine import Database
-from app.db.models import DomainEvent, IdempotencyRecord, Journal, Organisation
-from app.onboarding import BootstrapResult, issue_api_key
-from app.organisations.tree import new_organisation
+from app.db.models import DomainEvent, IdempotencyRecord, Journal
+from app.onboarding import BootstrapResult
 from tests.conftest import Api
 from tests.test_wallets import (
     make_account,
     make_spend_condition,
     make_wallet,
+    merchant_below,
     other_business,
     post,
     wallet_state,
@@ -448,12 +448,7 @@ async def test_a_merchant_posts_to_no_wallet_of_its_business_by_id_or_code(
     wallet_id = await new_wallet(api, tenant, db)
     code = (await api.rest("GET", f"/wallets/{wallet_id}")).json()["code"]
     assert (await post(api, wallet_id, 10)).is_success
-    async with db.write() as session:
-        business = await session.get(Organisation, tenant.organisation_id)
-        merchant = new_organisation(business, org_type="MERCHANT", name="Merchant")
-        session.add(merchant)
-        await session.flush()
-        key = await issue_api_key(session, merchant.id, is_public=False, is_test=False)
+    _merchant_id, key = await merchant_below(db, tenant)
     for name in (wallet_id, code):
         for type_ in ("CREDIT", "DEBIT"):
             response = await post(api.as_key(key), name, 1, type_)

@@ -605,20 +605,27 @@ async def test_another_organisation_cannot_see_or_use_the_wallets(
     assert await wallet_state(db, wallet_id) == (10, 0, "EFFECTIVE", 1)
 
 
-async def test_merchant_below_cannot_see_the_business_wallets(
-    api: Api, tenant: BootstrapResult, db: Database
-) -> None:
-    account_id = await make_account(db, tenant.organisation_id)
-    wallet_id = await make_wallet(api, account_id)
+async def merchant_below(db: Database, tenant: BootstrapResult) -> tuple[str, str]:
+    """A MERCHANT organisation under the tenant's business and a live secret key of its own:
+    (its id, the key)."""
     async with db.write() as session:
         business = await session.get(Organisation, tenant.organisation_id)
         merchant = new_organisation(business, org_type="MERCHANT", name="Merchant")
         session.add(merchant)
         await session.flush()
         key = await issue_api_key(session, merchant.id, is_public=False, is_test=False)
+    return merchant.id, key
+
+
+async def test_merchant_below_cannot_see_the_business_wallets(
+    api: Api, tenant: BootstrapResult, db: Database
+) -> None:
+    account_id = await make_account(db, tenant.organisation_id)
+    wallet_id = await make_wallet(api, account_id)
+    merchant_id, key = await merchant_below(db, tenant)
     assert (await api.rest("GET", f"/wallets/{wallet_id}", key=key)).status_code == 404
     # The business sees a wallet of an account of its merchant.
-    merchant_account = await make_account(db, merchant.id, number="AC-M")
+    merchant_account = await make_account(db, merchant_id, number="AC-M")
     merchant_wallet = await make_wallet(api.as_key(key), merchant_account)
     assert (await api.rest("GET", f"/wallets/{merchant_wallet}")).status_code == 200
 

@@ -19,12 +19,14 @@ from typing import Any, Protocol
 
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.dml import Insert, Update
+from sqlalchemy.sql.dml import Update
 from sqlalchemy.sql.selectable import Select
 
+from app.db.text_limits import storable_values
 from app.worker.wake import wake_after_commit
 
-Compilable = Select[Any] | Insert | Update
+Compilable = Select[Any] | Update
+"""What runs here: a SELECT (its data-modifying CTEs included) or an UPDATE ... RETURNING."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,10 @@ class PreparedStatement:
         )
 
 
+StatementCache = dict[int, tuple[Compilable, PreparedStatement]]
+"""Compiled statements by the id of the statement object (kept with it: ids are reused)."""
+
+
 class Statements(Protocol):
     """Where a path built on Core statements runs them: a session's transaction, committed
     or rolled back by whoever opened it, or the driver's autocommit."""
@@ -144,14 +150,12 @@ class DriverStatements:
         self,
         connection: Any,
         dialect: Dialect,
-        cache: dict[int, tuple[Compilable, PreparedStatement]],
-        storable: Callable[[tuple[Any, ...]], tuple[Any, ...]],
+        cache: "StatementCache",
     ) -> None:
         self.connection = connection
         self.dialect = dialect
         self.wakes = False
         self._cache = cache
-        self._storable = storable
 
     async def _prepared(self, stmt: Compilable) -> PreparedStatement:
         """``stmt`` compiled, with its result processors: the first time, the statement is
@@ -174,7 +178,7 @@ class DriverStatements:
     ) -> tuple[Any, ...] | None:
         prepared = await self._prepared(stmt)
         record = await self.connection.fetchrow(
-            prepared.sql, *self._storable(prepared.parameters(parameters))
+            prepared.sql, *storable_values(prepared.parameters(parameters))
         )
         return prepared.row(record) if record is not None else None
 

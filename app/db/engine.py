@@ -3,8 +3,6 @@
 import contextlib
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from datetime import datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +16,10 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from app.db.driver import DriverStatements
+from app.db.driver import DriverStatements, StatementCache
 from app.db.greenlets import ReusedGreenlets
 from app.db.outages import outages_as_unavailable
-from app.db.text_limits import has_unstorable_character, storable
+from app.db.text_limits import storable_values
 from app.worker.wake import wake
 
 WRITE_OPTION = "crm_write"
@@ -82,24 +80,6 @@ def create_engine(url: str, pool_size: int = 10, max_overflow: int = 0) -> Async
     return engine
 
 
-_NEVER_TEXT = frozenset({int, bool, float, Decimal, datetime, type(None)})
-
-
-def _storable(value: Any) -> Any:
-    kind = type(value)
-    if kind is str:
-        return storable(value) if has_unstorable_character(value) else value
-    if kind in _NEVER_TEXT:
-        return value
-    if isinstance(value, str) and has_unstorable_character(value):
-        return storable(value)
-    if isinstance(value, tuple | list):
-        return type(value)(_storable(item) for item in value)
-    if isinstance(value, dict):
-        return {key: _storable(item) for key, item in value.items()}
-    return value
-
-
 def _storable_parameters(
     _conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool
 ) -> tuple[str, Any]:
@@ -110,7 +90,7 @@ def _storable_parameters(
     would fail on them and SQLite would find nothing; with the replacement both find nothing,
     and the caller gets the 404 of the entity it asked for.
     """
-    return statement, _storable(parameters)
+    return statement, storable_values(parameters)
 
 
 CANCEL_SECONDS = 2.0
@@ -176,7 +156,7 @@ class Database:
         )
         # Pool checkouts of read_value (a new greenlet per checkout costs more than it).
         self._checkouts = ReusedGreenlets(keep=16)
-        self._driver_statements: dict[Any, Any] = {}  # DriverStatements' compiled statements
+        self._driver_statements: StatementCache = {}  # DriverStatements' compiled statements
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
@@ -223,7 +203,7 @@ class Database:
                 result = await connection.exec_driver_sql(sql, tuple(parameters))
                 return result.scalar()
         async with self._driver_connection() as driver:
-            return await driver.fetchval(sql, *_storable(tuple(parameters)))
+            return await driver.fetchval(sql, *storable_values(tuple(parameters)))
 
     def drives_writes(self) -> bool:
         """Whether :meth:`driver_statements` may be used now: on PostgreSQL while nothing
@@ -244,9 +224,7 @@ class Database:
         """
         assert self.drives_writes(), "driver statements need PostgreSQL, unobserved"
         async with self._driver_connection() as driver:
-            statements = DriverStatements(
-                driver, self.engine.dialect, self._driver_statements, _storable
-            )
+            statements = DriverStatements(driver, self.engine.dialect, self._driver_statements)
             yield statements
         if statements.wakes:
             wake()

@@ -7,6 +7,8 @@ that no column stores are capped at :data:`TEXT_CAP` characters.
 """
 
 import re
+from datetime import datetime
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -44,6 +46,27 @@ def has_unstorable_character(text: str) -> bool:
 def storable(text: str) -> str:
     """``text`` with each character the database cannot store replaced by U+FFFD."""
     return _UNSTORABLE.sub("\ufffd", text)
+
+
+_NEVER_TEXT = frozenset({int, bool, float, Decimal, datetime, type(None)})
+
+
+def storable_values(value: Any) -> Any:
+    """``value`` with :func:`storable` applied to every string in it, at any depth of lists,
+    tuples and dicts (their keys too); anything else as it is. A plain value costs one type
+    check: every statement's parameters and every answer echoing an input go through it."""
+    kind = type(value)
+    if kind is str:
+        return storable(value) if has_unstorable_character(value) else value
+    if kind in _NEVER_TEXT:
+        return value
+    if isinstance(value, str):  # a str enum: kept unless it must change
+        return storable(value) if has_unstorable_character(value) else value
+    if isinstance(value, tuple | list):
+        return type(value)(storable_values(item) for item in value)
+    if isinstance(value, dict):
+        return {storable_values(key): storable_values(item) for key, item in value.items()}
+    return value
 
 
 @cache
